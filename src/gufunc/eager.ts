@@ -68,11 +68,21 @@ function canonicalInput(block: Block, layout: OperandLayout, loopShape: readonly
   return { ...block, shape, stride };
 }
 
+/** Makes core views of a canonical block; the shape and stride arrays are shared by every view. */
+function coreViewer(block: Block, nloop: number): (index: readonly number[]) => Block {
+  const shape = Object.freeze(block.shape.slice(nloop));
+  const stride = Object.freeze(block.stride.slice(nloop));
+  const loopStride = block.stride.slice(0, nloop);
+  return (index) => {
+    let offset = block.offset;
+    for (let k = 0; k < nloop; k++) offset += index[k]! * loopStride[k]!;
+    return { dtype: block.dtype, data: block.data, shape, stride, offset };
+  };
+}
+
 /** A core view of a canonical block at one loop index. */
 function coreView(block: Block, nloop: number, index: readonly number[]): Block {
-  let offset = block.offset;
-  for (let k = 0; k < nloop; k++) offset += index[k]! * block.stride[k]!;
-  return { dtype: block.dtype, data: block.data, shape: block.shape.slice(nloop), stride: block.stride.slice(nloop), offset };
+  return coreViewer(block, nloop)(index);
 }
 
 /** Final output: canonical (loop, core) block viewed with its axes where `remap` says. */
@@ -130,9 +140,11 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
       return placeOutput(shaped, binding.outputs[k]!);
     });
   }
+  const inViewers = ins.map((b) => coreViewer(b, nloop));
+  let outViewers = outs?.map((o) => coreViewer(o, nloop));
   forEachIndex(loop, (index) => {
-    const args = ins.map((b) => coreView(b, nloop, index));
-    const outViews = opts.preallocated ? outs!.map((o) => coreView(o, nloop, index)) : undefined;
+    const args = inViewers.map((view) => view(index));
+    const outViews = opts.preallocated ? outViewers!.map((view) => view(index)) : undefined;
     const result = call(args, index, outViews);
     if (opts.preallocated) return;
     const results = collectResults(opts.name, result, nout, index);
@@ -143,9 +155,10 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
         coreShapes[k] = coreShapes[k]!.map((d, j) => d ?? shape[j]);
       });
       outs = allocate();
+      outViewers = outs.map((o) => coreViewer(o, nloop));
     }
     results.forEach((r, k) => {
-      const target = coreView(outs![k]!, nloop, index);
+      const target = outViewers![k]!(index);
       checkResult(opts.name, r, k, index, kernelCore(k), dtypes[k]!);
       if (typeof r === "number") target.data[target.offset] = target.dtype === "bool" ? (r ? 1 : 0) : r;
       else copyInto(target, r);
@@ -168,6 +181,7 @@ function collectResults(fn: string, result: unknown, nout: number, index: readon
 }
 
 function checkResult(fn: string, r: Block | number, k: number, index: readonly number[], shape: readonly (number | undefined)[], dtype: DataType): void {
+  if (typeof r === "number" && shape.length === 0) return;
   const got = typeof r === "number" ? [] : r.shape;
   if (got.length !== shape.length || got.some((d, j) => d !== shape[j])) {
     throw new KernelError(fn, `kernel output ${k} must have core shape ${show(shape as number[])}; got ${show([...got])} at loop index ${show(index)}. Return an array of the declared core shape (output-only dims are fixed by outputSizes or the first call)`, { output: k, index: [...index] });
