@@ -1,0 +1,18 @@
+/**
+ * `npm run bench [-- name...]`: runs the named benchmarks (all when none is named) and prints
+ * figures, each with the baseline measured in the same run and the ratio.
+ */
+const benches: Record<string, () => Promise<void>> = {
+  gufunc: async () => (await import("./gufunc.js")).main(),
+};
+
+const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));
+for (const name of names.length > 0 ? names : Object.keys(benches)) {
+  const run = benches[name];
+  if (run === undefined) {
+    console.error(`bench: unknown benchmark '${name}'; choose from ${Object.keys(benches).join(", ")}`);
+    process.exit(2);
+  }
+  console.log(`\n## ${name}`);
+  await run();
+}
