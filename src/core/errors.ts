@@ -96,6 +96,17 @@ export class ChunkError extends ValueError {
   }
 }
 
+/** A task of a lazy computation failed (after its retries); `cause` is the kernel's own error. */
+export class TaskError extends ChunkwiseError {
+  readonly key: string;
+  readonly blockIndex: readonly number[] | undefined;
+  constructor(fn: string, message: string, details: { key: string; blockIndex?: readonly number[]; cause?: unknown }) {
+    super(fn, message, details.cause === undefined ? undefined : { cause: details.cause });
+    this.key = details.key;
+    this.blockIndex = details.blockIndex;
+  }
+}
+
 /** A dtype is unsupported or a cast is not allowed. */
 export class DtypeError extends ChunkwiseError {}
 
