@@ -87,7 +87,7 @@ export function bindShapes(
   const missing = dropOptionalDims(fn, sig, shapes, coreNum);
   const loopNdims = shapes.map((s, i) => s.length - coreNum[i]!);
   const broadcastNdim = Math.max(0, ...loopNdims);
-  const remaps = buildRemaps(fn, sig, shapes, coreNum, broadcastNdim, options, keepdims);
+  const remaps = buildRemaps(fn, sig, shapes, coreNum, broadcastNdim, options);
   const sizes = bindCoreSizes(fn, sig, shapes, coreNum, remaps, missing);
   const loopShape = broadcastLoopDims(fn, sig, shapes, loopNdims, remaps);
   resolveOutputSizes(fn, sig, sizes, missing, options.outputSizes, lazy);
@@ -154,7 +154,6 @@ function buildRemaps(
   coreNum: readonly number[],
   broadcastNdim: number,
   options: BindOptions,
-  keepdims: boolean,
 ): number[][] {
   const nin = sig.inputs.length;
   const nop = coreNum.length;
@@ -174,14 +173,14 @@ function buildRemaps(
   if (!Array.isArray(axes)) {
     throw new ValueError(fn, `axes must be a list with one entry per operand; got ${show(axes)}. Pass e.g. [[-2, -1], [-2, -1], [-2, -1]]`);
   }
-  let list = [...axes];
+  const list = [...axes];
   if (list.length !== nop) {
     const outputsHaveCore = sig.outputs.some((d) => d.length > 0);
     if (list.length !== nin || outputsHaveCore) {
       throw new ValueError(fn, `axes must have an entry for each of the ${nop} inputs and outputs (entries for outputs may be omitted only if no output has core dims); got ${list.length} entries. Add entries for the outputs`);
     }
-    // With keepdims and only input axes given, outputs keep their size-1 dims where input 0 had its core dims.
-    if (keepdims) list = [...list, ...Array<number | readonly number[]>(nop - nin).fill(list[0]!)];
+    // Omitted output entries mean "core dims last", with keepdims too: NumPy (_parse_axes_arg)
+    // leaves those outputs unremapped, so inner1d((3,2),(3,), axes=[0,0], keepdims=True) is (2,1).
   }
   return coreNum.map((ncore, i) => {
     if (i >= list.length) return identity(i);

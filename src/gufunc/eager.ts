@@ -80,11 +80,6 @@ function coreViewer(block: Block, nloop: number): (index: readonly number[]) => 
   };
 }
 
-/** A core view of a canonical block at one loop index. */
-function coreView(block: Block, nloop: number, index: readonly number[]): Block {
-  return coreViewer(block, nloop)(index);
-}
-
 /** Final output: canonical (loop, core) block viewed with its axes where `remap` says. */
 function placeOutput(block: Block, layout: OperandLayout): Block {
   const nd = layout.remap.length;

@@ -88,10 +88,11 @@ describe("gufunc binding follows NumPy", () => {
     expect(toFlatArray(r)).toEqual([20, 23, 26, 29]);
   });
 
-  test("keepdims re-adds the core dims as size 1 where input 0 had them", () => {
+  test("keepdims re-adds the core dims as size 1 (last, or at axis; outputs left out of axes keep them last, as NumPy)", () => {
     const a = reshape(arange(12, undefined, 1, { dtype: "float64" }), [3, 4]);
     expect((inner.apply([a, arange(4)], { keepdims: true }) as Block).shape).toEqual([3, 1]);
-    expect((inner.apply([a, arange(3)], { axes: [0, 0], keepdims: true }) as Block).shape).toEqual([1, 4]);
+    expect((inner.apply([a, arange(3)], { axes: [0, 0], keepdims: true }) as Block).shape).toEqual([4, 1]);
+    expect((inner.apply([a, arange(3)], { axes: [0, 0, [0]], keepdims: true }) as Block).shape).toEqual([1, 4]);
     expect((inner.apply([a, arange(3)], { axis: 0, keepdims: true }) as Block).shape).toEqual([1, 4]);
   });
 
