@@ -7,7 +7,7 @@ import ndarrayFactory from "ndarray";
 import type { NdArray } from "ndarray";
 import { allocate, dtypeOfTypedArray, isDataType, type DataType, type TypedArrayFor } from "./dtype.js";
 import { DtypeError, ValueError, show } from "./errors.js";
-import { asBlock, cStrides, fromTypedArray, sizeOf, type Block } from "./ndarray.js";
+import { asBlock, fromTypedArray, sizeOf, type Block } from "./ndarray.js";
 
 /** Options shared by creation functions. */
 export interface CreationOptions<D extends DataType = DataType> {
@@ -120,12 +120,12 @@ export function full<D extends DataType = "float64">(
 
 /** Zeros of `shape`, as `numpy.zeros` (default float64). @example zeros([3, 4], { dtype: "float32" }) */
 export function zeros<D extends DataType = "float64">(shape: number | readonly number[], options: CreationOptions<D> = {}): Block<D> {
-  return full(shape, 0, { dtype: options.dtype ?? ("float64" as D) });
+  return full(checkShape("zeros", shape), 0, { dtype: checkDtype("zeros", options.dtype ?? "float64") as D });
 }
 
 /** Ones of `shape`, as `numpy.ones` (default float64). @example ones([3], { dtype: "uint8" }) */
 export function ones<D extends DataType = "float64">(shape: number | readonly number[], options: CreationOptions<D> = {}): Block<D> {
-  return full(shape, 1, { dtype: options.dtype ?? ("float64" as D) });
+  return full(checkShape("ones", shape), 1, { dtype: checkDtype("ones", options.dtype ?? "float64") as D });
 }
 
 /**

@@ -101,7 +101,9 @@ export function asBlock(value: unknown, fn = "asBlock", what = "array"): Block {
       `${what} must have non-negative integer shape and one stride per axis; got shape ${show(shape)} and stride ${show(stride)}. Fix the shape or omit stride for C order`,
     );
   }
-  if (isBlock(value) && value.offset === offset) return value;
+  // A scijs ndarray passes isBlock through its prototype's dtype getter, but spreading it
+  // (as every view does) drops that getter: return it as-is only when dtype is an own field.
+  if (isBlock(value) && value.offset === offset && Object.prototype.hasOwnProperty.call(value, "dtype")) return value;
   return { dtype, data: v.data as AnyTypedArray, shape, stride, offset } as Block;
 }
 
