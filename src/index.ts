@@ -28,7 +28,9 @@ export {
   IndexError,
   KernelError,
   SignatureError,
+  TaskError,
   ValueError,
+  ChunkError,
 } from "./core/errors.js";
 export {
   asBlock,
@@ -43,7 +45,11 @@ export {
   type Block,
   type BlockLike,
 } from "./core/ndarray.js";
-export { arange, array, fromNdarray, full, ones, toNdarray, zeros, type CreationOptions, type NestedArray } from "./core/creation.js";
+export { arange, array, fromNdarray, toNdarray, type CreationOptions, type NestedArray } from "./core/creation.js";
+export { astype as astypeBlock, type AstypeOptions } from "./core/astype.js";
+export { allclose, arrayEqual, isclose, type IsCloseOptions } from "./core/allclose.js";
+export type { ElementwiseOptions } from "./core/elementwise.js";
+export type { Operand } from "./core/operands.js";
 export { broadcastShapes } from "./core/broadcast.js";
 export {
   broadcastTo,
@@ -60,5 +66,55 @@ export {
 export { parseSignature, formatSignature, type CoreDim, type Signature } from "./gufunc/signature.js";
 export type { BindOptions, OutputSize } from "./gufunc/bind.js";
 export type { Kernel, KernelContext } from "./gufunc/eager.js";
-export { gufunc, type Gufunc, type GufuncCallOptions, type GufuncOperand, type GufuncOptions } from "./gufunc/gufunc.js";
+export type { Gufunc, GufuncCallOptions, GufuncOperand, GufuncOptions } from "./gufunc/gufunc.js";
+export { gufunc, applyGufunc, type AnyGufuncOperand, type ChunkedGufunc } from "./array/apply-gufunc.js";
+export { DEFAULT_MEMORY_BUDGET, type LazyGufuncOptions } from "./array/lazy-gufunc.js";
+
+// Lazy chunked arrays
+export { ChunkedArray, isChunkedArray } from "./array/chunked-array.js";
+export { fromArray, full, ones, zeros, type ChunkOptions } from "./array/creation.js";
+export {
+  abs,
+  add,
+  astype,
+  divide,
+  equal,
+  exp,
+  floorDivide,
+  greater,
+  greaterEqual,
+  less,
+  lessEqual,
+  log,
+  logicalAnd,
+  logicalNot,
+  logicalOr,
+  maximum,
+  minimum,
+  multiply,
+  negative,
+  notEqual,
+  power,
+  remainder,
+  sqrt,
+  subtract,
+  where,
+  type AnyOperand,
+} from "./array/elementwise.js";
+export { rechunk } from "./array/rechunk.js";
+export { mapBlocks, type MapBlocksOptions } from "./array/map-blocks.js";
+export { describe, formatBytes, summarize, type Summary } from "./array/summary.js";
+export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
+export { inline, type InlineOptions } from "./executors/inline.js";
+export type { Executor, Progress } from "./executors/scheduler.js";
+export { defineKernel, kernelRefOf, type KernelRef, type NamedKernel } from "./graph/kernel.js";
+export type { BlockContext, Task, TaskArg } from "./graph/task.js";
+export type { Graph, Layer } from "./graph/graph.js";
+export {
+  normalizeChunks,
+  numBlocks,
+  blockRegion,
+  type Chunks,
+  type ChunksInput,
+} from "./chunks/grid.js";
 export type { GufuncInputs, GufuncResult, InputCount, OutputCount, TupleOf } from "./gufunc/types.js";

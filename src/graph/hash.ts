@@ -1,0 +1,61 @@
+/**
+ * Deterministic tokens for task keys: the same expression always builds the same graph, as
+ * dask's `tokenize`. Pure and synchronous (no node:crypto), stable across runs and machines.
+ * @module
+ */
+
+/** Canonical JSON: object keys sorted, typed arrays as their class name and contents. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(normalize(value, 0));
+}
+
+function normalize(value: unknown, depth: number): unknown {
+  if (depth > 100) return "<deep>";
+  if (value === undefined) return "<undefined>";
+  if (typeof value === "function") return `<fn ${value.name}:${hashString(value.toString())}>`;
+  if (typeof value === "bigint") return `${value}n`;
+  if (typeof value === "number" && !Number.isFinite(value)) return `<${value}>`;
+  if (ArrayBuffer.isView(value)) {
+    const v = value as unknown as ArrayLike<number>;
+    return [`<${value.constructor.name}>`, hashNumbers(v)];
+  }
+  if (Array.isArray(value)) return value.map((v) => normalize(v, depth + 1));
+  if (value !== null && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(value).sort()) out[k] = normalize((value as Record<string, unknown>)[k], depth + 1);
+    return out;
+  }
+  return value;
+}
+
+/** 64-bit hash (two 32-bit lanes of a murmur-style mix) of a string, as 16 hex digits. */
+export function hashString(text: string): string {
+  let h1 = 0xdeadbeef;
+  let h2 = 0x41c6ce57;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    h1 = Math.imul(h1 ^ c, 2654435761);
+    h2 = Math.imul(h2 ^ c, 1597334677);
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  return (h2 >>> 0).toString(16).padStart(8, "0") + (h1 >>> 0).toString(16).padStart(8, "0");
+}
+
+function hashNumbers(values: ArrayLike<number>): string {
+  let h1 = 0x9e3779b9 ^ values.length;
+  let h2 = 0x85ebca6b;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    const lo = v | 0;
+    const hi = Math.floor((v - lo) * 4294967296) | 0;
+    h1 = Math.imul(h1 ^ lo, 2654435761) ^ hi;
+    h2 = Math.imul(h2 ^ hi, 1597334677) ^ lo;
+  }
+  return hashString(`${h1}:${h2}`);
+}
+
+/** A token for the given parts, as dask's `tokenize(*args)`. */
+export function tokenize(...parts: unknown[]): string {
+  return hashString(canonicalJson(parts));
+}
