@@ -108,13 +108,18 @@ export { compute, computeBlocks, type ComputeOptions } from "./executors/compute
 export { inline, type InlineOptions } from "./executors/inline.js";
 export type { Executor, Progress } from "./executors/scheduler.js";
 export { defineKernel, kernelRefOf, type KernelRef, type NamedKernel } from "./graph/kernel.js";
-export type { BlockContext, Task, TaskArg } from "./graph/task.js";
+export type { BlockContext, ClosureRef, Task, TaskArg, TaskExpectation } from "./graph/task.js";
+export type { ArrayMeta, BlockwiseInput, BlockwiseOutput, BlockwiseSpec } from "./graph/blockwise.js";
 export type { Graph, Layer } from "./graph/graph.js";
 export {
+  DEFAULT_CHUNK_BYTES,
   normalizeChunks,
   numBlocks,
   blockRegion,
+  type AxisChunksInput,
   type Chunks,
   type ChunksInput,
+  type NormalizeChunksOptions,
+  type Region,
 } from "./chunks/grid.js";
 export type { GufuncInputs, GufuncResult, InputCount, OutputCount, TupleOf } from "./gufunc/types.js";
