@@ -110,10 +110,16 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
     const name = binding.signature.outputs.flat().find((d) => binding.sizes[d.name] === undefined)!.name;
     throw new ValueError(opts.name, `outputSizes must give output-only core dim '${name}'${opts.preallocated ? " when outputs are preallocated" : " when the loop is empty (size-0 loop dims), since the kernel is never called"}; got none. Pass outputSizes: { ${name}: <size> }`);
   }
+  const nin = ins.length;
+  // One argument list reused by every call: the kernel's views, params, then a fresh context.
+  const argv: unknown[] = new Array(nin + 2);
+  argv[nin] = opts.params;
   const call = (args: Block[], index: readonly number[], out: Block[] | undefined): unknown => {
     if (opts.signal?.aborted) throw opts.signal.reason;
+    for (let i = 0; i < nin; i++) argv[i] = args[i];
+    argv[nin + 1] = { index: index.slice(), out, signal: opts.signal } satisfies KernelContext;
     try {
-      return opts.kernel(...args, opts.params, { index: [...index], out, signal: opts.signal } satisfies KernelContext);
+      return opts.kernel.apply(undefined, argv);
     } catch (e) {
       throw new KernelError(opts.name, `kernel must not throw; got ${e instanceof Error ? `${e.name}: ${e.message}` : show(e)} at loop index ${show(index)}. See the cause for the kernel's own error`, { index: [...index], cause: e });
     }
@@ -142,6 +148,12 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
     const outViews = opts.preallocated ? outViewers!.map((view) => view(index)) : undefined;
     const result = call(args, index, outViews);
     if (opts.preallocated) return;
+    if (typeof result === "number" && outs !== undefined && nout === 1 && kernelCore(0).length === 0) {
+      // The common scalar-core case, without the generic result handling.
+      const target = outViewers![0]!(index);
+      target.data[target.offset] = target.dtype === "bool" ? (result ? 1 : 0) : result;
+      return;
+    }
     const results = collectResults(opts.name, result, nout, index);
     if (outs === undefined) {
       // Output-only dims not sized up front take their size from the first call, as np.vectorize does.
