@@ -43,11 +43,17 @@ export function lazyGufunc(
   });
   const binding = bindShapes(name, sig, arrays.map((a) => a.shape), options, true);
   const nLoop = binding.loopShape.length;
-  const labelsOf = (dims: Signature["inputs"][number], layout: { remap: readonly number[]; loopNdim: number }): string[] => {
-    const canonical = [
-      ...Array.from({ length: layout.loopNdim }, (_, k) => `loop${nLoop - layout.loopNdim + k}`),
-      ...dims.filter((d) => !binding.missing.has(d.name)).map((d) => `core:${d.name}`),
-    ];
+  // Fix: a dim repeated in one output ("(m)->(m,m)") gets a distinct label per occurrence
+  // (`core:m`, `core:m#1`); with one shared label blockwise collapsed the two axes into one grid
+  // axis and the block keys lost an index. Inputs keep shared labels (their core axes are one chunk).
+  const labelsOf = (dims: Signature["inputs"][number], layout: { remap: readonly number[]; loopNdim: number }, unique = false): string[] => {
+    const seen = new Map<string, number>();
+    const core = dims.filter((d) => !binding.missing.has(d.name)).map((d) => {
+      const n = seen.get(d.name) ?? 0;
+      seen.set(d.name, n + 1);
+      return unique && n > 0 ? `core:${d.name}#${n}` : `core:${d.name}`;
+    });
+    const canonical = [...Array.from({ length: layout.loopNdim }, (_, k) => `loop${nLoop - layout.loopNdim + k}`), ...core];
     const labels = new Array<string>(canonical.length);
     layout.remap.forEach((axis, k) => (labels[axis] = canonical[k]!));
     return labels;
@@ -65,8 +71,8 @@ export function lazyGufunc(
       labels = new Array<string>(canonical.length);
       layout.remap.forEach((axis, c) => (labels[axis] = canonical[c]!));
       layout.coreShape.forEach((_, j) => (chunks[`keep${k}:${j}`] = [1]));
-    } else labels = labelsOf(dims, layout);
-    for (const d of dims) if (!binding.missing.has(d.name)) chunks[`core:${d.name}`] ??= [binding.sizes[d.name]!];
+    } else labels = labelsOf(dims, layout, true);
+    for (const l of labels) if (l.startsWith("core:")) chunks[l] ??= [binding.sizes[l.slice(5).split("#")[0]!]!];
     return { labels, dtype: dtypes[k]! };
   });
   const sizes: Record<string, number> = {};

@@ -35,7 +35,9 @@ function alignLabels(op: string, arrays: readonly { array: ArrayMeta; labels: re
         byLabel[label] = c;
         owner[label] = k;
       } else if (c.length === 1 && seen.length === 1) {
-        if (c[0]! > seen[0]!) byLabel[label] = c;
+        // Fix: a length-1 axis broadcasts even against length 0 (NumPy: 1 with 0 gives 0);
+        // "take the larger" made a (1,) loop dim win over (0,) and blocks came out too long.
+        if (seen[0] === 1 ? c[0] !== 1 : c[0] !== 1 && c[0]! > seen[0]!) byLabel[label] = c;
       } else {
         const [a, b] = [seen.reduce((x, y) => x + y, 0), c.reduce((x, y) => x + y, 0)];
         if (a !== b && a !== 1 && b !== 1) {
@@ -158,8 +160,12 @@ export function blockwise(spec: BlockwiseSpec): ArrayMeta[] {
     }
     outChunks[l] = c;
   }
-  const literal = spec.inputs.map((i) => ("value" in i ? i.value : "fn" in i ? [i.fn, kernelRefOf(i.fn)] : null));
-  const name = `${spec.op}-${tokenize(spec.op, spec.kernel, kernelRefOf(spec.kernel), aligned.map((a) => [a.array.name, a.labels]), literal, spec.outputs, spec.params, outChunks, spec.token)}`;
+  // Fix: a function is tokenized by its kernel spec (module#name, or its per-object closure
+  // id), not by its source text: two closures with the same text but different captured
+  // values (`(k) => (b) => add(b, k)`) must not share a name, or one layer silently replaces
+  // the other in a merged graph.
+  const literal = spec.inputs.map((i) => ("value" in i ? i.value : "fn" in i ? kernelSpec(i.fn).spec : null));
+  const name = `${spec.op}-${tokenize(spec.op, kernelSpec(spec.kernel).spec, aligned.map((a) => [a.array.name, a.labels]), literal, spec.outputs, spec.params, outChunks, spec.token)}`;
   const { spec: kernel, closures: own } = kernelSpec(spec.kernel);
   const closures = new Map(own ?? []);
   const fnArgs = new Map<number, TaskArg>();

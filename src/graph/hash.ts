@@ -16,8 +16,7 @@ function normalize(value: unknown, depth: number): unknown {
   if (typeof value === "bigint") return `${value}n`;
   if (typeof value === "number" && !Number.isFinite(value)) return `<${value}>`;
   if (ArrayBuffer.isView(value)) {
-    const v = value as unknown as ArrayLike<number>;
-    return [`<${value.constructor.name}>`, hashNumbers(v)];
+    return [`<${value.constructor.name}>`, hashNumbers(value)];
   }
   if (Array.isArray(value)) return value.map((v) => normalize(v, depth + 1));
   if (value !== null && typeof value === "object") {
@@ -42,17 +41,22 @@ export function hashString(text: string): string {
   return (h2 >>> 0).toString(16).padStart(8, "0") + (h1 >>> 0).toString(16).padStart(8, "0");
 }
 
-function hashNumbers(values: ArrayLike<number>): string {
-  let h1 = 0x9e3779b9 ^ values.length;
+// Fix: hash the bytes (as 32-bit words), not `v | 0` plus a scaled fraction, which mapped NaN,
+// Infinity and 0 (and 2**32 + 1 and 1) to the same words, so fromArray of two different
+// arrays could get the same name and one silently replaced the other in a merged graph.
+function hashNumbers(view: ArrayBufferView): string {
+  const aligned = view.byteOffset % 4 === 0 && view.byteLength % 4 === 0;
+  const words: ArrayLike<number> = aligned
+    ? new Int32Array(view.buffer, view.byteOffset, view.byteLength / 4)
+    : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+  let h1 = 0x9e3779b9 ^ words.length;
   let h2 = 0x85ebca6b;
-  for (let i = 0; i < values.length; i++) {
-    const v = values[i]!;
-    const lo = v | 0;
-    const hi = Math.floor((v - lo) * 4294967296) | 0;
-    h1 = Math.imul(h1 ^ lo, 2654435761) ^ hi;
-    h2 = Math.imul(h2 ^ hi, 1597334677) ^ lo;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    h1 = Math.imul(h1 ^ w, 2654435761);
+    h2 = Math.imul(h2 ^ w, 1597334677) ^ (h1 >>> 15);
   }
-  return hashString(`${h1}:${h2}`);
+  return hashString(`${h1}:${h2}:${view.byteLength}`);
 }
 
 /** A token for the given parts, as dask's `tokenize(*args)`. */
