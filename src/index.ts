@@ -51,18 +51,7 @@ export { allclose, arrayEqual, isclose, type IsCloseOptions } from "./core/allcl
 export type { ElementwiseOptions } from "./core/elementwise.js";
 export type { Operand } from "./core/operands.js";
 export { broadcastShapes } from "./core/broadcast.js";
-export {
-  broadcastTo,
-  copy,
-  expandDims,
-  index,
-  reshape,
-  slice,
-  squeeze,
-  transpose,
-  type IndexItem,
-  type Slice,
-} from "./core/views.js";
+export { broadcastTo, copy, reshape, slice, type IndexItem, type Slice } from "./core/views.js";
 export { parseSignature, formatSignature, type CoreDim, type Signature } from "./gufunc/signature.js";
 export type { BindOptions, OutputSize } from "./gufunc/bind.js";
 export type { Kernel, KernelContext } from "./gufunc/eager.js";
@@ -102,6 +91,9 @@ export {
   type AnyOperand,
 } from "./array/elementwise.js";
 export { rechunk } from "./array/rechunk.js";
+export { expandDims, index, moveaxis, selectBlocks, squeeze, transpose } from "./array/indexing.js";
+export { concatenate, stack } from "./array/concatenate.js";
+export { DEFAULT_SPLIT_EVERY, max, mean, min, prod, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./array/reduce.js";
 export { mapBlocks, type MapBlocksOptions } from "./array/map-blocks.js";
 export { describe, formatBytes, summarize, type Summary } from "./array/summary.js";
 export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";

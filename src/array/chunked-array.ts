@@ -17,7 +17,8 @@ import type { ComputeOptions } from "../executors/compute.js";
 import { compute } from "../executors/compute.js";
 import { describe } from "./summary.js";
 import { astype } from "./elementwise.js";
-import { index, selectBlocks, transpose } from "./indexing.js";
+import { index, selectBlocks, squeeze, transpose } from "./indexing.js";
+import { max, mean, min, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./reduce.js";
 import { rechunk } from "./rechunk.js";
 
 const INSPECT = Symbol.for("nodejs.util.inspect.custom");
@@ -90,6 +91,31 @@ export class ChunkedArray<D extends DataType = DataType> implements ArrayMeta {
   /** Permutes axes, as `transpose`. */
   transpose(axes?: readonly number[]): ChunkedArray<D> {
     return transpose(this, axes);
+  }
+
+  /** Removes size-1 axes, as `squeeze`. */
+  squeeze(axis?: number | readonly number[]): ChunkedArray<D> {
+    return squeeze(this, axis);
+  }
+
+  /** Sum over axes (a tree reduction), as `sum`. */
+  sum(options?: LazyReduceOptions): ChunkedArray {
+    return sum(this, options);
+  }
+
+  /** Mean over axes, as `mean`. */
+  mean(options?: LazyReduceOptions): ChunkedArray {
+    return mean(this, options);
+  }
+
+  /** Minimum over axes, as `min`. */
+  min(options?: LazyMinMaxOptions): ChunkedArray {
+    return min(this, options);
+  }
+
+  /** Maximum over axes, as `max`. */
+  max(options?: LazyMinMaxOptions): ChunkedArray {
+    return max(this, options);
   }
 
   /** Selects blocks (integers or slices per axis) as a new array, as dask's `.blocks[...]`. */
