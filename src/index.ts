@@ -95,6 +95,16 @@ export { expandDims, index, moveaxis, selectBlocks, squeeze, transpose } from ".
 export { concatenate, stack } from "./array/concatenate.js";
 export { DEFAULT_SPLIT_EVERY, max, mean, min, prod, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./array/reduce.js";
 export { mapBlocks, type MapBlocksOptions } from "./array/map-blocks.js";
+export {
+  mapOverlap,
+  overlap,
+  trimInternal,
+  type MapOverlapOptions,
+  type OverlapContext,
+  type OverlapOptions,
+  type TrimInternalOptions,
+} from "./array/map-overlap.js";
+export type { Boundary, BoundaryInput, DepthInput, AxisDepth } from "./chunks/overlap.js";
 export { describe, formatBytes, summarize, type Summary } from "./array/summary.js";
 export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
 export { inline, type InlineOptions } from "./executors/inline.js";
