@@ -106,6 +106,7 @@ export {
 } from "./array/map-overlap.js";
 export type { Boundary, BoundaryInput, DepthInput, AxisDepth } from "./chunks/overlap.js";
 export { describe, formatBytes, summarize, type Summary } from "./array/summary.js";
+export { toSVG, type ToSVGOptions } from "./array/svg.js";
 export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
 export { inline, type InlineOptions } from "./executors/inline.js";
 export type { Executor, Progress } from "./executors/scheduler.js";

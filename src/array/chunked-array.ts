@@ -16,6 +16,7 @@ import { blockKey } from "../graph/task.js";
 import type { ComputeOptions } from "../executors/compute.js";
 import { compute } from "../executors/compute.js";
 import { describe } from "./summary.js";
+import { toSVG, type ToSVGOptions } from "./svg.js";
 import { astype } from "./elementwise.js";
 import { index, selectBlocks, squeeze, transpose } from "./indexing.js";
 import { max, mean, min, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./reduce.js";
@@ -126,6 +127,11 @@ export class ChunkedArray<D extends DataType = DataType> implements ArrayMeta {
   /** Computes the array into one in-memory block. */
   compute(options: ComputeOptions = {}): Promise<Block<D>> {
     return compute(this, options) as Promise<Block<D>>;
+  }
+
+  /** The chunk grid as an SVG drawing, as dask's notebooks show it. */
+  toSVG(options?: ToSVGOptions): string {
+    return toSVG(this, options);
   }
 
   /** dask's summary table as text. */

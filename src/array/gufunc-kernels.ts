@@ -12,12 +12,15 @@ import { defineKernel } from "../graph/kernel.js";
 export interface GufuncBlockParams {
   readonly signature: string;
   readonly options: GufuncOptions;
+  /** For each loop dim, its axis in the block grid (so `ctx.index` is global, as eagerly). */
+  readonly loopAxes: readonly number[];
 }
 
 /** `gufuncBlock(kernel, ...blocks, params, ctx)`: the eager gufunc over one set of aligned blocks. */
 export const gufuncBlock = defineKernel(import.meta.url, "gufuncBlock", (kernel: (...a: any[]) => unknown, ...rest: unknown[]) => {
   const params = rest[rest.length - 2] as GufuncBlockParams;
-  const ctx = rest[rest.length - 1] as { signal?: AbortSignal };
+  const ctx = rest[rest.length - 1] as { signal?: AbortSignal; location?: readonly (readonly [number, number])[] };
   const blocks = rest.slice(0, rest.length - 2) as Block[];
-  return gufunc(params.signature, kernel, params.options).apply(blocks, ctx.signal ? { signal: ctx.signal } : {});
+  const indexOffset = params.loopAxes.map((ax) => ctx.location?.[ax]?.[0] ?? 0);
+  return gufunc(params.signature, kernel, params.options).apply(blocks, { indexOffset, ...(ctx.signal ? { signal: ctx.signal } : {}) });
 });

@@ -83,11 +83,17 @@ export function lazyGufunc(
     kernel: gufuncBlock,
     inputs: [{ fn: kernel }, ...arrays.map((a, i) => ({ array: a, labels: inLabels[i]! }))],
     outputs,
-    params: { signature: sig.text, options: { ...rest, outputDtypes: dtypes, outputSizes: sizes, name } },
+    params: { signature: sig.text, options: { ...rest, outputDtypes: dtypes, outputSizes: sizes, name }, loopAxes: loopAxesOf(outputs, nLoop) },
     chunks,
   });
   const out = metas.map((m) => new ChunkedArray(m));
   return sig.outputs.length === 1 ? out[0]! : out;
+}
+
+/** The grid axis of each loop dim: blockwise's grid is the outputs' labels in first-seen order. */
+function loopAxesOf(outputs: readonly { labels: readonly string[] }[], nLoop: number): number[] {
+  const grid = [...new Set(outputs.flatMap((o) => o.labels))];
+  return Array.from({ length: nLoop }, (_, j) => grid.indexOf(`loop${j}`));
 }
 
 /** Checks that each core axis is one chunk, or merges it when allowed and within budget. */

@@ -33,6 +33,8 @@ export interface EagerOptions {
   preallocated: boolean;
   outputDtypes: readonly DataType[] | undefined;
   signal: AbortSignal | undefined;
+  /** Added to the loop index the kernel sees (a lazy block's position in the whole loop). */
+  indexOffset?: readonly number[];
 }
 
 /** The output dtypes: declared, or the common float type of the inputs. */
@@ -113,11 +115,13 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
   const nin = ins.length;
   // One argument list reused by every call: the kernel's views, params, then a fresh context.
   const argv: unknown[] = new Array(nin + 2);
+  const offset = opts.indexOffset;
   argv[nin] = opts.params;
   const call = (args: Block[], index: readonly number[], out: Block[] | undefined): unknown => {
     if (opts.signal?.aborted) throw opts.signal.reason;
     for (let i = 0; i < nin; i++) argv[i] = args[i];
-    argv[nin + 1] = { index: index.slice(), out, signal: opts.signal } satisfies KernelContext;
+    const at = offset === undefined ? index.slice() : index.map((i, k) => i + (offset[k] ?? 0));
+    argv[nin + 1] = { index: at, out, signal: opts.signal } satisfies KernelContext;
     try {
       return opts.kernel.apply(undefined, argv);
     } catch (e) {

@@ -39,6 +39,8 @@ export interface GufuncOptions extends BindOptions {
 export interface GufuncCallOptions extends BindOptions {
   params?: unknown;
   signal?: AbortSignal;
+  /** Added to `ctx.index` (lazy arrays pass each block's offset so kernels see global loop indices). */
+  indexOffset?: readonly number[];
 }
 
 /** A gufunc: call it with one array per input; it returns one array, or a tuple for several outputs. */
@@ -100,6 +102,7 @@ export function gufunc<const S extends string>(signature: S, kernel: Kernel, opt
       preallocated: options.preallocated ?? false,
       outputDtypes: dtypes,
       signal: call.signal,
+      ...(call.indexOffset ? { indexOffset: call.indexOffset } : {}),
     });
     return sig.outputs.length === 1 ? outs[0]! : outs;
   };

@@ -1,0 +1,114 @@
+/**
+ * Lazy equals eager, for random shapes and chunkings: fromArray round trip, elementwise ops
+ * of two differently chunked arrays, astype, rechunk, mapBlocks identity, and lazy gufuncs
+ * over random signatures with random loop-dim chunkings (core dims single-chunk).
+ */
+import { test, fc } from "@fast-check/vitest";
+import { describe } from "vitest";
+import { assertLazyEqual } from "../../src/testing/assert-lazy-equal.js";
+import { shapeAndChunksArb, chunksArb, axisChunksArb } from "../../src/testing/chunk-arbitraries.js";
+import { signatureArb } from "../../src/testing/arbitraries.js";
+import { gufuncCaseArb, seededBlock, type GufuncCase } from "../../src/testing/gufunc-cases.js";
+import type { ChunkedArray } from "../../src/array/chunked-array.js";
+import { fromArray } from "../../src/array/creation.js";
+import * as lazy from "../../src/array/elementwise.js";
+import { rechunk } from "../../src/array/rechunk.js";
+import { mapBlocks } from "../../src/array/map-blocks.js";
+import { gufunc } from "../../src/array/apply-gufunc.js";
+import * as ew from "../../src/core/elementwise.js";
+import { astype as astypeBlock } from "../../src/core/astype.js";
+import { toFlatArray, type Block } from "../../src/core/ndarray.js";
+import type { DataType } from "../../src/core/dtype.js";
+import type { Signature } from "../../src/gufunc/signature.js";
+
+const small = { maxDims: 3, maxSize: 6 } as const;
+const dtypeArb = fc.constantFrom<DataType>("float64", "float32", "int32", "int16", "uint8", "bool");
+const seedArb = fc.nat(10_000);
+
+/** A shape with two independent chunkings of it. */
+const twoChunkingsArb = shapeAndChunksArb(small).chain(({ shape, chunks }) => chunksArb(shape).map((other) => ({ shape, chunks, other })));
+
+describe("lazy equals eager", () => {
+  test.prop([shapeAndChunksArb(small), dtypeArb, seedArb], { numRuns: 60 })("fromArray + compute round trip", async ({ shape, chunks }, dtype, seed) => {
+    const x = seededBlock(shape, seed, dtype);
+    const a = fromArray(x, { chunks });
+    await assertLazyEqual(a, x);
+  });
+
+  test.prop([twoChunkingsArb, fc.constantFrom("add", "multiply") , seedArb], { numRuns: 60 })(
+    "elementwise of two differently chunked arrays",
+    async ({ shape, chunks, other }, op, seed) => {
+      const x = seededBlock(shape, seed);
+      const y = seededBlock(shape, seed + 1, "int16");
+      const out = lazy[op](fromArray(x, { chunks }), fromArray(y, { chunks: other }));
+      await assertLazyEqual(out, ew[op](x, y));
+    },
+  );
+
+  test.prop([shapeAndChunksArb(small), dtypeArb, dtypeArb, seedArb], { numRuns: 40 })("astype", async ({ shape, chunks }, from, to, seed) => {
+    const x = seededBlock(shape, seed, from);
+    await assertLazyEqual(lazy.astype(fromArray(x, { chunks }), to), astypeBlock(x, to));
+  });
+
+  test.prop([twoChunkingsArb, seedArb], { numRuns: 60 })("rechunk to another chunking preserves values and takes its chunks", async ({ shape, chunks, other }, seed) => {
+    const x = seededBlock(shape, seed, "int32");
+    const r = rechunk(fromArray(x, { chunks }), other);
+    if (JSON.stringify(r.chunks) !== JSON.stringify(other)) throw new Error(`rechunk gave ${JSON.stringify(r.chunks)}, want ${JSON.stringify(other)}`);
+    await assertLazyEqual(r, x);
+  });
+
+  test.prop([shapeAndChunksArb(small), seedArb], { numRuns: 40 })("mapBlocks identity", async ({ shape, chunks }, seed) => {
+    const x = seededBlock(shape, seed);
+    await assertLazyEqual(mapBlocks((b: Block) => b, fromArray(x, { chunks })) as ChunkedArray, x);
+  });
+});
+
+/** A kernel that makes every output element depend on every input element and its position. */
+function makeKernel(c: GufuncCase) {
+  const sig = c.signature;
+  const coreShapes = sig.outputs.map((dims) => dims.filter((d) => d.name in c.sizes).map((d) => c.sizes[d.name]!));
+  return (...args: unknown[]) => {
+    const inputs = args.slice(0, sig.inputs.length) as Block[];
+    let total = 0;
+    inputs.forEach((b, i) => toFlatArray(b).forEach((v, j) => (total += v * (i + 1) + j)));
+    const outs = coreShapes.map((shape, k) => {
+      if (shape.length === 0) return total + k;
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = Float64Array.from({ length: size }, (_, p) => total * (k + 1) + p);
+      return { dtype: "float64", data, shape, stride: shape.map((_, j) => shape.slice(j + 1).reduce((a, b) => a * b, 1)), offset: 0 };
+    });
+    return sig.outputs.length === 1 ? outs[0] : outs;
+  };
+}
+
+function outputSizesFor(sig: Signature, sizes: Readonly<Record<string, number>>): Record<string, number> {
+  const inInputs = new Set(sig.inputs.flat().map((d) => d.name));
+  return Object.fromEntries(sig.outputs.flat().filter((d) => !inInputs.has(d.name) && d.frozen === undefined && d.name in sizes).map((d) => [d.name, sizes[d.name]!]));
+}
+
+/** A case plus, per input, random chunks on its loop axes and one chunk on each core axis. */
+const lazyCaseArb = signatureArb({ maxInputs: 3, maxOutputs: 2, maxCoreDims: 2, maxDims: 3 })
+  .chain(({ signature }) => gufuncCaseArb(signature, { maxLoopDims: 3, maxSize: 4 }))
+  .chain((c) =>
+    fc
+      .tuple(
+        ...c.inputShapes.map((shape, i) => {
+          const core = c.signature.inputs[i]!.filter((d) => d.name in c.sizes).length;
+          const nloop = shape.length - core;
+          return fc.tuple(...shape.map((n, ax) => (ax < nloop ? axisChunksArb(n) : fc.constant([n]))));
+        }),
+      )
+      .map((chunkings) => ({ c, chunkings })),
+  );
+
+describe("lazy gufunc equals eager gufunc", () => {
+  test.prop([lazyCaseArb, seedArb], { numRuns: 120 })("random signature, shapes and loop-dim chunkings", async ({ c, chunkings }, seed) => {
+    const inputs = c.inputShapes.map((s, i) => seededBlock(s, seed + i));
+    const g = gufunc(c.signature.text, makeKernel(c), { outputSizes: outputSizesFor(c.signature, c.sizes) });
+    const eager = g.apply(inputs);
+    const lazyOut = g.apply(inputs.map((b, i) => fromArray(b, { chunks: chunkings[i]! })));
+    const e = Array.isArray(eager) ? eager : [eager];
+    const l = (Array.isArray(lazyOut) ? lazyOut : [lazyOut]) as ChunkedArray[];
+    for (const [k, out] of l.entries()) await assertLazyEqual(out, e[k] as Block);
+  });
+});
