@@ -233,7 +233,17 @@ export function copyInto(dst: Block, src: Block): void {
   const ss = src.data;
   const dStep = dst.stride[dst.shape.length - 1] ?? 1;
   const sStep = src.stride[src.shape.length - 1] ?? 1;
+  // TypedArray.set is a memcpy (or a native conversion): use it for whole arrays and rows.
+  if (isCContiguous(dst) && isCContiguous(src)) {
+    const n = sizeOf(dst.shape);
+    ds.set(n === ss.length && src.offset === 0 ? ss : ss.subarray(src.offset, src.offset + n), dst.offset);
+    return;
+  }
   forEachRow(dst.shape, [dst, src], (o, n) => {
+    if (dStep === 1 && sStep === 1 && n > 16) {
+      ds.set(ss.subarray(o[1]!, o[1]! + n), o[0]!);
+      return;
+    }
     let d = o[0]!;
     let s = o[1]!;
     for (let i = 0; i < n; i++, d += dStep, s += sStep) ds[d] = ss[s]!;

@@ -1,0 +1,12 @@
+/**
+ * `chunkwise/zarr`: read Zarr v2 and v3 arrays lazily and write lazy arrays to Zarr, on
+ * zarrita. A subpath export, so importing the `chunkwise` root never loads zarrita.
+ * @module chunkwise/zarr
+ */
+export { fromZarr, type FromZarrOptions } from "./from-zarr.js";
+export { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
+export type { CompressorConfig, CompressorName, CompressorSpec } from "./codecs.js";
+export { ZarrError, type ZarrErrorKind } from "./errors.js";
+export type { StoreInput, StoreRef, ZarrStore } from "./store.js";
+export { readZarrRegion, type ReadRegionParams } from "./read-kernels.js";
+export { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";

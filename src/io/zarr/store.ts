@@ -1,0 +1,213 @@
+/**
+ * Stores as JSON: every read or write task names its store by a plain-data {@link StoreRef}
+ * (a directory, a URL, or a process-local id) so any worker can re-open it by itself. Also the
+ * path rules (no `..`, no absolute paths: a key can never escape the store) and the atomic
+ * file write (temporary name, then rename) behind the no-half-written-chunk guarantee.
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as nodePath from "node:path";
+import FileSystemStore from "@zarrita/storage/fs";
+import { FetchStore, type AbsolutePath, type Readable } from "zarrita";
+import { ZarrError, reason } from "./errors.js";
+
+/** A zarrita store: anything with `get(key)`; writing also needs `set(key, bytes)`. */
+export type ZarrStore = Readable & { set?(key: AbsolutePath, value: Uint8Array): unknown; delete?(key: AbsolutePath): unknown };
+
+/** Where an array lives, as a file-system path or URL string, or a zarrita store object. */
+export type StoreInput = string | URL | ZarrStore;
+
+/**
+ * A store named by JSON: a directory on the file system, an HTTP(S) URL (read-only), or a
+ * store object that lives only in this process (usable by the inline executor only).
+ */
+export type StoreRef = { readonly fs: string } | { readonly url: string } | { readonly local: string };
+
+const localStores = new Map<string, WeakRef<ZarrStore>>();
+const localIds = new WeakMap<object, string>();
+let localCounter = 0;
+const opened = new Map<string, ZarrStore>();
+
+/** Names a store input by a {@link StoreRef} (registering in-process stores). */
+export function storeRefOf(fn: string, input: StoreInput): StoreRef {
+  if (input instanceof URL) input = input.protocol === "file:" ? decodeURIComponent(input.pathname) : input.href;
+  if (typeof input === "string") {
+    if (input === "") {
+      throw new ZarrError(fn, `store must be a directory path, a URL or a zarrita store; got an empty string. Pass e.g. "data.zarr"`, { kind: "store" });
+    }
+    if (/^https?:\/\//i.test(input)) return { url: input };
+    return { fs: nodePath.resolve(input) };
+  }
+  if (input instanceof FileSystemStore) return { fs: nodePath.resolve(input.root) };
+  if (input instanceof FetchStore) return { url: String(input.url) };
+  if (typeof input !== "object" || input === null || typeof (input as { get?: unknown }).get !== "function") {
+    throw new ZarrError(fn, `store must be a directory path, a URL or a zarrita store (an object with get(key)); got ${typeof input}. Pass e.g. "data.zarr" or new FileSystemStore("data.zarr")`, { kind: "store" });
+  }
+  let id = localIds.get(input);
+  if (id === undefined) {
+    id = `local-${++localCounter}`;
+    localIds.set(input, id);
+    localStores.set(id, new WeakRef(input));
+  }
+  return { local: id };
+}
+
+/** A short description of a store for messages, e.g. `/data/out.zarr`. */
+export function describeStore(ref: StoreRef): string {
+  if ("fs" in ref) return ref.fs;
+  if ("url" in ref) return ref.url;
+  return `the in-memory store ${ref.local}`;
+}
+
+/** The store a ref names (one instance per ref per thread). */
+export function openStore(fn: string, ref: StoreRef): ZarrStore {
+  if ("local" in ref) {
+    const store = localStores.get(ref.local)?.deref();
+    if (store === undefined) {
+      throw new ZarrError(fn, `store ${ref.local} must live in this process; got a task from another thread or process. Pass a directory path or URL instead of a store object when using a threaded or distributed executor`, { kind: "store" });
+    }
+    return store;
+  }
+  const key = JSON.stringify(ref);
+  let store = opened.get(key);
+  if (store === undefined) {
+    store = "fs" in ref ? new FileSystemStore(ref.fs) : new FetchStore(ref.url);
+    opened.set(key, store);
+  }
+  return store;
+}
+
+const FN_PATH = /^[A-Za-z]:/;
+
+/**
+ * Checks an array or group path inside a store and returns it without slashes at either end
+ * (`""` is the store root). Paths are relative, `/`-separated, and never contain `.` or `..`
+ * segments, so no key built from them can leave the store.
+ * @throws {ZarrError} (kind "unsafe-path") otherwise
+ */
+export function checkNodePath(fn: string, path: unknown): string {
+  if (typeof path !== "string") {
+    throw new ZarrError(fn, `path must be a string naming the array inside the store; got ${typeof path}. Pass e.g. { path: "data" } ("" for the store root)`, { kind: "unsafe-path" });
+  }
+  const bad = (why: string): never => {
+    throw new ZarrError(fn, `path must stay inside the store (relative, "/"-separated, no "." or ".." parts); got ${JSON.stringify(path)}, which ${why}. Pass a path such as "group/array"`, { kind: "unsafe-path", path });
+  };
+  if (path.startsWith("/") || FN_PATH.test(path)) bad("is absolute");
+  if (path.includes("\\")) bad("contains a backslash");
+  if (path.includes("\0")) bad("contains a NUL character");
+  const trimmed = path.replace(/\/+$/, "");
+  if (trimmed === "") return "";
+  for (const part of trimmed.split("/")) {
+    if (part === "" || part === "." || part === "..") bad(`has the part ${JSON.stringify(part)}`);
+    if (/\.tmp-[0-9a-f]+$/.test(part)) bad("looks like one of chunkwise's temporary files");
+  }
+  return trimmed;
+}
+
+/** The store key of `name` inside node `path`: `/path/name` (zarrita's absolute keys). */
+export function keyOf(path: string, name: string): AbsolutePath {
+  return (path === "" ? `/${name}` : `/${path}/${name}`) as AbsolutePath;
+}
+
+/** The file behind a key of a directory store, refusing any key that resolves outside `root`. */
+export function fileOf(fn: string, root: string, key: string): string {
+  const file = nodePath.resolve(root, `.${key.startsWith("/") ? key : `/${key}`}`);
+  const rel = nodePath.relative(root, file);
+  if (rel.startsWith("..") || nodePath.isAbsolute(rel)) {
+    throw new ZarrError(fn, `chunk and metadata keys must stay inside the store ${root}; got ${JSON.stringify(key)}. This key was crafted or corrupted; check the array path`, { kind: "unsafe-path", chunkKey: key });
+  }
+  return file;
+}
+
+/** Reads a key, or undefined when absent. */
+export async function readKey(fn: string, ref: StoreRef, key: AbsolutePath, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+  const store = openStore(fn, ref);
+  if ("fs" in ref) fileOf(fn, ref.fs, key);
+  try {
+    return (await store.get(key, signal ? { signal } : {})) ?? undefined;
+  } catch (e) {
+    throw new ZarrError(fn, `key ${JSON.stringify(key)} of ${describeStore(ref)} must be readable; got ${reason(e)}. Check the store's permissions or connection`, { kind: "store", chunkKey: key, cause: e });
+  }
+}
+
+/**
+ * Writes a key so readers never see part of it: on a directory store the bytes go to
+ * `<file>.tmp-<random>`, are flushed, then renamed over the final name (atomic on POSIX).
+ * In-process stores are written with one `set` call.
+ * @throws {ZarrError} (kind "store") for read-only stores or file-system failures
+ */
+export async function writeKeyAtomic(fn: string, ref: StoreRef, key: AbsolutePath, bytes: Uint8Array): Promise<void> {
+  if ("url" in ref) {
+    throw new ZarrError(fn, `store must be writable; got the URL ${ref.url}, which is read-only. Write to a directory path instead`, { kind: "store" });
+  }
+  if ("local" in ref) {
+    const store = openStore(fn, ref);
+    if (typeof store.set !== "function") {
+      throw new ZarrError(fn, `store must be writable (have set(key, bytes)); got a read-only store. Pass a directory path or a Map`, { kind: "store" });
+    }
+    await store.set(key, bytes);
+    return;
+  }
+  const file = fileOf(fn, ref.fs, key);
+  const tmp = `${file}.tmp-${randomBytes(6).toString("hex")}`;
+  try {
+    await fs.mkdir(nodePath.dirname(file), { recursive: true });
+    const handle = await fs.open(tmp, "w");
+    try {
+      await handle.writeFile(bytes);
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(tmp, file);
+  } catch (e) {
+    await fs.rm(tmp, { force: true }).catch(() => undefined);
+    throw new ZarrError(fn, `key ${JSON.stringify(key)} must be written to ${ref.fs}; got ${reason(e)}. Check free space and permissions`, { kind: "store", chunkKey: key, cause: e });
+  }
+}
+
+/** Whether a key is present (a complete file on directory stores; temporary files never count). */
+export async function hasKey(fn: string, ref: StoreRef, key: AbsolutePath): Promise<boolean> {
+  if ("fs" in ref) {
+    return fs.stat(fileOf(fn, ref.fs, key)).then((s) => s.isFile(), () => false);
+  }
+  const store = openStore(fn, ref) as ZarrStore & { has?(k: AbsolutePath): unknown };
+  if (typeof store.has === "function") return Boolean(await store.has(key));
+  return (await store.get(key)) !== undefined;
+}
+
+/**
+ * Every key under node `path` (relative to it, "/"-separated), or undefined when the store
+ * cannot list (URL stores, stores without `keys()`).
+ */
+export async function listKeys(fn: string, ref: StoreRef, path: string): Promise<string[] | undefined> {
+  if ("fs" in ref) {
+    const dir = fileOf(fn, ref.fs, path === "" ? "/" : `/${path}`);
+    const entries = await fs.readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+    return entries.filter((e) => e.isFile()).map((e) => nodePath.relative(dir, nodePath.join(e.parentPath ?? e.path, e.name)).split(nodePath.sep).join("/"));
+  }
+  if ("url" in ref) return undefined;
+  const store = openStore(fn, ref) as ZarrStore & { keys?(): Iterable<string> };
+  if (typeof store.keys !== "function") return undefined;
+  const prefix = path === "" ? "/" : `/${path}/`;
+  return [...store.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+}
+
+/** Deletes the keys under node `path` (its metadata and chunks). */
+export async function deleteNode(fn: string, ref: StoreRef, path: string, keys: readonly string[]): Promise<void> {
+  if ("fs" in ref) {
+    for (const k of keys) await fs.rm(fileOf(fn, ref.fs, keyOf(path, k)), { force: true });
+    return;
+  }
+  const store = openStore(fn, ref);
+  for (const k of keys) {
+    if (typeof store.delete === "function") await store.delete(keyOf(path, k));
+    else if (store instanceof Map) store.delete(keyOf(path, k));
+  }
+}
+
+/** Whether a relative key is one of chunkwise's temporary files (left by a killed writer). */
+export function isTempKey(key: string): boolean {
+  return /\.tmp-[0-9a-f]+$/.test(key);
+}
