@@ -10,8 +10,9 @@
 import { TaskError, ValueError } from "../core/errors.js";
 import { cull, dependents, type FlatGraph } from "../graph/graph.js";
 import { fuseLinear } from "../graph/optimize.js";
-import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
+import { isClosureRef, taskDependencies, type Task, type TaskArg } from "../graph/task.js";
 import { kernelsOf } from "./evaluate.js";
+import { isExecutorFault } from "./faults.js";
 
 type Fn = (...args: any[]) => unknown;
 
@@ -23,9 +24,28 @@ export interface Executor {
   readonly concurrency: number;
   /** Whether tasks calling closures (not named kernels) can run here. */
   readonly acceptsClosures: boolean;
-  /** Runs one task whose references `lookup` resolves. */
-  run(task: Task, lookup: (key: string) => unknown, closures: ReadonlyMap<string, Fn>, signal?: AbortSignal): Promise<unknown>;
+  /**
+   * Extra attempts for a task whose worker died (a `WorkerLostError`), on top of the
+   * `retries` granted to kernels that throw; default 0.
+   */
+  readonly faultRetries?: number;
+  /**
+   * Runs one task whose references `lookup` resolves. `info.lastUse` (added for the threads
+   * executor) lists inputs no later task reads and that are not requested outputs: the
+   * executor may move their buffers (transfer them to a worker) instead of copying. A retry
+   * recomputes inputs an attempt moved, so moving is always safe.
+   */
+  run(
+    task: Task,
+    lookup: (key: string) => unknown,
+    closures: ReadonlyMap<string, Fn>,
+    signal?: AbortSignal,
+    info?: { readonly lastUse: ReadonlySet<string> },
+  ): Promise<unknown>;
 }
+
+/** What the scheduler tells an executor about one run of a task: see {@link Executor.run}. */
+export type RunInfo = NonNullable<Parameters<Executor["run"]>[4]>;
 
 /** Progress of a running graph. */
 export interface Progress {
@@ -61,11 +81,29 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   const readers = dependents(tasks);
   const waiting = new Map<string, number>();
   const remainingReaders = new Map<string, number>();
+  // Readers not yet started, per key: a task started when this reaches 0 is its last reader.
+  const unstarted = new Map<string, number>();
+  // Keys whose value was offered for moving: gone from this thread, recomputed if read again.
+  const moved = new Set<string>();
   for (const [key, task] of tasks) {
     waiting.set(key, new Set(taskDependencies(task)).size);
     remainingReaders.set(key, readers.get(key)!.length);
+    unstarted.set(key, readers.get(key)!.length);
   }
-  const ready: string[] = [...tasks.keys()].filter((k) => waiting.get(k) === 0);
+  // Kept sorted by descending priority number, so pop() gives the next task. (Change: sorting
+  // the whole list after every finished task made scheduling quadratic in the task count.)
+  const ready: string[] = [...tasks.keys()].filter((k) => waiting.get(k) === 0).sort((a, b) => order.get(b)! - order.get(a)!);
+  const makeReady = (key: string): void => {
+    const p = order.get(key)!;
+    let lo = 0;
+    let hi = ready.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (order.get(ready[mid]!)! > p) lo = mid + 1;
+      else hi = mid;
+    }
+    ready.splice(lo, 0, key);
+  };
   const results = new Map<string, unknown>();
   const lookup = (key: string): unknown => results.get(key);
   const total = tasks.size;
@@ -82,28 +120,61 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
     for (const dep of new Set(taskDependencies(task))) {
       const left = remainingReaders.get(dep)! - 1;
       remainingReaders.set(dep, left);
-      if (left === 0) results.delete(dep);
+      if (left === 0) {
+        results.delete(dep);
+        moved.delete(dep);
+      }
     }
     if (remainingReaders.get(key) === 0) results.delete(key);
     for (const r of readers.get(key)!) {
       const w = waiting.get(r)! - 1;
       waiting.set(r, w);
-      if (w === 0) ready.push(r);
+      if (w === 0) makeReady(r);
     }
     options.onProgress?.({ done, total });
   };
 
+  // A retry reads again what the failed attempt may have moved away (or what was released
+  // since): those inputs are recomputed inside the retry as inline subtasks.
+  const withLostInputs = (task: Task): Task => ({
+    ...task,
+    args: task.args.map((a): TaskArg => {
+      if ("ref" in a && (moved.has(a.ref) || !results.has(a.ref))) return { task: withLostInputs(tasks.get(a.ref)!) };
+      if ("task" in a) return { task: withLostInputs(a.task) };
+      return a;
+    }),
+  });
+
   const start = (key: string): void => {
     const task = tasks.get(key)!;
+    const lastUse = new Set<string>();
+    for (const dep of new Set(taskDependencies(task))) {
+      const left = unstarted.get(dep)! - 1;
+      unstarted.set(dep, left);
+      if (left === 0 && !outputs.has(dep)) lastUse.add(dep);
+    }
     const attempt = async (): Promise<void> => {
-      for (let tries = 0; ; tries++) {
+      let current = task;
+      let info: RunInfo = { lastUse };
+      for (let failures = 0, faults = 0; ; ) {
+        let value: unknown;
         try {
-          finish(key, await executor.run(task, lookup, graph.closures, signal));
-          return;
+          if (info.lastUse.size > 0) for (const k of info.lastUse) moved.add(k);
+          value = await executor.run(current, lookup, graph.closures, signal, info);
         } catch (e) {
           if (signal?.aborted) throw signal.reason;
-          if (tries >= retries) throw taskError(task, e, tries + 1);
+          // Worker deaths draw on the executor's own budget, kernel errors on `retries`.
+          if (isExecutorFault(e) && faults < (executor.faultRetries ?? 0)) faults++;
+          else if (failures < retries) failures++;
+          else throw taskError(task, e, failures + faults + 1);
+          current = withLostInputs(task);
+          info = { lastUse: new Set() };
+          continue;
         }
+        // Fix: finish (and the caller's onResult check) runs outside the try, so an error in
+        // the consumer (a block of the wrong shape) is not retried nor reported as a task failure.
+        finish(key, value);
+        return;
       }
     };
     const p: Promise<void> = attempt()
@@ -116,7 +187,6 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
 
   while (ready.length > 0 || running.size > 0) {
     if (failure === undefined && !signal?.aborted) {
-      ready.sort((a, b) => order.get(b)! - order.get(a)!);
       while (ready.length > 0 && running.size < executor.concurrency) start(ready.pop()!);
     } else ready.length = 0;
     if (running.size === 0) break;

@@ -1,0 +1,196 @@
+/**
+ * The worker-threads executor on piscina: each task goes to a worker thread as plain data
+ * (the task, with its kernel named by module URL and export name, and the values of the keys
+ * it reads); the worker imports the kernel module itself and evaluates the task exactly as
+ * `inline()` would, so results do not depend on the executor or the number of workers.
+ *
+ * Buffers: a worker's result comes back moved (transferred, never copied). An input moves to
+ * the worker when this task is its last reader and the buffer came from a worker (so chunkwise
+ * owns it: never a user's array); an input other tasks will read is copied once into a
+ * SharedArrayBuffer that every reader shares read-only; anything else is copied (only the
+ * view's bytes). A worker that dies mid-task is replaced by piscina and the task runs again,
+ * recomputing inputs it had moved away.
+ * @module
+ */
+import { availableParallelism } from "node:os";
+import type { ResourceLimits } from "node:worker_threads";
+import { Piscina } from "piscina";
+import { ValueError, show } from "../core/errors.js";
+import { identity } from "../graph/block-kernels.js";
+import { kernelRefOf } from "../graph/kernel.js";
+import { taskDependencies, type Task, type TaskArg } from "../graph/task.js";
+import { evaluateTask } from "./evaluate.js";
+import { WorkerLostError } from "./faults.js";
+import type { Executor, RunInfo } from "./scheduler.js";
+import { isShared, mapViews, reviveError, sharedCopy, compactCopy, type View, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
+
+/** Options of {@link threads}. */
+export interface ThreadsOptions {
+  /** Worker threads, which is also how many tasks run at once; default `os.availableParallelism()`. */
+  workers?: number;
+  /** Tasks piscina may queue beyond the running ones (piscina's `maxQueue`); default unbounded. */
+  maxQueue?: number | "auto";
+  /** Heap limits of each worker (Node's `resourceLimits`); a worker over them dies and its task runs again. */
+  resourceLimits?: ResourceLimits;
+  /** Extra attempts for a task whose worker died, apart from `compute`'s `retries` for kernels that throw; default 2. */
+  faultRetries?: number;
+  /** Inputs at least this large that several tasks read go to workers through one shared copy; default 64 KiB. */
+  shareMinBytes?: number;
+}
+
+/** An {@link Executor} backed by a pool of worker threads; `close()` ends the threads. */
+export interface ThreadsExecutor extends Executor {
+  /** Ends the worker threads once running tasks finish. The executor cannot be used afterwards. */
+  close(): Promise<void>;
+}
+
+// From the TypeScript sources (vitest, tsx) the worker starts through a plain .mjs that
+// registers tsx first; the compiled package starts the compiled worker directly.
+const WORKER = import.meta.url.endsWith(".ts")
+  ? new URL("./thread-worker-bootstrap.mjs", import.meta.url)
+  : new URL("./thread-worker.js", import.meta.url);
+
+const IDENTITY = kernelRefOf(identity)!;
+
+/**
+ * An executor running tasks on worker threads. Kernels must be named with `defineKernel`
+ * (closures are refused before anything runs). Kernel modules written in TypeScript work
+ * when tsx is installed. Call `close()` when done (idle workers do not keep the process alive).
+ * @param options - see {@link ThreadsOptions}
+ * @throws {ValueError} for a bad number of workers or retries
+ * @example
+ * ```ts
+ * import { threads } from "chunkwise/threads";
+ * const executor = threads({ workers: 2 });
+ * try {
+ *   const out = await compute(mapBlocks(deconvolve, [imgs, psf], { dtype: "float32" }), { executor });
+ * } finally {
+ *   await executor.close();
+ * }
+ * ```
+ */
+export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
+  const workers = options.workers ?? Math.max(1, availableParallelism());
+  if (!Number.isInteger(workers) || workers < 1) {
+    throw new ValueError("threads", `workers must be a positive integer; got ${show(options.workers)}. Pass e.g. { workers: 2 }`);
+  }
+  const faultRetries = options.faultRetries ?? 2;
+  if (!Number.isInteger(faultRetries) || faultRetries < 0) {
+    throw new ValueError("threads", `faultRetries must be a non-negative integer; got ${show(options.faultRetries)}. Pass e.g. { faultRetries: 2 }`);
+  }
+  const shareMinBytes = options.shareMinBytes ?? 64 * 1024;
+  const name = `threads(${workers})`;
+  let pool: Piscina | undefined;
+  let closed = false;
+  // Buffers a worker handed back: chunkwise's own, so they may move on to their last reader.
+  const owned = new WeakSet<ArrayBufferLike>();
+  const shared = new WeakMap<View, View>();
+  const flags = new WeakMap<AbortSignal, Int32Array>();
+
+  const getPool = (): Piscina => {
+    if (closed) throw new ValueError("threads", `the executor must be open to run tasks; got one after close(). Create a new threads() executor`);
+    pool ??= new Piscina({
+      filename: WORKER.href,
+      minThreads: workers,
+      maxThreads: workers,
+      ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
+      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
+    });
+    return pool;
+  };
+
+  const prepareInput = (value: unknown, lastUse: boolean, transfer: Set<ArrayBuffer>): unknown =>
+    mapViews(value, (view) => {
+      if (isShared(view.buffer)) return view;
+      if (lastUse && owned.has(view.buffer)) {
+        transfer.add(view.buffer as ArrayBuffer);
+        return view;
+      }
+      if (!lastUse && view.byteLength >= shareMinBytes) {
+        let s = shared.get(view);
+        if (s === undefined) shared.set(view, (s = sharedCopy(view)));
+        return s;
+      }
+      // Structured cloning copies a view's whole buffer: copy only the view's bytes.
+      return compactView(view);
+    });
+
+  const abortFlag = (signal: AbortSignal | undefined): Int32Array | undefined => {
+    if (signal === undefined) return undefined;
+    let flag = flags.get(signal);
+    if (flag === undefined) {
+      const f = new Int32Array(new SharedArrayBuffer(4));
+      if (signal.aborted) Atomics.store(f, 0, 1);
+      else signal.addEventListener("abort", () => Atomics.store(f, 0, 1), { once: true });
+      flags.set(signal, (flag = f));
+    }
+    return flag;
+  };
+
+  return {
+    name,
+    concurrency: workers,
+    acceptsClosures: false,
+    faultRetries,
+    async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
+      // A source block embedded in the graph: nothing to compute, so no copy to a worker.
+      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
+      const transfer = new Set<ArrayBuffer>();
+      const inputs = [...new Set(taskDependencies(task))].map((key) => [key, prepareInput(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
+      const abort = abortFlag(signal);
+      const request: WorkerRequest = { task: compactLiterals(task), inputs, ...(abort === undefined ? {} : { abort }) };
+      let reply: WorkerReply;
+      try {
+        reply = (await getPool().run(request, { transferList: [...transfer] })) as WorkerReply;
+      } catch (e) {
+        if (e instanceof Error && e.name === "DataCloneError") {
+          throw new ValueError("threads", `task inputs and parameters must be cloneable to reach a worker thread; got ${e.message} in task '${task.key}'. Pass JSON parameters and blocks`, { cause: e });
+        }
+        throw new WorkerLostError("threads", `the worker thread running task '${task.key}' must stay alive; got ${e instanceof Error ? e.message : String(e)}. The task runs again on a fresh worker`, { executor: name, cause: e });
+      }
+      if (reply.ok) {
+        mapViews(reply.value, (view) => {
+          if (!isShared(view.buffer)) owned.add(view.buffer);
+          return view;
+        });
+        return reply.value;
+      }
+      if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
+      throw reviveError(reply.error);
+    },
+    async close(): Promise<void> {
+      closed = true;
+      const p = pool;
+      pool = undefined;
+      await p?.close();
+    },
+  };
+}
+
+/** The task with literal blocks in its arguments trimmed to their views' bytes (cloning copies a view's whole buffer). */
+function compactLiterals(task: Task): Task {
+  let changed = false;
+  const args = task.args.map((a): TaskArg => {
+    let b: TaskArg = a;
+    if ("value" in a) {
+      const v = mapViews(a.value, compactView);
+      if (v !== a.value) b = { value: v };
+    } else if ("task" in a) {
+      const t = compactLiterals(a.task);
+      if (t !== a.task) b = { task: t };
+    }
+    changed ||= b !== a;
+    return b;
+  });
+  return changed ? { ...task, args } : task;
+}
+
+function compactView(v: View): View {
+  return v.byteLength < v.buffer.byteLength && !isShared(v.buffer) ? compactCopy(v) : v;
+}
+
+/** `identity(literal)`: a block embedded in the graph (fromArray's source). */
+function isLiteralSource(task: Task): boolean {
+  const k = task.kernel;
+  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
+}
