@@ -92,7 +92,7 @@ export {
 } from "./array/elementwise.js";
 export { rechunk } from "./array/rechunk.js";
 export { expandDims, index, moveaxis, selectBlocks, squeeze, transpose } from "./array/indexing.js";
-export { concatenate, stack } from "./array/concatenate.js";
+export { concatenate, stack, type ConcatInput } from "./array/concatenate.js";
 export { DEFAULT_SPLIT_EVERY, max, mean, min, prod, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./array/reduce.js";
 export { mapBlocks, type MapBlocksOptions } from "./array/map-blocks.js";
 export {
@@ -109,7 +109,7 @@ export { describe, formatBytes, summarize, type Summary } from "./array/summary.
 export { toSVG, type ToSVGOptions } from "./array/svg.js";
 export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
 export { inline, type InlineOptions } from "./executors/inline.js";
-export type { Executor, Progress } from "./executors/scheduler.js";
+export type { Executor, Progress, RunInfo } from "./executors/scheduler.js";
 export { defineKernel, kernelRefOf, type KernelRef, type NamedKernel } from "./graph/kernel.js";
 export type { BlockContext, ClosureRef, Task, TaskArg, TaskExpectation } from "./graph/task.js";
 export type { ArrayMeta, BlockwiseInput, BlockwiseOutput, BlockwiseSpec } from "./graph/blockwise.js";

@@ -23,7 +23,9 @@ import { blockKey, type Task } from "../graph/task.js";
 import { ChunkedArray, isChunkedArray } from "./chunked-array.js";
 import { astype, toLazy } from "./elementwise.js";
 
-type Input = ChunkedArray | Block | BlockLike;
+/** An operand of concatenate and stack: a lazy array or a block. */
+export type ConcatInput = ChunkedArray | Block | BlockLike;
+type Input = ConcatInput;
 
 function checkInputs(fn: string, arrays: readonly Input[]): void {
   if (!Array.isArray(arrays) || arrays.length === 0) {

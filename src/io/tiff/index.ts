@@ -11,4 +11,4 @@ export { naturalCompare } from "./natural-sort.js";
 export { TiffError, type TiffErrorDetails } from "./tiff-error.js";
 export type { TiffDataType } from "./layout.js";
 export { imwrite, type ImwriteOptions } from "./imwrite.js";
-export type { EncodeTiffOptions } from "./encode.js";
+export { encodeTiff, type EncodeTiffOptions } from "./encode.js";

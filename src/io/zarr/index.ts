@@ -5,7 +5,7 @@
  */
 export { fromZarr, type FromZarrOptions } from "./from-zarr.js";
 export { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
-export type { CompressorConfig, CompressorName, CompressorSpec } from "./codecs.js";
+export type { CompressorConfig, CompressorName, CompressorSpec, ResolvedCompressor } from "./codecs.js";
 export { ZarrError, type ZarrErrorKind } from "./errors.js";
 export type { StoreInput, StoreRef, ZarrStore } from "./store.js";
 export { readZarrRegion, type ReadRegionParams } from "./read-kernels.js";

@@ -3,5 +3,5 @@ import { expect, it } from "vitest";
 import * as tiff from "../../../src/io/tiff/index.js";
 
 it("chunkwise/tiff exports exactly these values", () => {
-  expect(Object.keys(tiff).sort()).toEqual(["TiffError", "imread", "imreadBlock", "imwrite", "naturalCompare", "readTiff"]);
+  expect(Object.keys(tiff).sort()).toEqual(["TiffError", "encodeTiff", "imread", "imreadBlock", "imwrite", "naturalCompare", "readTiff"]);
 });
