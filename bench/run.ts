@@ -4,6 +4,9 @@
  */
 const benches: Record<string, () => Promise<void>> = {
   gufunc: async () => (await import("./gufunc.js")).main(),
+  fft: async () => (await import("./fft.js")).main(),
+  rl: async () => (await import("./rl.js")).main(),
+  threads: async () => (await import("./threads.js")).main(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));

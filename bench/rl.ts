@@ -1,0 +1,268 @@
+/**
+ * Richardson-Lucy benchmark (`npm run bench -- rl`): a deterministic synthetic light-sheet
+ * volume of shape (101, 512, 384) float32 (beads and filaments blurred by the PSF, plus
+ * background and noise) and a PSF of (51, 64, 64), 10 iterations, with ITK's options:
+ * estimate from the image, zero-flux Neumann padding, PSF not normalised (the ITK binary's
+ * default), no clip, ITK's 1e-5 divide threshold. In the same run it times ITK 5.2's
+ * RichardsonLucyDeconvolutionImageFilter (FFTW, float) on 1 and 2 threads
+ * (shared/bench/itk-rl, built into /tmp/itk-rl-build when missing and cmake is available) and,
+ * when /usr/bin/python3 has it, scikit-image 0.19's richardson_lucy (its own defaults; a
+ * different boundary, labelled as such). Each run is a child process, so peak memory (max RSS)
+ * is its own. Prints per-iteration seconds (median over iterations 2..N), ratios and peaks.
+ *
+ * Also times chunkwise with its defaults (scikit-image's algorithm, unclipped) against
+ * scikit-image, and checks both results against the references' outputs.
+ *
+ * Run: npx tsx bench/rl.ts [--iterations 10] [--shape 101,512,384] [--psf 51,64,64] [--no-skimage] [--no-itk] [--no-zero]
+ * (exports `main()` for bench/run.ts as well).
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { nextFastLen } from "../src/fft/index.js";
+import { fftConvolve, richardsonLucy } from "../src/filters/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function arg(name: string, dflt: string): string {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : dflt;
+}
+
+const iterations = Number(arg("iterations", "10"));
+const shape = arg("shape", "101,512,384").split(",").map(Number);
+const psfShape = arg("psf", "51,64,64").split(",").map(Number);
+const workDir = arg("dir", "/tmp/chunkwise-rl-bench");
+const itkSrc = resolve(here, "../../shared/bench/itk-rl");
+const itkBin = "/tmp/itk-rl-build/itk_rl";
+const ITK_OPTIONS = { init: "image", boundary: "neumann", normalizePsf: false, clip: false, filterEpsilon: 1e-5 } as const;
+/** scikit-image's algorithm (chunkwise's defaults), unclipped, to compare like with like. */
+const SKIMAGE_OPTIONS = { clip: false } as const;
+
+const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
+const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+
+/** A deterministic xorshift generator in [0, 1). */
+function rng(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s ^= s << 13; s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5; s >>>= 0;
+    return s / 2 ** 32;
+  };
+}
+
+/** A light-sheet-like PSF: a Gaussian elongated along z, with faint side lobes, sum 1. */
+function makePsf(s: readonly number[]): Float32Array {
+  const [nz, ny, nx] = s as [number, number, number];
+  const out = new Float32Array(size(s));
+  let sum = 0;
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
+    const dz = z - (nz - 1) / 2, dy = y - (ny - 1) / 2, dx = x - (nx - 1) / 2;
+    const r2 = dy * dy + dx * dx;
+    const v = Math.exp(-(dz * dz) / (2 * 6 * 6) - r2 / (2 * 2.2 * 2.2)) + 0.02 * Math.exp(-(dz * dz) / (2 * 12 * 12) - r2 / (2 * 8 * 8));
+    out[(z * ny + y) * nx + x] = v;
+    sum += v;
+  }
+  for (let i = 0; i < out.length; i++) out[i]! /= sum;
+  return out;
+}
+
+/** Beads and filaments (random walks), blurred by the PSF, plus background and noise. */
+function makeVolume(s: readonly number[], psf: Float32Array): Float32Array {
+  const [nz, ny, nx] = s as [number, number, number];
+  const rand = rng(12345);
+  const truth = new Float32Array(size(s));
+  const put = (z: number, y: number, x: number, v: number): void => {
+    const iz = Math.round(z), iy = Math.round(y), ix = Math.round(x);
+    if (iz >= 0 && iz < nz && iy >= 0 && iy < ny && ix >= 0 && ix < nx) truth[(iz * ny + iy) * nx + ix]! += v;
+  };
+  const beads = Math.round(size(s) / 20000);
+  for (let b = 0; b < beads; b++) put(rand() * nz, rand() * ny, rand() * nx, 200 + 800 * rand());
+  const filaments = Math.round(size(s) / 400000) + 1;
+  for (let f = 0; f < filaments; f++) {
+    let z = rand() * nz, y = rand() * ny, x = rand() * nx;
+    let dz = rand() - 0.5, dy = rand() - 0.5, dx = rand() - 0.5;
+    for (let step = 0; step < 600; step++) {
+      put(z, y, x, 60);
+      dz += 0.2 * (rand() - 0.5); dy += 0.3 * (rand() - 0.5); dx += 0.3 * (rand() - 0.5);
+      const norm = Math.hypot(dz * 3, dy, dx) || 1;
+      z += (0.3 * dz) / norm; y += dy / norm; x += dx / norm;
+    }
+  }
+  const blurred = fftConvolve({ data: truth, shape: s }, { data: psf, shape: psfShape }, { mode: "same" }).data as Float32Array;
+  for (let i = 0; i < blurred.length; i++) blurred[i] = Math.max(0, blurred[i]! + 10 + 2 * (rand() - 0.5));
+  return blurred;
+}
+
+function writeNpy(path: string, data: Float32Array, s: readonly number[]): void {
+  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${s.join(", ")}), }`;
+  header += " ".repeat((64 - ((10 + header.length + 1) % 64)) % 64) + "\n";
+  const head = Buffer.alloc(10);
+  head.write("\x93NUMPY", 0, "latin1");
+  head[6] = 1; head[7] = 0;
+  head.writeUInt16LE(header.length, 8);
+  writeFileSync(path, Buffer.concat([head, Buffer.from(header, "latin1"), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+}
+
+function readNpy(path: string): { data: Float32Array; shape: number[] } {
+  const buf = readFileSync(path);
+  const hlen = buf.readUInt16LE(8);
+  const header = buf.subarray(10, 10 + hlen).toString("latin1");
+  const s = /'shape': \(([^)]*)\)/.exec(header)![1]!.split(",").map((v) => v.trim()).filter((v) => v !== "").map(Number);
+  const bytes = buf.subarray(10 + hlen);
+  const data = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(data.buffer).set(bytes);
+  return { data, shape: s };
+}
+
+interface RunResult {
+  perIter: number[];
+  total: number;
+  setup?: number;
+  peakMiB: number;
+  extra?: string;
+}
+
+/** Child mode: run chunkwise's richardsonLucy on the files and print one JSON line. */
+function child(): void {
+  const img = readNpy(`${workDir}/image.npy`);
+  const psf = readNpy(`${workDir}/psf.npy`);
+  const stamps: number[] = [];
+  const zero = process.argv.includes("--zero");
+  const t0 = performance.now();
+  const out = richardsonLucy(img, psf, { iterations, ...(zero ? SKIMAGE_OPTIONS : ITK_OPTIONS), onIteration: () => stamps.push(performance.now()) });
+  const t1 = performance.now();
+  writeNpy(`${workDir}/chunkwise-${zero ? "zero" : "neumann"}-out.npy`, out.data as Float32Array, img.shape);
+  const perIter = stamps.map((t, i) => (t - (i === 0 ? t0 : stamps[i - 1]!)) / 1000);
+  const peakMiB = process.resourceUsage().maxRSS / 1024;
+  console.log(JSON.stringify({ perIter, total: (t1 - t0) / 1000, peakMiB }));
+}
+
+function runChunkwise(zero: boolean): RunResult | string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", ...(zero ? ["--zero"] : []), "--iterations", String(iterations), "--dir", workDir], {
+    encoding: "utf8", cwd: resolve(here, ".."), maxBuffer: 1 << 24,
+  });
+  if (r.status !== 0) return `chunkwise child failed: ${r.stderr.slice(-2000)}`;
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as RunResult;
+}
+
+function ensureItk(): string | undefined {
+  if (existsSync(itkBin)) return undefined;
+  const cmake = spawnSync("cmake", ["--version"], { encoding: "utf8" });
+  if (cmake.status !== 0 || !existsSync(itkSrc)) {
+    return "ITK unavailable: /tmp/itk-rl-build/itk_rl is missing and cmake (or shared/bench/itk-rl) is not available. Install with: apt-get install -y libinsighttoolkit5-dev libfftw3-dev cmake g++";
+  }
+  // Debian's ITK config runs FindHDF5, which needs the C language the project does not enable.
+  const enableC = "/tmp/itk-rl-enable-c.cmake";
+  writeFileSync(enableC, "enable_language(C)\n");
+  console.log("building ITK's itk_rl into /tmp/itk-rl-build ...");
+  const conf = spawnSync("cmake", ["-S", itkSrc, "-B", "/tmp/itk-rl-build", `-DCMAKE_PROJECT_INCLUDE=${enableC}`], { encoding: "utf8" });
+  const build = conf.status === 0 ? spawnSync("cmake", ["--build", "/tmp/itk-rl-build", "-j2"], { encoding: "utf8" }) : conf;
+  if (build.status !== 0 || !existsSync(itkBin)) {
+    return `ITK unavailable: building shared/bench/itk-rl failed (${(build.stderr || build.stdout).slice(-400)}). Install with: apt-get install -y libinsighttoolkit5-dev libfftw3-dev cmake g++`;
+  }
+  return undefined;
+}
+
+function runItk(threads: number): RunResult | string {
+  const args = [`${workDir}/image.npy`, `${workDir}/psf.npy`, String(iterations), String(threads), "float", "fftw"];
+  if (threads === 1) args.push(`${workDir}/itk-out.npy`);
+  const r = spawnSync(itkBin, args, { encoding: "utf8" });
+  if (r.status !== 0) return `ITK failed: ${r.stderr.slice(-1000)}`;
+  const j = JSON.parse(r.stdout.trim().split("\n").pop()!) as { per_iter_s: number[]; total_s: number; setup_s: number; peak_rss_mib: number; pad_shape: number[]; last_iter_plus_crop_s: number };
+  return { perIter: j.per_iter_s, total: j.total_s, setup: j.setup_s, peakMiB: j.peak_rss_mib, extra: `pad ${j.pad_shape.join("x")}` };
+}
+
+function runSkimage(): RunResult | string {
+  const py = "/usr/bin/python3";
+  if (!existsSync(py)) return "scikit-image: /usr/bin/python3 not found";
+  const code = `
+import json, resource, time, numpy as np
+try:
+    import skimage
+    from skimage.restoration import richardson_lucy
+except ImportError:
+    print(json.dumps({"missing": True})); raise SystemExit
+img = np.load("${workDir}/image.npy"); psf = np.load("${workDir}/psf.npy")
+t = time.perf_counter()
+out = richardson_lucy(img, psf, num_iter=${iterations}, clip=False)
+total = time.perf_counter() - t
+np.save("${workDir}/skimage-out.npy", out.astype(np.float32))
+print(json.dumps({"perIter": [total / ${iterations}] * ${iterations}, "total": total,
+                  "peakMiB": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "extra": "scikit-image " + skimage.__version__}))
+`;
+  const r = spawnSync(py, ["-c", code], { encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1" } });
+  if (r.status !== 0) return `scikit-image failed: ${r.stderr.slice(-1000)}`;
+  const j = JSON.parse(r.stdout.trim().split("\n").pop()!) as RunResult & { missing?: boolean };
+  return j.missing ? "scikit-image: not installed for /usr/bin/python3 (apt-get install -y python3-skimage)" : j;
+}
+
+/** Per-iteration seconds: the median over iterations 2..N (the first includes setup). */
+function perIteration(r: RunResult): number {
+  return median(r.perIter.length > 1 ? r.perIter.slice(1) : r.perIter);
+}
+
+function line(label: string, r: RunResult | string): void {
+  if (typeof r === "string") {
+    console.log(`${label}: ${r}`);
+    return;
+  }
+  console.log(`${label}: ${perIteration(r).toFixed(3)} s/iteration (median), total ${r.total.toFixed(2)} s, peak RSS ${r.peakMiB.toFixed(0)} MiB${r.extra ? `, ${r.extra}` : ""}`);
+}
+
+/** `max |ours - theirs| / max |theirs|` of two result files. */
+function agreement(ours: string, theirs: string): string {
+  if (!existsSync(`${workDir}/${ours}`) || !existsSync(`${workDir}/${theirs}`)) return "not available";
+  const a = readNpy(`${workDir}/${ours}`).data;
+  const b = readNpy(`${workDir}/${theirs}`).data;
+  let err = 0, max = 0;
+  for (let i = 0; i < b.length; i++) { err = Math.max(err, Math.abs(a[i]! - b[i]!)); max = Math.max(max, Math.abs(b[i]!)); }
+  return `max |chunkwise - reference| / max |reference| = ${(err / max).toExponential(2)}`;
+}
+
+/** Runs the benchmark and prints its figures and ratios. */
+export async function main(): Promise<void> {
+  mkdirSync(workDir, { recursive: true });
+  const psf = makePsf(psfShape);
+  console.log(`volume ${shape.join("x")} float32, PSF ${psfShape.join("x")}, ${iterations} iterations; options ${JSON.stringify(ITK_OPTIONS)}`);
+  const t = performance.now();
+  writeNpy(`${workDir}/psf.npy`, psf, psfShape);
+  writeNpy(`${workDir}/image.npy`, makeVolume(shape, psf), shape);
+  console.log(`synthetic data written to ${workDir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+
+  const cw = runChunkwise(false);
+  line("chunkwise richardsonLucy, ITK's options (1 thread, float32)", cw);
+  const cwZero = process.argv.includes("--no-zero") ? "skipped (--no-zero)" : runChunkwise(true);
+  line("chunkwise richardsonLucy, scikit-image's algorithm (1 thread, float32)", cwZero);
+  const skip = process.argv.includes("--no-itk");
+  const why = skip ? "ITK skipped (--no-itk)" : ensureItk();
+  const itk1 = why ?? runItk(1);
+  const itk2 = why ?? runItk(2);
+  line("ITK 5.2 RichardsonLucy (FFTW float, 1 thread)", itk1);
+  line("ITK 5.2 RichardsonLucy (FFTW float, 2 threads)", itk2);
+  const sk = process.argv.includes("--no-skimage") ? "skipped (--no-skimage)" : runSkimage();
+  line("scikit-image richardson_lucy (optional; its own zero-padded boundary, float32, 1 thread)", sk);
+  if (typeof cw !== "string") {
+    const c = perIteration(cw);
+    const ratio = (r: RunResult | string, label: string): void => {
+      if (typeof r !== "string") console.log(`ratio chunkwise / ${label}: ${(c / perIteration(r)).toFixed(2)} per iteration (below 1 is faster), peak memory ${(cw.peakMiB / r.peakMiB).toFixed(2)}`);
+    };
+    ratio(itk1, "ITK 1 thread");
+    ratio(itk2, "ITK 2 threads");
+    if (typeof cwZero !== "string" && typeof sk !== "string") {
+      console.log(`ratio chunkwise (scikit-image's algorithm) / scikit-image: ${(perIteration(cwZero) / perIteration(sk)).toFixed(2)} per iteration, peak memory ${(cwZero.peakMiB / sk.peakMiB).toFixed(2)}`);
+    }
+    if (typeof itk1 !== "string") {
+      console.log(`agreement with ITK: ${agreement("chunkwise-neumann-out.npy", "itk-out.npy")} (padded shapes differ: chunkwise ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")} 5-smooth, ITK 13-smooth)`);
+    }
+    if (typeof cwZero !== "string" && typeof sk !== "string") console.log(`agreement with scikit-image: ${agreement("chunkwise-zero-out.npy", "skimage-out.npy")}`);
+  }
+  console.log("reference (issue 4, this machine): ITK float 2.25 s/iteration on 1 thread, 1.75 s on 2, peak 1.08 GB; scikit-image 3.6 s");
+}
+
+const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
+if (isMain && process.argv.includes("--child")) child();
+else if (isMain) await main();

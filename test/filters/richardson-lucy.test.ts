@@ -1,0 +1,84 @@
+import { describe, expect, it } from "vitest";
+import { array } from "../../src/core/creation.js";
+import { astype } from "../../src/core/astype.js";
+import { toFlatArray } from "../../src/core/ndarray.js";
+import { gufunc } from "../../src/array/apply-gufunc.js";
+import { richardsonLucy } from "../../src/filters/index.js";
+import { casesOf, relErr, tolerance, versions } from "./load-fixtures.js";
+
+describe(`richardsonLucy defaults match skimage.restoration.richardson_lucy (scikit-image ${versions.skimage}); relative error <= 1e-4 float32, 1e-9 float64`, () => {
+  for (const c of casesOf("richardsonLucy")) {
+    it(c.name, () => {
+      const out = richardsonLucy(c.inputs[0]!, c.inputs[1]!, c.params);
+      expect(out.shape).toEqual(c.outShape);
+      expect(out.dtype).toBe(c.outDtype);
+      expect(relErr(out.data, c.output)).toBeLessThanOrEqual(tolerance(c.outDtype));
+    });
+  }
+});
+
+const itkCases = casesOf("richardsonLucyItk");
+describe.skipIf(itkCases.length === 0)(`richardsonLucy with ITK's options matches ITK ${String(versions.itk?.itk_version)} (double precision, output stored as float32); relative error <= 1e-5`, () => {
+  for (const c of itkCases) {
+    it(c.name, () => {
+      const out = richardsonLucy(c.inputs[0]!, c.inputs[1]!, c.params);
+      expect(out.shape).toEqual(c.outShape);
+      expect(relErr(out.data, c.output)).toBeLessThanOrEqual(1e-5);
+    });
+  }
+});
+
+describe("richardsonLucy behaviours", () => {
+  const img = array([[0.1, 0.2, 0.3], [0.4, 0.5, 0.6], [0.7, 0.8, 0.9]], { dtype: "float32" });
+  const psf = array([[0, 0.1, 0], [0.1, 0.6, 0.1], [0, 0.1, 0]], { dtype: "float32" });
+  it("uint16 input computes in float32; float64 in float64", () => {
+    expect(richardsonLucy(astype(img, "uint16"), psf, { iterations: 1 }).dtype).toBe("float32");
+    expect(richardsonLucy(astype(img, "float64"), astype(psf, "float64"), { iterations: 1 }).dtype).toBe("float64");
+  });
+  it("onIteration sees every iteration, 1-based, with the estimate's shape", () => {
+    const seen: number[] = [];
+    richardsonLucy(img, psf, { iterations: 3, onIteration: (i, e) => { seen.push(i); expect(e.shape).toEqual([3, 3]); } });
+    expect(seen).toEqual([1, 2, 3]);
+    const seenN: number[] = [];
+    richardsonLucy(img, psf, { iterations: 2, boundary: "neumann", onIteration: (i, e) => { seenN.push(i); expect(e.shape).toEqual([3, 3]); } });
+    expect(seenN).toEqual([1, 2]);
+  });
+  it("is a gufunc kernel as it stands: '(i,j),(a,b)->(i,j)' with params over a (2, 3, 3) stack", () => {
+    const stack = { ...img, data: Float32Array.from([...img.data, ...img.data.map((v) => v / 2)]), shape: [2, 3, 3], stride: [9, 3, 1] };
+    const out = gufunc("(i,j),(a,b)->(i,j)", richardsonLucy, { params: { iterations: 4, clip: false } })(stack, psf);
+    const half = { ...img, data: img.data.map((v) => v / 2) };
+    expect(Array.from(out.data.subarray(9))).toEqual(Array.from(richardsonLucy(half, psf, { iterations: 4, clip: false }).data));
+  });
+  it("iterations 0 returns the initial estimate", () => {
+    expect(toFlatArray(richardsonLucy(img, psf, { iterations: 0 }))).toEqual(new Array(9).fill(0.5));
+    expect(relErr(richardsonLucy(img, psf, { iterations: 0, init: "image", boundary: "neumann" }).data, img.data)).toBe(0);
+  });
+  it("an aborted signal stops it", () => {
+    const ac = new AbortController();
+    ac.abort(new Error("stop"));
+    expect(() => richardsonLucy(img, psf, { iterations: 2 }, { signal: ac.signal })).toThrow("stop");
+  });
+  it("strided input views give the same result as contiguous copies", () => {
+    const big = array([[0.1, 9, 0.2, 9, 0.3], [0.4, 9, 0.5, 9, 0.6], [0.7, 9, 0.8, 9, 0.9]], { dtype: "float32" });
+    const view = { ...big, shape: [3, 3], stride: [5, 2] };
+    expect(toFlatArray(richardsonLucy(view, psf, { iterations: 4 }))).toEqual(toFlatArray(richardsonLucy(img, psf, { iterations: 4 })));
+  });
+  it.each([
+    [{ iterations: -1 }, /iterations must be a non-negative integer/],
+    [{ iterations: 1.5 }, /iterations must be a non-negative integer/],
+    [{ clip: "yes" }, /clip must be a boolean/],
+    [{ init: "zeros" }, /init must be "constant", "image" or a finite number/],
+    [{ boundary: "reflect" }, /boundary must be "zero" or "neumann"/],
+    [{ fftShape: [4, 4] }, /fftShape must list 2 integers of at least \(5, 5\)/],
+    [{ normalizePsf: 1 }, /normalizePsf must be a boolean/],
+    [{ onIteration: 3 }, /onIteration must be a function/],
+    [{ num_iter: 3 }, /options must use known keys; got 'num_iter'/],
+  ])("bad options %j", (opts, msg) => {
+    expect(() => richardsonLucy(img, psf, opts as never)).toThrow(msg);
+  });
+  it("bad inputs", () => {
+    expect(() => richardsonLucy(img, array([1, 2]))).toThrow(/psf must have 2 dimensions like the image/);
+    expect(() => richardsonLucy(img, array([[0, 0]]), { normalizePsf: true })).toThrow(/psf must have a non-zero sum/);
+    expect(() => richardsonLucy([1, 2] as never, psf)).toThrow(/image must be a block/);
+  });
+});

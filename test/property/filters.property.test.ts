@@ -1,0 +1,153 @@
+/**
+ * Properties of the filters (fast-check), float64 unless stated:
+ * - fftConvolve "full" equals a naive direct convolution (max abs error <= 1e-9 * sum|a| max|b|),
+ *   and "same"/"valid" are its centred crops; ndimage-style `convolve` with mode "constant",
+ *   cval 0 equals fftConvolve "same" for odd kernels;
+ * - Richardson-Lucy with a delta PSF (odd shape, centred) leaves the image unchanged after any
+ *   number of iterations, in both boundaries and both inits (relative 1e-9);
+ * - Richardson-Lucy keeps a non-negative image non-negative (float32 and float64, both
+ *   boundaries; up to FFT round-off: min >= -1e-6 (float32) or -1e-12 (float64) times the max), and in "zero" mode with an odd, normalised PSF conserves the total flux after
+ *   every iteration (relative 1e-9; the only loss is scikit-image's 1e-12 regulariser, and
+ *   "neumann" conserves flux over its padded domain instead, so it is not checked on the crop);
+ * - the Gaussian of a constant image is that constant in every mode (with cval equal to it
+ *   for "constant"), relative 1e-12.
+ */
+import fc from "fast-check";
+import { describe, expect, test } from "vitest";
+import { cStrides, type Block } from "../../src/core/ndarray.js";
+import { convolve, fftConvolve, gaussianFilter, richardsonLucy } from "../../src/filters/index.js";
+
+const NUM_RUNS = 30;
+
+const shapeArb = (ndim: number, min: number, max: number) => fc.array(fc.integer({ min, max }), { minLength: ndim, maxLength: ndim });
+
+const blockArb = (shape: number[], min: number, max: number): fc.Arbitrary<Block<"float64">> => {
+  const n = shape.reduce((p, d) => p * d, 1);
+  return fc.float64Array({ minLength: n, maxLength: n, min, max, noNaN: true, noDefaultInfinity: true })
+    .map((data) => ({ dtype: "float64" as const, data, shape, stride: cStrides(shape), offset: 0 }));
+};
+
+/** An image and a kernel of the same rank (1 to 3 axes). */
+const pairArb = (kmin: number, kmax: number, odd = false) => fc.integer({ min: 1, max: 3 }).chain((nd) =>
+  fc.tuple(shapeArb(nd, 1, 9), shapeArb(nd, kmin, kmax).map((s) => (odd ? s.map((d) => 2 * Math.floor(d / 2) + 1) : s)))
+    .chain(([s1, s2]) => fc.tuple(blockArb(s1, -1, 1), blockArb(s2, -1, 1))));
+
+function naiveFull(a: Block, b: Block): { data: Float64Array; shape: number[] } {
+  const shape = a.shape.map((d, i) => d + b.shape[i]! - 1);
+  const out = new Float64Array(shape.reduce((p, d) => p * d, 1));
+  const os = cStrides(shape);
+  const nd = shape.length;
+  const ia = new Array<number>(nd).fill(0);
+  for (let i = 0; i < a.data.length; i++) {
+    let r = i;
+    for (let d = 0; d < nd; d++) { ia[d] = Math.floor(r / a.stride[d]!); r %= a.stride[d]!; }
+    for (let j = 0; j < b.data.length; j++) {
+      let q = j;
+      let o = 0;
+      for (let d = 0; d < nd; d++) { const jd = Math.floor(q / b.stride[d]!); q %= b.stride[d]!; o += (ia[d]! + jd) * os[d]!; }
+      out[o]! += a.data[i]! * b.data[j]!;
+    }
+  }
+  return { data: out, shape };
+}
+
+function crop(full: { data: Float64Array; shape: number[] }, start: number[], shape: number[]): number[] {
+  const os = cStrides(full.shape);
+  const out: number[] = [];
+  const n = shape.reduce((p, d) => p * d, 1);
+  const st = cStrides(shape);
+  for (let i = 0; i < n; i++) {
+    let r = i;
+    let o = 0;
+    for (let d = 0; d < shape.length; d++) { o += (Math.floor(r / st[d]!) + start[d]!) * os[d]!; r %= st[d]!; }
+    out.push(full.data[o]!);
+  }
+  return out;
+}
+
+const maxAbs = (a: ArrayLike<number>): number => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]!)); return m; };
+const maxDiff = (a: ArrayLike<number>, b: ArrayLike<number>): number => { let m = 0; for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!)); return m; };
+const sum = (a: ArrayLike<number>): number => { let s = 0; for (let i = 0; i < a.length; i++) s += a[i]!; return s; };
+
+describe("fftConvolve equals direct convolution", () => {
+  test("full, same and valid against a naive loop", () => {
+    fc.assert(fc.property(pairArb(1, 6), ([a, b]) => {
+      const ref = naiveFull(a, b);
+      const tol = 1e-9 * Math.max(1, sum(Array.from(a.data, Math.abs)) * maxAbs(b.data));
+      const full = fftConvolve(a, b, { mode: "full" });
+      expect(full.shape).toEqual(ref.shape);
+      expect(maxDiff(full.data, ref.data)).toBeLessThanOrEqual(tol);
+      const same = fftConvolve(a, b, { mode: "same" });
+      expect(maxDiff(same.data, crop(ref, b.shape.map((k) => Math.floor((k - 1) / 2)), [...a.shape]))).toBeLessThanOrEqual(tol);
+      if (a.shape.every((d, i) => d >= b.shape[i]!)) {
+        const valid = fftConvolve(a, b, { mode: "valid" });
+        const vshape = a.shape.map((d, i) => d - b.shape[i]! + 1);
+        expect(valid.shape).toEqual(vshape);
+        expect(maxDiff(valid.data, crop(ref, b.shape.map((k) => k - 1), vshape))).toBeLessThanOrEqual(tol);
+      }
+    }), { numRuns: NUM_RUNS });
+  });
+
+  test("convolve(mode constant, cval 0) equals fftConvolve same for odd kernels", () => {
+    fc.assert(fc.property(pairArb(1, 5, true), ([a, b]) => {
+      const direct = convolve(a, b, { mode: "constant", cval: 0 });
+      const viaFft = fftConvolve(a, b, { mode: "same" });
+      expect(maxDiff(direct.data, viaFft.data)).toBeLessThanOrEqual(1e-9 * Math.max(1, sum(Array.from(b.data, Math.abs))));
+    }), { numRuns: NUM_RUNS });
+  });
+});
+
+/** An image in [lo, 1] and an odd PSF shape of the same rank. */
+const imagePsfShapeArb = (lo: number) => fc.integer({ min: 1, max: 3 }).chain((nd) =>
+  fc.tuple(shapeArb(nd, 2, 8).chain((s) => blockArb(s, lo, 1)), shapeArb(nd, 0, 2).map((s) => s.map((h) => 2 * h + 1))));
+
+describe("Richardson-Lucy", () => {
+  test("a centred delta PSF leaves the image unchanged (both boundaries, both inits)", () => {
+    fc.assert(fc.property(imagePsfShapeArb(0.01), fc.integer({ min: 1, max: 4 }), fc.constantFrom("zero", "neumann"), fc.constantFrom("constant", "image"),
+      ([img, kshape], iterations, boundary, init) => {
+        const psfData = new Float64Array(kshape.reduce((p, d) => p * d, 1));
+        psfData[(psfData.length - 1) / 2] = 1;
+        const psf = { dtype: "float64" as const, data: psfData, shape: kshape, stride: cStrides(kshape), offset: 0 };
+        const out = richardsonLucy(img, psf, { iterations, clip: false, boundary: boundary as "zero", init: init as "image" });
+        expect(maxDiff(out.data, img.data)).toBeLessThanOrEqual(1e-9);
+      }), { numRuns: NUM_RUNS });
+  });
+
+  test("a non-negative image stays non-negative (float32 and float64, both boundaries)", () => {
+    fc.assert(fc.property(imagePsfShapeArb(0), fc.integer({ min: 1, max: 5 }), fc.constantFrom("zero", "neumann"), fc.boolean(),
+      ([img, kshape], iterations, boundary, f32) => {
+        const n = kshape.reduce((p, d) => p * d, 1);
+        const psf = { dtype: "float64" as const, data: Float64Array.from({ length: n }, (_, i) => ((i * 7919) % 13) / 13), shape: kshape, stride: cStrides(kshape), offset: 0 };
+        const image = f32 ? { ...img, dtype: "float32" as const, data: Float32Array.from(img.data) } : img;
+        const out = richardsonLucy(image, f32 ? { ...psf, dtype: "float32" as const, data: Float32Array.from(psf.data) } : psf, { iterations, clip: false, boundary: boundary as "zero" });
+        // Exact arithmetic keeps every value >= 0; FFT round-off may leave tiny negatives near 0.
+        const floor = -(f32 ? 1e-6 : 1e-12) * maxAbs(out.data);
+        for (let i = 0; i < out.data.length; i++) expect(out.data[i]!).toBeGreaterThanOrEqual(floor);
+      }), { numRuns: NUM_RUNS });
+  });
+
+  test("zero boundary with an odd normalised PSF conserves total flux every iteration", () => {
+    fc.assert(fc.property(imagePsfShapeArb(0.05), fc.integer({ min: 1, max: 5 }), ([img, kshape], iterations) => {
+      const n = kshape.reduce((p, d) => p * d, 1);
+      const psf = { dtype: "float64" as const, data: Float64Array.from({ length: n }, (_, i) => 0.1 + ((i * 7919) % 13) / 13), shape: kshape, stride: cStrides(kshape), offset: 0 };
+      const flux = sum(img.data);
+      const seen: number[] = [];
+      richardsonLucy(img, psf, { iterations, clip: false, normalizePsf: true, onIteration: (_i, e) => seen.push(sum(e.data)) });
+      expect(seen).toHaveLength(iterations);
+      for (const s of seen) expect(Math.abs(s - flux) / flux).toBeLessThanOrEqual(1e-9);
+    }), { numRuns: NUM_RUNS });
+  });
+});
+
+describe("gaussianFilter", () => {
+  test("the Gaussian of a constant is the constant in every mode", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }).chain((nd) => fc.tuple(shapeArb(nd, 1, 7), fc.array(fc.double({ min: 0, max: 3, noNaN: true }), { minLength: nd, maxLength: nd }))),
+      fc.double({ min: -10, max: 10, noNaN: true }), fc.constantFrom("reflect", "constant", "nearest", "mirror", "wrap"),
+      ([shape, sigma], value, mode) => {
+        const n = shape.reduce((p, d) => p * d, 1);
+        const img = { dtype: "float64" as const, data: new Float64Array(n).fill(value), shape, stride: cStrides(shape), offset: 0 };
+        const out = gaussianFilter(img, { sigma, mode, cval: value });
+        for (let i = 0; i < n; i++) expect(Math.abs(out.data[i]! - value)).toBeLessThanOrEqual(1e-12 * Math.max(1, Math.abs(value)));
+      }), { numRuns: NUM_RUNS });
+  });
+});
