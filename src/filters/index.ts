@@ -13,5 +13,5 @@ export { gaussianDepth, gaussianFilter, gaussianKernel1d, gaussianRadius, type G
 export { richardsonLucy, richardsonLucyDepth, type RichardsonLucyOptions } from "./richardson-lucy.js";
 export { unsharpMask, unsharpMaskDepth, type UnsharpMaskOptions } from "./unsharp-mask.js";
 export { wiener, type WienerOptions } from "./wiener.js";
-export { pipeline, runPipeline, type Pipeline, type PipelineParams, type Stage, type StageInfo } from "./pipeline.js";
+export { pipeline, runPipeline, type AnyFilter, type Pipeline, type PipelineParams, type Stage, type StageInfo } from "./pipeline.js";
 export { applyPipeline, type ApplyPipelineOptions } from "./apply-pipeline.js";

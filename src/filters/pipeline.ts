@@ -23,7 +23,8 @@ import { richardsonLucy, richardsonLucyDepth } from "./richardson-lucy.js";
 import { unsharpMask, unsharpMaskDepth } from "./unsharp-mask.js";
 import { wiener } from "./wiener.js";
 
-type AnyFilter = (...args: any[]) => unknown;
+/** Any filter function: `(image, [psf,] options, ctx) => block`. */
+export type AnyFilter = (...args: any[]) => unknown;
 
 /**
  * Extra facts about a stage whose filter is not one of chunkwise's (user kernels).
