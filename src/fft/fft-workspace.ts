@@ -1,8 +1,26 @@
 /**
- * Reusable float64 work buffers for line transforms. Buffers only grow, so one scratch object
- * serves every call of a plan without allocating after the first.
+ * Reusable work buffers for line transforms. Buffers only grow, so one scratch object serves
+ * every call of a plan without allocating after the first. A workspace also owns the
+ * WebAssembly instance (and its memory) of the SIMD backend, created on first use.
  * @module
  */
+import { ValueError, show } from "../core/errors.js";
+import { WasmEngine, wasmEnabled, type FftBackend } from "./wasm-engine.js";
+
+/**
+ * Options of {@link FftWorkspace}.
+ * @example
+ * ```ts
+ * new FftWorkspace({ backend: "typescript" });
+ * ```
+ */
+export interface FftWorkspaceOptions {
+  /**
+   * "auto" (default: the WebAssembly SIMD kernels where they apply, else TypeScript),
+   * "wasm" (the same; kept for symmetry) or "typescript" (always the reference path).
+   */
+  readonly backend?: FftBackend;
+}
 
 /**
  * Reusable work buffers for the transforms: numbered growable Float64Array slots (0 and 1 hold
@@ -16,6 +34,32 @@
  */
 export class FftWorkspace {
   private readonly slots: Float64Array[] = [];
+  /** The backend this workspace asks for. */
+  readonly backend: FftBackend;
+  private engine: WasmEngine | undefined | null;
+
+  /** @throws {ValueError} for an unknown backend */
+  constructor(options: FftWorkspaceOptions = {}) {
+    const b = options.backend ?? "auto";
+    if (b !== "auto" && b !== "wasm" && b !== "typescript") {
+      throw new ValueError("FftWorkspace", `backend must be "auto", "wasm" or "typescript"; got ${show(b)}. Omit it to let the workspace choose`);
+    }
+    this.backend = b;
+  }
+
+  /**
+   * The WebAssembly engine, or undefined when the backend is "typescript" (by option or by
+   * the default) or the kernels are unavailable.
+   * @example
+   * ```ts
+   * new FftWorkspace({ backend: "typescript" }).wasm; // undefined
+   * ```
+   */
+  get wasm(): WasmEngine | undefined {
+    if (!wasmEnabled(this.backend)) return undefined;
+    if (this.engine === undefined) this.engine = WasmEngine.create() ?? null;
+    return this.engine ?? undefined;
+  }
 
   /**
    * The buffer in `slot`, at least `size` long (contents unspecified).
@@ -42,6 +86,6 @@ export class FftWorkspace {
   get bytes(): number {
     let b = 0;
     for (const s of this.slots) if (s !== undefined) b += s.byteLength;
-    return b;
+    return b + (this.engine?.bytes ?? 0);
   }
 }

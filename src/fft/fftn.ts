@@ -4,7 +4,9 @@
  * `norm` semantics, same output shapes and dtypes (float32 and complex64 inputs give complex64
  * / float32 results computed from float32 storage; integers promote to float64), agreement to
  * float rounding: against scipy 1.10's outputs the largest error over the committed fixtures is
- * 2e-7 of the largest magnitude for float32 and 1e-15 for float64. Lines are transformed in
+ * 2e-7 of the largest magnitude for float32 and 1e-15 for float64. Transforms whose lengths
+ * are all 5-smooth run on the WebAssembly SIMD kernels (`wasm-engine.ts`), computing in the
+ * storage precision; others (and every call with the "typescript" backend) transform lines in
  * float64 whatever the storage. Inputs may have any strides; results are new C-contiguous
  * arrays. Departure: with no axes to transform, `fftn`/`ifftn` return a complex copy (scipy
  * returns the input unchanged).
@@ -167,7 +169,7 @@ export function irfftn(x: ComplexBlock | BlockLike, options: FftnOptions = {}): 
   const out = f32
     ? { dtype: "float32" as const, data: new Float32Array(size), shape, stride: cStrides(shape), offset: 0 }
     : { dtype: "float64" as const, data: new Float64Array(size), shape, stride: cStrides(shape), offset: 0 };
-  const work = chain.passes.length > 1 ? scalarView(complexZeros(workShapeOf(chain), c.dtype)) : scalarView(c);
+  const work = () => scalarView(complexZeros(workShapeOf(chain), c.dtype));
   runChain(chain, scalarView(c), work, scalarView(out), options.workspace ?? new FftWorkspace());
   return out;
 }

@@ -15,5 +15,6 @@ export { nextFastLen } from "./next-fast-len.js";
 export {
   createRfftnPlan, type RfftnInverseOptions, type RfftnPlan, type RfftnPlanOptions,
 } from "./rfftn-plan.js";
-export { FftWorkspace } from "./fft-workspace.js";
+export { FftWorkspace, type FftWorkspaceOptions } from "./fft-workspace.js";
+export type { FftBackend } from "./wasm-engine.js";
 export { clearPlanCache } from "./line-plans.js";

@@ -9,6 +9,8 @@
  */
 import { runAxisPass, type AxisPass, type ScalarView } from "./axis-pass.js";
 import type { FftWorkspace } from "./fft-workspace.js";
+import { runChainWasm } from "./wasm-chain.js";
+import { wasmLengthsOk } from "./wasm-engine.js";
 
 /**
  * A built sequence of passes: pass 0 reads the input, the rest work in place on the output.
@@ -145,20 +147,30 @@ function withScale(chain: PassChain, scale: number): PassChain {
 /**
  * Runs a chain: pass 0 reads `input` and writes `work` (or `output` if it is the only pass),
  * middle passes work in place on `work`, the last pass writes `output`. `work` may be
- * `output` itself when both are complex with the same layout.
+ * `output` itself when both are complex with the same layout, and may be given as a function
+ * so it is only allocated when needed: the WebAssembly backend (used when the workspace
+ * allows it, input and output share a precision and every length is 5-smooth) keeps its own.
  * @example
  * ```ts
  * runChain(chain, inputView, outputView, outputView, new FftWorkspace());
  * ```
  */
 export function runChain(
-  chain: PassChain, input: ScalarView, work: ScalarView, output: ScalarView, scratch: FftWorkspace,
+  chain: PassChain, input: ScalarView, work: ScalarView | (() => ScalarView), output: ScalarView,
+  scratch: FftWorkspace,
 ): void {
   const { passes } = chain;
+  if (passes.length === 0) return;
+  const sameType = (input.data instanceof Float32Array) === (output.data instanceof Float32Array);
+  if (sameType && wasmLengthsOk(passes.map((p) => p.n))) {
+    const engine = scratch.wasm;
+    if (engine !== undefined && runChainWasm(engine, chain, input, output)) return;
+  }
+  const w = typeof work === "function" ? (passes.length > 1 ? work() : output) : work;
   const last = passes.length - 1;
   passes.forEach((p, i) => {
-    const src = i === 0 ? input : work;
-    const dst = i === last ? output : work;
+    const src = i === 0 ? input : w;
+    const dst = i === last ? output : w;
     runAxisPass(p, src, dst, scratch);
   });
 }

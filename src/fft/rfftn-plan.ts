@@ -15,6 +15,7 @@ import type { ScalarView } from "./axis-pass.js";
 import { complexZeros, isComplexBlock, type ComplexBlock, type ComplexDataType } from "./complex.js";
 import { c2rChain, r2cChain, runChain } from "./nd-passes.js";
 import { FftWorkspace } from "./fft-workspace.js";
+import type { FftBackend } from "./wasm-engine.js";
 
 /**
  * Options of {@link createRfftnPlan}.
@@ -30,6 +31,11 @@ export interface RfftnPlanOptions {
   readonly dtype?: "float32" | "float64";
   /** Normalisation, as scipy.fft's `norm` (default "backward"). */
   readonly norm?: FftNorm;
+  /**
+   * "auto" (default): the WebAssembly SIMD kernels when they apply (5-smooth lengths),
+   * computing in the storage precision; "typescript": the reference path (float64 lines).
+   */
+  readonly backend?: FftBackend;
 }
 
 /**
@@ -87,7 +93,7 @@ const FN = "createRfftnPlan";
  * Creates a reusable real N-D FFT plan (see the module notes).
  * @param shape - the real (already padded) shape, e.g. `[160, 576, 480]`
  * @param options - `axes`, `dtype` (default "float32"), `norm`
- * @throws {ValueError} for an invalid shape, axes or norm
+ * @throws {ValueError} for an invalid shape, axes, norm or backend
  * @example
  * ```ts
  * const plan = createRfftnPlan([64, 64, 64], { dtype: "float32" });
@@ -108,15 +114,19 @@ export function createRfftnPlan(shape: readonly number[], options: RfftnPlanOpti
   const axes = checkAxes(FN, shape.length, options.axes, undefined);
   if (axes.length === 0) throw new ValueError(FN, "axes must name at least one axis; got none. Pass axes or a non-empty shape");
   const norm = checkNorm(FN, options.norm);
+  const backend = options.backend ?? "auto";
+  if (backend !== "auto" && backend !== "wasm" && backend !== "typescript") {
+    throw new ValueError(FN, `backend must be "auto", "wasm" or "typescript"; got ${show(backend)}. Omit it to let the plan choose`);
+  }
   const sizes = axes.map((a) => shape[a]!);
   checkLengths(FN, sizes);
-  return new Plan([...shape], axes, sizes, dtype, norm);
+  return new Plan([...shape], axes, sizes, dtype, norm, backend);
 }
 
 class Plan implements RfftnPlan {
   readonly complexShape: number[];
   readonly complexDtype: ComplexDataType;
-  private readonly scratch = new FftWorkspace();
+  private readonly scratch: FftWorkspace;
   private work: ComplexBlock | undefined;
   private readonly count: number;
 
@@ -126,7 +136,9 @@ class Plan implements RfftnPlan {
     private readonly sizes: number[],
     readonly dtype: "float32" | "float64",
     readonly norm: FftNorm,
+    backend: FftBackend,
   ) {
+    this.scratch = new FftWorkspace({ backend });
     const la = axes[axes.length - 1]!;
     this.complexShape = [...shape];
     this.complexShape[la] = (shape[la]! >> 1) + 1;
@@ -167,11 +179,11 @@ class Plan implements RfftnPlan {
     const chain = c2rChain(this.complexShape, this.axes, this.sizes, normFactor(this.norm, this.count, true), {
       start, len: y.shape,
     });
-    let work = cv;
-    if (chain.passes.length > 1 && options.overwriteInput !== true) {
+    const work = (): ScalarView => {
+      if (options.overwriteInput === true) return cv;
       this.work ??= complexZeros(this.complexShape, this.complexDtype);
-      work = { data: this.work.data, offset: 0, stride: this.work.stride.map((s) => 2 * s) };
-    }
+      return { data: this.work.data, offset: 0, stride: this.work.stride.map((s) => 2 * s) };
+    };
     runChain(chain, cv, work, y.view, this.scratch);
     return y.block;
   }

@@ -66,9 +66,9 @@ describe("createRfftnPlan", () => {
     expect(relErr(out.data, want)).toBeLessThan(1e-12);
   });
 
-  test("overwriteInput gives the same result without a work array", () => {
+  test("overwriteInput gives the same result without a work array (typescript backend)", () => {
     const shape = [6, 10];
-    const plan = createRfftnPlan(shape, { dtype: "float64" });
+    const plan = createRfftnPlan(shape, { dtype: "float64", backend: "typescript" });
     const x = ramp(shape);
     const X = plan.forward(x);
     const y = plan.inverse(plan.forward(x), undefined, { overwriteInput: true });

@@ -1,0 +1,580 @@
+// AssemblyScript source of chunkwise's WebAssembly SIMD FFT kernels (not TypeScript: built by
+// scripts/build-fft-wasm.ts into src/fft/wasm-binary.ts). Every kernel works on a batch of
+// Bv lines ("lanes", Bv a multiple of the vector width) held in split layout: element e of the
+// batch is one row of 2 * Bv scalars, the Bv real parts then the Bv imaginary parts, so each
+// butterfly is a loop of whole v128 vectors (4 float32 or 2 float64 lanes) with its twiddles
+// splatted once. Passes and index conventions are those of src/fft/radix-passes.ts
+// (pocketfft's self-sorting decimation in frequency): input element (i, j, k) is
+// i + ido * (j + p * k), output (i, k, j) is i + ido * (k + l1 * j). Pointers are byte
+// addresses; strides and counts of the strided arrays are in scalars (a complex element is
+// two scalars). Each kernel exists for f32 (suffix 32) and f64 (suffix 64).
+
+function ld(p: usize): v128 { return v128.load(p); }
+function st(p: usize, v: v128): void { v128.store(p, v); }
+function add<T>(a: v128, b: v128): v128 { return v128.add<T>(a, b); }
+function sub<T>(a: v128, b: v128): v128 { return v128.sub<T>(a, b); }
+function mul<T>(a: v128, b: v128): v128 { return v128.mul<T>(a, b); }
+function spl<T>(x: T): v128 { return v128.splat<T>(x); }
+function tws<T>(p: usize): v128 { return v128.splat<T>(load<T>(p)); }
+
+/** Stores (xr + i xi) * (wr + i wi) at p (real row) and p + hb (imaginary row). */
+function cmulSt<T>(p: usize, hb: usize, xr: v128, xi: v128, wr: v128, wi: v128): void {
+  st(p, sub<T>(mul<T>(xr, wr), mul<T>(xi, wi)));
+  st(p + hb, add<T>(mul<T>(xr, wi), mul<T>(xi, wr)));
+}
+
+function pass2<T>(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const jc = <usize>ido * rb, jh = <usize>l1 * jc;
+  for (let k = 0; k < l1; k++) {
+    const cB = cc + <usize>(2 * k) * jc, hB = ch + <usize>k * jc;
+    for (let i = 0; i < ido; i++) {
+      const c0 = cB + <usize>i * rb, h0 = hB + <usize>i * rb;
+      if (i == 0) {
+        for (let v: usize = 0; v < hb; v += 16) {
+          const a = c0 + v, o = h0 + v;
+          const ar = ld(a), ai = ld(a + hb), br = ld(a + jc), bi = ld(a + jc + hb);
+          st(o, add<T>(ar, br)); st(o + hb, add<T>(ai, bi));
+          st(o + jh, sub<T>(ar, br)); st(o + jh + hb, sub<T>(ai, bi));
+        }
+      } else {
+        const t = tw + <usize>(i - 1) * 2 * E;
+        const wr = tws<T>(t), wi = tws<T>(t + E);
+        for (let v: usize = 0; v < hb; v += 16) {
+          const a = c0 + v, o = h0 + v;
+          const ar = ld(a), ai = ld(a + hb), br = ld(a + jc), bi = ld(a + jc + hb);
+          st(o, add<T>(ar, br)); st(o + hb, add<T>(ai, bi));
+          cmulSt<T>(o + jh, hb, sub<T>(ar, br), sub<T>(ai, bi), wr, wi);
+        }
+      }
+    }
+  }
+}
+
+function pass3<T>(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: T): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const jc = <usize>ido * rb, jh = <usize>l1 * jc;
+  const ts = <usize>(ido - 1) * 2 * E;
+  const half = spl<T>(<T>0.5), s = spl<T>(sg * <T>0.8660254037844386);
+  for (let k = 0; k < l1; k++) {
+    const cB = cc + <usize>(3 * k) * jc, hB = ch + <usize>k * jc;
+    for (let i = 0; i < ido; i++) {
+      const c0 = cB + <usize>i * rb, h0 = hB + <usize>i * rb;
+      const tw0 = i > 0;
+      const t = tw + <usize>(i > 0 ? i - 1 : 0) * (E << 1);
+      const w1r = tws<T>(t), w1i = tws<T>(t + E), w2r = tws<T>(t + ts), w2i = tws<T>(t + ts + E);
+      for (let v: usize = 0; v < hb; v += 16) {
+        const a = c0 + v, o = h0 + v;
+        const ar = ld(a), ai = ld(a + hb);
+        const br = ld(a + jc), bi = ld(a + jc + hb);
+        const cr = ld(a + 2 * jc), ci = ld(a + 2 * jc + hb);
+        const t1r = add<T>(br, cr), t1i = add<T>(bi, ci), t2r = sub<T>(br, cr), t2i = sub<T>(bi, ci);
+        st(o, add<T>(ar, t1r)); st(o + hb, add<T>(ai, t1i));
+        const car = sub<T>(ar, mul<T>(half, t1r)), cai = sub<T>(ai, mul<T>(half, t1i));
+        const cbr = mul<T>(s, t2i), cbi = mul<T>(s, t2r); // cb = (-cbr, cbi)
+        const x1r = sub<T>(car, cbr), x1i = add<T>(cai, cbi), x2r = add<T>(car, cbr), x2i = sub<T>(cai, cbi);
+        if (tw0) {
+          cmulSt<T>(o + jh, hb, x1r, x1i, w1r, w1i);
+          cmulSt<T>(o + 2 * jh, hb, x2r, x2i, w2r, w2i);
+        } else {
+          st(o + jh, x1r); st(o + jh + hb, x1i);
+          st(o + 2 * jh, x2r); st(o + 2 * jh + hb, x2i);
+        }
+      }
+    }
+  }
+}
+
+function pass4<T>(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: T): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const jc = <usize>ido * rb, jh = <usize>l1 * jc;
+  const ts = <usize>(ido - 1) * 2 * E;
+  const vs = spl<T>(sg);
+  for (let k = 0; k < l1; k++) {
+    const cB = cc + <usize>(4 * k) * jc, hB = ch + <usize>k * jc;
+    for (let i = 0; i < ido; i++) {
+      const c0 = cB + <usize>i * rb, h0 = hB + <usize>i * rb;
+      if (i == 0) {
+        for (let v: usize = 0; v < hb; v += 16) {
+          const a = c0 + v, o = h0 + v;
+          const ar = ld(a), ai = ld(a + hb), br = ld(a + jc), bi = ld(a + jc + hb);
+          const cr = ld(a + 2 * jc), ci = ld(a + 2 * jc + hb), dr = ld(a + 3 * jc), di = ld(a + 3 * jc + hb);
+          const t2r = add<T>(ar, cr), t2i = add<T>(ai, ci), t1r = sub<T>(ar, cr), t1i = sub<T>(ai, ci);
+          const t3r = add<T>(br, dr), t3i = add<T>(bi, di);
+          const t4r = mul<T>(vs, sub<T>(di, bi)), t4i = mul<T>(vs, sub<T>(br, dr));
+          st(o, add<T>(t2r, t3r)); st(o + hb, add<T>(t2i, t3i));
+          st(o + jh, add<T>(t1r, t4r)); st(o + jh + hb, add<T>(t1i, t4i));
+          st(o + 2 * jh, sub<T>(t2r, t3r)); st(o + 2 * jh + hb, sub<T>(t2i, t3i));
+          st(o + 3 * jh, sub<T>(t1r, t4r)); st(o + 3 * jh + hb, sub<T>(t1i, t4i));
+        }
+      } else {
+        const t = tw + <usize>(i - 1) * 2 * E;
+        const w1r = tws<T>(t), w1i = tws<T>(t + E);
+        const w2r = tws<T>(t + ts), w2i = tws<T>(t + ts + E);
+        const w3r = tws<T>(t + 2 * ts), w3i = tws<T>(t + 2 * ts + E);
+        for (let v: usize = 0; v < hb; v += 16) {
+          const a = c0 + v, o = h0 + v;
+          const ar = ld(a), ai = ld(a + hb), br = ld(a + jc), bi = ld(a + jc + hb);
+          const cr = ld(a + 2 * jc), ci = ld(a + 2 * jc + hb), dr = ld(a + 3 * jc), di = ld(a + 3 * jc + hb);
+          const t2r = add<T>(ar, cr), t2i = add<T>(ai, ci), t1r = sub<T>(ar, cr), t1i = sub<T>(ai, ci);
+          const t3r = add<T>(br, dr), t3i = add<T>(bi, di);
+          const t4r = mul<T>(vs, sub<T>(di, bi)), t4i = mul<T>(vs, sub<T>(br, dr));
+          st(o, add<T>(t2r, t3r)); st(o + hb, add<T>(t2i, t3i));
+          cmulSt<T>(o + jh, hb, add<T>(t1r, t4r), add<T>(t1i, t4i), w1r, w1i);
+          cmulSt<T>(o + 2 * jh, hb, sub<T>(t2r, t3r), sub<T>(t2i, t3i), w2r, w2i);
+          cmulSt<T>(o + 3 * jh, hb, sub<T>(t1r, t4r), sub<T>(t1i, t4i), w3r, w3i);
+        }
+      }
+    }
+  }
+}
+
+function pass5<T>(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: T): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const jc = <usize>ido * rb, jh = <usize>l1 * jc;
+  const ts = <usize>(ido - 1) * 2 * E;
+  const c1 = spl<T>(<T>0.30901699437494745), c2 = spl<T>(<T>-0.8090169943749475);
+  const s1 = spl<T>(sg * <T>0.9510565162951535), s2 = spl<T>(sg * <T>0.5877852522924731);
+  for (let k = 0; k < l1; k++) {
+    const cB = cc + <usize>(5 * k) * jc, hB = ch + <usize>k * jc;
+    for (let i = 0; i < ido; i++) {
+      const c0 = cB + <usize>i * rb, h0 = hB + <usize>i * rb;
+      const twd = i > 0;
+      const t = tw + <usize>(i > 0 ? i - 1 : 0) * (E << 1);
+      const w1r = tws<T>(t), w1i = tws<T>(t + E), w2r = tws<T>(t + ts), w2i = tws<T>(t + ts + E);
+      const w3r = tws<T>(t + 2 * ts), w3i = tws<T>(t + 2 * ts + E), w4r = tws<T>(t + 3 * ts), w4i = tws<T>(t + 3 * ts + E);
+      for (let v: usize = 0; v < hb; v += 16) {
+        const a = c0 + v, o = h0 + v;
+        const ar = ld(a), ai = ld(a + hb);
+        const b1r = ld(a + jc), b1i = ld(a + jc + hb), b2r = ld(a + 2 * jc), b2i = ld(a + 2 * jc + hb);
+        const b3r = ld(a + 3 * jc), b3i = ld(a + 3 * jc + hb), b4r = ld(a + 4 * jc), b4i = ld(a + 4 * jc + hb);
+        const t1r = add<T>(b1r, b4r), t1i = add<T>(b1i, b4i), t4r = sub<T>(b1r, b4r), t4i = sub<T>(b1i, b4i);
+        const t2r = add<T>(b2r, b3r), t2i = add<T>(b2i, b3i), t3r = sub<T>(b2r, b3r), t3i = sub<T>(b2i, b3i);
+        st(o, add<T>(ar, add<T>(t1r, t2r))); st(o + hb, add<T>(ai, add<T>(t1i, t2i)));
+        // outputs 1 and 4: ca = a + c1 t1 + c2 t2, cb = i (s1 t4 + s2 t3)
+        let car = add<T>(ar, add<T>(mul<T>(c1, t1r), mul<T>(c2, t2r)));
+        let cai = add<T>(ai, add<T>(mul<T>(c1, t1i), mul<T>(c2, t2i)));
+        let cbr = v128.neg<T>(add<T>(mul<T>(s1, t4i), mul<T>(s2, t3i)));
+        let cbi = add<T>(mul<T>(s1, t4r), mul<T>(s2, t3r));
+        if (twd) {
+          cmulSt<T>(o + jh, hb, add<T>(car, cbr), add<T>(cai, cbi), w1r, w1i);
+          cmulSt<T>(o + 4 * jh, hb, sub<T>(car, cbr), sub<T>(cai, cbi), w4r, w4i);
+        } else {
+          st(o + jh, add<T>(car, cbr)); st(o + jh + hb, add<T>(cai, cbi));
+          st(o + 4 * jh, sub<T>(car, cbr)); st(o + 4 * jh + hb, sub<T>(cai, cbi));
+        }
+        // outputs 2 and 3: ca = a + c2 t1 + c1 t2, cb = i (s2 t4 - s1 t3)
+        car = add<T>(ar, add<T>(mul<T>(c2, t1r), mul<T>(c1, t2r)));
+        cai = add<T>(ai, add<T>(mul<T>(c2, t1i), mul<T>(c1, t2i)));
+        cbr = sub<T>(mul<T>(s1, t3i), mul<T>(s2, t4i));
+        cbi = sub<T>(mul<T>(s2, t4r), mul<T>(s1, t3r));
+        if (twd) {
+          cmulSt<T>(o + 2 * jh, hb, add<T>(car, cbr), add<T>(cai, cbi), w2r, w2i);
+          cmulSt<T>(o + 3 * jh, hb, sub<T>(car, cbr), sub<T>(cai, cbi), w3r, w3i);
+        } else {
+          st(o + 2 * jh, add<T>(car, cbr)); st(o + 2 * jh + hb, add<T>(cai, cbi));
+          st(o + 3 * jh, sub<T>(car, cbr)); st(o + 3 * jh + hb, sub<T>(cai, cbi));
+        }
+      }
+    }
+  }
+}
+
+/** Stores x, times the twiddle pair at t when twd. */
+function put<T>(o: usize, hb: usize, xr: v128, xi: v128, t: usize, twd: bool): void {
+  if (twd) cmulSt<T>(o, hb, xr, xi, tws<T>(t), tws<T>(t + sizeof<T>()));
+  else { st(o, xr); st(o + hb, xi); }
+}
+
+function pass8<T>(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: T): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const jc = <usize>ido * rb, jh = <usize>l1 * jc;
+  const ts = <usize>(ido - 1) * 2 * E;
+  const vs = spl<T>(sg), r = spl<T>(<T>0.7071067811865476);
+  for (let k = 0; k < l1; k++) {
+    const cB = cc + <usize>(8 * k) * jc, hB = ch + <usize>k * jc;
+    for (let i = 0; i < ido; i++) {
+      const c0 = cB + <usize>i * rb, h0 = hB + <usize>i * rb;
+      const twd = i > 0;
+      const t = tw + <usize>(i > 0 ? i - 1 : 0) * (E << 1);
+      for (let v: usize = 0; v < hb; v += 16) {
+        const a = c0 + v, o = h0 + v;
+        const x0r = ld(a), x0i = ld(a + hb), x4r = ld(a + 4 * jc), x4i = ld(a + 4 * jc + hb);
+        const x1r = ld(a + jc), x1i = ld(a + jc + hb), x5r = ld(a + 5 * jc), x5i = ld(a + 5 * jc + hb);
+        const x2r = ld(a + 2 * jc), x2i = ld(a + 2 * jc + hb), x6r = ld(a + 6 * jc), x6i = ld(a + 6 * jc + hb);
+        const x3r = ld(a + 3 * jc), x3i = ld(a + 3 * jc + hb), x7r = ld(a + 7 * jc), x7i = ld(a + 7 * jc + hb);
+        const a0r = add<T>(x0r, x4r), a0i = add<T>(x0i, x4i), a1r = add<T>(x1r, x5r), a1i = add<T>(x1i, x5i);
+        const a2r = add<T>(x2r, x6r), a2i = add<T>(x2i, x6i), a3r = add<T>(x3r, x7r), a3i = add<T>(x3i, x7i);
+        const b0r = sub<T>(x0r, x4r), b0i = sub<T>(x0i, x4i);
+        let dr = sub<T>(x1r, x5r), di = sub<T>(x1i, x5i);
+        const b1r = mul<T>(r, sub<T>(dr, mul<T>(vs, di))), b1i = mul<T>(r, add<T>(di, mul<T>(vs, dr)));
+        dr = sub<T>(x2r, x6r); di = sub<T>(x2i, x6i);
+        const b2r = v128.neg<T>(mul<T>(vs, di)), b2i = mul<T>(vs, dr);
+        dr = sub<T>(x3r, x7r); di = sub<T>(x3i, x7i);
+        const b3r = v128.neg<T>(mul<T>(r, add<T>(dr, mul<T>(vs, di)))), b3i = mul<T>(r, sub<T>(mul<T>(vs, dr), di));
+        // 4-point DFT of the sums -> outputs 0, 2, 4, 6
+        let pr = add<T>(a0r, a2r), pi = add<T>(a0i, a2i), mr = sub<T>(a0r, a2r), mi = sub<T>(a0i, a2i);
+        let sr = add<T>(a1r, a3r), si = add<T>(a1i, a3i);
+        let tr = mul<T>(vs, sub<T>(a3i, a1i)), ti = mul<T>(vs, sub<T>(a1r, a3r));
+        st(o, add<T>(pr, sr)); st(o + hb, add<T>(pi, si));
+        put<T>(o + 2 * jh, hb, add<T>(mr, tr), add<T>(mi, ti), t + ts, twd);
+        put<T>(o + 4 * jh, hb, sub<T>(pr, sr), sub<T>(pi, si), t + 3 * ts, twd);
+        put<T>(o + 6 * jh, hb, sub<T>(mr, tr), sub<T>(mi, ti), t + 5 * ts, twd);
+        // 4-point DFT of the rotated differences -> outputs 1, 3, 5, 7
+        pr = add<T>(b0r, b2r); pi = add<T>(b0i, b2i); mr = sub<T>(b0r, b2r); mi = sub<T>(b0i, b2i);
+        sr = add<T>(b1r, b3r); si = add<T>(b1i, b3i);
+        tr = mul<T>(vs, sub<T>(b3i, b1i)); ti = mul<T>(vs, sub<T>(b1r, b3r));
+        put<T>(o + jh, hb, add<T>(pr, sr), add<T>(pi, si), t, twd);
+        put<T>(o + 3 * jh, hb, add<T>(mr, tr), add<T>(mi, ti), t + 2 * ts, twd);
+        put<T>(o + 5 * jh, hb, sub<T>(pr, sr), sub<T>(pi, si), t + 4 * ts, twd);
+        put<T>(o + 7 * jh, hb, sub<T>(mr, tr), sub<T>(mi, ti), t + 6 * ts, twd);
+      }
+    }
+  }
+}
+
+/**
+ * Real forward untangle (even n = 2h): the complex transform Z of the packed pairs (h rows
+ * at z) becomes the half spectrum X (h + 1 rows at o). w holds exp(2 pi i k / n), k <= h.
+ */
+function realForward<T>(h: i32, bv: i32, z: usize, o: usize, w: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const half = spl<T>(<T>0.5);
+  for (let k = 0; 2 * k <= h; k++) {
+    const kk = h - k;
+    const p = z + <usize>k * rb, pc = z + <usize>(kk == h ? 0 : kk) * rb;
+    const wr = tws<T>(w + <usize>(2 * k) * E), wi = v128.neg<T>(tws<T>(w + <usize>(2 * k + 1) * E));
+    const vr = tws<T>(w + <usize>(2 * kk) * E), vi = v128.neg<T>(tws<T>(w + <usize>(2 * kk + 1) * E));
+    const ok = o + <usize>k * rb, okk = o + <usize>kk * rb;
+    for (let v: usize = 0; v < hb; v += 16) {
+      const ar = ld(p + v), ai = ld(p + hb + v), br = ld(pc + v), bi = ld(pc + hb + v);
+      const er = mul<T>(half, add<T>(ar, br)), ei = mul<T>(half, sub<T>(ai, bi));
+      const dr = mul<T>(half, add<T>(ai, bi)), di = mul<T>(half, sub<T>(br, ar));
+      st(ok + v, add<T>(er, sub<T>(mul<T>(wr, dr), mul<T>(wi, di))));
+      st(ok + hb + v, add<T>(ei, add<T>(mul<T>(wr, di), mul<T>(wi, dr))));
+      if (kk != k) {
+        st(okk + v, add<T>(er, add<T>(mul<T>(vr, dr), mul<T>(vi, di))));
+        st(okk + hb + v, sub<T>(sub<T>(mul<T>(vi, dr), mul<T>(vr, di)), ei));
+      }
+    }
+  }
+}
+
+/** Real inverse untangle (even n = 2h): h + 1 rows of X at a become h rows of Z at b. */
+function realInverse<T>(h: i32, bv: i32, a: usize, b: usize, w: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const zero = spl<T>(<T>0);
+  for (let k = 0; 2 * k <= h; k++) {
+    const kk = h - k;
+    const wr = tws<T>(w + <usize>(2 * k) * E), wi = tws<T>(w + <usize>(2 * k + 1) * E);
+    const vr = tws<T>(w + <usize>(2 * kk) * E), vi = tws<T>(w + <usize>(2 * kk + 1) * E);
+    const p = a + <usize>k * rb, pc = a + <usize>kk * rb;
+    const q = b + <usize>k * rb, qc = b + <usize>kk * rb;
+    for (let v: usize = 0; v < hb; v += 16) {
+      const ar = ld(p + v), ai = k == 0 ? zero : ld(p + hb + v);
+      const br = ld(pc + v), bi = kk == h ? zero : ld(pc + hb + v);
+      const er = add<T>(ar, br), ei = sub<T>(ai, bi), dr = sub<T>(ar, br), di = add<T>(ai, bi);
+      const or = sub<T>(mul<T>(dr, wr), mul<T>(di, wi)), oi = add<T>(mul<T>(dr, wi), mul<T>(di, wr));
+      st(q + v, sub<T>(er, oi));
+      st(q + hb + v, add<T>(ei, or));
+      if (kk != k && kk < h) {
+        // the partner bin: even part conj(e), odd part -conj(d)
+        const or2 = v128.neg<T>(add<T>(mul<T>(dr, vr), mul<T>(di, vi)));
+        const oi2 = sub<T>(mul<T>(di, vr), mul<T>(dr, vi));
+        st(qc + v, sub<T>(er, oi2));
+        st(qc + hb + v, sub<T>(or2, ei));
+      }
+    }
+  }
+}
+
+/** Odd-n inverse: rows k <= h of a Hermitian spectrum extended to all n rows (Im X0 = 0). */
+function hermitian<T>(n: i32, bv: i32, a: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const zero = spl<T>(<T>0);
+  for (let v: usize = 0; v < hb; v += 16) st(a + hb + v, zero);
+  for (let k = 1; 2 * k < n; k++) {
+    const s = a + <usize>k * rb, d = a + <usize>(n - k) * rb;
+    for (let v: usize = 0; v < hb; v += 16) {
+      st(d + v, ld(s + v));
+      st(d + hb + v, v128.neg<T>(ld(s + hb + v)));
+    }
+  }
+}
+
+
+/**
+ * Lines contiguous in memory, lanes strided: scalars [0, count) of each of nb lanes (lane
+ * stride in scalars) go to rows q >> 1, real part for even q, imaginary for odd, through
+ * register transposes (4x4 float32, 2x2 float64).
+ */
+function gatherPairs<T>(src: usize, lane: i32, count: i32, nb: i32, bv: i32, dst: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const V = <i32>(16 / <i32>E);
+  const full = nb / V * V, cv = count / V * V;
+  const ls = <usize>lane * E;
+  for (let l = 0; l < full; l += V) {
+    const p = src + <usize>l * ls, d = dst + <usize>l * E;
+    for (let q = 0; q < cv; q += V) {
+      const a = p + <usize>q * E, row = d + <usize>(q >> 1) * rb;
+      if (sizeof<T>() == 4) {
+        const x0 = ld(a), x1 = ld(a + ls), x2 = ld(a + 2 * ls), x3 = ld(a + 3 * ls);
+        const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5), t1 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5), t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+        st(row, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        st(row + hb, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        st(row + rb, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        st(row + rb + hb, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+      } else {
+        const x0 = ld(a), x1 = ld(a + ls);
+        st(row, v128.shuffle<f64>(x0, x1, 0, 2));
+        st(row + hb, v128.shuffle<f64>(x0, x1, 1, 3));
+      }
+    }
+  }
+  for (let l = 0; l < nb; l++) {
+    const p = src + <usize>l * ls, d = dst + <usize>l * E;
+    for (let q = l < full ? cv : 0; q < count; q++) {
+      store<T>(d + <usize>(q >> 1) * rb + <usize>(q & 1) * hb, load<T>(p + <usize>q * E));
+    }
+  }
+}
+
+/** The inverse of gatherPairs for scalars [start, start + count), times scale. */
+function scatterPairs<T>(buf: usize, start: i32, count: i32, nb: i32, bv: i32, scale: T, dst: usize, lane: i32): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const V = <i32>(16 / <i32>E);
+  const sc = spl<T>(scale);
+  const full = nb / V * V;
+  const q0 = start + (start & 1), end = start + count;
+  const qv = q0 + (end - q0) / V * V;
+  const ls = <usize>lane * E;
+  for (let l = 0; l < full; l += V) {
+    const p = dst + <usize>l * ls - <usize>start * E, s = buf + <usize>l * E;
+    for (let q = q0; q < qv; q += V) {
+      const a = p + <usize>q * E, row = s + <usize>(q >> 1) * rb;
+      if (sizeof<T>() == 4) {
+        const r0 = mul<T>(sc, ld(row)), i0 = mul<T>(sc, ld(row + hb));
+        const r1 = mul<T>(sc, ld(row + rb)), i1 = mul<T>(sc, ld(row + rb + hb));
+        const t0 = v128.shuffle<f32>(r0, i0, 0, 4, 1, 5), t1 = v128.shuffle<f32>(r0, i0, 2, 6, 3, 7);
+        const t2 = v128.shuffle<f32>(r1, i1, 0, 4, 1, 5), t3 = v128.shuffle<f32>(r1, i1, 2, 6, 3, 7);
+        st(a, v128.shuffle<f32>(t0, t2, 0, 1, 4, 5));
+        st(a + ls, v128.shuffle<f32>(t0, t2, 2, 3, 6, 7));
+        st(a + 2 * ls, v128.shuffle<f32>(t1, t3, 0, 1, 4, 5));
+        st(a + 3 * ls, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7));
+      } else {
+        const r0 = mul<T>(sc, ld(row)), i0 = mul<T>(sc, ld(row + hb));
+        st(a, v128.shuffle<f64>(r0, i0, 0, 2));
+        st(a + ls, v128.shuffle<f64>(r0, i0, 1, 3));
+      }
+    }
+  }
+  for (let l = 0; l < nb; l++) {
+    const p = dst + <usize>l * ls - <usize>start * E, s = buf + <usize>l * E;
+    const skipFrom = l < full ? q0 : end, skipTo = l < full ? qv : end;
+    for (let q = start; q < end; q++) {
+      if (q == skipFrom) q = skipTo;
+      if (q >= end) break;
+      store<T>(p + <usize>q * E, scale * load<T>(s + <usize>(q >> 1) * rb + <usize>(q & 1) * hb));
+    }
+  }
+}
+
+/**
+ * Gathers B complex lines (interleaved, scalar strides lane and ax from src) into rows
+ * [0, m) of the batch at dst; rows [m, rows) and lanes [B, bv) are zeroed.
+ */
+function gatherComplex<T>(src: usize, lane: i32, ax: i32, m: i32, rows: i32, nb: i32, bv: i32, dst: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const zero = spl<T>(<T>0);
+  const V = <i32>(16 / <i32>E);
+  if (ax == 2 && lane != 2) {
+    if (nb < bv || m < rows) for (let j = 0; j < rows; j++) {
+      const row = dst + <usize>j * rb;
+      for (let v: usize = 0; v < rb; v += 16) st(row + v, zero);
+    }
+    gatherPairs<T>(src, lane, 2 * m, nb, bv, dst);
+    return;
+  }
+  const full = lane == 2 ? nb / V * V : 0;
+  for (let j = 0; j < m; j++) {
+    const row = dst + <usize>j * rb;
+    const p0 = src + <usize>(j * ax) * E;
+    // neighbouring lines are adjacent complex numbers: de-interleave whole vectors
+    for (let l = 0; l < full; l += V) {
+      const x = ld(p0 + <usize>(2 * l) * E), y = ld(p0 + <usize>(2 * l) * E + 16);
+      if (sizeof<T>() == 4) {
+        st(row + <usize>l * E, v128.shuffle<f32>(x, y, 0, 2, 4, 6));
+        st(row + hb + <usize>l * E, v128.shuffle<f32>(x, y, 1, 3, 5, 7));
+      } else {
+        st(row + <usize>l * E, v128.shuffle<f64>(x, y, 0, 2));
+        st(row + hb + <usize>l * E, v128.shuffle<f64>(x, y, 1, 3));
+      }
+    }
+    for (let l = full; l < nb; l++) {
+      const p = p0 + <usize>(l * lane) * E;
+      store<T>(row + <usize>l * E, load<T>(p));
+      store<T>(row + hb + <usize>l * E, load<T>(p + E));
+    }
+    for (let l = nb; l < bv; l++) {
+      store<T>(row + <usize>l * E, <T>0);
+      store<T>(row + hb + <usize>l * E, <T>0);
+    }
+  }
+  for (let j = m; j < rows; j++) {
+    const row = dst + <usize>j * rb;
+    for (let v: usize = 0; v < rb; v += 16) st(row + v, zero);
+  }
+}
+
+/**
+ * Gathers B real lines into the batch at dst: packed (even n: sample j of a lane goes to row
+ * j >> 1, real part when j is even, imaginary when odd; n / 2 rows) or as the real parts of n
+ * complex rows. Samples past m are zero, as are lanes [B, bv).
+ */
+function gatherReal<T>(src: usize, lane: i32, ax: i32, m: i32, n: i32, nb: i32, bv: i32, dst: usize, packed: bool): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const zero = spl<T>(<T>0);
+  const rows = packed ? n >> 1 : n;
+  const V = <i32>(16 / <i32>E);
+  if (m < n || nb < bv) for (let j = 0; j < rows; j++) {
+    const row = dst + <usize>j * rb;
+    for (let v: usize = 0; v < rb; v += 16) st(row + v, zero);
+  }
+  if (packed && ax == 1 && lane != 1) {
+    gatherPairs<T>(src, lane, m, nb, bv, dst);
+    return;
+  }
+  if (lane == 1) {
+    const full = nb / V * V;
+    for (let j = 0; j < m; j++) {
+      const row = dst + (packed ? <usize>(j >> 1) * rb + <usize>(j & 1) * hb : <usize>j * rb);
+      const p0 = src + <usize>(j * ax) * E;
+      for (let l = 0; l < full; l += V) st(row + <usize>l * E, v128.load(p0 + <usize>l * E));
+      for (let l = full; l < nb; l++) store<T>(row + <usize>l * E, load<T>(p0 + <usize>l * E));
+      if (!packed) for (let l = 0; l < nb; l++) store<T>(row + hb + <usize>l * E, <T>0);
+    }
+    return;
+  }
+  for (let l = 0; l < nb; l++) {
+    const p0 = src + <usize>(l * lane) * E;
+    const d0 = dst + <usize>l * E;
+    if (packed) {
+      let j = 0;
+      for (; j + 1 < m; j += 2) {
+        const d = d0 + <usize>(j >> 1) * rb;
+        store<T>(d, load<T>(p0 + <usize>(j * ax) * E));
+        store<T>(d + hb, load<T>(p0 + <usize>((j + 1) * ax) * E));
+      }
+      if (j < m) store<T>(d0 + <usize>(j >> 1) * rb, load<T>(p0 + <usize>(j * ax) * E));
+    } else {
+      for (let j = 0; j < m; j++) {
+        const d = d0 + <usize>j * rb;
+        store<T>(d, load<T>(p0 + <usize>(j * ax) * E));
+        store<T>(d + hb, <T>0);
+      }
+    }
+  }
+}
+
+/** Scatters rows [start, start + len) of the batch at buf, times scale, as complex lines. */
+function scatterComplex<T>(buf: usize, start: i32, len: i32, nb: i32, bv: i32, scale: T, dst: usize, lane: i32, ax: i32): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const V = <i32>(16 / <i32>E);
+  const sc = spl<T>(scale);
+  if (ax == 2 && lane != 2) {
+    scatterPairs<T>(buf + <usize>start * rb, 0, 2 * len, nb, bv, scale, dst, lane);
+    return;
+  }
+  const full = lane == 2 ? nb / V * V : 0;
+  for (let j = 0; j < len; j++) {
+    const row = buf + <usize>(start + j) * rb;
+    const p0 = dst + <usize>(j * ax) * E;
+    for (let l = 0; l < full; l += V) {
+      const re = mul<T>(sc, ld(row + <usize>l * E)), im = mul<T>(sc, ld(row + hb + <usize>l * E));
+      if (sizeof<T>() == 4) {
+        st(p0 + <usize>(2 * l) * E, v128.shuffle<f32>(re, im, 0, 4, 1, 5));
+        st(p0 + <usize>(2 * l) * E + 16, v128.shuffle<f32>(re, im, 2, 6, 3, 7));
+      } else {
+        st(p0 + <usize>(2 * l) * E, v128.shuffle<f64>(re, im, 0, 2));
+        st(p0 + <usize>(2 * l) * E + 16, v128.shuffle<f64>(re, im, 1, 3));
+      }
+    }
+    for (let l = full; l < nb; l++) {
+      const p = p0 + <usize>(l * lane) * E;
+      store<T>(p, scale * load<T>(row + <usize>l * E));
+      store<T>(p + E, scale * load<T>(row + hb + <usize>l * E));
+    }
+  }
+}
+
+/** Scatters real samples [start, start + len) of the batch (packed or real parts), times scale. */
+function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32, bv: i32, scale: T, dst: usize, lane: i32, ax: i32): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  const V = <i32>(16 / <i32>E);
+  const sc = spl<T>(scale);
+  if (packed && ax == 1 && lane != 1) {
+    scatterPairs<T>(buf, start, len, nb, bv, scale, dst, lane);
+    return;
+  }
+  if (lane == 1) {
+    const full = nb / V * V;
+    for (let j = 0; j < len; j++) {
+      const jj = start + j;
+      const row = buf + (packed ? <usize>(jj >> 1) * rb + <usize>(jj & 1) * hb : <usize>jj * rb);
+      const p0 = dst + <usize>(j * ax) * E;
+      for (let l = 0; l < full; l += V) st(p0 + <usize>l * E, mul<T>(sc, ld(row + <usize>l * E)));
+      for (let l = full; l < nb; l++) store<T>(p0 + <usize>l * E, scale * load<T>(row + <usize>l * E));
+    }
+    return;
+  }
+  for (let l = 0; l < nb; l++) {
+    const p0 = dst + <usize>(l * lane) * E;
+    const s0 = buf + <usize>l * E;
+    for (let j = 0; j < len; j++) {
+      const jj = start + j;
+      const s = s0 + (packed ? <usize>(jj >> 1) * rb + <usize>(jj & 1) * hb : <usize>jj * rb);
+      store<T>(p0 + <usize>(j * ax) * E, scale * load<T>(s));
+    }
+  }
+}
+
+export function pass2_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize): void { pass2<f32>(ido, l1, bv, cc, ch, tw); }
+export function pass3_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f32): void { pass3<f32>(ido, l1, bv, cc, ch, tw, sg); }
+export function pass4_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f32): void { pass4<f32>(ido, l1, bv, cc, ch, tw, sg); }
+export function pass5_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f32): void { pass5<f32>(ido, l1, bv, cc, ch, tw, sg); }
+export function pass8_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f32): void { pass8<f32>(ido, l1, bv, cc, ch, tw, sg); }
+export function realForward32(h: i32, bv: i32, z: usize, o: usize, w: usize): void { realForward<f32>(h, bv, z, o, w); }
+export function realInverse32(h: i32, bv: i32, a: usize, b: usize, w: usize): void { realInverse<f32>(h, bv, a, b, w); }
+export function hermitian32(n: i32, bv: i32, a: usize): void { hermitian<f32>(n, bv, a); }
+export function gatherComplex32(src: usize, lane: i32, ax: i32, m: i32, rows: i32, nb: i32, bv: i32, dst: usize): void { gatherComplex<f32>(src, lane, ax, m, rows, nb, bv, dst); }
+export function gatherReal32(src: usize, lane: i32, ax: i32, m: i32, n: i32, nb: i32, bv: i32, dst: usize, packed: bool): void { gatherReal<f32>(src, lane, ax, m, n, nb, bv, dst, packed); }
+export function scatterComplex32(buf: usize, start: i32, len: i32, nb: i32, bv: i32, scale: f32, dst: usize, lane: i32, ax: i32): void { scatterComplex<f32>(buf, start, len, nb, bv, scale, dst, lane, ax); }
+export function scatterReal32(buf: usize, packed: bool, start: i32, len: i32, nb: i32, bv: i32, scale: f32, dst: usize, lane: i32, ax: i32): void { scatterReal<f32>(buf, packed, start, len, nb, bv, scale, dst, lane, ax); }
+
+export function pass2_64(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize): void { pass2<f64>(ido, l1, bv, cc, ch, tw); }
+export function pass3_64(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f64): void { pass3<f64>(ido, l1, bv, cc, ch, tw, sg); }
+export function pass4_64(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f64): void { pass4<f64>(ido, l1, bv, cc, ch, tw, sg); }
+export function pass5_64(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f64): void { pass5<f64>(ido, l1, bv, cc, ch, tw, sg); }
+export function pass8_64(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f64): void { pass8<f64>(ido, l1, bv, cc, ch, tw, sg); }
+export function realForward64(h: i32, bv: i32, z: usize, o: usize, w: usize): void { realForward<f64>(h, bv, z, o, w); }
+export function realInverse64(h: i32, bv: i32, a: usize, b: usize, w: usize): void { realInverse<f64>(h, bv, a, b, w); }
+export function hermitian64(n: i32, bv: i32, a: usize): void { hermitian<f64>(n, bv, a); }
+export function gatherComplex64(src: usize, lane: i32, ax: i32, m: i32, rows: i32, nb: i32, bv: i32, dst: usize): void { gatherComplex<f64>(src, lane, ax, m, rows, nb, bv, dst); }
+export function gatherReal64(src: usize, lane: i32, ax: i32, m: i32, n: i32, nb: i32, bv: i32, dst: usize, packed: bool): void { gatherReal<f64>(src, lane, ax, m, n, nb, bv, dst, packed); }
+export function scatterComplex64(buf: usize, start: i32, len: i32, nb: i32, bv: i32, scale: f64, dst: usize, lane: i32, ax: i32): void { scatterComplex<f64>(buf, start, len, nb, bv, scale, dst, lane, ax); }
+export function scatterReal64(buf: usize, packed: bool, start: i32, len: i32, nb: i32, bv: i32, scale: f64, dst: usize, lane: i32, ax: i32): void { scatterReal<f64>(buf, packed, start, len, nb, bv, scale, dst, lane, ax); }

@@ -1,0 +1,235 @@
+/**
+ * Runs a chain of axis passes (`nd-passes.ts`) on the WebAssembly SIMD backend: the input is
+ * copied into the engine's memory (one memcpy when it is contiguous), every pass gathers
+ * batches of lines into split-layout line buffers, transforms them with the SIMD kernels and
+ * scatters them back, all inside wasm memory, and the result is copied out. Same passes, same
+ * zero padding, cropping, skipped lines and scaling as `axis-pass.ts`; arithmetic in the
+ * storage precision. Layout in wasm memory: twiddle tables, two line buffers, the input, the
+ * work array (the input itself when it is complex and large enough), the output (the work
+ * array itself when the result is complex and fits in it).
+ * @module
+ */
+import { iterationAxes, type IterAxis } from "./batching.js";
+import type { AxisPass, ScalarView } from "./axis-pass.js";
+import type { PassChain } from "./nd-passes.js";
+import type { Kernels, WasmEngine } from "./wasm-engine.js";
+
+interface Area {
+  readonly at: number; // byte address
+  readonly stride: readonly number[]; // scalar units
+  readonly shape: readonly number[];
+}
+
+/**
+ * Lines per batch: a multiple of the vector width, at most 64, line buffers near 128 KiB
+ * each (measured at 160x576x480 float32: 64 KiB buffers, i.e. 12 lanes for n = 576, made
+ * that axis's pass 1.4 times slower; 512 KiB was slower again).
+ */
+function lanesFor(rows: number, E: number): number {
+  const V = 16 / E;
+  const fit = Math.floor(131072 / (rows * 2 * E) / V) * V;
+  return Math.max(V, Math.min(64, fit));
+}
+
+function rowsOf(p: AxisPass): number {
+  return p.kind !== "c2c" && p.n % 2 === 0 ? (p.n >> 1) + 1 : p.n;
+}
+
+function cStrides(shape: readonly number[], per: number): number[] {
+  const s = new Array<number>(shape.length);
+  let acc = per;
+  for (let d = shape.length - 1; d >= 0; d--) {
+    s[d] = acc;
+    acc *= shape[d]!;
+  }
+  return s;
+}
+
+const prod = (s: readonly number[]) => s.reduce((p, d) => p * d, 1);
+const fits = (a: readonly number[], b: readonly number[]) => a.every((d, i) => d <= b[i]!);
+
+/**
+ * Runs `chain` from `input` to `output` in `engine`; false (nothing written) when the memory
+ * it needs exceeds the wasm32 limit.
+ * @example
+ * ```ts
+ * if (!runChainWasm(engine, chain, inView, outView)) runChainTs(...);
+ * ```
+ */
+export function runChainWasm(engine: WasmEngine, chain: PassChain, input: ScalarView, output: ScalarView): boolean {
+  const f32 = input.data instanceof Float32Array;
+  const E = f32 ? 4 : 8;
+  const { passes, outShape } = chain;
+  const last = passes.length - 1;
+  const p0 = passes[0]!;
+  const inReal = p0.kind === "r2c" || (p0.kind === "c2c" && p0.realSource);
+  const outReal = passes[last]!.kind === "c2r";
+  const inShape = p0.extents;
+  for (const p of passes) {
+    if (p.kind === "c2c") engine.complexPlan(p.n, f32);
+    else if (p.n % 2 === 0) {
+      engine.complexPlan(p.n >> 1, f32);
+      engine.realTwiddles(p.n, f32);
+    } else engine.complexPlan(p.n, f32);
+  }
+  let top = engine.heapStart;
+  const alloc = (bytes: number) => {
+    const at = top;
+    top = Math.ceil((top + bytes) / 64) * 64;
+    return at;
+  };
+  let bufBytes = 0;
+  for (const p of passes) bufBytes = Math.max(bufBytes, rowsOf(p) * 2 * lanesFor(rowsOf(p), E) * E);
+  const bufA = alloc(bufBytes), bufB = alloc(bufBytes);
+  const inArea: Area = { at: alloc(prod(inShape) * (inReal ? 1 : 2) * E), stride: cStrides(inShape, inReal ? 1 : 2), shape: inShape };
+  let work = inArea;
+  if (last > 0) {
+    const ws = inShape.map(() => 0);
+    for (let i = 0; i < last; i++) {
+      const p = passes[i]!;
+      p.extents.forEach((e, d) => (ws[d] = Math.max(ws[d]!, d === p.axis ? p.outLen : e)));
+    }
+    if (inReal || !fits(ws, inShape)) work = { at: alloc(prod(ws) * 2 * E), stride: cStrides(ws, 2), shape: ws };
+  }
+  let out: Area;
+  if (last > 0 && !outReal && fits(outShape, work.shape)) out = work;
+  else out = { at: alloc(prod(outShape) * (outReal ? 1 : 2) * E), stride: cStrides(outShape, outReal ? 1 : 2), shape: outShape };
+  if (!engine.reserve(top)) return false;
+
+  const mem = f32 ? engine.f32 : engine.f64;
+  copyStrided(input.data, input.offset, input.stride, mem, inArea.at / E, inArea.stride, inShape, !inReal);
+  const k = engine.kernels(f32);
+  passes.forEach((p, i) => {
+    runPass(engine, k, p, i === 0 ? inArea : work, i === last ? out : work, bufA, bufB, E);
+  });
+  copyStrided(mem, out.at / E, out.stride, output.data, output.offset, output.stride, outShape, !outReal);
+  return true;
+}
+
+function runPass(engine: WasmEngine, k: Kernels, p: AxisPass, src: Area, dst: Area, bufA: number, bufB: number, E: number): void {
+  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
+  if (iter === null) return;
+  const f32 = E === 4;
+  const V = 16 / E;
+  const Bmax = lanesFor(rowsOf(p), E);
+  const inner = iter[iter.length - 1]!;
+  const sLane = inner.sStride, dLane = inner.dStride;
+  const sAx = src.stride[p.axis]!, dAx = dst.stride[p.axis]!;
+  const n = p.n, h = n >> 1, even = n % 2 === 0;
+  const { scale, outStart, outLen } = p;
+  if (p.kind === "c2c") {
+    const plan = engine.complexPlan(n, f32);
+    const m = Math.min(p.inLen, n);
+    forBatches(iter, Bmax, (sOff, dOff, nb) => {
+      const bv = Math.ceil(nb / V) * V, s = src.at + sOff * E, d = dst.at + dOff * E;
+      if (p.realSource) k.gatherReal(s, sLane, sAx, m, n, nb, bv, bufA, 0);
+      else k.gatherComplex(s, sLane, sAx, m, n, nb, bv, bufA);
+      const r = plan.exec(k, bufA, bufB, bv, p.forward);
+      k.scatterComplex(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
+    });
+  } else if (p.kind === "r2c") {
+    const plan = engine.complexPlan(even ? h : n, f32);
+    const tw = even ? engine.realTwiddles(n, f32) : 0;
+    const m = Math.min(p.inLen, n);
+    forBatches(iter, Bmax, (sOff, dOff, nb) => {
+      const bv = Math.ceil(nb / V) * V, s = src.at + sOff * E, d = dst.at + dOff * E;
+      k.gatherReal(s, sLane, sAx, m, n, nb, bv, bufA, even ? 1 : 0);
+      let r = plan.exec(k, bufA, bufB, bv, true);
+      if (even) {
+        const o = r === bufA ? bufB : bufA;
+        k.realForward(h, bv, r, o, tw);
+        r = o;
+      }
+      k.scatterComplex(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
+    });
+  } else {
+    const plan = engine.complexPlan(even ? h : n, f32);
+    const tw = even ? engine.realTwiddles(n, f32) : 0;
+    const m = Math.min(p.inLen, h + 1);
+    forBatches(iter, Bmax, (sOff, dOff, nb) => {
+      const bv = Math.ceil(nb / V) * V, s = src.at + sOff * E, d = dst.at + dOff * E;
+      k.gatherComplex(s, sLane, sAx, m, h + 1, nb, bv, bufA);
+      let r: number;
+      if (even) {
+        k.realInverse(h, bv, bufA, bufB, tw);
+        r = plan.exec(k, bufB, bufA, bv, false);
+      } else {
+        k.hermitian(n, bv, bufA);
+        r = plan.exec(k, bufA, bufB, bv, false);
+      }
+      k.scatterReal(r, even ? 1 : 0, outStart, outLen, nb, bv, scale, d, dLane, dAx);
+    });
+  }
+}
+
+/**
+ * Calls `body(sOff, dOff, nb)` for batches of at most Bmax lines along the innermost
+ * iteration axis (full batches first, then the remainder), outer axes in order.
+ */
+function forBatches(iter: readonly IterAxis[], Bmax: number, body: (s: number, d: number, nb: number) => void): void {
+  const nd = iter.length;
+  const inner = iter[nd - 1]!;
+  const counter = new Array<number>(nd - 1).fill(0);
+  let sOuter = 0, dOuter = 0;
+  for (;;) {
+    for (let start = 0; start < inner.extent; start += Bmax) {
+      body(sOuter + start * inner.sStride, dOuter + start * inner.dStride, Math.min(Bmax, inner.extent - start));
+    }
+    let ax = nd - 2;
+    while (ax >= 0) {
+      const it = iter[ax]!;
+      counter[ax]!++;
+      sOuter += it.sStride;
+      dOuter += it.dStride;
+      if (counter[ax]! < it.extent) break;
+      sOuter -= it.sStride * it.extent;
+      dOuter -= it.dStride * it.extent;
+      counter[ax] = 0;
+      ax--;
+    }
+    if (ax < 0) return;
+  }
+}
+
+/**
+ * Copies a strided N-D region (scalar strides; `complex` adds a last axis of two adjacent
+ * scalars), merging axes contiguous in both and moving contiguous rows with `set`.
+ */
+function copyStrided(
+  src: Float32Array | Float64Array, sOff: number, sStride: readonly number[],
+  dst: Float32Array | Float64Array, dOff: number, dStride: readonly number[],
+  shape: readonly number[], complex: boolean,
+): void {
+  const dims: { n: number; s: number; d: number }[] = [];
+  shape.forEach((n, i) => { if (n !== 1) dims.push({ n, s: sStride[i]!, d: dStride[i]! }); });
+  if (shape.some((n) => n === 0)) return;
+  if (complex) dims.push({ n: 2, s: 1, d: 1 });
+  const merged: { n: number; s: number; d: number }[] = [];
+  for (const x of dims) {
+    const prev = merged[merged.length - 1];
+    if (prev !== undefined && prev.s === x.s * x.n && prev.d === x.d * x.n) merged[merged.length - 1] = { n: prev.n * x.n, s: x.s, d: x.d };
+    else merged.push({ ...x });
+  }
+  if (merged.length === 0) merged.push({ n: 1, s: 1, d: 1 });
+  const inner = merged.pop()!;
+  const rows = merged;
+  const counter = new Array<number>(rows.length).fill(0);
+  let s = sOff, d = dOff;
+  for (;;) {
+    if (inner.s === 1 && inner.d === 1) dst.set(src.subarray(s, s + inner.n), d);
+    else for (let i = 0, a = s, b = d; i < inner.n; i++, a += inner.s, b += inner.d) dst[b] = src[a]!;
+    let ax = rows.length - 1;
+    while (ax >= 0) {
+      const r = rows[ax]!;
+      counter[ax]!++;
+      s += r.s;
+      d += r.d;
+      if (counter[ax]! < r.n) break;
+      s -= r.s * r.n;
+      d -= r.d * r.n;
+      counter[ax] = 0;
+      ax--;
+    }
+    if (ax < 0) return;
+  }
+}
