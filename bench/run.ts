@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<void>> = {
   fft: async () => (await import("./fft.js")).main(),
   rl: async () => (await import("./rl.js")).main(),
   threads: async () => (await import("./threads.js")).main(),
+  executors: async () => (await import("./executors.js")).main(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));

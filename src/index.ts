@@ -109,6 +109,7 @@ export { describe, formatBytes, summarize, type Summary } from "./array/summary.
 export { toSVG, type ToSVGOptions } from "./array/svg.js";
 export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
 export { inline, type InlineOptions } from "./executors/inline.js";
+export { MemoryError, withWorkspace } from "./executors/memory-plan.js";
 export type { Executor, Progress, RunInfo } from "./executors/scheduler.js";
 export { defineKernel, kernelRefOf, type KernelRef, type NamedKernel } from "./graph/kernel.js";
 export type { BlockContext, ClosureRef, Task, TaskArg, TaskExpectation } from "./graph/task.js";

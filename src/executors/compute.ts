@@ -4,6 +4,7 @@
  * (shape) and releasing it at once. The default executor is `inline()`.
  * @module
  */
+import { itemSize } from "../core/dtype.js";
 import { KernelError, ValueError, show } from "../core/errors.js";
 import { asBlock, copyInto, emptyBlock, isBlockLike, type Block } from "../core/ndarray.js";
 import { index as view } from "../core/views.js";
@@ -26,6 +27,11 @@ export interface ComputeOptions {
   retries?: number;
   /** Fuse linear chains (default true). */
   optimize?: boolean;
+  /**
+   * Estimated peak bytes allowed (the memory plan, checked before anything runs); default 75%
+   * of the machine's memory, `Infinity` to skip. Added with the executors issue.
+   */
+  memoryBudget?: number;
 }
 
 /**
@@ -45,12 +51,17 @@ export async function compute(x: ArrayMeta | readonly ArrayMeta[], options: Comp
       throw new ValueError("compute", `argument ${i} must be a ChunkedArray; got ${show(a)}. Build one with fromArray or another creation function`);
     }
   }
-  const outs = arrays.map((a) => emptyBlock(a.dtype, a.shape));
-  await computeBlocks(arrays, options, (k, index, block) => {
+  // The assembled results count in the memory plan, and are allocated only once the plan
+  // passed (at the first block), so an oversized compute fails with the plan's advice.
+  const reservedBytes = arrays.reduce((n, a) => n + a.shape.reduce((p, d) => p * d, 1) * itemSize(a.dtype), 0);
+  const outs: (Block | undefined)[] = arrays.map(() => undefined);
+  await computeBlocks(arrays, { ...options, reservedBytes }, (k, index, block) => {
     const region = blockRegion(arrays[k]!.chunks, index);
-    copyInto(view(outs[k]!, region.start.map((s, ax) => ({ start: s, stop: region.stop[ax]! }))), block);
+    const out = (outs[k] ??= emptyBlock(arrays[k]!.dtype, arrays[k]!.shape));
+    copyInto(view(out, region.start.map((s, ax) => ({ start: s, stop: region.stop[ax]! }))), block);
   });
-  return Array.isArray(x) ? outs : outs[0]!;
+  const done = arrays.map((a, k) => outs[k] ?? emptyBlock(a.dtype, a.shape));
+  return Array.isArray(x) ? done : done[0]!;
 }
 
 /**
@@ -60,7 +71,7 @@ export async function compute(x: ArrayMeta | readonly ArrayMeta[], options: Comp
  */
 export async function computeBlocks(
   arrays: readonly ArrayMeta[],
-  options: ComputeOptions,
+  options: ComputeOptions & { reservedBytes?: number },
   onBlock: (array: number, index: readonly number[], block: Block) => void,
 ): Promise<void> {
   const where = new Map<string, { k: number; index: number[] }>();
@@ -72,6 +83,8 @@ export async function computeBlocks(
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     retries: options.retries ?? 0,
     optimize: options.optimize ?? true,
+    ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
+    ...(options.reservedBytes === undefined ? {} : { reservedBytes: options.reservedBytes }),
     onResult: (key, value) => {
       const { k, index } = where.get(key)!;
       const a = arrays[k]!;

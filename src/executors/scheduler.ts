@@ -13,6 +13,9 @@ import { fuseLinear } from "../graph/optimize.js";
 import { isClosureRef, taskDependencies, type Task, type TaskArg } from "../graph/task.js";
 import { kernelsOf } from "./evaluate.js";
 import { isExecutorFault } from "./faults.js";
+// Added for the memory plan and progress (executors issue, part 2).
+import { checkMemoryPlan, defaultMemoryBudget, planMemory, type MemoryPlan } from "./memory-plan.js";
+import { valueBytes } from "./scratch.js";
 
 type Fn = (...args: any[]) => unknown;
 
@@ -30,27 +33,42 @@ export interface Executor {
    */
   readonly faultRetries?: number;
   /**
+   * False when results stay outside this process (distributed: in scratch files), so the
+   * memory plan does not count blocks held for readers here; default true.
+   */
+  readonly resultsInMemory?: boolean;
+  /**
    * Runs one task whose references `lookup` resolves. `info.lastUse` (added for the threads
    * executor) lists inputs no later task reads and that are not requested outputs: the
    * executor may move their buffers (transfer them to a worker) instead of copying. A retry
-   * recomputes inputs an attempt moved, so moving is always safe.
+   * recomputes inputs an attempt moved, so moving is always safe. `info.output` (added for
+   * the distributed executor) says the caller receives this result, so it must be a value in
+   * this process, not a handle to data kept elsewhere.
    */
   run(
     task: Task,
     lookup: (key: string) => unknown,
     closures: ReadonlyMap<string, Fn>,
     signal?: AbortSignal,
-    info?: { readonly lastUse: ReadonlySet<string> },
+    info?: { readonly lastUse: ReadonlySet<string>; readonly output?: boolean },
   ): Promise<unknown>;
 }
 
 /** What the scheduler tells an executor about one run of a task: see {@link Executor.run}. */
 export type RunInfo = NonNullable<Parameters<Executor["run"]>[4]>;
 
-/** Progress of a running graph. */
+/** Progress of a running graph, reported after every finished task. */
 export interface Progress {
   readonly done: number;
   readonly total: number;
+  /** Milliseconds since the run started. */
+  readonly elapsedMs: number;
+  /** Estimated milliseconds left (elapsed per finished task times tasks left); undefined before the first task ends. */
+  readonly etaMs: number | undefined;
+  /** Encoded bytes written by store tasks so far (outputs returning `{ key, bytes }`, as toZarr's do); undefined when none wrote. */
+  readonly bytesWritten: number | undefined;
+  /** Bytes of finished blocks the scheduler holds in this process for later readers, right now. */
+  readonly heldBytes: number;
 }
 
 /** Options of {@link runGraph}. */
@@ -64,11 +82,21 @@ export interface RunOptions {
   retries?: number;
   /** Fuse linear chains before running (default true). */
   optimize?: boolean;
+  /**
+   * Bytes the run may use at its estimated peak (see memory-plan.ts); default 75% of the
+   * machine's memory; `Infinity` disables the check.
+   */
+  memoryBudget?: number;
+  /** Bytes the caller already set aside for the results (compute's assembled arrays), counted in the plan. */
+  reservedBytes?: number;
+  /** Receives the memory plan before anything runs (for tests and tools). */
+  onPlan?: (plan: MemoryPlan) => void;
 }
 
 /**
  * Runs the tasks `outputKeys` need.
  * @throws {TaskError} when a task still fails after its retries
+ * @throws {MemoryError} when the memory plan exceeds `memoryBudget` (nothing has run)
  * @throws the signal's reason when aborted
  */
 export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], options: RunOptions): Promise<void> {
@@ -79,6 +107,13 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   if (!executor.acceptsClosures) refuseClosures(tasks, executor.name);
   const order = priorities(tasks, outputKeys);
   const readers = dependents(tasks);
+  // The memory plan: refuse before anything runs (executors issue).
+  const budget = options.memoryBudget ?? defaultMemoryBudget();
+  if (budget !== Infinity || options.onPlan) {
+    const plan = planMemory(tasks, { concurrency: executor.concurrency, closures: graph.closures, order, readers, reservedBytes: options.reservedBytes ?? 0, resultsInMemory: executor.resultsInMemory ?? true });
+    options.onPlan?.(plan);
+    checkMemoryPlan(plan, budget);
+  }
   const waiting = new Map<string, number>();
   const remainingReaders = new Map<string, number>();
   // Readers not yet started, per key: a task started when this reaches 0 is its last reader.
@@ -108,6 +143,11 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   const lookup = (key: string): unknown => results.get(key);
   const total = tasks.size;
   let done = 0;
+  // Progress accounting (executors issue): time, bytes written by store tasks, bytes held.
+  const t0 = performance.now();
+  let bytesWritten: number | undefined;
+  let heldBytes = 0;
+  const sizes = new Map<string, number>();
   let failure: unknown;
   const running = new Set<Promise<void>>();
   const retries = options.retries ?? 0;
@@ -116,22 +156,38 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
     const task = tasks.get(key)!;
     results.set(key, value);
     done++;
-    if (outputs.has(key)) options.onResult?.(key, value);
+    const size = valueBytes(value);
+    sizes.set(key, size);
+    heldBytes += size;
+    if (outputs.has(key)) {
+      const w = value as { key?: unknown; bytes?: unknown } | null;
+      if (typeof w === "object" && w !== null && typeof w.key === "string" && typeof w.bytes === "number") bytesWritten = (bytesWritten ?? 0) + w.bytes;
+      options.onResult?.(key, value);
+    }
     for (const dep of new Set(taskDependencies(task))) {
       const left = remainingReaders.get(dep)! - 1;
       remainingReaders.set(dep, left);
       if (left === 0) {
         results.delete(dep);
         moved.delete(dep);
+        heldBytes -= sizes.get(dep) ?? 0;
+        sizes.delete(dep);
       }
     }
-    if (remainingReaders.get(key) === 0) results.delete(key);
+    if (remainingReaders.get(key) === 0) {
+      results.delete(key);
+      heldBytes -= sizes.get(key) ?? 0;
+      sizes.delete(key);
+    }
     for (const r of readers.get(key)!) {
       const w = waiting.get(r)! - 1;
       waiting.set(r, w);
       if (w === 0) makeReady(r);
     }
-    options.onProgress?.({ done, total });
+    if (options.onProgress) {
+      const elapsedMs = performance.now() - t0;
+      options.onProgress({ done, total, elapsedMs, etaMs: (elapsedMs / done) * (total - done), bytesWritten, heldBytes });
+    }
   };
 
   // A retry reads again what the failed attempt may have moved away (or what was released
@@ -155,7 +211,8 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
     }
     const attempt = async (): Promise<void> => {
       let current = task;
-      let info: RunInfo = { lastUse };
+      const output = outputs.has(key);
+      let info: RunInfo = { lastUse, output };
       for (let failures = 0, faults = 0; ; ) {
         let value: unknown;
         try {
@@ -168,7 +225,7 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
           else if (failures < retries) failures++;
           else throw taskError(task, e, failures + faults + 1);
           current = withLostInputs(task);
-          info = { lastUse: new Set() };
+          info = { lastUse: new Set(), output };
           continue;
         }
         // Fix: finish (and the caller's onResult check) runs outside the try, so an error in

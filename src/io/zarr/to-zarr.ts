@@ -49,6 +49,8 @@ export interface ToZarrOptions {
   onProgress?: (progress: Progress) => void;
   /** Retries per failed task (default 0). */
   retries?: number;
+  /** Refuse to start when the memory plan's peak exceeds this many bytes (default: 75% of the machine's memory). */
+  memoryBudget?: number;
 }
 
 /** What {@link toZarr} did. */
@@ -251,6 +253,7 @@ async function writeChunks(
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       retries: options.retries ?? 0,
+      ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
       onResult: (_key, value) => {
         written++;
         bytes += (value as WrittenChunk).bytes;

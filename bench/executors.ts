@@ -1,0 +1,88 @@
+/**
+ * `npm run bench -- executors`: what each executor costs per task, and what two workers buy.
+ * 1. Per-task overhead: 2,000 tiny tasks (one-element blocks) on inline (the baseline),
+ *    threads(2) and distributed (local redis-server, two `chunkwise worker` processes).
+ * 2. Parallel efficiency on 8 medium CPU-bound chunks: time on 1 worker / (2 x time on 2
+ *    workers), for threads and distributed, and each one's ratio to inline.
+ * This module is also the kernel module the workers import, so it has no top-level effects.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { availableParallelism, loadavg, tmpdir } from "node:os";
+import { join } from "node:path";
+import { compute, defineKernel, fromArray, inline, mapBlocks, ones, type Block, type ChunkedArray } from "../src/index.js";
+import { cStrides, fromTypedArray } from "../src/core/ndarray.js";
+import type { Executor } from "../src/executors/scheduler.js";
+import { threads } from "../src/executors/threads-entry.js";
+import { distributed } from "../src/executors/distributed-entry.js";
+import { spawnWorker, startRedis } from "../test/executors/redis-fixture.js";
+
+/** A tiny task: adds one to a one-element block. */
+export const plusOne = defineKernel(import.meta.url, "plusOne", (b: Block) => fromTypedArray("float64", Float64Array.of(Number(b.data[b.offset]) + 1), [1]));
+
+/** CPU-bound: `rounds` steps of a chaotic map per element. */
+export const burn = defineKernel(import.meta.url, "burn", (block: Block, params: { rounds: number }) => {
+  const out = new Float64Array(block.data.length);
+  for (let i = 0; i < out.length; i++) {
+    let y = Number(block.data[block.offset + i]);
+    for (let r = 0; r < params.rounds; r++) y = Math.sin(y * 1.3 + r) * 0.99 + Math.cos(y) * 0.01;
+    out[i] = y;
+  }
+  return { dtype: "float64", data: out, shape: [...block.shape], stride: cStrides(block.shape), offset: 0 } as Block;
+});
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await fn();
+  return performance.now() - t0;
+}
+
+export async function main(): Promise<void> {
+  console.log(`(${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)})`);
+  const scratch = mkdtempSync(join(tmpdir(), "chunkwise-bench-"));
+  const redis = await startRedis();
+  const args = (slots: number, queue: string): string[] => ["--redis", redis.url, "--kernels", "bench/executors.ts", "--concurrency", String(slots), "--scratch", scratch, "--queue", queue];
+  const workers = await Promise.all([spawnWorker(args(2, "tiny")), spawnWorker(args(1, "medium")), spawnWorker(args(1, "medium"))]);
+  const pool = threads({ workers: 2 });
+  const pool1 = threads({ workers: 1 });
+  const dTiny = distributed({ connection: redis.url, scratchDir: scratch, queue: "tiny", concurrency: 16 });
+  const d1 = distributed({ connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 1 });
+  const d2 = distributed({ connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 2 });
+  try {
+    const n = 2000;
+    const tiny = mapBlocks(plusOne, [ones([n], { chunks: 1 })]) as ChunkedArray;
+    const perTask = async (ex: Executor): Promise<number> => {
+      await compute(tiny, { executor: ex }); // warm up workers and kernel imports
+      const ts: number[] = [];
+      for (let r = 0; r < 3; r++) ts.push(await time(() => compute(tiny, { executor: ex })));
+      return (median(ts) / n) * 1000;
+    };
+    const [ti, tt, td] = [await perTask(inline()), await perTask(pool), await perTask(dTiny)];
+    console.log(`per task, ${n} tiny tasks: inline ${ti.toFixed(1)} us, threads(2) ${tt.toFixed(1)} us (+${(tt - ti).toFixed(1)} us), distributed (2 slots, 16 in flight) ${td.toFixed(0)} us (+${((td - ti) / 1000).toFixed(2)} ms)`);
+
+    const x = fromArray(fromTypedArray("float64", Float64Array.from({ length: 8 * 40_000 }, (_, i) => (i % 101) / 7), [8, 40_000]), { chunks: [1, 40_000] });
+    const y = mapBlocks(burn, [x], { params: { rounds: 60 } }) as ChunkedArray;
+    for (const ex of [pool, pool1, d1, d2]) await compute(y, { executor: ex });
+    const ts = { inline: [] as number[], t1: [] as number[], t2: [] as number[], d1: [] as number[], d2: [] as number[] };
+    // Interleaved rounds, so a busy machine slows every variant alike; medians reported.
+    for (let r = 0; r < 3; r++) {
+      ts.inline.push(await time(() => compute(y, { executor: inline() })));
+      ts.t1.push(await time(() => compute(y, { executor: pool1 })));
+      ts.t2.push(await time(() => compute(y, { executor: pool })));
+      ts.d1.push(await time(() => compute(y, { executor: d1 })));
+      ts.d2.push(await time(() => compute(y, { executor: d2 })));
+    }
+    const m = Object.fromEntries(Object.entries(ts).map(([k, v]) => [k, median(v)])) as Record<keyof typeof ts, number>;
+    console.log(`8 CPU-bound chunks of 40000 float64: inline ${m.inline.toFixed(0)} ms; threads 1/2 workers ${m.t1.toFixed(0)}/${m.t2.toFixed(0)} ms; distributed 1/2 workers ${m.d1.toFixed(0)}/${m.d2.toFixed(0)} ms`);
+    console.log(`speedup over inline: threads(2) ${(m.inline / m.t2).toFixed(2)}x, distributed(2) ${(m.inline / m.d2).toFixed(2)}x`);
+    console.log(`parallel efficiency t1/(2 t2): threads ${(m.t1 / (2 * m.t2)).toFixed(2)}, distributed ${(m.d1 / (2 * m.d2)).toFixed(2)}`);
+  } finally {
+    await Promise.all([pool.close(), pool1.close(), dTiny.close(), d1.close(), d2.close()]);
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis.stop();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * The plan of `chunkwise deconvolve`, made before anything runs: every input checked (the
+ * image's rank and dtype, the PSF's rank against the image's, the output location), the lazy
+ * graph built (the blog's workflow as a gufunc `"(i,j,k),(a,b,c)->(i,j,k)"` over
+ * `richardsonLucy`), and the peak memory estimated. Everything here throws
+ * {@link UsageError} (exit code 2) and writes nothing.
+ *
+ * Memory estimate, per running task (one volume of `n` voxels, padded FFT domain `P`): the
+ * block as read (`n x itemsize`), its float32 copy (`4 n`), Richardson-Lucy's buffers
+ * (`4 x 4 P + 4 n` with Neumann boundaries, `2 x 4 n + 2 x 4 P` with zero padding; see
+ * filters/richardson-lucy.ts) and the PSF; times the tasks running at once. The encoded
+ * chunks written to the store are small beside that and are not counted.
+ * @module
+ */
+import { stat } from "node:fs/promises";
+import { resolve as resolvePath } from "node:path";
+import { dtypeKind, gufunc, maximum, subtract, summarize, type ChunkedArray } from "../index.js";
+import { nextFastLen } from "../fft/index.js";
+import { richardsonLucy } from "../filters/index.js";
+import { fromZarr } from "../io/zarr/index.js";
+import { readNode } from "../io/zarr/metadata.js";
+import { storeRefOf } from "../io/zarr/store.js";
+import type { ExecutorChoice } from "./job-args.js";
+import { messageOf } from "./job-args.js";
+import { loadPsf, type LoadedPsf, type PsfBackground, type PsfSource } from "./job-psf.js";
+import { UsageError } from "./run.js";
+
+/** Richardson-Lucy options the command passes to the kernel (ITK's defaults, the blog's filter). */
+export interface RlOptions {
+  readonly iterations: number;
+  readonly init: "image" | "constant" | number;
+  readonly boundary: "neumann" | "zero";
+  readonly clip: boolean;
+  readonly filterEpsilon: number | null;
+}
+
+/** Everything `deconvolve` was asked to do. */
+export interface DeconvolveJob {
+  readonly input: string;
+  readonly path: string;
+  readonly psf: PsfSource;
+  readonly psfBackground: PsfBackground;
+  readonly out: string;
+  readonly outPath: string;
+  readonly rl: RlOptions;
+  /** Counts subtracted from the image before deconvolving (camera offset); 0 for none. */
+  readonly background: number;
+  readonly overwrite: boolean;
+  readonly resume: boolean;
+  readonly executor: ExecutorChoice;
+}
+
+/** The checked job, ready to run. */
+export interface DeconvolvePlan {
+  readonly job: DeconvolveJob;
+  /** The image as stored. */
+  readonly image: ChunkedArray;
+  readonly psf: LoadedPsf;
+  /** The lazy result (float32, the image's shape). */
+  readonly result: ChunkedArray;
+  /** Volumes deconvolved (one task each). */
+  readonly volumes: number;
+  /** Voxels of one volume, and of the whole image. */
+  readonly volumeVoxels: number;
+  readonly voxels: number;
+  /** The padded FFT shape of one volume. */
+  readonly fftShape: readonly number[];
+  /** Estimated peak bytes of one task, and of the run (tasks at once x one task). */
+  readonly taskBytes: number;
+  readonly peakBytes: number;
+  /** What is at the output path now. */
+  readonly outputState: "none" | "array";
+  /** Whether core axes (z, y, x) were split in chunks and are merged for the kernel. */
+  readonly merged: boolean;
+}
+
+const FN = "deconvolve";
+const SIGNATURE = "(i,j,k),(a,b,c)->(i,j,k)";
+
+/**
+ * Checks every input and builds the lazy result; reads only metadata and the PSF.
+ * @throws {UsageError} for anything wrong with the inputs, the PSF or the output location
+ * @example
+ * ```ts
+ * const plan = await planDeconvolve(job);
+ * console.log(formatPlan(plan));
+ * ```
+ */
+export async function planDeconvolve(job: DeconvolveJob): Promise<DeconvolvePlan> {
+  const image = await openInput(job.input, job.path);
+  const outputState = await checkOutput(job);
+  const psf = await loadPsf(job.psf, job.psfBackground, image.shape);
+  let x: ChunkedArray = image.astype("float32");
+  if (job.background > 0) x = maximum(subtract(x, job.background), 0).astype("float32");
+  const params = { iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon };
+  const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });
+  const result = deconvolve(x, psf.array) as ChunkedArray;
+  const core = image.shape.slice(-3);
+  const k = psf.array.shape.slice(-3);
+  const neumann = job.rl.boundary === "neumann";
+  const fftShape = core.map((n, i) => nextFastLen(neumann ? n + k[i]! : n + k[i]! - 1, true));
+  const n = core.reduce((a, b) => a * b, 1);
+  const P = fftShape.reduce((a, b) => a * b, 1);
+  const rlBytes = neumann ? 16 * P + 4 * n : 8 * n + 8 * P;
+  const psfBytes = 4 * k.reduce((a, b) => a * b, 1);
+  const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
+  const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;
+  const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
+  const running = Math.min(job.executor.workers, volumes);
+  const merged = image.chunks.slice(-3).some((c) => c.length > 1);
+  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged };
+}
+
+async function openInput(store: string, path: string): Promise<ChunkedArray> {
+  let image: ChunkedArray;
+  try {
+    await stat(store);
+  } catch {
+    throw new UsageError(`${FN}: the input store must exist; got nothing at ${resolvePath(store)}. Check the path, or make demo data with 'chunkwise demo'`);
+  }
+  try {
+    image = await fromZarr(store, { path });
+  } catch (e) {
+    throw new UsageError(`${FN}: the input could not be opened: ${messageOf(e)}`, { cause: e });
+  }
+  const where = `${store}${path === "" ? "" : `/${path}`}`;
+  if (image.ndim < 3) {
+    throw new UsageError(`${FN}: the input must have 3 or more axes (..., z, y, x); got shape (${image.shape.join(", ")}) at ${where}. Pass a (c, t, z, y, x) or (z, y, x) array`);
+  }
+  const kind = dtypeKind(image.dtype);
+  if (kind === "b") {
+    throw new UsageError(`${FN}: the input must hold integers or floats; got ${image.dtype} at ${where}. Pass the recorded intensities`);
+  }
+  if (image.shape.some((s) => s === 0)) throw new UsageError(`${FN}: the input must not be empty; got shape (${image.shape.join(", ")}) at ${where}. Pass an array with data`);
+  return image;
+}
+
+/** What is at the output location now; refuses a location that would need --overwrite or --resume. */
+async function checkOutput(job: DeconvolveJob): Promise<"none" | "array"> {
+  if (job.overwrite && job.resume) throw new UsageError(`${FN}: --overwrite and --resume must not be given together; got both. Pass --resume to finish an interrupted run, --overwrite to start again`);
+  if (resolvePath(job.out) === resolvePath(job.input) && job.outPath === job.path) {
+    throw new UsageError(`${FN}: --out-path must differ from the input's --path in the same store; got ${JSON.stringify(job.outPath)} for both. Pass e.g. --out-path deconvolved`);
+  }
+  const info = await stat(job.out).catch(() => undefined);
+  if (info !== undefined && !info.isDirectory()) throw new UsageError(`${FN}: --out must be a Zarr store (a directory); got the file ${resolvePath(job.out)}. Pass a directory such as out.zarr`);
+  if (info === undefined) return "none";
+  let node: Awaited<ReturnType<typeof readNode>>;
+  try {
+    node = await readNode(FN, storeRefOf(FN, job.out), job.outPath);
+  } catch (e) {
+    throw new UsageError(`${FN}: the output location could not be read: ${messageOf(e)}`, { cause: e });
+  }
+  const where = `${resolvePath(job.out)}${job.outPath === "" ? "" : `/${job.outPath}`}`;
+  if (node.kind === "group") throw new UsageError(`${FN}: the output path must not be a group; got the group ${where}. Pass an --out-path inside it, e.g. ${job.outPath === "" ? "" : `${job.outPath}/`}deconvolved`);
+  if (node.kind === "array" && !job.overwrite && !job.resume) {
+    throw new UsageError(`${FN}: the output must not exist yet; got an array at ${where}. Pass --overwrite to replace it, --resume to finish an interrupted run, or another --out-path`);
+  }
+  if (node.kind === "none" && job.resume) return "none";
+  return node.kind;
+}

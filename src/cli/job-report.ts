@@ -1,0 +1,106 @@
+/**
+ * What `chunkwise deconvolve` prints: the plan before running (dask's summary tables of input
+ * and output, tasks, estimated peak memory, executor) and the result after (time, throughput,
+ * where the output is), as text or as one JSON object each.
+ * @module
+ */
+import { resolve as resolvePath } from "node:path";
+import { describe, formatBytes, summarize } from "../index.js";
+import type { ToZarrResult } from "../io/zarr/index.js";
+import type { DeconvolvePlan } from "./job-plan.js";
+
+const indent = (text: string): string => text.split("\n").map((l) => `  ${l}`).join("\n");
+
+/** Where the output goes, as a user would type it. */
+export function outputLocation(plan: DeconvolvePlan): string {
+  return `${resolvePath(plan.job.out)}${plan.job.outPath === "" ? "" : ` (path ${plan.job.outPath})`}`;
+}
+
+/**
+ * The plan as text.
+ * @example io.stdout.write(formatPlan(plan, "threads (2 workers)"));
+ */
+export function formatPlan(plan: DeconvolvePlan, executor: string): string {
+  const { job, psf } = plan;
+  const rl = job.rl;
+  const init = typeof rl.init === "number" ? `constant ${rl.init}` : rl.init === "image" ? "the image" : "0.5";
+  const bg = psf.backgrounds.length > 0 && psf.backgrounds.some((b) => b !== 0) ? `, background ${[...new Set(psf.backgrounds.map((b) => +b.toFixed(2)))].join("/")} subtracted` : "";
+  const resume = plan.outputState === "array" ? (job.resume ? " (resuming: chunks already written are kept)" : " (replacing the existing array)") : "";
+  return [
+    `chunkwise deconvolve: plan`,
+    `input ${resolvePath(job.input)}${job.path === "" ? "" : ` (path ${job.path})`}, ${plan.image.dtype}`,
+    indent(describe(plan.image)),
+    `psf from ${psf.description}: (${psf.rawShape.join(", ")}) ${psf.rawDtype} -> (${psf.array.shape.join(", ")}) float32, each 3-D PSF summing to 1${bg}`,
+    `output ${outputLocation(plan)}${resume}`,
+    indent(describe(plan.result)),
+    `richardson-lucy: ${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
+    `work: ${plan.volumes} volume${plan.volumes === 1 ? "" : "s"} of (${plan.image.shape.slice(-3).join(", ")}) voxels, FFT domain (${plan.fftShape.join(", ")}), ${summarize(plan.result).tasks} graph tasks${plan.merged ? " (the input's z, y, x chunks are merged: each task reads a whole volume)" : ""}`,
+    `memory: about ${formatBytes(plan.taskBytes)} per task, ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
+    `executor: ${executor}`,
+    "",
+  ].join("\n");
+}
+
+/**
+ * The plan as a JSON-ready object (the `plan` event of `--json`).
+ * @example JSON.stringify(planJson(plan, "inline"))
+ */
+export function planJson(plan: DeconvolvePlan, executor: string): Record<string, unknown> {
+  const s = (x: Parameters<typeof summarize>[0]) => {
+    const v = summarize(x);
+    return { shape: v.shape, dtype: v.dtype, chunks: v.chunkShape, bytes: v.bytes, chunkBytes: v.chunkBytes, tasks: v.tasks, blocks: v.chunks };
+  };
+  return {
+    input: { store: resolvePath(plan.job.input), path: plan.job.path, ...s(plan.image) },
+    psf: { source: plan.psf.description, rawShape: plan.psf.rawShape, rawDtype: plan.psf.rawDtype, shape: plan.psf.array.shape, backgrounds: plan.psf.backgrounds },
+    output: { store: resolvePath(plan.job.out), path: plan.job.outPath, exists: plan.outputState === "array", ...s(plan.result) },
+    richardsonLucy: plan.job.rl,
+    background: plan.job.background,
+    volumes: plan.volumes,
+    fftShape: plan.fftShape,
+    taskBytes: plan.taskBytes,
+    peakBytes: plan.peakBytes,
+    executor: { kind: plan.job.executor.kind, workers: plan.job.executor.workers, label: executor },
+  };
+}
+
+/** Seconds as "12.3 s" or "2 min 05 s". */
+export function formatSeconds(s: number): string {
+  if (s < 60) return `${s.toFixed(1)} s`;
+  return `${Math.floor(s / 60)} min ${String(Math.round(s % 60)).padStart(2, "0")} s`;
+}
+
+/** A count with SI prefix: 1.23 M. */
+export function formatCount(n: number): string {
+  const units = ["", " k", " M", " G", " T"];
+  let u = 0;
+  let v = n;
+  while (v >= 1000 && u < units.length - 1) {
+    v /= 1000;
+    u++;
+  }
+  return `${u === 0 ? v.toFixed(0) : v.toFixed(2)}${units[u]}`;
+}
+
+/** The result line(s) and the `done` event. */
+export function formatResult(plan: DeconvolvePlan, result: ToZarrResult, seconds: number): { text: string; json: Record<string, unknown> } {
+  const done = result.chunksWritten;
+  const voxelsDone = plan.volumes > 0 ? (plan.voxels * done) / Math.max(1, done + result.chunksSkipped) : 0;
+  const rate = voxelsDone / Math.max(seconds, 1e-9);
+  const skipped = result.chunksSkipped > 0 ? `, ${result.chunksSkipped} already there (resumed)` : "";
+  const text = [
+    `done in ${formatSeconds(seconds)}: ${done} chunk${done === 1 ? "" : "s"} written${skipped}, ${formatBytes(result.bytesWritten)} on disk`,
+    `throughput: ${formatCount(rate)} voxels/s (${formatCount(rate * plan.job.rl.iterations)} voxel-iterations/s)`,
+    `output: ${outputLocation(plan)}  (chunkwise info ${plan.job.out}${plan.job.outPath === "" ? "" : ` --path ${plan.job.outPath}`})`,
+    "",
+  ].join("\n");
+  const json = {
+    seconds,
+    chunksWritten: done,
+    chunksSkipped: result.chunksSkipped,
+    bytesWritten: result.bytesWritten,
+    voxelsPerSecond: rate,
+    output: { store: resolvePath(result.store), path: result.path, shape: result.shape, dtype: result.dtype, chunks: result.chunks, format: result.format },
+  };
+  return { text, json };
+}

@@ -1,0 +1,116 @@
+/**
+ * The `chunkwise` command line: subcommand dispatch, `--help` for every command, one-line
+ * errors (the stack only with `--verbose`), passwords in Redis URLs masked in everything
+ * printed, and exit codes by convention: 0 ok, 1 failure, 2 usage. Commands register in
+ * {@link commands}; the main-job issue adds `deconvolve`, `demo` and `info` there.
+ * @module
+ */
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import { redactText } from "../executors/redis-connection.js";
+import { createRequire } from "node:module";
+import { deconvolveCommand } from "./deconvolve.js";
+import { demoCommand } from "./demo.js";
+import { infoCommand } from "./info.js";
+import { workerCommand } from "./worker-command.js";
+
+/** Where a command writes, and how it is stopped (tests pass their own). */
+export interface CliIO {
+  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
+  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
+  /** Stops long-running commands (`worker`); default SIGINT or SIGTERM. */
+  readonly signal?: AbortSignal;
+}
+
+/** One subcommand. */
+export interface Command {
+  readonly name: string;
+  /** One line for the command list. */
+  readonly summary: string;
+  /** The full `--help` text. */
+  readonly help: string;
+  /** `node:util` parseArgs options (without `help` and `verbose`, which every command has). */
+  readonly options: NonNullable<ParseArgsConfig["options"]>;
+  /** Runs with the parsed values; returns the exit code. Throws {@link UsageError} for bad arguments. */
+  run(values: Record<string, unknown>, positionals: readonly string[], io: CliIO): Promise<number>;
+}
+
+/** Bad command-line arguments: printed as one line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+}
+
+/** Every command, by name. */
+export function commands(): ReadonlyMap<string, Command> {
+  // Built on first use: the command modules import this one (UsageError), so a map built at
+  // module load would read them before they exist.
+  registry ??= new Map([deconvolveCommand, demoCommand, infoCommand, workerCommand].map((c) => [c.name, c] as const));
+  return registry;
+}
+let registry: Map<string, Command> | undefined;
+
+function version(): string {
+  try {
+    return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
+  } catch {
+    return "unknown";
+  }
+}
+
+const COMMON = { help: { type: "boolean", short: "h" }, verbose: { type: "boolean" } } as const;
+
+function topHelp(): string {
+  const width = Math.max(...[...commands().keys()].map((n) => n.length));
+  return [
+    "Usage: chunkwise <command> [options]",
+    "",
+    "Commands:",
+    ...[...commands().values()].map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Options: -h, --help (also after a command), --version, --verbose (stack traces on errors)",
+    "Run 'chunkwise <command> --help' for a command's options. Exit codes: 0 ok, 1 failure, 2 usage or bad input.",
+    "",
+  ].join("\n");
+}
+
+/**
+ * Runs the command line `argv` (without `node` and the script) and returns the exit code.
+ * @example
+ * ```ts
+ * process.exitCode = await main(["worker", "--redis", "redis://127.0.0.1:6379"]);
+ * ```
+ */
+export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  const verbose = argv.includes("--verbose");
+  const [name, ...rest] = argv;
+  try {
+    if (name === undefined || name === "--help" || name === "-h" || name === "help") {
+      (name === undefined ? io.stderr : io.stdout).write(topHelp());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === "--version" || name === "-v") {
+      io.stdout.write(`${version()}\n`);
+      return 0;
+    }
+    const command = commands().get(name);
+    if (command === undefined) {
+      throw new UsageError(`unknown command ${JSON.stringify(name)}; choose from ${[...commands().keys()].join(", ")}. Run 'chunkwise --help'`);
+    }
+    let parsed: ReturnType<typeof parseArgs>;
+    try {
+      parsed = parseArgs({ args: rest, options: { ...command.options, ...COMMON }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UsageError(`${name}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}. Run 'chunkwise ${name} --help'`);
+    }
+    if (parsed.values.help === true) {
+      io.stdout.write(command.help);
+      return 0;
+    }
+    return await command.run(parsed.values, parsed.positionals, io);
+  } catch (e) {
+    const usage = e instanceof UsageError;
+    const message = e instanceof Error ? e.message : String(e);
+    io.stderr.write(`chunkwise: ${redactText(message.split("\n")[0]!)}\n`);
+    if (verbose && e instanceof Error && e.stack) io.stderr.write(`${redactText(e.stack)}\n`);
+    return usage ? 2 : 1;
+  }
+}

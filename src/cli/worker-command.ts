@@ -1,0 +1,96 @@
+/**
+ * `chunkwise worker`: a process that pulls chunk tasks from a Redis queue and runs them (see
+ * `startWorker` in executors/distributed-worker.ts). Stops on SIGINT or SIGTERM after the
+ * tasks it is running finish.
+ * @module
+ */
+import { startWorker } from "../executors/distributed-worker.js";
+import type { Command } from "./run.js";
+import { UsageError } from "./run.js";
+
+const HELP = `Usage: chunkwise worker --redis URL [options]
+
+Pulls chunk tasks from a Redis queue (BullMQ), runs them, and reports back. Start as many as
+you like, on any machine that reaches Redis and the shared scratch directory.
+
+Options:
+  --redis URL          Redis server: redis://[user:password@]host:port[/db], or rediss://
+                       for TLS. Default: the CHUNKWISE_REDIS_URL environment variable (keeps
+                       the password out of the process list).
+  --kernels LIST       Comma-separated kernel modules this worker may import (.js, or .ts with
+                       tsx installed). chunkwise's own kernels are always allowed; a task
+                       naming any other module is refused.
+  --concurrency N      Tasks at once, each on its own thread (default: number of cores).
+  --scratch DIR        Shared scratch directory for blocks passed between tasks (default:
+                       <tmpdir>/chunkwise-scratch); the same one the client's scratchDir names.
+  --queue NAME         Queue name (default: chunkwise).
+  --stale-ms N         A task whose worker shows no sign of life for N ms runs again
+                       elsewhere (default: 30000).
+  --stores LIST        Comma-separated directories; if given, tasks may read and write zarr
+                       stores only inside them.
+  --verbose            Log every task, and stacks with errors.
+  -h, --help           Show this help.
+
+Example:
+  chunkwise worker --redis redis://10.0.0.5:6379 --kernels ./kernels.js --scratch /mnt/shared/scratch
+`;
+
+function list(v: unknown): string[] {
+  return (Array.isArray(v) ? v : v === undefined ? [] : [v]).flatMap((s) => String(s).split(",")).map((s) => s.trim()).filter((s) => s !== "");
+}
+
+function integer(name: string, v: unknown, min: number): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`worker: --${name} must be an integer >= ${min}; got ${JSON.stringify(v)}. Run 'chunkwise worker --help'`);
+  return n;
+}
+
+/** The `worker` command. */
+export const workerCommand: Command = {
+  name: "worker",
+  summary: "pull chunk tasks from a Redis queue and run them (distributed executor)",
+  help: HELP,
+  options: {
+    redis: { type: "string" },
+    kernels: { type: "string", multiple: true },
+    concurrency: { type: "string" },
+    scratch: { type: "string" },
+    queue: { type: "string" },
+    "stale-ms": { type: "string" },
+    stores: { type: "string", multiple: true },
+  },
+  async run(values, positionals, io) {
+    if (positionals.length > 0) throw new UsageError(`worker: takes no positional arguments; got ${JSON.stringify(positionals[0])}. Run 'chunkwise worker --help'`);
+    const redis = (values.redis as string | undefined) ?? process.env.CHUNKWISE_REDIS_URL;
+    if (redis === undefined || redis === "") {
+      throw new UsageError("worker: --redis must name the Redis server; got nothing. Pass --redis redis://host:6379 or set CHUNKWISE_REDIS_URL");
+    }
+    const concurrency = integer("concurrency", values.concurrency, 1);
+    const staleMs = integer("stale-ms", values["stale-ms"], 200);
+    const stores = list(values.stores);
+    const worker = await startWorker({
+      connection: redis,
+      kernels: list(values.kernels),
+      ...(concurrency === undefined ? {} : { concurrency }),
+      ...(staleMs === undefined ? {} : { staleMs }),
+      ...(values.scratch === undefined ? {} : { scratchDir: values.scratch as string }),
+      ...(values.queue === undefined ? {} : { queue: values.queue as string }),
+      ...(stores.length === 0 ? {} : { stores }),
+      verbose: values.verbose === true,
+      log: (line) => io.stderr.write(`${line}\n`),
+    });
+    await new Promise<void>((resolve) => {
+      if (io.signal !== undefined) {
+        if (io.signal.aborted) resolve();
+        io.signal.addEventListener("abort", () => resolve(), { once: true });
+        return;
+      }
+      process.once("SIGINT", () => resolve());
+      process.once("SIGTERM", () => resolve());
+    });
+    io.stderr.write("chunkwise worker: stopping after running tasks finish\n");
+    await worker.close();
+    return 0;
+  },
+};

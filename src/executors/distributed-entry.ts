@@ -1,0 +1,10 @@
+/**
+ * `chunkwise/distributed`: the distributed executor (BullMQ on Redis) and the worker it talks
+ * to. A subpath of its own so that importing the root of chunkwise never loads bullmq.
+ * @module chunkwise/distributed
+ */
+export { distributed, type DistributedExecutor, type DistributedOptions } from "./distributed.js";
+export { startWorker, defaultScratchDir, type ChunkwiseWorker, type WorkerOptions } from "./distributed-worker.js";
+export { DistributedError, parseRedis, redactText, type RedisConnection } from "./redis-connection.js";
+export { MemoryError, withWorkspace, planMemory, defaultMemoryBudget, type MemoryPlan, type WorkspaceFn } from "./memory-plan.js";
+export { WorkerLostError } from "./faults.js";

@@ -1,0 +1,317 @@
+/**
+ * The distributed executor on BullMQ and Redis: the scheduling loop stays in this process and
+ * hands every ready task to a queue as a job; `chunkwise worker` processes on any machine pull
+ * jobs, run them and answer. Block bytes never pass through Redis: inputs and results live as
+ * files in a scratch directory both sides reach (see `scratch.ts`), and a job carries only the
+ * task, keys and file names. A result stays in scratch until its last reader has finished;
+ * only results the caller asked for are read back into this process. Tasks reading a zarr
+ * store read it themselves on the worker.
+ *
+ * A worker that dies mid-task (killed, out of memory, machine lost) stops renewing its job's
+ * lock; another worker's stalled-job check puts the job back and it runs again, so the job
+ * completes with the same bytes as a fault-free run.
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as nodePath from "node:path";
+import { Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import { ValueError, show } from "../core/errors.js";
+import { identity } from "../graph/block-kernels.js";
+import { kernelRefOf } from "../graph/kernel.js";
+import { taskDependencies, type Task } from "../graph/task.js";
+import { evaluateTask } from "./evaluate.js";
+import { WorkerLostError } from "./faults.js";
+import { DistributedError, parseRedis, probeRedis, redactText, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
+import type { Executor, RunInfo } from "./scheduler.js";
+import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
+import { reviveError } from "./thread-wire.js";
+import { defaultScratchDir, type JobData, type JobReply } from "./distributed-worker.js";
+
+/** Options of {@link distributed}. */
+export interface DistributedOptions {
+  /** The Redis server: "redis://host:port", "rediss://user:password@host:port/db" (TLS), or `{ url }`. */
+  connection: RedisConnection;
+  /** Queue name, the same as the workers' `--queue`; default "chunkwise". */
+  queue?: string;
+  /** Tasks in flight at once; default 8. Set it to about the total worker slots (a little more hides latency). */
+  concurrency?: number;
+  /** A task not answered this long after it was queued fails the job (0: no limit, the default). */
+  timeoutMs?: number;
+  /** Fail when no worker has listened on the queue for this long while tasks wait; default 60000 (0: wait forever). */
+  staleMs?: number;
+  /** The scratch root shared with the workers (their `--scratch`); default `<os.tmpdir()>/chunkwise-scratch`. */
+  scratchDir?: string;
+  /** Extra attempts for a task whose worker died; default 2. */
+  faultRetries?: number;
+  /** How long to wait for Redis to answer when connecting; default 3000 ms. */
+  connectTimeoutMs?: number;
+}
+
+/** An {@link Executor} backed by a Redis queue; `close()` ends its connections and removes its scratch files. */
+export interface DistributedExecutor extends Executor {
+  /** The Redis URL with its password masked. */
+  readonly redis: string;
+  close(): Promise<void>;
+}
+
+/** A result left in scratch for later tasks (never read into this process). */
+class ScratchHandle {
+  constructor(readonly file: string, readonly bytes: number) {}
+}
+
+/** A scratch file and the tasks still using it. */
+interface FileEntry {
+  readonly file: string;
+  /** The value (or handle) the file holds, forgotten with the file. */
+  readonly owner: object;
+  uses: number;
+  last: boolean;
+}
+
+const IDENTITY = kernelRefOf(identity)!;
+type Waiter = (reply: JobReply | { lost: string }) => void;
+
+/**
+ * An executor running tasks on `chunkwise worker` processes through a BullMQ queue on Redis.
+ * Kernels must be named with `defineKernel` and their modules given to the workers with
+ * `--kernels`. Connects on the first task; call `close()` when done.
+ * @param options - see {@link DistributedOptions}
+ * @throws {ValueError} for a bad URL or option
+ * @throws {DistributedError} (from compute) when Redis is unreachable or no worker listens
+ * @example
+ * ```ts
+ * import { distributed } from "chunkwise/distributed";
+ * // elsewhere: chunkwise worker --redis redis://10.0.0.5:6379 --kernels ./kernels.js --scratch /mnt/shared/scratch
+ * const executor = distributed({ connection: "redis://10.0.0.5:6379", scratchDir: "/mnt/shared/scratch" });
+ * try {
+ *   await toZarr(deconvolved, "/mnt/shared/out.zarr", { executor });
+ * } finally {
+ *   await executor.close();
+ * }
+ * ```
+ */
+export function distributed(options: DistributedOptions): DistributedExecutor {
+  const parsed = parseRedis("distributed", options.connection);
+  const concurrency = options.concurrency ?? 8;
+  const positive = (name: string, v: number | undefined, min: number): void => {
+    if (v !== undefined && (!Number.isFinite(v) || v < min || (name === "concurrency" && !Number.isInteger(v)))) {
+      throw new ValueError("distributed", `${name} must be ${name === "concurrency" ? "a positive integer" : `a number >= ${min}`}; got ${show(v)}. See DistributedOptions`);
+    }
+  };
+  positive("concurrency", concurrency, 1);
+  positive("timeoutMs", options.timeoutMs, 0);
+  positive("staleMs", options.staleMs, 0);
+  positive("faultRetries", options.faultRetries, 0);
+  const queueName = options.queue ?? "chunkwise";
+  const root = nodePath.resolve(options.scratchDir ?? defaultScratchDir());
+  const run = randomBytes(8).toString("hex");
+  const dir = nodePath.join(root, run);
+  const waiters = new Map<string, Waiter>();
+  // One Redis key per aborted signal: workers check it before starting a job.
+  const abortKeys = new WeakMap<AbortSignal, string>();
+  const abortKeyOf = (signal: AbortSignal | undefined, queue: Queue): string | undefined => {
+    if (signal === undefined) return undefined;
+    let key = abortKeys.get(signal);
+    if (key === undefined) {
+      const k = (key = `chunkwise:abort:${run}:${++counter}`);
+      abortKeys.set(signal, k);
+      signal.addEventListener("abort", () => void queue.client.then((c) => (c as unknown as Redis).set(k, "1", "PX", 3_600_000)).catch(() => undefined), { once: true });
+    }
+    return key;
+  };
+  const entries = new WeakMap<object, FileEntry>();
+  let counter = 0;
+  let closed = false;
+  let conn: Promise<{ queue: Queue; events: QueueEvents }> | undefined;
+  let watchdog: ReturnType<typeof setInterval> | undefined;
+
+  const connect = async (): Promise<{ queue: Queue; events: QueueEvents }> => {
+    await probeRedis("distributed", parsed, options.connectTimeoutMs ?? 3000);
+    await fs.mkdir(dir, { recursive: true });
+    const connection = { ...parsed.options, maxRetriesPerRequest: null };
+    const queue = new Queue(queueName, { connection });
+    queue.on("error", () => undefined);
+    // Start reading events from the stream's current end, so no answer is missed.
+    const client = (await queue.client) as unknown as Redis;
+    const last = await client.xrevrange(queue.keys.events!, "+", "-", "COUNT", 1);
+    const events = new QueueEvents(queueName, { connection, lastEventId: last[0]?.[0] ?? "0-0" });
+    events.on("error", () => undefined);
+    events.on("completed", ({ jobId, returnvalue }) => waiters.get(jobId)?.(returnvalue as unknown as JobReply));
+    events.on("failed", ({ jobId, failedReason }) => waiters.get(jobId)?.({ lost: failedReason }));
+    await events.waitUntilReady();
+    startWatchdog(queue);
+    return { queue, events };
+  };
+
+  const startWatchdog = (queue: Queue): void => {
+    const staleMs = options.staleMs ?? 60_000;
+    if (staleMs === 0) return;
+    let lastSeen = Date.now();
+    watchdog = setInterval(() => {
+      if (waiters.size === 0) {
+        lastSeen = Date.now();
+        return;
+      }
+      void queue.getWorkersCount().then((n) => {
+        if (n > 0) lastSeen = Date.now();
+        else if (Date.now() - lastSeen > staleMs) {
+          const reason = new DistributedError("distributed", `a chunkwise worker must listen on queue '${queueName}' at ${parsed.redacted}; got none for ${staleMs} ms while tasks waited. Start one: chunkwise worker --redis <url> --queue ${queueName} --kernels <your kernel modules>`, { kind: "timeout" });
+          for (const w of waiters.values()) w({ ok: false, error: { name: "DistributedError", message: reason.message, fields: { kind: "timeout" } } });
+        }
+      }, () => undefined);
+    }, Math.max(50, Math.min(1000, staleMs / 4)));
+    watchdog.unref();
+  };
+
+  const ready = (): Promise<{ queue: Queue; events: QueueEvents }> => {
+    if (closed) throw new ValueError("distributed", `the executor must be open to run tasks; got one after close(). Create a new distributed() executor`);
+    conn ??= connect();
+    conn.catch(() => (conn = undefined));
+    return conn;
+  };
+
+  // A value several tasks read is uploaded once, even when they start together.
+  const uploads = new WeakMap<object, Promise<FileEntry>>();
+  const encodeInput = async (value: unknown, key: string, held: FileEntry[]): Promise<Encoded> => {
+    let entry = typeof value === "object" && value !== null ? entries.get(value) : undefined;
+    if (entry === undefined) {
+      const json = inlineForm(value);
+      if (json !== undefined) return { json };
+      let upload = uploads.get(value as object);
+      if (upload === undefined) {
+        upload = encodeValue(value, dir, key).then((e) => {
+          const made = { file: "file" in e ? e.file : "", owner: value as object, uses: 0, last: false };
+          entries.set(value as object, made);
+          return made;
+        });
+        uploads.set(value as object, upload);
+      }
+      entry = await upload;
+    }
+    entry.uses++;
+    held.push(entry);
+    return { file: entry.file, bytes: 0 };
+  };
+
+  const release = async (held: readonly FileEntry[], last: readonly FileEntry[]): Promise<void> => {
+    for (const e of held) e.uses--;
+    for (const e of last) e.last = true;
+    for (const e of new Set([...held, ...last])) {
+      if (!e.last || e.uses !== 0) continue;
+      // Forget the file with it: the same value read again (another compute) is uploaded anew.
+      entries.delete(e.owner);
+      uploads.delete(e.owner);
+      await fs.rm(nodePath.join(dir, e.file), { force: true });
+    }
+  };
+
+  const await_ = (id: string, signal: AbortSignal | undefined, queue: Queue): Promise<JobReply | { lost: string }> =>
+    new Promise((resolve, reject) => {
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const done = (r: JobReply | { lost: string }): void => {
+        waiters.delete(id);
+        if (timer !== undefined) clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        resolve(r);
+      };
+      // A job still waiting is removed and rejects; one a worker holds runs to its end.
+      const onAbort = (): void => {
+        void queue.remove(id).then((removed) => {
+          if (removed === 1 && waiters.has(id)) {
+            waiters.delete(id);
+            if (timer !== undefined) clearTimeout(timer);
+            reject(signal?.reason);
+          }
+        }, () => undefined);
+      };
+      waiters.set(id, done);
+      signal?.addEventListener("abort", onAbort, { once: true });
+      if (options.timeoutMs) {
+        timer = setTimeout(() => {
+          void queue.remove(id).catch(() => undefined);
+          done({ ok: false, error: { name: "DistributedError", message: `distributed: task must be answered within timeoutMs=${options.timeoutMs}; got no answer. Check the workers (chunkwise worker --verbose) or raise timeoutMs`, fields: { kind: "timeout" } } });
+        }, options.timeoutMs);
+      }
+    });
+
+  return {
+    name: `distributed(${queueName})`,
+    concurrency,
+    acceptsClosures: false,
+    faultRetries: options.faultRetries ?? 2,
+    resultsInMemory: false,
+    redis: parsed.redacted,
+    async run(task: Task, lookup, closures, signal, info?: RunInfo): Promise<unknown> {
+      // A source block embedded in the graph: nothing to compute here.
+      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
+      const { queue } = await ready();
+      signal?.throwIfAborted();
+      const held: FileEntry[] = [];
+      const inputs: [string, Encoded][] = [];
+      const last: FileEntry[] = [];
+      let taskFile: string | undefined;
+      try {
+        for (const key of new Set(taskDependencies(task))) {
+          const before = held.length;
+          inputs.push([key, await encodeInput(lookup(key), key, held)]);
+          if (info?.lastUse.has(key) && held.length > before) last.push(held[held.length - 1]!);
+        }
+        const encodedTask = await encodeValue(task, dir, `${task.key}-task`);
+        if ("file" in encodedTask) taskFile = encodedTask.file;
+        const id = `${run}-${++counter}`;
+        const abortKey = abortKeyOf(signal, queue);
+        const data: JobData = { v: 1, run, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }) };
+        const answer = await_(id, signal, queue);
+        await queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+        const reply = await answer;
+        if ("lost" in reply) {
+          throw new WorkerLostError("distributed", `the worker running task '${task.key}' must stay alive; got ${redactText(reply.lost, parsed.secrets)}. The task runs again on another worker`, { executor: `distributed(${queueName})` });
+        }
+        if (!reply.ok && "aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
+        if (!reply.ok) throw revive(reply.error);
+        const result = reply.result;
+        if ("json" in result) return joinValue(result.json, []);
+        const file = nodePath.join(dir, nodePath.basename(result.file));
+        if (info?.output) {
+          const value = await readBlockFile(file);
+          await fs.rm(file, { force: true });
+          return value;
+        }
+        const handle = new ScratchHandle(nodePath.basename(result.file), result.bytes);
+        entries.set(handle, { file: handle.file, owner: handle, uses: 0, last: false });
+        return handle;
+      } finally {
+        await release(held, last);
+        if (taskFile !== undefined) await fs.rm(nodePath.join(dir, taskFile), { force: true });
+      }
+    },
+    async close(): Promise<void> {
+      closed = true;
+      if (watchdog !== undefined) clearInterval(watchdog);
+      const c = conn;
+      conn = undefined;
+      if (c !== undefined) {
+        const { queue, events } = await c.catch(() => ({ queue: undefined, events: undefined }));
+        await Promise.all([queue?.close(), events?.close()]);
+      }
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Rebuilds a worker's error; chunkwise's distributed errors come back as their class. */
+function revive(w: Parameters<typeof reviveError>[0]): Error {
+  const e = reviveError(w);
+  if (w.name === "DistributedError") Object.setPrototypeOf(e, DistributedError.prototype);
+  return e;
+}
+
+/** `identity(literal)`: a block embedded in the graph (fromArray's source). */
+function isLiteralSource(task: Task): boolean {
+  const k = task.kernel;
+  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
+}
+
+export type { ParsedRedis };

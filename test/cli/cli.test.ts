@@ -1,0 +1,102 @@
+import { spawn } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { main, type CliIO } from "../../src/cli/run.js";
+import { freePort, REPO } from "../executors/redis-fixture.js";
+
+function capture(): CliIO & { out: () => string; err: () => string } {
+  let out = "";
+  let err = "";
+  return { stdout: { write: (t: string) => (out += t) }, stderr: { write: (t: string) => (err += t) }, out: () => out, err: () => err };
+}
+
+async function run(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = capture();
+  const code = await main(argv, io);
+  return { code, out: io.out(), err: io.err() };
+}
+
+/** Runs the bin from source as a user would, with a time limit. */
+function spawnCli(args: readonly string[], timeoutMs = 15_000): Promise<{ code: number | null; out: string; err: string; ms: number }> {
+  return new Promise((resolve, reject) => {
+    const t0 = Date.now();
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: REPO, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, CHUNKWISE_REDIS_URL: "" } });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d: Buffer) => (out += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`chunkwise ${args.join(" ")} did not exit within ${timeoutMs} ms`));
+    }, timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err, ms: Date.now() - t0 });
+    });
+  });
+}
+
+describe("chunkwise (in process)", () => {
+  it("--help lists the commands, exit 0; no command prints it to stderr, exit 2", async () => {
+    const help = await run("--help");
+    expect(help.code).toBe(0);
+    expect(help.out).toContain("Usage: chunkwise <command>");
+    expect(help.out).toMatch(/worker\s+pull chunk tasks/);
+    const none = await run();
+    expect(none.code).toBe(2);
+    expect(none.err).toContain("Usage: chunkwise <command>");
+  });
+
+  it("worker --help documents every option, exit 0", async () => {
+    const r = await run("worker", "--help");
+    expect(r.code).toBe(0);
+    for (const opt of ["--redis", "--kernels", "--concurrency", "--scratch", "--queue", "--stale-ms", "--stores", "--verbose"]) expect(r.out).toContain(opt);
+  });
+
+  it.each([
+    [["frobnicate"], 'chunkwise: unknown command "frobnicate"; choose from deconvolve, demo, info, worker'],
+    [["worker"], "chunkwise: worker: --redis must name the Redis server; got nothing"],
+    [["worker", "--redis", "redis://h:1", "--bogus"], "chunkwise: worker: Unknown option '--bogus'"],
+    [["worker", "--redis", "redis://h:1", "--concurrency", "two"], 'chunkwise: worker: --concurrency must be an integer >= 1; got "two"'],
+    [["worker", "--redis", "redis://h:1", "--stale-ms", "5"], 'chunkwise: worker: --stale-ms must be an integer >= 200; got "5"'],
+    [["worker", "--redis", "redis://h:1", "extra"], 'chunkwise: worker: takes no positional arguments; got "extra"'],
+  ])("usage error %j: one line, exit 2", async (argv, message) => {
+    const prev = process.env.CHUNKWISE_REDIS_URL;
+    delete process.env.CHUNKWISE_REDIS_URL;
+    try {
+      const r = await run(...argv);
+      expect(r.code).toBe(2);
+      expect(r.err.startsWith(message)).toBe(true);
+      expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+    } finally {
+      if (prev !== undefined) process.env.CHUNKWISE_REDIS_URL = prev;
+    }
+  });
+
+  it("a bad kernel module is a failure (exit 1) in one line; --verbose adds the stack", async () => {
+    const r = await run("worker", "--redis", "redis://127.0.0.1:1", "--kernels", "./no-such-kernels.js");
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/^chunkwise: worker: every --kernels module must be a file; got "\.\/no-such-kernels\.js"/);
+    expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+    const v = await run("worker", "--redis", "redis://127.0.0.1:1", "--kernels", "./no-such-kernels.js", "--verbose");
+    expect(v.err.trimEnd().split("\n").length).toBeGreaterThan(2);
+    expect(v.err).toContain("at ");
+  });
+});
+
+describe("chunkwise (the bin, spawned)", () => {
+  it("node src/cli/main.ts --help: exit 0", async () => {
+    const r = await spawnCli(["--help"]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("worker");
+  });
+
+  it("worker with an unreachable Redis: exit 1 within a few seconds, one line, password masked", async () => {
+    const port = await freePort();
+    const r = await spawnCli(["worker", "--redis", `redis://app:hunter2-secret@127.0.0.1:${port}`]);
+    expect(r.code).toBe(1);
+    expect(r.ms).toBeLessThan(8000);
+    expect(r.err).toContain(`chunkwise: worker: Redis at redis://app:***@127.0.0.1:${port} must be reachable; got`);
+    expect(r.err).not.toContain("hunter2");
+    expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+  });
+});

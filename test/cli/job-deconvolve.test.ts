@@ -1,0 +1,224 @@
+/**
+ * `chunkwise deconvolve` in process on the tiny demo dataset (2, 1, 16, 48, 48) uint16 with
+ * two measured-looking 9x15x15 PSF TIFFs: with the inline, threads and distributed executors
+ * the Zarr output equals the eager gufunc result computed here by hand; every bad input is a
+ * one-line error with exit code 2 that leaves the file system as it was.
+ */
+import { existsSync } from "node:fs";
+import { mkdir, rm } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { cStrides, fromArray, gufunc, index, type Block } from "../../src/index.js";
+import { richardsonLucy } from "../../src/filters/index.js";
+import { fromZarr, toZarr } from "../../src/io/zarr/index.js";
+import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
+import { freePort, spawnWorker, startRedis, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
+import { cli, cliWith, jsonLines, snapshot, tempDir } from "./job-helpers.js";
+
+let dir: string;
+let demo: DemoData;
+const ITERATIONS = 3;
+const RL = { iterations: ITERATIONS, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 } as const;
+
+beforeAll(async () => {
+  dir = await tempDir("deconvolve");
+  demo = await writeDemoData(dir, "tiny", 1);
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The PSF as the command prepares it, computed independently: shell median off, clamp, sum 1. */
+function preparedPsf(measured: Block): Block<"float32"> {
+  const [n, a, b, c] = measured.shape as [number, number, number, number];
+  const frame = a * b * c;
+  const out = new Float32Array(n * frame);
+  for (let k = 0; k < n; k++) {
+    const v = Array.from({ length: frame }, (_, i) => Number(measured.data[k * frame + i]));
+    const shell = v.filter((_, i) => {
+      const z = Math.floor(i / (b * c));
+      const y = Math.floor(i / c) % b;
+      const x = i % c;
+      return z === 0 || z === a - 1 || y === 0 || y === b - 1 || x === 0 || x === c - 1;
+    }).sort((p, q) => p - q);
+    const m = shell.length >> 1;
+    const bg = shell.length % 2 ? shell[m]! : (shell[m - 1]! + shell[m]!) / 2;
+    const w = v.map((x) => Math.max(0, x - bg));
+    const sum = w.reduce((s, x) => s + x, 0);
+    w.forEach((x, i) => (out[k * frame + i] = x / sum));
+  }
+  const shape = [n, 1, a, b, c];
+  return { dtype: "float32", data: out, shape, stride: cStrides(shape), offset: 0 };
+}
+
+/** The blog's computation done eagerly: the gufunc over in-memory blocks. */
+function expected(): Block {
+  const noisy = demo.data.noisy;
+  const image = Float32Array.from(noisy.data as Uint16Array, (v) => Math.max(0, v - demo.data.background));
+  const img: Block<"float32"> = { dtype: "float32", data: image, shape: noisy.shape, stride: cStrides(noisy.shape), offset: 0 };
+  const deconvolve = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: RL, outputDtypes: "float32" });
+  return deconvolve(img, preparedPsf(demo.data.measuredPsfs)) as Block;
+}
+
+function maxRelativeDiff(a: Block, b: Block): number {
+  expect(a.shape).toEqual(b.shape);
+  let peak = 0;
+  let diff = 0;
+  for (let i = 0; i < a.data.length; i++) {
+    peak = Math.max(peak, Math.abs(Number(b.data[i])));
+    diff = Math.max(diff, Math.abs(Number(a.data[i]) - Number(b.data[i])));
+  }
+  return diff / peak;
+}
+
+const baseArgs = (out: string, ...more: string[]): string[] => [
+  "deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--out", out, "--out-path", "result",
+  "--iterations", String(ITERATIONS), "--background", String(demo.data.background), ...more,
+];
+
+describe("deconvolve: runs", () => {
+  it.each([["inline"], ["threads"]])("executor=%s on (2, 1, 16, 48, 48): output readable with fromZarr and equal to the eager gufunc", async (executor) => {
+    const out = join(dir, `out-${executor}.zarr`);
+    const extra = executor === "threads" ? ["--executor", "threads", "--workers", "2"] : ["--executor", "inline"];
+    const r = await cli(...baseArgs(out, ...extra));
+    expect(r.err.split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([]);
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("chunkwise deconvolve: plan");
+    expect(r.out).toMatch(/Shape\s+\(2, 1, 16, 48, 48\)\s+\(1, 1, 16, 48, 48\)/);
+    expect(r.out).toContain("psf from 2 TIFF files");
+    expect(r.out).toMatch(/memory: about .* per task/);
+    expect(r.out).toMatch(/throughput: .* voxels\/s/);
+    const result = await (await fromZarr(out, { path: "result" })).compute();
+    expect(result.dtype).toBe("float32");
+    expect(maxRelativeDiff(result, expected())).toBeLessThan(1e-6);
+  });
+
+  it("--json: every stdout line is JSON (plan, progress, done); --resume skips every chunk already written", async () => {
+    const out = join(dir, "out-json.zarr");
+    const r = await cli(...baseArgs(out, "--executor", "inline", "--json"));
+    expect(r.code).toBe(0);
+    const events = jsonLines(r.out);
+    expect(events[0]!.event).toBe("plan");
+    const plan = events[0] as { input: { shape: number[]; dtype: string }; psf: { shape: number[] }; volumes: number; peakBytes: number };
+    expect(plan.input).toMatchObject({ shape: [2, 1, 16, 48, 48], dtype: "uint16" });
+    expect(plan.psf.shape).toEqual([2, 1, 9, 15, 15]);
+    expect(plan.volumes).toBe(2);
+    expect(plan.peakBytes).toBeGreaterThan(0);
+    const done = events[events.length - 1] as { event: string; chunksWritten: number; output: { shape: number[] } };
+    expect(done.event).toBe("done");
+    expect(done.chunksWritten).toBe(2);
+    expect(done.output.shape).toEqual([2, 1, 16, 48, 48]);
+    const again = await cli(...baseArgs(out, "--executor", "inline", "--json", "--resume"));
+    expect(again.code).toBe(0);
+    expect(jsonLines(again.out).at(-1)).toMatchObject({ event: "done", chunksWritten: 0, chunksSkipped: 2 });
+  });
+
+  it("interrupted (the stop signal right after the plan): exit 130, one line saying --resume; --resume then finishes", async () => {
+    const out = join(dir, "out-interrupted.zarr");
+    const stop = new AbortController();
+    const r = await cliWith({ signal: stop.signal, onStdout: (t) => t.includes('"event":"plan"') && stop.abort() }, ...baseArgs(out, "--executor", "inline", "--json"));
+    expect(r.code).toBe(130);
+    expect(r.err.trimEnd().split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([expect.stringMatching(/interrupted after \d+ of \d+ tasks.*--resume/)]);
+    expect(jsonLines(r.out).at(-1)).toMatchObject({ event: "interrupted" });
+    const again = await cli(...baseArgs(out, "--executor", "inline", "--resume"));
+    expect(again.code).toBe(0);
+    const result = await (await fromZarr(out, { path: "result" })).compute();
+    expect(maxRelativeDiff(result, expected())).toBeLessThan(1e-6);
+  });
+
+  it("a generated PSF (--psf-model gaussian --sigma 1.5,1,1) broadcast to every volume; output (2, 1, 16, 48, 48) float32", async () => {
+    const out = join(dir, "out-model.zarr");
+    const r = await cli("deconvolve", demo.store, "--path", "data", "--psf-model", "gaussian", "--sigma", "1.5,1,1", "--out", out, "--iterations", "2", "--executor", "inline", "--json");
+    expect(r.code).toBe(0);
+    expect((jsonLines(r.out)[0] as { psf: { shape: number[] } }).psf.shape).toEqual([1, 1, 11, 7, 7]);
+    const a = await fromZarr(out, { path: "deconvolved" });
+    expect([a.shape, a.dtype]).toEqual([[2, 1, 16, 48, 48], "float32"]);
+  });
+});
+
+describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
+  let bad: string;
+  beforeAll(async () => {
+    bad = join(dir, "bad.zarr");
+    const psf2d = fromArray({ dtype: "float32", data: new Float32Array(15 * 15).fill(1), shape: [15, 15], stride: [15, 1], offset: 0 }, { chunks: [15, 15] });
+    await toZarr(psf2d, bad, { path: "psf2d" });
+    const threeChannels = fromArray({ dtype: "float32", data: new Float32Array(3 * 9 * 15 * 15).fill(1), shape: [3, 9, 15, 15], stride: cStrides([3, 9, 15, 15]), offset: 0 }, { chunks: [1, 9, 15, 15] });
+    await toZarr(threeChannels, bad, { path: "psf3c" });
+  });
+
+  const cases: [string, () => string[], RegExp][] = [
+    ["missing input store", () => ["deconvolve", join(dir, "nope.zarr"), "--psf", demo.psfPattern, "--out", join(dir, "x.zarr")], /the input store must exist; got nothing at .*nope\.zarr/],
+    ["input path not an array", () => ["deconvolve", demo.store, "--path", "nothing", "--psf", demo.psfPattern, "--out", join(dir, "x.zarr")], /the input could not be opened: .*got nothing/],
+    ["no PSF files match", () => ["deconvolve", demo.store, "--path", "data", "--psf", join(dir, "nopsfs", "*.tif"), "--out", join(dir, "x.zarr")], /the PSF could not be read/],
+    ["2-D PSF (wrong rank)", () => ["deconvolve", demo.store, "--path", "data", "--psf", bad, "--psf-path", "psf2d", "--out", join(dir, "x.zarr")], /the PSF must have 3 or more axes .*got shape \(15, 15\)/],
+    ["3 PSFs for 2 channels", () => ["deconvolve", demo.store, "--path", "data", "--psf", bad, "--psf-path", "psf3c", "--out", join(dir, "x.zarr")], /the PSF's axis 0 must be 1 or 2 \(the image's\); got 3/],
+    ["output exists without --overwrite", () => ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--out-path", "truth"], /the output must not exist yet; got an array at .*truth\. Pass --overwrite/],
+    ["output is the input", () => ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--out-path", "data", "--overwrite"], /--out-path must differ from the input's --path/],
+    ["--overwrite with --resume", () => [...baseArgs(join(dir, "x.zarr")), "--overwrite", "--resume"], /--overwrite and --resume must not be given together/],
+    ["--iterations 0", () => [...baseArgs(join(dir, "x.zarr")), "--iterations", "0"], /--iterations must be an integer from 1 to 100000; got "0"/],
+    ["--executor gpu", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "gpu"], /--executor must be one of inline, threads, distributed; got "gpu"/],
+    ["no PSF", () => ["deconvolve", demo.store, "--out", join(dir, "x.zarr")], /exactly one of --psf and --psf-model must be given; got neither/],
+    ["gaussian without sigma", () => ["deconvolve", demo.store, "--path", "data", "--psf-model", "gaussian", "--out", join(dir, "x.zarr")], /--sigma must be given with --psf-model gaussian/],
+    ["bad --sigma", () => ["deconvolve", demo.store, "--path", "data", "--psf-model", "gaussian", "--sigma", "1,2", "--out", join(dir, "x.zarr")], /--sigma must be 3 comma-separated positive numbers/],
+    ["no input", () => ["deconvolve", "--psf", demo.psfPattern], /the <input\.zarr> argument is required/],
+    ["unknown option", () => [...baseArgs(join(dir, "x.zarr")), "--iterashuns", "3"], /deconvolve: Unknown option '--iterashuns'/],
+  ];
+
+  it.each(cases)("%s", async (_name, argv, message) => {
+    const before = await snapshot(dir);
+    const r = await cli(...argv());
+    expect(r.code).toBe(2);
+    expect(r.out).toBe("");
+    expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.err).toMatch(/^chunkwise: deconvolve: /);
+    expect(r.err).toMatch(message);
+    expect(await snapshot(dir)).toEqual(before);
+  });
+
+  it("--verbose adds the stack to the one line", async () => {
+    const r = await cli("deconvolve", demo.store, "--path", "data", "--psf", bad, "--psf-path", "psf2d", "--out", join(dir, "x.zarr"), "--verbose");
+    expect(r.code).toBe(2);
+    expect(r.err.split("\n").length).toBeGreaterThan(2);
+    expect(r.err).toMatch(/at .*job-psf\.ts/);
+  });
+
+  it("unreachable Redis (a closed port on 127.0.0.1): exit 2 within a few seconds, nothing written", async () => {
+    const port = await freePort();
+    const out = join(dir, "never.zarr");
+    const t0 = Date.now();
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`));
+    expect(r.code).toBe(2);
+    expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.err).toMatch(/^chunkwise: deconvolve: /);
+    expect(r.err).not.toContain("secret");
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("deconvolve: distributed (redis-server and two chunkwise worker processes)", () => {
+  let redis: RedisFixture;
+  let scratch: string;
+  const workers: WorkerProcess[] = [];
+  beforeAll(async () => {
+    redis = await startRedis();
+    scratch = join(dir, "scratch");
+    await mkdir(scratch);
+    const args = ["--redis", redis.url, "--concurrency", "1", "--scratch", scratch, "--queue", "job-cli"];
+    workers.push(...(await Promise.all([spawnWorker(args), spawnWorker(args)])));
+  }, 60_000);
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await redis?.stop();
+  });
+
+  it("executor=distributed: output equals the eager gufunc", async () => {
+    const out = join(dir, "out-distributed.zarr");
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--scratch", scratch, "--queue", "job-cli", "--workers", "2"));
+    expect(r.err.split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([]);
+    expect(r.code).toBe(0);
+    const result = await (await fromZarr(out, { path: "result" })).compute();
+    expect(maxRelativeDiff(result, expected())).toBeLessThan(1e-6);
+    expect(index(result, [0, 0]).shape).toEqual([16, 48, 48]);
+  });
+});

@@ -1,0 +1,54 @@
+/**
+ * Helpers for the main-job CLI tests: run the command line in process with captured streams,
+ * and a snapshot of a directory tree to prove a failed command touched nothing.
+ */
+import { mkdtemp, readdir, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { main as jobMain } from "../../src/cli/run.js";
+import type { CliIO } from "../../src/cli/run.js";
+
+export interface CliRun {
+  readonly code: number;
+  readonly out: string;
+  readonly err: string;
+}
+
+/** Runs `chunkwise ...argv` in this process. */
+export function cli(...argv: string[]): Promise<CliRun> {
+  return cliWith({}, ...argv);
+}
+
+/** As {@link cli}, with a stop signal and a hook on every stdout write. */
+export async function cliWith(options: { signal?: AbortSignal; onStdout?: (text: string) => void }, ...argv: string[]): Promise<CliRun> {
+  let out = "";
+  let err = "";
+  const io: CliIO = {
+    stdout: { write: (t: string) => { out += t; options.onStdout?.(t); } },
+    stderr: { write: (t: string) => (err += t) },
+    ...(options.signal ? { signal: options.signal } : {}),
+  };
+  const code = await jobMain(argv, io);
+  return { code, out, err };
+}
+
+/** Every stdout line parsed as JSON (throws if one is not). */
+export function jsonLines(out: string): Record<string, unknown>[] {
+  return out.trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+export function tempDir(prefix: string): Promise<string> {
+  return mkdtemp(join(tmpdir(), `chunkwise-${prefix}-`));
+}
+
+/** Every file under `dir` with its size and modification time (empty if `dir` is missing). */
+export async function snapshot(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
+  const out: string[] = [];
+  for (const e of entries) {
+    const p = join(e.parentPath ?? e.path, e.name);
+    const s = await stat(p);
+    out.push(`${p} ${e.isDirectory() ? "dir" : `${s.size} ${s.mtimeMs}`}`);
+  }
+  return out.sort();
+}

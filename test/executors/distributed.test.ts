@@ -1,0 +1,220 @@
+/**
+ * The distributed executor end to end: redis-server on 127.0.0.1 and a free port, two
+ * `chunkwise worker` processes spawned from source, the conformance suite (byte-identical to
+ * inline, errors, retries, a worker thread dying, abort), a worker process SIGKILLed
+ * mid-task, the security rules, and connection failures with the password masked.
+ */
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { Queue, QueueEvents } from "bullmq";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ChunkedArray } from "../../src/array/chunked-array.js";
+import { fromArray } from "../../src/array/creation.js";
+import { mapBlocks } from "../../src/array/map-blocks.js";
+import { TaskError } from "../../src/core/errors.js";
+import type { Block } from "../../src/core/ndarray.js";
+import { compute } from "../../src/executors/compute.js";
+import { distributed } from "../../src/executors/distributed-entry.js";
+import { inline } from "../../src/executors/inline.js";
+import { DistributedError } from "../../src/executors/redis-connection.js";
+import { kernelRefOf } from "../../src/graph/kernel.js";
+import type { Task } from "../../src/graph/task.js";
+import { writeZarrChunk } from "../../src/io/zarr/write-kernels.js";
+import { executorConformance, ramp } from "./conformance.js";
+import { holdOnce } from "./distributed-kernels.js";
+import { heavy } from "./kernels.js";
+import { freePort, spawnWorker, startRedis, type WorkerProcess } from "./redis-fixture.js";
+
+// Long enough that a loaded 2-core machine never starves a worker's lock renewals (a false
+// stall runs a task twice, which only the deliberately non-idempotent test kernels notice).
+const STALE_MS = 4000;
+const scratch = mkdtempSync(join(tmpdir(), "chunkwise-dist-scratch-"));
+const redis = await startRedis();
+const workerArgs = ["--redis", redis.url, "--kernels", "test/executors/kernels.ts,test/executors/distributed-kernels.ts", "--concurrency", "2", "--scratch", scratch, "--stale-ms", String(STALE_MS)];
+const workers: WorkerProcess[] = await Promise.all([spawnWorker(workerArgs), spawnWorker(workerArgs)]);
+
+afterAll(async () => {
+  await Promise.all(workers.map((w) => w.stop()));
+  await redis.stop();
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+const make = (): ReturnType<typeof distributed> => distributed({ connection: redis.url, scratchDir: scratch, concurrency: 4 });
+
+executorConformance({ name: "distributed (2 worker processes x 2 slots)", make, isolated: true });
+
+const bytes = (b: Block): Buffer => Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+
+describe("distributed: faults", () => {
+  const ex = make();
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "chunkwise-dist-"));
+  });
+  afterAll(async () => {
+    await ex.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`a worker process SIGKILLed mid-task: the job stalls, the other worker re-runs it, output byte-identical (staleMs=${STALE_MS})`, async () => {
+    const graph = (d: string): ChunkedArray => {
+      const x = fromArray(ramp([32, 24]), { chunks: 8 });
+      const h = mapBlocks(heavy, [x], { params: { rounds: 3 } }) as ChunkedArray;
+      return mapBlocks(holdOnce, [h], { params: { dir: d, blocks: [[1, 2]], ms: 60_000, rounds: 4 } }) as ChunkedArray;
+    };
+    const want = await compute(graph(dir), { executor: inline() });
+    const running = compute(graph(dir), { executor: ex, optimize: false });
+    const marker = join(dir, "hold-1_2");
+    const t0 = Date.now();
+    while (!existsSync(marker) || readFileSync(marker, "utf8") === "") {
+      if (Date.now() - t0 > 20_000) throw new Error("the held task never started");
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    const pid = Number(readFileSync(marker, "utf8"));
+    const victim = workers.find((w) => w.pid === pid);
+    expect(victim, `pid ${pid} must be one of our workers`).toBeDefined();
+    process.kill(pid, "SIGKILL");
+    const got = await running;
+    expect(bytes(got).equals(bytes(want))).toBe(true);
+    // Replace the killed worker for the tests that follow.
+    workers[workers.indexOf(victim!)] = await spawnWorker(workerArgs);
+  });
+});
+
+describe("distributed: security", () => {
+  const ex = make();
+  let dir = "";
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), "chunkwise-dist-sec-"));
+  });
+  afterAll(async () => {
+    await ex.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  const run = (task: Task): Promise<unknown> => ex.run(task, () => undefined, new Map());
+
+  it("a task naming a module the worker was not started with is refused and nothing is imported", async () => {
+    const evil = join(dir, "evil.mjs");
+    const marker = join(dir, "imported");
+    writeFileSync(evil, `import { writeFileSync } from "node:fs"; writeFileSync(${JSON.stringify(marker)}, "pwned"); export const x = () => 1;`);
+    const err = await run({ key: "evil", kernel: { module: pathToFileURL(evil).href, name: "x" }, args: [] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DistributedError);
+    expect((err as DistributedError).kind).toBe("refused");
+    expect((err as Error).message).toContain("kernel modules must be ones this worker was started with (--kernels) or chunkwise's own");
+    expect(existsSync(marker)).toBe(false);
+    expect(workers.some((w) => w.output().includes("refused job"))).toBe(true);
+  });
+
+  it.each([
+    ["node:child_process", "exec"],
+    ["data:text/javascript,export const x = () => 1", "x"],
+    ["file:///etc/passwd", "x"],
+  ])("module %s is refused", async (module, name) => {
+    const err = await run({ key: "bad", kernel: { module, name }, args: [] }).catch((e: unknown) => e);
+    expect((err as DistributedError).kind).toBe("refused");
+  });
+
+  it("an export of an allowed module that is not a defineKernel kernel is refused (chunkwise's writeKeyAtomic, a plain function)", async () => {
+    for (const [module, name] of [[new URL("../../src/io/zarr/store.ts", import.meta.url).href, "writeKeyAtomic"], [new URL("./distributed-kernels.ts", import.meta.url).href, "notAKernel"]] as const) {
+      const err = await run({ key: "plain", kernel: { module, name }, args: [{ value: "x" }] }).catch((e: unknown) => e);
+      expect((err as DistributedError).kind).toBe("refused");
+      expect((err as Error).message).toContain("must be a kernel defined with defineKernel");
+    }
+  });
+
+  it("a zarr chunk key escaping the store ('..') is refused by the worker; nothing is written outside", async () => {
+    const store = join(dir, "out.zarr");
+    const task: Task = {
+      key: "escape",
+      kernel: kernelRefOf(writeZarrChunk)!,
+      args: [{ value: ramp([2, 2]) }],
+      params: { store: { fs: store }, key: "/../escaped", dtype: "float64", blockShape: [2, 2], chunkShape: [2, 2], fill: 0, compressor: null },
+    };
+    const err = await run(task).catch((e: unknown) => e);
+    expect((err as Error).message).toContain("must stay inside the store");
+    expect(existsSync(join(dir, "escaped"))).toBe(false);
+  });
+
+  it("a crafted job whose scratch directory or file name escapes the scratch root is refused", async () => {
+    const queue = new Queue("chunkwise", { connection: { host: "127.0.0.1", port: redis.port } });
+    const events = new QueueEvents("chunkwise", { connection: { host: "127.0.0.1", port: redis.port } });
+    try {
+      await events.waitUntilReady();
+      for (const data of [
+        { v: 1, run: "../../etc", task: { json: { key: "t", kernel: kernelRefOf(heavy), args: [] } }, inputs: [] },
+        { v: 1, run: "abc", task: { file: "../../../etc/passwd", bytes: 0 }, inputs: [] },
+        { v: 1, run: "abc", task: { file: "/etc/passwd", bytes: 0 }, inputs: [] },
+      ]) {
+        const job = await queue.add("crafted", data, { removeOnComplete: false });
+        const reply = (await job.waitUntilFinished(events, 10_000)) as { ok: boolean; error: { message: string } };
+        expect(reply.ok).toBe(false);
+        expect(reply.error.message).toMatch(/must (be a plain name inside the scratch root|stay inside the job's scratch directory)/);
+      }
+    } finally {
+      await queue.close();
+      await events.close();
+    }
+  });
+});
+
+describe("distributed: connections", () => {
+  it("unreachable Redis: compute fails within a few seconds with one clear line, password masked", async () => {
+    const port = await freePort();
+    const ex = distributed({ connection: `redis://app:s3cret-pw@127.0.0.1:${port}`, scratchDir: scratch });
+    const t0 = Date.now();
+    const err = await compute(mapBlocks(heavy, [fromArray(ramp([4, 4]), { chunks: 2 })], { params: { rounds: 1 } }) as ChunkedArray, { executor: ex }).catch((e: unknown) => e);
+    await ex.close();
+    expect(Date.now() - t0).toBeLessThan(5000);
+    expect(err).toBeInstanceOf(TaskError);
+    const cause = (err as Error).cause as DistributedError;
+    expect(cause).toBeInstanceOf(DistributedError);
+    expect(cause.kind).toBe("unreachable");
+    expect(cause.message).toContain(`redis://app:***@127.0.0.1:${port}`);
+    expect(cause.message).not.toContain("s3cret-pw");
+    expect(String((err as Error).message)).not.toContain("s3cret-pw");
+    expect(cause.message.split("\n")).toHaveLength(1);
+  });
+
+  it("a password-protected Redis: client and worker (URL from CHUNKWISE_REDIS_URL) work; logs never show the password; a wrong password is a masked error", async () => {
+    const secured = await startRedis(["--requirepass", "s3cret-pw"]);
+    const url = `redis://default:s3cret-pw@127.0.0.1:${secured.port}`;
+    const w = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "secured", "--verbose"], { CHUNKWISE_REDIS_URL: url });
+    const ex = distributed({ connection: { url }, scratchDir: scratch, queue: "secured" });
+    const bad = distributed({ connection: `redis://default:wrong-pw@127.0.0.1:${secured.port}`, scratchDir: scratch, queue: "secured" });
+    try {
+      const x = mapBlocks(heavy, [fromArray(ramp([8, 8]), { chunks: 4 })], { params: { rounds: 2 } }) as ChunkedArray;
+      expect(bytes(await compute(x, { executor: ex })).equals(bytes(await compute(x)))).toBe(true);
+      expect(ex.redis).toBe(`redis://default:***@127.0.0.1:${secured.port}`);
+      const err = await compute(x, { executor: bad }).catch((e: unknown) => e);
+      const message = ((err as Error).cause as Error).message;
+      expect(message).toContain("must be reachable");
+      expect(message).not.toContain("wrong-pw");
+      expect(w.output()).toContain("redis://default:***@");
+      expect(w.output()).toContain("done in");
+      expect(w.output()).not.toContain("s3cret-pw");
+    } finally {
+      await Promise.all([ex.close(), bad.close()]);
+      await w.stop();
+      await secured.stop();
+    }
+  });
+});
+
+describe("distributed: scratch", () => {
+  it("scratch files are removed as their last reader finishes; a second run of the same graph works", async () => {
+    const ex = make();
+    const files = (): string[] => readdirSync(scratch, { recursive: true }).map(String).filter((f) => f.endsWith(".blk"));
+    const before = new Set(files());
+    const x = fromArray(ramp([24, 24]), { chunks: 8 });
+    const y = mapBlocks(heavy, [mapBlocks(heavy, [x], { params: { rounds: 1 } }) as ChunkedArray], { params: { rounds: 1 } }) as ChunkedArray;
+    let most = 0;
+    await compute(y, { executor: ex, optimize: false, onProgress: () => (most = Math.max(most, files().length - before.size)) });
+    expect(most).toBeGreaterThan(0);
+    expect(files().filter((f) => !before.has(f)).join(" ")).toEqual("");
+    // The same graph again on the same executor: its source is uploaded anew (its file was removed).
+    expect(bytes(await compute(y, { executor: ex, optimize: false })).equals(bytes(await compute(y)))).toBe(true);
+    await ex.close();
+  });
+});
