@@ -5,7 +5,7 @@
  * chunkings against the eager result with assertLazyEqual (every block's shape, the dtype,
  * unique task keys, the values). Runs in a few seconds.
  *
- * Run: npx tsx examples/04-testing-your-gufunc.ts
+ * Run: npx tsx examples/06-testing-your-gufunc.ts
  */
 import fc from "fast-check";
 import { allclose, fromArray, gufunc, parseSignature, type Block } from "chunkwise";
