@@ -48,12 +48,13 @@ export class FftWorkspace {
   }
 
   /**
-   * The WebAssembly engine, or undefined when the backend is "typescript" (by option or by
+   * The WebAssembly engine (internal), or undefined when the backend is "typescript" (by option or by
    * the default) or the kernels are unavailable.
    * @example
    * ```ts
    * new FftWorkspace({ backend: "typescript" }).wasm; // undefined
    * ```
+   * @internal
    */
   get wasm(): WasmEngine | undefined {
     if (!wasmEnabled(this.backend)) return undefined;
