@@ -150,6 +150,8 @@ function withScale(chain: PassChain, scale: number): PassChain {
  * `output` itself when both are complex with the same layout, and may be given as a function
  * so it is only allocated when needed: the WebAssembly backend (used when the workspace
  * allows it, input and output share a precision and every length is 5-smooth) keeps its own.
+ * `input` and `output` may share memory (the wasm backend copies the input in first; the
+ * TypeScript path then reads a copy of the input).
  * @example
  * ```ts
  * runChain(chain, inputView, outputView, outputView, new FftWorkspace());
@@ -166,10 +168,18 @@ export function runChain(
     const engine = scratch.wasm;
     if (engine !== undefined && runChainWasm(engine, chain, input, output)) return;
   }
-  const w = typeof work === "function" ? (passes.length > 1 ? work() : output) : work;
+  let w = typeof work === "function" ? (passes.length > 1 ? work() : output) : work;
+  let src0 = input;
+  if (input.data.buffer === output.data.buffer) {
+    // The input and output share memory (e.g. a real array inside a spectrum's buffer): the
+    // wasm path copies the input in before writing anything, this one reads a copy.
+    const copy = input.data.slice();
+    if (w.data === input.data) w = { ...w, data: copy };
+    src0 = { ...input, data: copy };
+  }
   const last = passes.length - 1;
   passes.forEach((p, i) => {
-    const src = i === 0 ? input : w;
+    const src = i === 0 ? src0 : w;
     const dst = i === last ? output : w;
     runAxisPass(p, src, dst, scratch);
   });

@@ -6,7 +6,10 @@
  * zero padding, cropping, skipped lines and scaling as `axis-pass.ts`; arithmetic in the
  * storage precision. Layout in wasm memory: twiddle tables, two line buffers, the input, the
  * work array (the input itself when it is complex and large enough), the output (the work
- * array itself when the result is complex and fits in it).
+ * array itself when the result is complex and fits in it). A real input is placed at the tail
+ * of the complex work array, and a real output at its head, whenever the pass that reads or
+ * writes it provably never overwrites data still to be read (checked batch by batch), so a
+ * forward or inverse transform holds about one complex volume instead of a real one as well.
  * @module
  */
 import { iterationAxes, type IterAxis } from "./batching.js";
@@ -81,19 +84,37 @@ export function runChainWasm(engine: WasmEngine, chain: PassChain, input: Scalar
   let bufBytes = 0;
   for (const p of passes) bufBytes = Math.max(bufBytes, rowsOf(p) * 2 * lanesFor(rowsOf(p), E) * E);
   const bufA = alloc(bufBytes), bufB = alloc(bufBytes);
-  const inArea: Area = { at: alloc(prod(inShape) * (inReal ? 1 : 2) * E), stride: cStrides(inShape, inReal ? 1 : 2), shape: inShape };
-  let work = inArea;
+  const inBytes = prod(inShape) * (inReal ? 1 : 2) * E;
+  const inStride = cStrides(inShape, inReal ? 1 : 2);
+  let ws: number[] | undefined;
   if (last > 0) {
-    const ws = inShape.map(() => 0);
+    ws = inShape.map(() => 0);
     for (let i = 0; i < last; i++) {
       const p = passes[i]!;
-      p.extents.forEach((e, d) => (ws[d] = Math.max(ws[d]!, d === p.axis ? p.outLen : e)));
+      p.extents.forEach((e, d) => (ws![d] = Math.max(ws![d]!, d === p.axis ? p.outLen : e)));
     }
-    if (inReal || !fits(ws, inShape)) work = { at: alloc(prod(ws) * 2 * E), stride: cStrides(ws, 2), shape: ws };
   }
-  let out: Area;
+  let inArea: Area | undefined;
+  let work: Area;
+  if (ws !== undefined && inReal) {
+    // A real input sits at the tail of the complex work area when pass 0 never overwrites a
+    // line it has yet to read (e.g. the r2c pass along the last axis, rows in order).
+    const wBytes = prod(ws) * 2 * E;
+    work = { at: alloc(wBytes), stride: cStrides(ws, 2), shape: ws };
+    const tail: Area = { at: Math.floor((work.at + wBytes - inBytes) / 64) * 64, stride: inStride, shape: inShape };
+    if (tail.at >= work.at && writesTrailReads(passes[0]!, tail, work, E, true, false)) inArea = tail;
+  }
+  inArea ??= { at: alloc(inBytes), stride: inStride, shape: inShape };
+  work ??= inArea;
+  if (ws !== undefined && !inReal && !fits(ws, inShape)) work = { at: alloc(prod(ws) * 2 * E), stride: cStrides(ws, 2), shape: ws };
+  let out: Area | undefined;
   if (last > 0 && !outReal && fits(outShape, work.shape)) out = work;
-  else out = { at: alloc(prod(outShape) * (outReal ? 1 : 2) * E), stride: cStrides(outShape, outReal ? 1 : 2), shape: outShape };
+  else if (last > 0 && outReal) {
+    // A real output goes at the head of the complex work area under the same condition.
+    const head: Area = { at: work.at, stride: cStrides(outShape, 1), shape: outShape };
+    if (prod(outShape) <= 2 * prod(work.shape) && writesTrailReads(passes[last]!, work, head, E, false, true)) out = head;
+  }
+  out ??= { at: alloc(prod(outShape) * (outReal ? 1 : 2) * E), stride: cStrides(outShape, outReal ? 1 : 2), shape: outShape };
   if (!engine.reserve(top)) return false;
 
   const mem = f32 ? engine.f32 : engine.f64;
@@ -160,6 +181,36 @@ function runPass(engine: WasmEngine, k: Kernels, p: AxisPass, src: Area, dst: Ar
       k.scatterReal(r, even ? 1 : 0, outStart, outLen, nb, bv, scale, d, dLane, dAx);
     });
   }
+}
+
+/**
+ * Whether pass `p` from `src` to `dst` (which may overlap) never writes, in one batch, bytes
+ * that a later batch still reads: the same iteration as `runPass`, with each batch's read and
+ * write extents (C-order areas, positive strides) checked against the hull of the later
+ * batches' reads.
+ */
+function writesTrailReads(p: AxisPass, src: Area, dst: Area, E: number, srcReal: boolean, dstReal: boolean): boolean {
+  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
+  if (iter === null) return true;
+  const inner = iter[iter.length - 1]!;
+  const sAx = src.stride[p.axis]!, dAx = dst.stride[p.axis]!;
+  const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
+  const sw = srcReal ? 1 : 2, dw = dstReal ? 1 : 2;
+  const reads: number[] = [], writes: number[] = [];
+  if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || sAx < 0 || dAx < 0) return false;
+  forBatches(iter, lanesFor(rowsOf(p), E), (sOff, dOff, nb) => {
+    const s = src.at + sOff * E, d = dst.at + dOff * E;
+    reads.push(s, s + ((nb - 1) * inner.sStride + (m - 1) * sAx + sw) * E);
+    writes.push(d, d + ((nb - 1) * inner.dStride + (p.outLen - 1) * dAx + dw) * E);
+  });
+  let lo = Infinity, hi = -Infinity;
+  for (let b = reads.length / 2 - 1; b >= 0; b--) {
+    const w0 = writes[2 * b]!, w1 = writes[2 * b + 1]! + 16;
+    if (w0 < hi && w1 > lo) return false;
+    lo = Math.min(lo, reads[2 * b]!);
+    hi = Math.max(hi, reads[2 * b + 1]! + 16);
+  }
+  return true;
 }
 
 /**

@@ -21,10 +21,12 @@
  * on the way in and the cropped lines on the way out.
  *
  * Memory in bytes, with `b` = 4 (float32) or 8 (float64), `n` image voxels and `P` padded
- * voxels: "zero" about `3 b n + 2 b P` (estimate, work buffer, output-sized input copy only when
+ * voxels: "zero" about `2 b n + 2 b P` (estimate, output-sized input copy only when
  * the input is not already contiguous in the compute dtype, two half spectra); "neumann" about
- * `4 b P + b n` (padded estimate, work buffer, two half spectra, output). Plus the FFT's line
- * buffers (a few MB).
+ * `3 b P + b n` (padded estimate, two half spectra, output); the real work array lives inside
+ * the spectrum's buffer, since every transform reads its whole input before it writes. Plus
+ * the FFT plan's WebAssembly memory (about `2 b P`: the transform's input and output) and
+ * line buffers (a few MB).
  * @module
  */
 import { ValueError, show } from "../core/errors.js";
@@ -171,7 +173,9 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
   const est = allocFloat(dtype, size);
   if (o.init === "image") est.set(img);
   else est.fill(o.init);
-  const work = allocFloat(dtype, size);
+  // The real work array lives at the start of the spectrum's buffer (n <= P < 2 * complex P):
+  // each transform reads all of its input before it writes its output (see runChain).
+  const work = spec.data.subarray(0, size);
   const estBlock = floatBlock(est, n);
   const workBlock = floatBlock(work, n);
   const useFe = o.fe !== 0;
@@ -251,7 +255,9 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
   } else {
     est.fill(o.init);
   }
-  const work = allocFloat(dtype, est.length);
+  // The real work array shares the spectrum's buffer (P reals fit in the half spectrum):
+  // each transform reads all of its input before it writes its output (see runChain).
+  const work = spec.data.subarray(0, est.length);
   const pstride = cStrides(p);
   const view: Block = { dtype, data: est, shape: [...n], stride: pstride, offset: lo.reduce((s, l, i) => s + l * pstride[i]!, 0) } as Block;
   const useFe = o.fe !== 0;
@@ -274,7 +280,7 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
     for (let i = 0; i < est.length; i++) est[i]! *= work[i]!;
     o.onIteration?.(it, view);
   }
-  // Crop into a fresh output (the work buffer's first n voxels would keep P alive).
+  // Crop into a fresh output (a view of the padded estimate would keep P alive).
   const out = allocFloat(dtype, img.length);
   const nlen = n[nd - 1]!;
   let q = 0;
