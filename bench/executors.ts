@@ -1,7 +1,9 @@
 /**
  * `npm run bench -- executors`: what each executor costs per task, and what two workers buy.
- * 1. Per-task overhead: 2,000 tiny tasks (one-element blocks) on inline (the baseline),
- *    threads(2) and distributed (local redis-server, two `chunkwise worker` processes).
+ * 1. Per-task overhead: 10,000 tiny tasks (one-element blocks) on inline (the baseline),
+ *    threads(2) and distributed (local redis-server, two `chunkwise worker` processes); the
+ *    median of 3 runs (1 run for distributed, warmed up on a smaller graph, to keep the
+ *    benchmark short).
  * 2. Parallel efficiency on 8 medium CPU-bound chunks: time on 1 worker / (2 x time on 2
  *    workers), for threads and distributed, and each one's ratio to inline.
  * This module is also the kernel module the workers import, so it has no top-level effects.
@@ -52,16 +54,17 @@ export async function main(): Promise<void> {
   const d1 = distributed({ connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 1 });
   const d2 = distributed({ connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 2 });
   try {
-    const n = 2000;
+    const n = 10_000;
     const tiny = mapBlocks(plusOne, [ones([n], { chunks: 1 })]) as ChunkedArray;
-    const perTask = async (ex: Executor): Promise<number> => {
-      await compute(tiny, { executor: ex }); // warm up workers and kernel imports
+    const warm = mapBlocks(plusOne, [ones([200], { chunks: 1 })]) as ChunkedArray;
+    const perTask = async (ex: Executor, rounds: number): Promise<number> => {
+      await compute(rounds > 1 ? tiny : warm, { executor: ex }); // warm up workers and kernel imports
       const ts: number[] = [];
-      for (let r = 0; r < 3; r++) ts.push(await time(() => compute(tiny, { executor: ex })));
+      for (let r = 0; r < rounds; r++) ts.push(await time(() => compute(tiny, { executor: ex })));
       return (median(ts) / n) * 1000;
     };
-    const [ti, tt, td] = [await perTask(inline()), await perTask(pool), await perTask(dTiny)];
-    console.log(`per task, ${n} tiny tasks: inline ${ti.toFixed(1)} us, threads(2) ${tt.toFixed(1)} us (+${(tt - ti).toFixed(1)} us), distributed (2 slots, 16 in flight) ${td.toFixed(0)} us (+${((td - ti) / 1000).toFixed(2)} ms)`);
+    const [ti, tt, td] = [await perTask(inline(), 3), await perTask(pool, 3), await perTask(dTiny, 1)];
+    console.log(`per task, ${n} tiny tasks: inline ${ti.toFixed(1)} us, threads(2) ${tt.toFixed(1)} us (+${(tt - ti).toFixed(1)} us, ${(tt / ti).toFixed(2)}x inline), distributed (2 slots, 16 in flight) ${td.toFixed(0)} us (+${((td - ti) / 1000).toFixed(2)} ms)`);
 
     const x = fromArray(fromTypedArray("float64", Float64Array.from({ length: 8 * 40_000 }, (_, i) => (i % 101) / 7), [8, 40_000]), { chunks: [1, 40_000] });
     const y = mapBlocks(burn, [x], { params: { rounds: 60 } }) as ChunkedArray;

@@ -18,6 +18,20 @@ export interface WorkerRequest {
   readonly abort?: Int32Array;
 }
 
+/**
+ * Several tasks sent to one worker in one message (the tasks the scheduler started in one
+ * turn of the event loop), answered by one {@link WorkerBatchReply}: one message each way
+ * instead of one per task.
+ */
+export interface WorkerBatch {
+  readonly batch: readonly WorkerRequest[];
+}
+
+/** The answers to a {@link WorkerBatch}, in its order. */
+export interface WorkerBatchReply {
+  readonly replies: readonly WorkerReply[];
+}
+
 /** A worker's answer: the value, an error, or "not started: the job was aborted". */
 export type WorkerReply =
   | { readonly ok: true; readonly value: unknown }

@@ -1,6 +1,6 @@
 /**
- * The worker side of `threads()`: evaluates one task with the same `evaluateTask` the inline
- * executor uses, importing each kernel module by its URL once per thread, and answers with
+ * The worker side of `threads()`: evaluates one task, or a batch of tasks one after another,
+ * with the same `evaluateTask` the inline executor uses, importing each kernel module by its URL once per thread, and answers with
  * the result's buffers moved (never copied). A kernel's error is caught here and sent back
  * flattened, so a dying worker and a throwing kernel stay distinguishable.
  *
@@ -18,7 +18,7 @@ import { ValueError } from "../core/errors.js";
 import { registeredKernel } from "../graph/kernel.js";
 import { isClosureRef, type Task } from "../graph/task.js";
 import { evaluateTask, kernelsOf } from "./evaluate.js";
-import { flagSignal, prepareResult, serializeError, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
+import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
 
 /** Set (by the source-mode bootstrap, or here) once tsx's loader is registered in this thread. */
 const TSX_READY = Symbol.for("chunkwise.tsxRegistered");
@@ -64,19 +64,53 @@ async function importTsxApi(from: string): Promise<{ register: () => unknown } |
   }
 }
 
-/** Piscina's task handler. */
-export default async function runTask(request: WorkerRequest): Promise<unknown> {
-  const signal = request.abort === undefined ? undefined : flagSignal(request.abort);
+const NO_CLOSURES = new Map<string, never>();
+let lastFlag: Int32Array | undefined;
+let lastSignal: AbortSignal | undefined;
+
+/** The job's signal in this thread: one per shared flag, not one per task. */
+function signalOf(flag: Int32Array | undefined): AbortSignal | undefined {
+  if (flag === undefined) return undefined;
+  if (flag !== lastFlag) {
+    lastFlag = flag;
+    lastSignal = flagSignal(flag);
+  }
+  return lastSignal;
+}
+
+/** Evaluates one task; its result's buffers are added to `transfer`. */
+async function evaluate(request: WorkerRequest, transfer: Set<ArrayBuffer>): Promise<WorkerReply> {
+  const signal = signalOf(request.abort);
   // The job was aborted while this task waited in the queue: it must not start.
-  if (signal?.aborted) return { ok: false, aborted: true } satisfies WorkerReply;
+  if (signal?.aborted) return { ok: false, aborted: true };
   try {
     await prepareTypeScript(request.task);
-    const inputs = new Map(request.inputs);
-    const value = await evaluateTask(request.task, (key) => inputs.get(key), new Map(), signal);
-    const transfer = new Set<ArrayBuffer>();
-    const reply: WorkerReply = { ok: true, value: prepareResult(value, transfer) };
-    return move({ [transferableSymbol]: [...transfer], [valueSymbol]: reply } as unknown as Parameters<typeof move>[0]);
+    // A few inputs: a scan costs less than building a Map for every task.
+    const inputs = request.inputs;
+    const map = inputs.length > 8 ? new Map(inputs) : undefined;
+    const lookup = (key: string): unknown => {
+      if (map !== undefined) return map.get(key);
+      for (const [k, v] of inputs) if (k === key) return v;
+      return undefined;
+    };
+    const value = await evaluateTask(request.task, lookup, NO_CLOSURES, signal);
+    return { ok: true, value: prepareResult(value, transfer) };
   } catch (e) {
-    return { ok: false, error: serializeError(e) } satisfies WorkerReply;
+    return { ok: false, error: serializeError(e) };
   }
+}
+
+/** Piscina's task handler: one task, or a batch of tasks evaluated one after another. */
+export default async function runTask(request: WorkerRequest | WorkerBatch): Promise<unknown> {
+  const transfer = new Set<ArrayBuffer>();
+  let reply: WorkerReply | WorkerBatchReply;
+  if ("batch" in request) {
+    const replies: WorkerReply[] = [];
+    for (const r of request.batch) replies.push(await evaluate(r, transfer));
+    reply = { replies };
+  } else {
+    reply = await evaluate(request, transfer);
+  }
+  if (transfer.size === 0) return reply;
+  return move({ [transferableSymbol]: [...transfer], [valueSymbol]: reply } as unknown as Parameters<typeof move>[0]);
 }

@@ -10,6 +10,10 @@
  * SharedArrayBuffer that every reader shares read-only; anything else is copied (only the
  * view's bytes). A worker that dies mid-task is replaced by piscina and the task runs again,
  * recomputing inputs it had moved away.
+ *
+ * Per-task overhead: two tasks per worker are kept in flight, and the tasks started in one
+ * turn of the event loop travel to the workers as one message per worker (a batch), so the
+ * cost of a message and of waking a worker is shared by several tiny tasks.
  * @module
  */
 import { availableParallelism } from "node:os";
@@ -22,11 +26,11 @@ import { taskDependencies, type Task, type TaskArg } from "../graph/task.js";
 import { evaluateTask } from "./evaluate.js";
 import { WorkerLostError } from "./faults.js";
 import type { Executor, RunInfo } from "./scheduler.js";
-import { isShared, mapViews, reviveError, sharedCopy, compactCopy, type View, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
+import { isShared, mapViews, reviveError, sharedCopy, compactCopy, type View, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
 
 /** Options of {@link threads}. */
 export interface ThreadsOptions {
-  /** Worker threads, which is also how many tasks run at once; default `os.availableParallelism()`. */
+  /** Worker threads, each running one task at a time (with one more queued for it); default `os.availableParallelism()`. */
   workers?: number;
   /** Tasks piscina may queue beyond the running ones (piscina's `maxQueue`); default unbounded. */
   maxQueue?: number | "auto";
@@ -115,6 +119,54 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
       return compactView(view);
     });
 
+  // Tasks started in one turn of the event loop go to the workers together: one message per
+  // worker and turn instead of one per task (postMessage, waking a worker and piscina's
+  // bookkeeping cost more than a tiny task itself).
+  interface Pending {
+    readonly request: WorkerRequest;
+    readonly transfer: readonly ArrayBuffer[];
+    readonly resolve: (reply: WorkerReply) => void;
+    readonly reject: (error: unknown) => void;
+  }
+  let pending: Pending[] = [];
+  const flush = (): void => {
+    const list = pending;
+    pending = [];
+    let p: Piscina;
+    try {
+      p = getPool();
+    } catch (e) {
+      for (const t of list) t.reject(e);
+      return;
+    }
+    // At most `workers` messages, of about equal numbers of tasks, so that every worker gets work.
+    const parts = Math.min(workers, list.length);
+    let from = 0;
+    for (let i = 0; i < parts; i++) {
+      const to = from + Math.ceil((list.length - from) / (parts - i));
+      const group = list.slice(from, to);
+      from = to;
+      // A buffer listed twice in one message is a DataCloneError: list each once.
+      const transferList = group.length === 1 ? group[0]!.transfer : [...new Set(group.flatMap((t) => t.transfer))];
+      if (group.length === 1) {
+        const t = group[0]!;
+        p.run(t.request, { transferList }).then((r) => t.resolve(r as WorkerReply), t.reject);
+        continue;
+      }
+      p.run({ batch: group.map((t) => t.request) }, { transferList }).then(
+        (r) => (r as WorkerBatchReply).replies.forEach((reply, j) => group[j]!.resolve(reply)),
+        (e: unknown) => {
+          for (const t of group) t.reject(e);
+        },
+      );
+    }
+  };
+  const send = (request: WorkerRequest, transfer: readonly ArrayBuffer[]): Promise<WorkerReply> =>
+    new Promise<WorkerReply>((resolve, reject) => {
+      if (pending.length === 0) setImmediate(flush);
+      pending.push({ request, transfer, resolve, reject });
+    });
+
   const abortFlag = (signal: AbortSignal | undefined): Int32Array | undefined => {
     if (signal === undefined) return undefined;
     let flag = flags.get(signal);
@@ -129,7 +181,9 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
 
   return {
     name,
-    concurrency: workers,
+    // Two tasks per worker in flight, so a worker finds its next task waiting when it finishes
+    // one instead of idling through a round trip to this thread.
+    concurrency: 2 * workers,
     acceptsClosures: false,
     faultRetries,
     async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
@@ -141,7 +195,7 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
       const request: WorkerRequest = { task: compactLiterals(task), inputs, ...(abort === undefined ? {} : { abort }) };
       let reply: WorkerReply;
       try {
-        reply = (await getPool().run(request, { transferList: [...transfer] })) as WorkerReply;
+        reply = await send(request, [...transfer]);
       } catch (e) {
         if (e instanceof Error && e.name === "DataCloneError") {
           throw new ValueError("threads", `task inputs and parameters must be cloneable to reach a worker thread; got ${e.message} in task '${task.key}'. Pass JSON parameters and blocks`, { cause: e });
