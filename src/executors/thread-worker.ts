@@ -9,15 +9,11 @@
  * module registers tsx here (resolved from the kernel's own location, then from chunkwise's).
  * @module
  */
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import { ValueError } from "../core/errors.js";
 import { registeredKernel } from "../graph/kernel.js";
 import { isClosureRef, type Task } from "../graph/task.js";
 import { evaluateTask, kernelsOf } from "./evaluate.js";
+import { registerTsx } from "./tsx-loader.js";
 import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
 
 /** Set (by the source-mode bootstrap, or here) once tsx's loader is registered in this thread. */
@@ -31,36 +27,8 @@ async function prepareTypeScript(task: Task): Promise<void> {
   for (const k of kernelsOf(task)) {
     if (isClosureRef(k) || registeredKernel(k) !== undefined || !TYPESCRIPT.test(new URL(k.module).pathname)) continue;
     // An import that failed for want of a loader is cached by Node: register first, import after.
-    tsx ??= registerTsx(k.module);
+    tsx ??= registerTsx(k.module, "threads");
     return tsx;
-  }
-}
-
-async function registerTsx(kernelModule: string): Promise<void> {
-  const api = (await importTsxApi(kernelModule)) ?? (await import("tsx/esm/api").catch(() => undefined));
-  if (api === undefined) {
-    throw new ValueError(
-      "threads",
-      `a TypeScript kernel module must be loadable in worker threads; got ${kernelModule} and no 'tsx' package to load it. Install tsx (npm i -D tsx) or compile the kernel module to JavaScript`,
-    );
-  }
-  api.register();
-  (globalThis as Record<symbol, unknown>)[TSX_READY] = true;
-}
-
-/** tsx's ESM API as installed next to the kernel module (the user's project), if it is. */
-async function importTsxApi(from: string): Promise<{ register: () => unknown } | undefined> {
-  try {
-    // createRequire resolves with the "require" condition; tsx's CJS API cannot be imported
-    // from ESM, so find the "import" entry in its package.json instead.
-    const pkgPath = createRequire(from).resolve("tsx/package.json");
-    const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, unknown> };
-    const entry = pkg.exports?.["./esm/api"] as { import?: string | { default?: string } } | undefined;
-    const file = typeof entry?.import === "string" ? entry.import : entry?.import?.default;
-    if (file === undefined) return undefined;
-    return (await import(pathToFileURL(join(dirname(pkgPath), file)).href)) as { register: () => unknown };
-  } catch {
-    return undefined;
   }
 }
 

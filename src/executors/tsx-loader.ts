@@ -33,21 +33,35 @@ function tsxActive(): boolean {
  */
 export async function ensureTsx(moduleUrl: string): Promise<void> {
   if (!TYPESCRIPT.test(new URL(moduleUrl).pathname) || tsxActive()) return;
-  pending ??= register(moduleUrl);
+  return registerTsx(moduleUrl, "worker");
+}
+
+/**
+ * Registers tsx in this thread (once), found next to `moduleUrl` or next to chunkwise. Worker
+ * threads call this directly: on Node 20 they do not inherit the parent's `--import tsx`
+ * loader even though they inherit its flags.
+ * @param fn - the public function named in the error
+ * @throws {ValueError} when tsx cannot be found
+ */
+export function registerTsx(moduleUrl: string, fn: string): Promise<void> {
+  pending ??= register(moduleUrl, fn);
   return pending;
 }
 
-async function register(moduleUrl: string): Promise<void> {
+async function register(moduleUrl: string, fn: string): Promise<void> {
   const api = (await tsxApiNear(moduleUrl)) ?? ((await import("tsx/esm/api").catch(() => undefined)) as { register: () => unknown } | undefined);
   if (api === undefined) {
-    throw new ValueError("worker", `a TypeScript kernel module must be loadable; got ${moduleUrl} and no 'tsx' package to load it. Install tsx (npm i -D tsx) or compile the kernel module to JavaScript`);
+    throw new ValueError(fn, `a TypeScript kernel module must be loadable; got ${moduleUrl} and no 'tsx' package to load it. Install tsx (npm i -D tsx) or compile the kernel module to JavaScript`);
   }
   api.register();
   (globalThis as Record<symbol, unknown>)[TSX_READY] = true;
 }
 
+/** tsx's ESM API as installed next to `from` (the user's project), if it is. */
 async function tsxApiNear(from: string): Promise<{ register: () => unknown } | undefined> {
   try {
+    // createRequire resolves with the "require" condition; tsx's CJS API cannot be imported
+    // from ESM, so find the "import" entry in its package.json instead.
     const pkgPath = createRequire(from).resolve("tsx/package.json");
     const pkg = JSON.parse(readFileSync(pkgPath, "utf8")) as { exports?: Record<string, unknown> };
     const entry = pkg.exports?.["./esm/api"] as { import?: string | { default?: string } } | undefined;
