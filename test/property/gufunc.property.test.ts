@@ -4,35 +4,13 @@ import { gufunc } from "../../src/gufunc/gufunc.js";
 import { BindingError, BroadcastError } from "../../src/core/errors.js";
 import { toFlatArray, type Block } from "../../src/core/ndarray.js";
 import { signatureArb } from "../../src/testing/arbitraries.js";
-import { gufuncCaseArb, referenceGufunc, seededBlock, type GufuncCase } from "../../src/testing/gufunc-cases.js";
-import type { Signature } from "../../src/gufunc/signature.js";
-
-/** A kernel that makes every output element depend on every input element and on its position. */
-function makeKernel(c: GufuncCase) {
-  const sig = c.signature;
-  const coreShapes = sig.outputs.map((dims) => dims.filter((d) => d.name in c.sizes).map((d) => c.sizes[d.name]!));
-  return (...args: unknown[]) => {
-    const inputs = args.slice(0, sig.inputs.length) as Block[];
-    let total = 0;
-    inputs.forEach((b, i) => toFlatArray(b).forEach((v, j) => (total += v * (i + 1) + j)));
-    const outs = coreShapes.map((shape, k) => {
-      if (shape.length === 0) return total + k;
-      const size = shape.reduce((a, b) => a * b, 1);
-      const data = Float64Array.from({ length: size }, (_, p) => total * (k + 1) + p);
-      return { dtype: "float64", data, shape, stride: shape.map((_, j) => shape.slice(j + 1).reduce((a, b) => a * b, 1)), offset: 0 };
-    });
-    return sig.outputs.length === 1 ? outs[0] : outs;
-  };
-}
+import { gufuncCaseArb, referenceGufunc, seededBlock } from "../../src/testing/gufunc-cases.js";
+import { makeKernel, outputSizesFor } from "./gufunc-kernels.js";
 
 const caseArb = signatureArb({ maxInputs: 3, maxOutputs: 2, maxCoreDims: 2, maxDims: 3 }).chain(({ signature }) =>
   gufuncCaseArb(signature, { maxLoopDims: 3, maxSize: 3 }),
 );
 
-function outputSizesFor(sig: Signature, sizes: Readonly<Record<string, number>>): Record<string, number> {
-  const inInputs = new Set(sig.inputs.flat().map((d) => d.name));
-  return Object.fromEntries(sig.outputs.flat().filter((d) => !inInputs.has(d.name) && d.frozen === undefined).map((d) => [d.name, sizes[d.name]!]));
-}
 
 describe("gufunc equals a naive reference loop", () => {
   test.prop([caseArb, fc.nat(1000)], { numRuns: 300 })("random signature and shapes", (c, seed) => {

@@ -8,7 +8,7 @@ import { describe } from "vitest";
 import { assertLazyEqual } from "../../src/testing/assert-lazy-equal.js";
 import { shapeAndChunksArb, chunksArb, axisChunksArb } from "../../src/testing/chunk-arbitraries.js";
 import { signatureArb } from "../../src/testing/arbitraries.js";
-import { gufuncCaseArb, seededBlock, type GufuncCase } from "../../src/testing/gufunc-cases.js";
+import { gufuncCaseArb, seededBlock } from "../../src/testing/gufunc-cases.js";
 import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
 import * as lazy from "../../src/array/elementwise.js";
@@ -17,9 +17,9 @@ import { mapBlocks } from "../../src/array/map-blocks.js";
 import { gufunc } from "../../src/array/apply-gufunc.js";
 import * as ew from "../../src/core/elementwise.js";
 import { astype as astypeBlock } from "../../src/core/astype.js";
-import { toFlatArray, type Block } from "../../src/core/ndarray.js";
+import type { Block } from "../../src/core/ndarray.js";
 import type { DataType } from "../../src/core/dtype.js";
-import type { Signature } from "../../src/gufunc/signature.js";
+import { makeKernel, outputSizesFor } from "./gufunc-kernels.js";
 
 const small = { maxDims: 3, maxSize: 6 } as const;
 const dtypeArb = fc.constantFrom<DataType>("float64", "float32", "int32", "int16", "uint8", "bool");
@@ -63,28 +63,7 @@ describe("lazy equals eager", () => {
   });
 });
 
-/** A kernel that makes every output element depend on every input element and its position. */
-function makeKernel(c: GufuncCase) {
-  const sig = c.signature;
-  const coreShapes = sig.outputs.map((dims) => dims.filter((d) => d.name in c.sizes).map((d) => c.sizes[d.name]!));
-  return (...args: unknown[]) => {
-    const inputs = args.slice(0, sig.inputs.length) as Block[];
-    let total = 0;
-    inputs.forEach((b, i) => toFlatArray(b).forEach((v, j) => (total += v * (i + 1) + j)));
-    const outs = coreShapes.map((shape, k) => {
-      if (shape.length === 0) return total + k;
-      const size = shape.reduce((a, b) => a * b, 1);
-      const data = Float64Array.from({ length: size }, (_, p) => total * (k + 1) + p);
-      return { dtype: "float64", data, shape, stride: shape.map((_, j) => shape.slice(j + 1).reduce((a, b) => a * b, 1)), offset: 0 };
-    });
-    return sig.outputs.length === 1 ? outs[0] : outs;
-  };
-}
 
-function outputSizesFor(sig: Signature, sizes: Readonly<Record<string, number>>): Record<string, number> {
-  const inInputs = new Set(sig.inputs.flat().map((d) => d.name));
-  return Object.fromEntries(sig.outputs.flat().filter((d) => !inInputs.has(d.name) && d.frozen === undefined && d.name in sizes).map((d) => [d.name, sizes[d.name]!]));
-}
 
 /** A case plus, per input, random chunks on its loop axes and one chunk on each core axis. */
 const lazyCaseArb = signatureArb({ maxInputs: 3, maxOutputs: 2, maxCoreDims: 2, maxDims: 3 })

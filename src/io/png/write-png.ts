@@ -7,8 +7,7 @@
  * picture; an existing file is replaced.
  * @module
  */
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { replaceFileAtomically } from "../atomic-write.js";
 import { PNG } from "pngjs";
 import { ChunkwiseError, ValueError, show } from "../../core/errors.js";
 import { asBlock, type Block, type BlockLike } from "../../core/ndarray.js";
@@ -71,18 +70,9 @@ export async function writeFileAtomic(fn: string, path: string, bytes: Uint8Arra
   if (typeof path !== "string" || path === "") {
     throw new ValueError(fn, `path must be a non-empty string; got ${show(path)}. Pass a file path such as "mip.png"`);
   }
-  signal?.throwIfAborted();
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    await writeFile(temp, bytes, signal ? { signal } : {});
-    await rename(temp, path);
-  } catch (cause) {
-    await unlink(temp).catch(() => undefined);
-    if (signal?.aborted) throw cause;
-    const code = (cause as { code?: string } | null)?.code;
-    const why = code === "ENOENT" ? "its folder does not exist" : code === "EACCES" || code === "EPERM" ? "permission denied" : cause instanceof Error ? cause.message : String(cause);
-    throw new PngError(fn, `${show(path)} must be writable; got ${why}. Create the folder or choose another path`, path, { cause });
-  }
+  await replaceFileAtomically(path, bytes, signal, (why, cause) =>
+    new PngError(fn, `${show(path)} must be writable; got ${why}. Create the folder or choose another path`, path, { cause }),
+  );
 }
 
 /**

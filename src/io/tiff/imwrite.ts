@@ -5,8 +5,7 @@
  * never see half a file; an existing file is replaced, as tifffile does.
  * @module
  */
-import { rename, unlink, writeFile } from "node:fs/promises";
-import { basename, dirname, join } from "node:path";
+import { replaceFileAtomically } from "../atomic-write.js";
 import { ValueError, show as showValue } from "../../core/errors.js";
 import { asBlock, isBlockLike, type Block, type BlockLike } from "../../core/ndarray.js";
 import { ChunkedArray } from "../../array/chunked-array.js";
@@ -59,18 +58,9 @@ export async function imwrite(path: string, x: Block | BlockLike | ChunkedArray,
     : asBlock(x, FN, "x");
   checkArray(block.shape, block.dtype, block.data.BYTES_PER_ELEMENT * block.shape.reduce((a, b) => a * b, 1));
   const bytes = encodeTiff(block as Block<TiffDataType>, options);
-  signal?.throwIfAborted();
-  const temp = join(dirname(path), `.${basename(path)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
-  try {
-    await writeFile(temp, bytes, signal ? { signal } : {});
-    await rename(temp, path);
-  } catch (cause) {
-    await unlink(temp).catch(() => undefined);
-    if (signal?.aborted) throw cause;
-    const code = (cause as { code?: string } | null)?.code;
-    const why = code === "ENOENT" ? "its folder does not exist" : code === "EACCES" || code === "EPERM" ? "permission denied" : cause instanceof Error ? cause.message : String(cause);
-    throw new TiffError(FN, `${show(path)} must be writable; got ${why}. Create the folder or choose another path`, { path, cause });
-  }
+  await replaceFileAtomically(path, bytes, signal, (why, cause) =>
+    new TiffError(FN, `${show(path)} must be writable; got ${why}. Create the folder or choose another path`, { path, cause }),
+  );
 }
 
 function checkArray(shape: readonly number[], dtype: string, nbytes: number): void {
