@@ -553,6 +553,170 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
   }
 }
 
+
+// ---- Whole passes driven by a job descriptor (the resident engine, src/fft/wasm-team.ts) ----
+// A job describes one axis pass over arrays in this module's memory; runPassJob runs the
+// batches of part `part` of `parts` (contiguous ranges of the batch list), so several
+// instances sharing one memory split a pass between threads. Byte offsets in the job (all
+// i32 unless noted): 0 kind (0 c2c, 1 r2c, 2 c2r), 4 n, 8 forward, 12 realSource, 16 m (input
+// samples read), 20 outStart, 24 outLen, 28 src, 32 dst, 36 src axis stride, 40 dst axis
+// stride, 44 lanes per batch, 48 iteration axes (<= 4), 52 (extent, src stride, dst stride)
+// per axis, 100 stages, 104 real twiddles, 108 epilogue (0 none, 1 times the complex array at
+// dst + delta before scattering, conjugated when 112 conj is set; 2 after a c2r, out =
+// img / (v + eps), 0 where v + eps < fe, img at dst + delta; 3 after a c2r, the real array at
+// dst + delta times v), 116 delta (bytes), 128 line buffers (a, b, c) per part, 256 stages
+// (p, ido, l1, forward twiddles, backward twiddles) per stage, 768 scale (f64), 776 fe (f64),
+// 784 eps (f64).
+
+function execPlan<T>(st: usize, ns: i32, bv: i32, a: usize, b: usize, forward: bool): usize {
+  let src = a, dst = b;
+  const sg: T = forward ? <T>-1 : <T>1;
+  for (let i = 0; i < ns; i++) {
+    const s = st + <usize>i * 20;
+    const p = load<i32>(s), ido = load<i32>(s, 4), l1 = load<i32>(s, 8);
+    const tw = <usize>load<u32>(s + (forward ? 12 : 16));
+    if (p == 2) pass2<T>(ido, l1, bv, src, dst, tw);
+    else if (p == 3) pass3<T>(ido, l1, bv, src, dst, tw, sg);
+    else if (p == 4) pass4<T>(ido, l1, bv, src, dst, tw, sg);
+    else if (p == 5) pass5<T>(ido, l1, bv, src, dst, tw, sg);
+    else pass8<T>(ido, l1, bv, src, dst, tw, sg);
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  return src;
+}
+
+/** Rows [0, rows) of the batch at a times those at c (conjugated when conj), in split layout. */
+function mulSplit<T>(a: usize, c: usize, rows: i32, bv: i32, conj: bool): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  for (let j = 0; j < rows; j++) {
+    const p = a + <usize>j * rb, q = c + <usize>j * rb;
+    for (let v: usize = 0; v < hb; v += 16) {
+      const ar = ld(p + v), ai = ld(p + hb + v), br = ld(q + v);
+      const bi = conj ? v128.neg<T>(ld(q + hb + v)) : ld(q + hb + v);
+      st(p + v, sub<T>(mul<T>(ar, br), mul<T>(ai, bi)));
+      st(p + hb + v, add<T>(mul<T>(ar, bi), mul<T>(ai, br)));
+    }
+  }
+}
+
+/**
+ * Epilogue 1: the batch result at r (rows of output indices) times the complex array at
+ * dst + delta, which has the destination's layout: its lines are gathered into c first.
+ */
+function timesOther<T>(r: usize, c: usize, d: usize, delta: isize, lane: i32, ax: i32, outStart: i32, outLen: i32, rows: i32, nb: i32, bv: i32, conj: bool): void {
+  const E = sizeof<T>();
+  const line0 = <usize>(<isize>d + delta - <isize>outStart * <isize>ax * <isize>E);
+  gatherComplex<T>(line0, lane, ax, outStart + outLen, rows, nb, bv, c);
+  mulSplit<T>(r, c, outStart + outLen, bv, conj);
+}
+
+/** Epilogues 2 and 3 on nb real lines of len samples just written at d (lane, ax strides). */
+function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i32, delta: isize, eps: T, fe: T): void {
+  const E = sizeof<T>();
+  const V = <i32>(16 / <i32>E);
+  const useFe = fe != <T>0;
+  const epsV = spl<T>(eps), feV = spl<T>(fe), zero = spl<T>(<T>0);
+  for (let l = 0; l < nb; l++) {
+    const p0 = d + <usize>(l * lane) * E;
+    let j = 0;
+    if (ax == 1) {
+      for (; j + V <= len; j += V) {
+        const p = p0 + <usize>j * E, q = <usize>(<isize>p + delta);
+        if (epi == 2) {
+          const c = add<T>(ld(p), epsV);
+          const r = v128.div<T>(ld(q), c);
+          st(p, useFe ? v128.bitselect(zero, r, v128.lt<T>(c, feV)) : r);
+        } else {
+          st(q, mul<T>(ld(q), ld(p)));
+        }
+      }
+    }
+    for (; j < len; j++) {
+      const p = p0 + <usize>(j * ax) * E, q = <usize>(<isize>p + delta);
+      if (epi == 2) {
+        const c = load<T>(p) + eps;
+        store<T>(p, useFe && c < fe ? <T>0 : load<T>(q) / c);
+      } else {
+        store<T>(q, load<T>(q) * load<T>(p));
+      }
+    }
+  }
+}
+
+function runPassJob<T>(job: usize, part: i32, parts: i32): void {
+  const E = sizeof<T>();
+  const V = <i32>(16 / <i32>E);
+  const kind = load<i32>(job), n = load<i32>(job, 4), forward = load<i32>(job, 8) != 0, realSource = load<i32>(job, 12) != 0;
+  const m = load<i32>(job, 16), outStart = load<i32>(job, 20), outLen = load<i32>(job, 24);
+  const src = <usize>load<u32>(job, 28), dst = <usize>load<u32>(job, 32);
+  const sAx = load<i32>(job, 36), dAx = load<i32>(job, 40), Bmax = load<i32>(job, 44), nIter = load<i32>(job, 48);
+  const ns = load<i32>(job, 100), rtw = <usize>load<u32>(job, 104), epi = load<i32>(job, 108), conj = load<i32>(job, 112) != 0;
+  const delta = <isize>load<i32>(job, 116);
+  const A = <usize>load<u32>(job + 128 + <usize>part * 12), B = <usize>load<u32>(job + 128 + <usize>part * 12, 4);
+  const C = <usize>load<u32>(job + 128 + <usize>part * 12, 8);
+  const stages = job + 256;
+  const scale = <T>load<f64>(job, 768), fe = <T>load<f64>(job, 776), eps = <T>load<f64>(job, 784);
+  const inner = job + 52 + <usize>(nIter - 1) * 12;
+  const innerExt = load<i32>(inner), sLane = load<i32>(inner, 4), dLane = load<i32>(inner, 8);
+  const per = (innerExt + Bmax - 1) / Bmax;
+  let outer = 1;
+  for (let a = 0; a < nIter - 1; a++) outer *= load<i32>(job + 52 + <usize>a * 12);
+  const total = outer * per;
+  const lo = <i32>(<i64>total * part / parts), hi = <i32>(<i64>total * (part + 1) / parts);
+  const h = n >> 1, even = (n & 1) == 0;
+  for (let t = lo; t < hi; t++) {
+    let o = t / per;
+    const start = (t - o * per) * Bmax;
+    const nb = min(Bmax, innerExt - start);
+    let sOff = start * sLane, dOff = start * dLane;
+    for (let a = nIter - 2; a >= 0; a--) {
+      const ax = job + 52 + <usize>a * 12;
+      const ext = load<i32>(ax);
+      const c = o % ext;
+      o /= ext;
+      sOff += c * load<i32>(ax, 4);
+      dOff += c * load<i32>(ax, 8);
+    }
+    const bv = (nb + V - 1) / V * V;
+    const s = src + <usize>sOff * E, d = dst + <usize>dOff * E;
+    if (kind == 0) {
+      if (realSource) gatherReal<T>(s, sLane, sAx, m, n, nb, bv, A, false);
+      else gatherComplex<T>(s, sLane, sAx, m, n, nb, bv, A);
+      const r = execPlan<T>(stages, ns, bv, A, B, forward);
+      if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
+      scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
+    } else if (kind == 1) {
+      gatherReal<T>(s, sLane, sAx, m, n, nb, bv, A, even);
+      let r = execPlan<T>(stages, ns, bv, A, B, true);
+      if (even) {
+        const q = r == A ? B : A;
+        realForward<T>(h, bv, r, q, rtw);
+        r = q;
+      }
+      if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, even ? h + 1 : n, nb, bv, conj);
+      scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
+    } else {
+      gatherComplex<T>(s, sLane, sAx, m, h + 1, nb, bv, A);
+      let r: usize;
+      if (even) {
+        realInverse<T>(h, bv, A, B, rtw);
+        r = execPlan<T>(stages, ns, bv, B, A, false);
+      } else {
+        hermitian<T>(n, bv, A);
+        r = execPlan<T>(stages, ns, bv, A, B, false);
+      }
+      scatterReal<T>(r, even, outStart, outLen, nb, bv, scale, d, dLane, dAx);
+      if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe);
+    }
+  }
+}
+
+export function runPassJob32(job: usize, part: i32, parts: i32): void { runPassJob<f32>(job, part, parts); }
+export function runPassJob64(job: usize, part: i32, parts: i32): void { runPassJob<f64>(job, part, parts); }
+
 export function pass2_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize): void { pass2<f32>(ido, l1, bv, cc, ch, tw); }
 export function pass3_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f32): void { pass3<f32>(ido, l1, bv, cc, ch, tw, sg); }
 export function pass4_32(ido: i32, l1: i32, bv: i32, cc: usize, ch: usize, tw: usize, sg: f32): void { pass4<f32>(ido, l1, bv, cc, ch, tw, sg); }

@@ -28,13 +28,14 @@ interface Area {
  * each (measured at 160x576x480 float32: 64 KiB buffers, i.e. 12 lanes for n = 576, made
  * that axis's pass 1.4 times slower; 512 KiB was slower again).
  */
-function lanesFor(rows: number, E: number): number {
+export function lanesFor(rows: number, E: number): number {
   const V = 16 / E;
   const fit = Math.floor(131072 / (rows * 2 * E) / V) * V;
   return Math.max(V, Math.min(64, fit));
 }
 
-function rowsOf(p: AxisPass): number {
+/** Rows of a pass's line batch: n, or n / 2 + 1 for the real passes of even n. */
+export function rowsOf(p: AxisPass): number {
   return p.kind !== "c2c" && p.n % 2 === 0 ? (p.n >> 1) + 1 : p.n;
 }
 

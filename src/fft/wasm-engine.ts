@@ -16,7 +16,7 @@
  */
 import { radixFactors } from "./next-fast-len.js";
 import { rootTable } from "./twiddle.js";
-import { WASM_BASE64 } from "./wasm-binary.js";
+import { WASM_BASE64, WASM_SHARED_BASE64 } from "./wasm-binary.js";
 
 /**
  * Which implementation computes the line transforms.
@@ -31,7 +31,7 @@ interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (desc: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 type Pass = (ido: number, l1: number, bv: number, cc: number, ch: number, tw: number, sg: number) => void;
@@ -46,17 +46,21 @@ export interface Kernels {
   readonly gatherReal: (src: number, lane: number, ax: number, m: number, n: number, nb: number, bv: number, dst: number, packed: number) => void;
   readonly scatterComplex: (buf: number, start: number, len: number, nb: number, bv: number, scale: number, dst: number, lane: number, ax: number) => void;
   readonly scatterReal: (buf: number, packed: number, start: number, len: number, nb: number, bv: number, scale: number, dst: number, lane: number, ax: number) => void;
+  /** Runs part `part` of `parts` of the pass described by the job at byte address `job` (see `pass-jobs.ts`). */
+  readonly runPassJob: (job: number, part: number, parts: number) => void;
 }
 
 const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-const compiled: object | undefined = compile();
+const compiled: object | undefined = compile(WASM_BASE64);
+/** The shared-memory variant, compiled on first use (only teams of threads need it). */
+let compiledShared: object | undefined | null = null;
 const PAGE = 65536;
 const MAX_PAGES = 65536; // 4 GiB, the wasm32 limit
 
-function compile(): object | undefined {
+function compile(base64: string): object | undefined {
   if (api === undefined) return undefined;
   try {
-    const text = atob(WASM_BASE64);
+    const text = atob(base64);
     const bytes = new Uint8Array(text.length);
     for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
     return new api.Module(bytes);
@@ -115,7 +119,8 @@ export function wasmLengthsOk(lengths: readonly number[]): boolean {
 export class WasmComplexPlan {
   constructor(
     readonly n: number,
-    private readonly stages: readonly { p: number; ido: number; l1: number; fwd: number; bwd: number }[],
+    /** Radix stages in order, with the byte addresses of their forward and backward twiddles. */
+    readonly stages: readonly { p: number; ido: number; l1: number; fwd: number; bwd: number }[],
   ) {}
 
   /** Transforms bv lanes at byte address a (b: second buffer); returns the result's address. */
@@ -140,7 +145,8 @@ export class WasmComplexPlan {
  * ```
  */
 export class WasmEngine {
-  private readonly memory: WasmMemory;
+  /** The linear memory (a shared one for {@link WasmEngine.createShared}). */
+  readonly memory: WasmMemory;
   private readonly k32: Kernels;
   private readonly k64: Kernels;
   private tablesEnd = 1024;
@@ -149,8 +155,12 @@ export class WasmEngine {
   private f32view = new Float32Array(0);
   private f64view = new Float64Array(0);
 
-  private constructor(module: object) {
-    this.memory = new api!.Memory({ initial: 1, maximum: MAX_PAGES });
+  private constructor(
+    /** The compiled kernels, to instantiate again in other threads over a shared memory. */
+    readonly module: object,
+    shared: boolean,
+  ) {
+    this.memory = new api!.Memory({ initial: 1, maximum: MAX_PAGES, ...(shared ? { shared: true } : {}) });
     const ex = new api!.Instance(module, { env: { memory: this.memory } }).exports;
     this.k32 = kernelsOf(ex, "32");
     this.k64 = kernelsOf(ex, "64");
@@ -158,7 +168,22 @@ export class WasmEngine {
 
   /** A new engine, or undefined when the kernels did not compile. */
   static create(): WasmEngine | undefined {
-    return compiled === undefined ? undefined : new WasmEngine(compiled);
+    return compiled === undefined ? undefined : new WasmEngine(compiled, false);
+  }
+
+  /**
+   * A new engine over a shared memory (a SharedArrayBuffer), which worker threads instantiate
+   * the same kernels over (see `wasm-team.ts`); undefined when that is not supported.
+   */
+  static createShared(): WasmEngine | undefined {
+    if (compiled === undefined || typeof SharedArrayBuffer === "undefined") return undefined;
+    compiledShared ??= compile(WASM_SHARED_BASE64);
+    if (compiledShared === undefined) return undefined;
+    try {
+      return new WasmEngine(compiledShared, true);
+    } catch {
+      return undefined;
+    }
   }
 
   kernels(f32: boolean): Kernels {
@@ -266,5 +291,6 @@ function kernelsOf(ex: Record<string, unknown>, s: "32" | "64"): Kernels {
     gatherReal: f(`gatherReal${s}`),
     scatterComplex: f(`scatterComplex${s}`),
     scatterReal: f(`scatterReal${s}`),
+    runPassJob: f(`runPassJob${s}`),
   };
 }

@@ -34,6 +34,9 @@ import { cStrides, sizeOf, type Block, type BlockLike } from "../core/ndarray.js
 import { complexZeros, createRfftnPlan, nextFastLen } from "../fft/index.js";
 import { defineKernel } from "../graph/kernel.js";
 import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, numberOption, type FloatArray } from "./common.js";
+import { wasmEnabled } from "../fft/wasm-engine.js";
+import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { richardsonLucyResident } from "./richardson-lucy-resident.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
 /**
@@ -60,9 +63,17 @@ export interface RichardsonLucyOptions {
   readonly fftShape?: readonly number[];
   /** Called after iteration `i` (1-based) with a view of the current estimate; copy it to keep it. Inline use only. */
   readonly onIteration?: (i: number, estimate: Block) => void;
+  /**
+   * Threads that share this one volume's transforms (default 1): the calling thread plus
+   * `threads - 1` helper worker threads over one shared WebAssembly memory, as ITK's number of
+   * threads. Keep 1 when an executor already runs one volume per worker.
+   */
+  readonly threads?: number;
 }
 
-const KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration"];
+const KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads"];
+/** Threads one call may use (the job descriptor's limit). */
+const MAX_THREADS = 8;
 const FN = "richardsonLucy";
 /** scikit-image's regulariser, added to the blurred estimate before dividing. */
 const EPS = 1e-12;
@@ -76,6 +87,7 @@ interface Resolved {
   normalize: boolean;
   fftShape: number[];
   onIteration: ((i: number, estimate: Block) => void) | undefined;
+  threads: number;
 }
 
 /**
@@ -113,6 +125,14 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
     for (let i = 0; i < kern.length; i++) scaled[i] = kern[i]! / sum;
     kern = scaled;
   }
+  if (o.neumann && wasmEnabled()) {
+    // The resident engine when the wasm kernels serve this shape; the reference path otherwise.
+    const out = richardsonLucyResident(img, x.shape, kern, k.shape, { ...o, eps: EPS }, ctx?.signal);
+    if (out !== undefined) {
+      if (o.clip) clipInPlace(out.data as FloatArray);
+      return out;
+    }
+  }
   return (o.neumann ? runNeumann : runZero)(img, x.shape, kern, k.shape, o, ctx?.signal);
 });
 
@@ -120,6 +140,7 @@ function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly n
   const iterations = numberOption(FN, "iterations", o.iterations, 50, (v) => Number.isInteger(v) && v >= 0, "be a non-negative integer");
   if (o.clip !== undefined && typeof o.clip !== "boolean") throw new ValueError(FN, `clip must be a boolean; got ${show(o.clip)}. Pass true or false`);
   if (o.normalizePsf !== undefined && typeof o.normalizePsf !== "boolean") throw new ValueError(FN, `normalizePsf must be a boolean; got ${show(o.normalizePsf)}. Pass true or false`);
+  const threads = numberOption(FN, "threads", o.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_THREADS, `be an integer from 1 to ${MAX_THREADS}`);
   const fe = o.filterEpsilon === undefined || o.filterEpsilon === null ? 0 : numberOption(FN, "filterEpsilon", o.filterEpsilon, 0);
   const init = o.init ?? "constant";
   if (init !== "constant" && init !== "image" && !(typeof init === "number" && Number.isFinite(init))) {
@@ -146,7 +167,7 @@ function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly n
   }
   return {
     iterations, clip: (o.clip as boolean | undefined) ?? true, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
-    init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as Resolved["onIteration"],
+    init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as Resolved["onIteration"], threads,
   };
 }
 
@@ -207,34 +228,6 @@ function clipInPlace(a: FloatArray): void {
   }
 }
 
-/** For each padded position along one axis, the image index it replicates (zero-flux Neumann). */
-function clampMap(p: number, n: number, lo: number): Int32Array {
-  const m = new Int32Array(p);
-  for (let i = 0; i < p; i++) m[i] = Math.min(Math.max(i - lo, 0), n - 1);
-  return m;
-}
-
-/**
- * Calls `row(dst, src, srcMap)` for every row of the padded shape: `dst` is the row's start in
- * the padded array, `src` the start of the image row it replicates.
- */
-function forEachPaddedRow(p: readonly number[], n: readonly number[], maps: readonly Int32Array[], row: (dst: number, src: number) => void): void {
-  const nd = p.length;
-  const istride = cStrides(n);
-  const len = p[nd - 1]!;
-  const rows = sizeOf(p) / len;
-  const idx = new Array<number>(nd - 1).fill(0);
-  for (let r = 0; r < rows; r++) {
-    let src = 0;
-    for (let d = 0; d < nd - 1; d++) src += maps[d]![idx[d]!]! * istride[d]!;
-    row(r * len, src);
-    for (let d = nd - 2; d >= 0; d--) {
-      if (++idx[d]! < p[d]!) break;
-      idx[d] = 0;
-    }
-  }
-}
-
 /** ITK's algorithm: Neumann-padded image, estimate and circular convolutions on the padded domain. */
 function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: Resolved, signal: AbortSignal | undefined): Block {
   const dtype = img instanceof Float32Array ? "float32" : "float64";
@@ -291,21 +284,6 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
   });
   if (o.clip) clipInPlace(out);
   return floatBlock(out, n);
-}
-
-function forEachRowOf(shape: readonly number[], v: { stride: readonly number[]; offset: number }, body: (start: number) => void): void {
-  const nd = shape.length;
-  const rows = sizeOf(shape) / shape[nd - 1]!;
-  const idx = new Array<number>(nd - 1).fill(0);
-  for (let r = 0; r < rows; r++) {
-    let s = v.offset;
-    for (let d = 0; d < nd - 1; d++) s += idx[d]! * v.stride[d]!;
-    body(s);
-    for (let d = nd - 2; d >= 0; d--) {
-      if (++idx[d]! < shape[d]!) break;
-      idx[d] = 0;
-    }
-  }
 }
 
 /**

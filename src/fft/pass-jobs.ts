@@ -1,0 +1,93 @@
+/**
+ * Pass jobs: one axis pass (`axis-pass.ts`) over arrays that live in a wasm engine's memory,
+ * written as a small descriptor the kernels' `runPassJob` reads (its layout is documented next
+ * to `runPassJob` in `scripts/fft-wasm/kernels.ts`). The same batches, zero padding, cropping
+ * and scaling as `wasm-chain.ts`, but the batch loop runs inside wasm, so any thread that
+ * shares the memory can run part of it. An optional epilogue fuses a Richardson-Lucy step
+ * into the pass while its lines are still in cache: a product with another spectrum, a
+ * division of an image by the result, or a product of another real array with the result.
+ * @module
+ */
+import type { AxisPass } from "./axis-pass.js";
+import { iterationAxes } from "./batching.js";
+import { lanesFor, rowsOf } from "./wasm-chain.js";
+import type { WasmEngine } from "./wasm-engine.js";
+
+/** An array in wasm memory: its byte address and its strides in scalars (a complex element is two). */
+export interface JobArea {
+  readonly at: number;
+  readonly stride: readonly number[];
+}
+
+/**
+ * What a pass does to its result besides storing it (`at` arrays share the destination's layout).
+ * @example
+ * ```ts
+ * const e: PassEpilogue = { kind: "divide", at: imageAddress, eps: 1e-12, fe: 1e-5 };
+ * ```
+ */
+export type PassEpilogue =
+  | { readonly kind: "times"; readonly at: number; readonly conj: boolean }
+  | { readonly kind: "divide"; readonly at: number; readonly eps: number; readonly fe: number }
+  | { readonly kind: "multiplyInto"; readonly at: number };
+
+/** Bytes of one job descriptor. */
+export const JOB_BYTES = 1024;
+/** Threads a job can be split between (line buffers per part in the descriptor). */
+export const MAX_PARTS = 8;
+const MAX_ITER_AXES = 4;
+const MAX_STAGES = 24;
+
+/** Bytes of each of the three line buffers one thread needs for `passes` in precision E. */
+export function lineBufferBytes(passes: readonly AxisPass[], E: number): number {
+  let bytes = 0;
+  for (const p of passes) bytes = Math.max(bytes, rowsOf(p) * 2 * lanesFor(rowsOf(p), E) * E);
+  return bytes;
+}
+
+/**
+ * Writes the descriptor of pass `p` from `src` to `dst` at byte address `job`; `buffers` are
+ * the (a, b, c) line buffers of each part. False when the pass does not fit a descriptor
+ * (more than four iteration axes after merging, a negative stride); nothing runs then.
+ * @example
+ * ```ts
+ * if (writePassJob(engine, job, pass, src, dst, [[a, b, c]], true)) engine.kernels(true).runPassJob(job, 0, 1);
+ * ```
+ */
+export function writePassJob(
+  engine: WasmEngine, job: number, p: AxisPass, src: JobArea, dst: JobArea,
+  buffers: readonly (readonly [number, number, number])[], f32: boolean, epilogue?: PassEpilogue,
+): boolean {
+  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
+  if (iter === null || iter.length > MAX_ITER_AXES || buffers.length > MAX_PARTS) return false;
+  if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || src.stride[p.axis]! < 0 || dst.stride[p.axis]! < 0) return false;
+  const E = f32 ? 4 : 8;
+  const even = p.n % 2 === 0;
+  const plan = engine.complexPlan(p.kind !== "c2c" && even ? p.n >> 1 : p.n, f32);
+  if (plan.stages.length > MAX_STAGES) return false;
+  const realTw = p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0;
+  const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
+  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3 }[epilogue.kind];
+  if ((epi === 1 && p.kind === "c2r") || (epi >= 2 && p.kind !== "c2r")) {
+    throw new RangeError(`writePassJob: a "${epilogue!.kind}" epilogue does not apply to a ${p.kind} pass`);
+  }
+  const words = new Int32Array(engine.memory.buffer, job, 192);
+  words.fill(0);
+  words.set([
+    { c2c: 0, r2c: 1, c2r: 2 }[p.kind], p.n, p.forward ? 1 : 0, p.realSource ? 1 : 0, m, p.outStart, p.outLen,
+    src.at, dst.at, src.stride[p.axis]!, dst.stride[p.axis]!, lanesFor(rowsOf(p), E), iter.length,
+  ]);
+  iter.forEach((a, i) => words.set([a.extent, a.sStride, a.dStride], 13 + 3 * i));
+  words[25] = plan.stages.length;
+  words[26] = realTw;
+  words[27] = epi;
+  words[28] = epilogue?.kind === "times" && epilogue.conj ? 1 : 0;
+  words[29] = epilogue === undefined ? 0 : epilogue.at - dst.at;
+  buffers.forEach((b, i) => words.set(b, 32 + 3 * i));
+  plan.stages.forEach((s, i) => words.set([s.p, s.ido, s.l1, s.fwd, s.bwd], 64 + 5 * i));
+  const reals = new Float64Array(engine.memory.buffer, job + 768, 3);
+  reals[0] = p.scale;
+  reals[1] = epilogue?.kind === "divide" ? epilogue.fe : 0;
+  reals[2] = epilogue?.kind === "divide" ? epilogue.eps : 0;
+  return true;
+}

@@ -1,0 +1,192 @@
+/**
+ * Real N-D transforms over arrays that stay in a shared wasm memory, run by a team of
+ * threads (`wasm-team.ts`): the engine for iterative filters (Richardson-Lucy) that transform
+ * the same few volumes again and again. Nothing is copied in or out per transform, and every
+ * pass is split between the team's threads.
+ *
+ * Layout: every array holds `rows x pitch` scalars, `rows` the product of all axes but the
+ * last and `pitch = 2 (n / 2 + 1)` for a last axis of n. A real array keeps its n samples at
+ * the start of each row (FFTW's in-place layout), a spectrum its n / 2 + 1 complex bins, so a
+ * real array and its spectrum can share one buffer and the last axis's pass transforms each
+ * row in place (it reads a row whole before writing it back), in any order and on any thread.
+ * @module
+ */
+import { c2rChain, r2cChain, type PassChain } from "./nd-passes.js";
+import { JOB_BYTES, MAX_PARTS, lineBufferBytes, writePassJob, type JobArea, type PassEpilogue } from "./pass-jobs.js";
+import { wasmLengthsOk } from "./wasm-engine.js";
+import { WasmTeam } from "./wasm-team.js";
+
+/**
+ * Forward transforms from real arrays and inverse transforms to real arrays in one shared
+ * memory; see the module notes.
+ * @example
+ * ```ts
+ * const fft = ResidentRfftn.create([64, 64, 64], "float32", 2)!;
+ * const x = fft.alloc();
+ * fft.real(x).fill(1);       // row-pitched: use fft.realIndex for element (z, y, x)
+ * fft.forward(x, x);         // in place: x now holds the spectrum
+ * fft.inverse(x, x);         // and the signal again
+ * fft.close();
+ * ```
+ */
+export class ResidentRfftn {
+  /** Scalars per row: 2 (n / 2 + 1) for a last axis of n. */
+  readonly pitch: number;
+  /** Scalars per array: rows x pitch. */
+  readonly scalars: number;
+  readonly complexShape: readonly number[];
+  private readonly E: number;
+  private readonly job: number;
+  private readonly buffers: (readonly [number, number, number])[] = [];
+  private readonly fwd: PassChain;
+  private readonly inv: PassChain;
+  private top: number;
+
+  private constructor(
+    readonly shape: readonly number[],
+    readonly dtype: "float32" | "float64",
+    private readonly team: WasmTeam,
+  ) {
+    const nd = shape.length;
+    const n = shape[nd - 1]!;
+    this.E = dtype === "float32" ? 4 : 8;
+    this.pitch = 2 * ((n >> 1) + 1);
+    this.scalars = (shape.reduce((p, d) => p * d, 1) / n) * this.pitch;
+    this.complexShape = shape.map((d, i) => (i === nd - 1 ? (n >> 1) + 1 : d));
+    const axes = shape.map((_, i) => i);
+    const count = shape.reduce((p, d) => p * d, 1);
+    this.fwd = r2cChain(shape, axes, shape, 1);
+    this.inv = c2rChain(this.complexShape, axes, shape, 1 / count);
+    const engine = team.engine;
+    const f32 = dtype === "float32";
+    // Build every line plan's twiddles first: tables grow from the bottom of memory.
+    for (const p of [...this.fwd.passes, ...this.inv.passes]) {
+      const even = p.n % 2 === 0 && p.kind !== "c2c";
+      engine.complexPlan(even ? p.n >> 1 : p.n, f32);
+      if (even) engine.realTwiddles(p.n, f32);
+    }
+    this.top = engine.heapStart;
+    this.job = this.take(JOB_BYTES);
+    const bufBytes = lineBufferBytes([...this.fwd.passes, ...this.inv.passes], this.E);
+    for (let t = 0; t < team.size; t++) this.buffers.push([this.take(bufBytes), this.take(bufBytes), this.take(bufBytes)]);
+  }
+
+  /**
+   * A plan for real arrays of `shape` on `threads` threads (the caller and helpers), or
+   * undefined when the wasm kernels or shared memory are unavailable, a length is not
+   * 5-smooth, or `arrays` arrays of this shape would not fit in wasm32 memory.
+   * @param arrays - how many arrays the caller will `alloc` (memory is reserved up front)
+   */
+  static create(shape: readonly number[], dtype: "float32" | "float64", threads: number, arrays: number): ResidentRfftn | undefined {
+    if (shape.length === 0 || !wasmLengthsOk(shape) || threads < 1 || threads > MAX_PARTS) return undefined;
+    const E = dtype === "float32" ? 4 : 8;
+    const n = shape[shape.length - 1]!;
+    const arrayBytes = (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * E;
+    if (arrayBytes * arrays > 3.5 * 2 ** 30) return undefined;
+    const team = WasmTeam.create(threads);
+    if (team === undefined) return undefined;
+    const plan = new ResidentRfftn([...shape], dtype, team);
+    if (!team.engine.reserve(plan.top + arrays * (Math.ceil(arrayBytes / 64) * 64))) {
+      team.close();
+      return undefined;
+    }
+    return plan;
+  }
+
+  /** Threads that run each pass. */
+  get threads(): number {
+    return this.team.size;
+  }
+
+  /** Bytes of wasm memory reserved (arrays, line buffers, twiddles). */
+  get bytes(): number {
+    return this.team.engine.bytes;
+  }
+
+  /** A new array of `scalars` scalars; returns its byte address. */
+  alloc(): number {
+    const at = this.take(this.scalars * this.E);
+    if (!this.team.engine.reserve(this.top)) throw new RangeError("ResidentRfftn.alloc: the arrays exceed the WebAssembly memory limit");
+    return at;
+  }
+
+  /** The array at `at` as a typed array of `scalars` scalars (real samples row-pitched, or interleaved bins). */
+  real(at: number): Float32Array | Float64Array {
+    const buf = this.team.engine.memory.buffer;
+    return this.E === 4 ? new Float32Array(buf, at, this.scalars) : new Float64Array(buf, at, this.scalars);
+  }
+
+  /** Scalar strides of a real array (element (i0, ..., ik) is at sum i_d stride_d). */
+  get realStride(): number[] {
+    return this.strides(1);
+  }
+
+  /**
+   * The spectrum at `dst` of the real array at `src` (`src === dst` transforms in place),
+   * matching `scipy.fft.rfftn`; `times` multiplies it by the spectrum at that address
+   * (conjugated when `conj`) in the same pass.
+   */
+  forward(src: number, dst: number, times?: { at: number; conj: boolean }): void {
+    const passes = this.fwd.passes;
+    passes.forEach((p, i) => {
+      const from = i === 0 ? this.area(src, true) : this.area(dst, false);
+      const epi: PassEpilogue | undefined = i === passes.length - 1 && times !== undefined ? { kind: "times", ...times } : undefined;
+      this.runPass(p, from, this.area(dst, false), epi);
+    });
+  }
+
+  /**
+   * The real array at `dst` of the spectrum at `src`, matching `scipy.fft.irfftn` (`src` is
+   * overwritten; `src === dst` transforms in place). The epilogue, fused into the last pass:
+   * `divide` stores `image / (x + eps)` (0 where `x + eps < fe`, when fe > 0) instead of x;
+   * `multiplyInto` multiplies the real array at its address by x (dst still receives x).
+   */
+  inverse(src: number, dst: number, epilogue?: { divide: number; eps: number; fe: number } | { multiplyInto: number }): void {
+    const passes = this.inv.passes;
+    const last = passes.length - 1;
+    let epi: PassEpilogue | undefined;
+    if (epilogue !== undefined) {
+      epi = "divide" in epilogue
+        ? { kind: "divide", at: epilogue.divide, eps: epilogue.eps, fe: epilogue.fe }
+        : { kind: "multiplyInto", at: epilogue.multiplyInto };
+    }
+    passes.forEach((p, i) => {
+      this.runPass(p, this.area(src, false), i === last ? this.area(dst, true) : this.area(src, false), i === last ? epi : undefined);
+    });
+  }
+
+  /** Stops the helper threads; the plan cannot be used afterwards. */
+  close(): void {
+    this.team.close();
+  }
+
+  private runPass(p: PassChain["passes"][number], src: JobArea, dst: JobArea, epi: PassEpilogue | undefined): void {
+    const f32 = this.E === 4;
+    if (!writePassJob(this.team.engine, this.job, p, src, dst, this.buffers, f32, epi)) {
+      throw new RangeError(`ResidentRfftn: the pass along axis ${p.axis} of ${JSON.stringify(this.shape)} does not fit a job descriptor`);
+    }
+    this.team.run(this.job, f32);
+  }
+
+  private area(at: number, real: boolean): JobArea {
+    return { at, stride: this.strides(real ? 1 : 2) };
+  }
+
+  private strides(last: number): number[] {
+    const nd = this.shape.length;
+    const s = new Array<number>(nd);
+    s[nd - 1] = last;
+    let acc = this.pitch;
+    for (let d = nd - 2; d >= 0; d--) {
+      s[d] = acc;
+      acc *= this.shape[d]!;
+    }
+    return s;
+  }
+
+  private take(bytes: number): number {
+    const at = this.top;
+    this.top = Math.ceil((this.top + bytes) / 64) * 64;
+    return at;
+  }
+}
