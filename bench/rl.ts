@@ -10,6 +10,9 @@
  * different boundary, labelled as such). Each run is a child process, so peak memory (max RSS)
  * is its own. Prints per-iteration seconds (median over iterations 2..N), ratios and peaks.
  *
+ * chunkwise runs twice with ITK's options: on one thread, and with `threads: 2` (two threads
+ * sharing the one volume's transforms), compared with ITK on 2 threads.
+ *
  * Also times chunkwise with its defaults (scikit-image's algorithm, unclipped) against
  * scikit-image, and checks both results against the references' outputs.
  *
@@ -132,17 +135,18 @@ function child(): void {
   const psf = readNpy(`${workDir}/psf.npy`);
   const stamps: number[] = [];
   const zero = process.argv.includes("--zero");
+  const threads = Number(arg("threads", "1"));
   const t0 = performance.now();
-  const out = richardsonLucy(img, psf, { iterations, ...(zero ? SKIMAGE_OPTIONS : ITK_OPTIONS), onIteration: () => stamps.push(performance.now()) });
+  const out = richardsonLucy(img, psf, { iterations, threads, ...(zero ? SKIMAGE_OPTIONS : ITK_OPTIONS), onIteration: () => stamps.push(performance.now()) });
   const t1 = performance.now();
-  writeNpy(`${workDir}/chunkwise-${zero ? "zero" : "neumann"}-out.npy`, out.data as Float32Array, img.shape);
+  writeNpy(`${workDir}/chunkwise-${zero ? "zero" : "neumann"}-${threads}-out.npy`, out.data as Float32Array, img.shape);
   const perIter = stamps.map((t, i) => (t - (i === 0 ? t0 : stamps[i - 1]!)) / 1000);
   const peakMiB = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify({ perIter, total: (t1 - t0) / 1000, peakMiB }));
 }
 
-function runChunkwise(zero: boolean): RunResult | string {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", ...(zero ? ["--zero"] : []), "--iterations", String(iterations), "--dir", workDir], {
+function runChunkwise(zero: boolean, threads = 1): RunResult | string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", ...(zero ? ["--zero"] : []), "--iterations", String(iterations), "--threads", String(threads), "--dir", workDir], {
     encoding: "utf8", cwd: resolve(here, ".."), maxBuffer: 1 << 24,
   });
   if (r.status !== 0) return `chunkwise child failed: ${r.stderr.slice(-2000)}`;
@@ -235,6 +239,8 @@ export async function main(): Promise<void> {
 
   const cw = runChunkwise(false);
   line("chunkwise richardsonLucy, ITK's options (1 thread, float32)", cw);
+  const cw2 = runChunkwise(false, 2);
+  line("chunkwise richardsonLucy, ITK's options (threads: 2 on the one volume, float32)", cw2);
   const cwZero = process.argv.includes("--no-zero") ? "skipped (--no-zero)" : runChunkwise(true);
   line("chunkwise richardsonLucy, scikit-image's algorithm (1 thread, float32)", cwZero);
   const skip = process.argv.includes("--no-itk");
@@ -251,14 +257,18 @@ export async function main(): Promise<void> {
       if (typeof r !== "string") console.log(`ratio chunkwise / ${label}: ${(c / perIteration(r)).toFixed(2)} per iteration (below 1 is faster), peak memory ${(cw.peakMiB / r.peakMiB).toFixed(2)}`);
     };
     ratio(itk1, "ITK 1 thread");
-    ratio(itk2, "ITK 2 threads");
+    if (typeof cw2 !== "string" && typeof itk2 !== "string") {
+      console.log(`ratio chunkwise 2 threads / ITK 2 threads: ${(perIteration(cw2) / perIteration(itk2)).toFixed(2)} per iteration (below 1 is faster), peak memory ${(cw2.peakMiB / itk2.peakMiB).toFixed(2)}`);
+      const itkSpeedup = typeof itk1 === "string" ? "" : ` (ITK: ${(perIteration(itk1) / perIteration(itk2)).toFixed(2)}x)`;
+      console.log(`chunkwise speed-up from 1 to 2 threads: ${(c / perIteration(cw2)).toFixed(2)}x${itkSpeedup}`);
+    }
     if (typeof cwZero !== "string" && typeof sk !== "string") {
       console.log(`ratio chunkwise (scikit-image's algorithm) / scikit-image: ${(perIteration(cwZero) / perIteration(sk)).toFixed(2)} per iteration, peak memory ${(cwZero.peakMiB / sk.peakMiB).toFixed(2)}`);
     }
     if (typeof itk1 !== "string") {
-      console.log(`agreement with ITK: ${agreement("chunkwise-neumann-out.npy", "itk-out.npy")} (padded shapes differ: chunkwise ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")} 5-smooth, ITK 13-smooth)`);
+      console.log(`agreement with ITK: ${agreement("chunkwise-neumann-1-out.npy", "itk-out.npy")} (padded shapes differ: chunkwise ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")} 5-smooth, ITK 13-smooth)`);
     }
-    if (typeof cwZero !== "string" && typeof sk !== "string") console.log(`agreement with scikit-image: ${agreement("chunkwise-zero-out.npy", "skimage-out.npy")}`);
+    if (typeof cwZero !== "string" && typeof sk !== "string") console.log(`agreement with scikit-image: ${agreement("chunkwise-zero-1-out.npy", "skimage-out.npy")}`);
   }
   console.log("reference (issue 4, this machine): ITK float 2.25 s/iteration on 1 thread, 1.75 s on 2, peak 1.08 GB; scikit-image 3.6 s");
 }

@@ -26,6 +26,10 @@ describe.skipIf(itkCases.length === 0)(`richardsonLucy with ITK's options matche
       expect(out.shape).toEqual(c.outShape);
       expect(relErr(out.data, c.output)).toBeLessThanOrEqual(1e-5);
     });
+    it(`${c.name}, threads: 2 (two threads share the volume's transforms)`, () => {
+      const out = richardsonLucy(c.inputs[0]!, c.inputs[1]!, { ...c.params, threads: 2 });
+      expect(relErr(out.data, c.output)).toBeLessThanOrEqual(1e-5);
+    });
   }
 });
 
@@ -68,6 +72,21 @@ describe("richardsonLucy behaviours", () => {
       }
     }
   });
+  it("threads: 2 and 3 give byte-identical results to threads: 1 (ITK's algorithm, float32 and float64)", () => {
+    const shape = [9, 20, 16];
+    const size = shape.reduce((p, d) => p * d, 1);
+    for (const dtype of ["float32", "float64"] as const) {
+      const data = (dtype === "float32" ? new Float32Array(size) : new Float64Array(size)).map((_, i) => 1 + Math.sin(0.13 * i) ** 2);
+      const x = { dtype, data, shape, stride: [320, 16, 1], offset: 0 };
+      const k = astype(array([[[0, 0.1, 0], [0.1, 0.4, 0.1], [0, 0.1, 0]], [[0.05, 0.1, 0.05], [0.1, 0.6, 0.1], [0.05, 0.1, 0.05]]]), dtype);
+      const opts = { iterations: 4, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 } as const;
+      const one = richardsonLucy(x, k, opts).data;
+      for (const threads of [2, 3]) {
+        const many = richardsonLucy(x, k, { ...opts, threads }).data;
+        expect(Buffer.from(many.buffer, many.byteOffset, many.byteLength).equals(Buffer.from(one.buffer, one.byteOffset, one.byteLength))).toBe(true);
+      }
+    }
+  });
   it("an aborted signal stops it", () => {
     const ac = new AbortController();
     ac.abort(new Error("stop"));
@@ -87,6 +106,9 @@ describe("richardsonLucy behaviours", () => {
     [{ fftShape: [4, 4] }, /fftShape must list 2 integers of at least \(5, 5\)/],
     [{ normalizePsf: 1 }, /normalizePsf must be a boolean/],
     [{ onIteration: 3 }, /onIteration must be a function/],
+    [{ threads: 0 }, /threads must be an integer from 1 to 8/],
+    [{ threads: 1.5 }, /threads must be an integer from 1 to 8/],
+    [{ threads: 9 }, /threads must be an integer from 1 to 8/],
     [{ num_iter: 3 }, /options must use known keys; got 'num_iter'/],
   ])("bad options %j", (opts, msg) => {
     expect(() => richardsonLucy(img, psf, opts as never)).toThrow(msg);
