@@ -40,11 +40,14 @@ export class ResidentRfftn {
   private readonly buffers: (readonly [number, number, number])[] = [];
   private readonly fwd: PassChain;
   private readonly inv: PassChain;
+  private full: PassChain | undefined;
   private top: number;
 
   private constructor(
     readonly shape: readonly number[],
     readonly dtype: "float32" | "float64",
+    /** The region holding data: forward transforms read only it, inverse ones write only it. */
+    readonly region: readonly number[],
     private readonly team: WasmTeam,
   ) {
     const nd = shape.length;
@@ -55,8 +58,10 @@ export class ResidentRfftn {
     this.complexShape = shape.map((d, i) => (i === nd - 1 ? (n >> 1) + 1 : d));
     const axes = shape.map((_, i) => i);
     const count = shape.reduce((p, d) => p * d, 1);
-    this.fwd = r2cChain(shape, axes, shape, 1);
-    this.inv = c2rChain(this.complexShape, axes, shape, 1 / count);
+    // Lines that are all padding (outside the region) are never transformed on the way in,
+    // and lines outside the region never computed on the way out.
+    this.fwd = r2cChain(region, axes, shape, 1);
+    this.inv = c2rChain(this.complexShape, axes, shape, 1 / count, { start: shape.map(() => 0), len: region });
     const engine = team.engine;
     const f32 = dtype === "float32";
     // Build every line plan's twiddles first: tables grow from the bottom of memory.
@@ -72,20 +77,25 @@ export class ResidentRfftn {
   }
 
   /**
-   * A plan for real arrays of `shape` on `threads` threads (the caller and helpers), or
+   * A plan for real arrays of `shape` on `threads` threads (the caller and helpers) whose data
+   * sits in `region` (default all of `shape`; outside it, zeros on the way in), or
    * undefined when the wasm kernels or shared memory are unavailable, a length is not
    * 5-smooth, or `arrays` arrays of this shape would not fit in wasm32 memory.
    * @param arrays - how many arrays the caller will `alloc` (memory is reserved up front)
+   * @param region - the leading corner of `shape` that holds data (see {@link ResidentRfftn.region})
    */
-  static create(shape: readonly number[], dtype: "float32" | "float64", threads: number, arrays: number): ResidentRfftn | undefined {
+  static create(
+    shape: readonly number[], dtype: "float32" | "float64", threads: number, arrays: number, region: readonly number[] = shape,
+  ): ResidentRfftn | undefined {
     if (shape.length === 0 || !wasmLengthsOk(shape) || threads < 1 || threads > MAX_PARTS) return undefined;
+    if (region.length !== shape.length || region.some((d, i) => !(d >= 1 && d <= shape[i]!))) return undefined;
     const E = dtype === "float32" ? 4 : 8;
     const n = shape[shape.length - 1]!;
     const arrayBytes = (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * E;
     if (arrayBytes * arrays > 3.5 * 2 ** 30) return undefined;
     const team = WasmTeam.create(threads);
     if (team === undefined) return undefined;
-    const plan = new ResidentRfftn([...shape], dtype, team);
+    const plan = new ResidentRfftn([...shape], dtype, [...region], team);
     if (!team.engine.reserve(plan.top + arrays * (Math.ceil(arrayBytes / 64) * 64))) {
       team.close();
       return undefined;
@@ -123,7 +133,7 @@ export class ResidentRfftn {
 
   /**
    * The spectrum at `dst` of the real array at `src` (`src === dst` transforms in place),
-   * matching `scipy.fft.rfftn`; `times` multiplies it by the spectrum at that address
+   * matching `scipy.fft.rfftn` of its region zero-padded to `shape`; `times` multiplies it by the spectrum at that address
    * (conjugated when `conj`) in the same pass.
    */
   forward(src: number, dst: number, times?: { at: number; conj: boolean }): void {
@@ -135,9 +145,16 @@ export class ResidentRfftn {
     });
   }
 
+  /** {@link ResidentRfftn.forward} of the whole array, whatever the region (e.g. a kernel larger than it). */
+  forwardFull(src: number, dst: number): void {
+    this.full ??= r2cChain(this.shape, this.shape.map((_, i) => i), this.shape, 1);
+    this.full.passes.forEach((p, i) => this.runPass(p, i === 0 ? this.area(src, true) : this.area(dst, false), this.area(dst, false), undefined));
+  }
+
   /**
-   * The real array at `dst` of the spectrum at `src`, matching `scipy.fft.irfftn` (`src` is
-   * overwritten; `src === dst` transforms in place). The epilogue, fused into the last pass:
+   * The region of the real array at `dst` of the spectrum at `src`, matching
+   * `scipy.fft.irfftn` cropped to the region (`src` is overwritten; `src === dst` transforms in
+   * place; outside the region `dst` holds leftovers). The epilogue, fused into the last pass:
    * `divide` stores `image / (x + eps)` (0 where `x + eps < fe`, when fe > 0) instead of x;
    * `multiplyInto` multiplies the real array at its address by x (dst still receives x).
    */

@@ -125,7 +125,7 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
     for (let i = 0; i < kern.length; i++) scaled[i] = kern[i]! / sum;
     kern = scaled;
   }
-  if (o.neumann && wasmEnabled()) {
+  if (wasmEnabled()) {
     // The resident engine when the wasm kernels serve this shape; the reference path otherwise.
     const out = richardsonLucyResident(img, x.shape, kern, k.shape, { ...o, eps: EPS }, ctx?.signal);
     if (out !== undefined) {
