@@ -67,6 +67,8 @@ Deconvolution:
   --clip                    clip the result to [-1, 1] (scikit-image's default; off here)
   --filter-epsilon E        ratio 0 where the blurred estimate is below E (default 1e-5, ITK;
                             0 for none)
+  --threads-per-volume N    threads sharing each volume's transforms (default 1); the total
+                            is about --workers x N, so keep it at most the number of cores
 
 Running:
   --executor E              inline (this thread), threads (default), or distributed (BullMQ
@@ -112,6 +114,7 @@ const OPTIONS = {
   init: { type: "string" },
   clip: { type: "boolean" },
   "filter-epsilon": { type: "string" },
+  "threads-per-volume": { type: "string" },
   json: { type: "boolean" },
   ...EXECUTOR_OPTIONS,
 } as const;
@@ -198,6 +201,7 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
       boundary: choiceOption(NAME, values, "boundary", ["neumann", "zero"] as const, "neumann"),
       clip: values.clip === true,
       filterEpsilon: fe === 0 ? null : fe,
+      threads: numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" }) ?? 1,
     },
     background: numberOption(NAME, values, "background", { min: 0, example: "100" }) ?? 0,
     overwrite: values.overwrite === true,

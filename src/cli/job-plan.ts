@@ -32,6 +32,8 @@ export interface RlOptions {
   readonly boundary: "neumann" | "zero";
   readonly clip: boolean;
   readonly filterEpsilon: number | null;
+  /** Threads sharing each volume's transforms (the kernel's `threads`; default 1). */
+  readonly threads?: number;
 }
 
 /** Everything `deconvolve` was asked to do. */
@@ -92,7 +94,10 @@ export async function planDeconvolve(job: DeconvolveJob): Promise<DeconvolvePlan
   const psf = await loadPsf(job.psf, job.psfBackground, image.shape);
   let x: ChunkedArray = image.astype("float32");
   if (job.background > 0) x = maximum(subtract(x, job.background), 0).astype("float32");
-  const params = { iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon };
+  const params = {
+    iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon,
+    ...(job.rl.threads !== undefined && job.rl.threads > 1 ? { threads: job.rl.threads } : {}),
+  };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });
   const result = deconvolve(x, psf.array) as ChunkedArray;
   const core = image.shape.slice(-3);
@@ -101,7 +106,11 @@ export async function planDeconvolve(job: DeconvolveJob): Promise<DeconvolvePlan
   const fftShape = core.map((n, i) => nextFastLen(neumann ? n + k[i]! : n + k[i]! - 1, true));
   const n = core.reduce((a, b) => a * b, 1);
   const P = fftShape.reduce((a, b) => a * b, 1);
-  const rlBytes = neumann ? 16 * P + 4 * n : 8 * n + 8 * P;
+  // The resident engine's arrays (richardson-lucy-resident.ts): rows padded to 2 (x / 2 + 1)
+  // scalars; four of them, five for "zero" with an even PSF axis; plus the output.
+  const px = fftShape[2]!;
+  const pitched = (P / px) * 2 * (Math.floor(px / 2) + 1);
+  const rlBytes = (neumann || k.every((d) => d % 2 === 1) ? 4 : 5) * 4 * pitched + 4 * n;
   const psfBytes = 4 * k.reduce((a, b) => a * b, 1);
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
   const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;

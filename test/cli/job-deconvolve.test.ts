@@ -134,6 +134,18 @@ describe("deconvolve: runs", () => {
     const a = await fromZarr(out, { path: "deconvolved" });
     expect([a.shape, a.dtype]).toEqual([[2, 1, 16, 48, 48], "float32"]);
   });
+
+  it("--threads-per-volume 2: two threads share each volume; the same bytes as one thread", async () => {
+    const one = join(dir, "out-t1.zarr"), two = join(dir, "out-t2.zarr");
+    const args = ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--iterations", "2", "--executor", "inline"];
+    expect((await cli(...args, "--out", one)).code).toBe(0);
+    const r = await cli(...args, "--out", two, "--threads-per-volume", "2");
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("2 threads per volume");
+    const a = await (await fromZarr(one, { path: "deconvolved" })).compute();
+    const b = await (await fromZarr(two, { path: "deconvolved" })).compute();
+    expect(Buffer.from(b.data.buffer).equals(Buffer.from(a.data.buffer))).toBe(true);
+  });
 });
 
 describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
@@ -162,6 +174,7 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["bad --sigma", () => ["deconvolve", demo.store, "--path", "data", "--psf-model", "gaussian", "--sigma", "1,2", "--out", join(dir, "x.zarr")], /--sigma must be 3 comma-separated positive numbers/],
     ["no input", () => ["deconvolve", "--psf", demo.psfPattern], /the <input\.zarr> argument is required/],
     ["unknown option", () => [...baseArgs(join(dir, "x.zarr")), "--iterashuns", "3"], /deconvolve: Unknown option '--iterashuns'/],
+    ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],
   ];
 
   it.each(cases)("%s", async (_name, argv, message) => {
