@@ -41,6 +41,7 @@ export class ResidentRfftn {
   private readonly fwd: PassChain;
   private readonly inv: PassChain;
   private full: PassChain | undefined;
+  private closed = false;
   private top: number;
 
   private constructor(
@@ -93,11 +94,11 @@ export class ResidentRfftn {
     const n = shape[shape.length - 1]!;
     const arrayBytes = (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * E;
     if (arrayBytes * arrays > 3.5 * 2 ** 30) return undefined;
-    const team = WasmTeam.create(threads);
+    const team = WasmTeam.acquire(threads);
     if (team === undefined) return undefined;
     const plan = new ResidentRfftn([...shape], dtype, [...region], team);
     if (!team.engine.reserve(plan.top + arrays * (Math.ceil(arrayBytes / 64) * 64))) {
-      team.close();
+      team.release();
       return undefined;
     }
     return plan;
@@ -172,12 +173,18 @@ export class ResidentRfftn {
     });
   }
 
-  /** Stops the helper threads; the plan cannot be used afterwards. */
+  /**
+   * Ends this plan: its team (memory and helper threads) goes back for the next plan to reuse,
+   * so the arrays' contents are gone; the plan cannot run afterwards.
+   */
   close(): void {
-    this.team.close();
+    if (this.closed) return;
+    this.closed = true;
+    this.team.release();
   }
 
   private runPass(p: PassChain["passes"][number], src: JobArea, dst: JobArea, epi: PassEpilogue | undefined): void {
+    if (this.closed) throw new Error("ResidentRfftn: the plan is closed");
     const f32 = this.E === 4;
     if (!writePassJob(this.team.engine, this.job, p, src, dst, this.buffers, f32, epi)) {
       throw new RangeError(`ResidentRfftn: the pass along axis ${p.axis} of ${JSON.stringify(this.shape)} does not fit a job descriptor`);

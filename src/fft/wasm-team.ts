@@ -45,6 +45,11 @@ for (;;) {
 }
 `;
 
+/** How long a released team waits for its next user before it stops (ms). */
+const IDLE_MS = 5000;
+/** At most one idle team per thread, so memory stays bounded by the largest recent call. */
+const pool: { idle?: WasmTeam | undefined } = {};
+
 /**
  * The calling thread plus helper threads over one shared-memory {@link WasmEngine}.
  * @example
@@ -57,6 +62,7 @@ for (;;) {
 export class WasmTeam {
   private seq = 0;
   private closed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined;
 
   private constructor(
     readonly engine: WasmEngine,
@@ -83,6 +89,34 @@ export class WasmTeam {
       helpers.push(w);
     }
     return new WasmTeam(engine, control, helpers);
+  }
+
+  /**
+   * A team of `threads`: the idle one a previous call released when it has that size (its
+   * memory, twiddle tables and helper threads reused: back-to-back calls on a worker neither
+   * start threads again nor leave a dead memory per call for the garbage collector), else a new
+   * one. Give it back with {@link WasmTeam.release}.
+   */
+  static acquire(threads: number): WasmTeam | undefined {
+    const t = pool.idle;
+    if (t !== undefined && t.size === threads) {
+      pool.idle = undefined;
+      clearTimeout(t.timer);
+      return t;
+    }
+    return WasmTeam.create(threads);
+  }
+
+  /** Hands the team back for reuse; it stops after a few idle seconds or when another is released. */
+  release(): void {
+    if (this.closed || pool.idle === this) return;
+    pool.idle?.close();
+    pool.idle = this;
+    this.timer = setTimeout(() => {
+      if (pool.idle === this) pool.idle = undefined;
+      this.close();
+    }, IDLE_MS);
+    this.timer.unref?.();
   }
 
   /** Threads in the team, the caller included. */
@@ -127,6 +161,8 @@ export class WasmTeam {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.timer);
+    if (pool.idle === this) pool.idle = undefined;
     Atomics.store(this.control, SEQ, -1);
     Atomics.notify(this.control, SEQ);
     for (const w of this.helpers) void w.terminate();

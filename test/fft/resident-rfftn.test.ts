@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
 import { createRfftnPlan } from "../../src/fft/index.js";
 import { ResidentRfftn } from "../../src/fft/resident-rfftn.js";
+import { WasmTeam } from "../../src/fft/wasm-team.js";
 
 const NUM_RUNS = 25;
 const SMOOTH = [1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 25, 27, 30];
@@ -164,5 +165,19 @@ describe("ResidentRfftn", () => {
     const a = f.alloc();
     f.close();
     expect(() => f.forward(a, a)).toThrow(/closed/);
+  });
+
+  test("a released team is reused by the next plan of the same size (memory, tables, threads); one idle team at most", () => {
+    const a = WasmTeam.acquire(2)!;
+    a.release();
+    const b = WasmTeam.acquire(2)!;
+    expect(b).toBe(a);
+    const c = WasmTeam.acquire(1)!;
+    expect(c).not.toBe(a);
+    c.release();
+    b.release(); // replaces c as the idle team; c is stopped
+    expect(() => c.run(0, true)).toThrow(/closed/);
+    expect(WasmTeam.acquire(2)).toBe(a);
+    a.close();
   });
 });
