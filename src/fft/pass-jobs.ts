@@ -10,7 +10,6 @@
  */
 import type { AxisPass } from "./axis-pass.js";
 import { iterationAxes } from "./batching.js";
-import { lanesFor, rowsOf } from "./wasm-chain.js";
 import type { WasmEngine } from "./wasm-engine.js";
 
 /** An array in wasm memory: its byte address and its strides in scalars (a complex element is two). */
@@ -30,6 +29,22 @@ export type PassEpilogue =
   | { readonly kind: "times"; readonly at: number; readonly conj: boolean }
   | { readonly kind: "divide"; readonly at: number; readonly eps: number; readonly fe: number }
   | { readonly kind: "multiplyInto"; readonly at: number };
+
+/**
+ * Lines per batch: a multiple of the vector width, at most 64, line buffers near 128 KiB
+ * each (measured at 160x576x480 float32: 64 KiB buffers, i.e. 12 lanes for n = 576, made
+ * that axis's pass 1.4 times slower; 512 KiB was slower again).
+ */
+export function lanesFor(rows: number, E: number): number {
+  const V = 16 / E;
+  const fit = Math.floor(131072 / (rows * 2 * E) / V) * V;
+  return Math.max(V, Math.min(64, fit));
+}
+
+/** Rows of a pass's line batch: n, or n / 2 + 1 for the real passes of even n. */
+export function rowsOf(p: AxisPass): number {
+  return p.kind !== "c2c" && p.n % 2 === 0 ? (p.n >> 1) + 1 : p.n;
+}
 
 /** Bytes of one job descriptor. */
 export const JOB_BYTES = 1024;

@@ -15,28 +15,13 @@
 import { iterationAxes, type IterAxis } from "./batching.js";
 import type { AxisPass, ScalarView } from "./axis-pass.js";
 import type { PassChain } from "./nd-passes.js";
-import type { Kernels, WasmEngine } from "./wasm-engine.js";
+import { JOB_BYTES, lanesFor, lineBufferBytes, rowsOf, writePassJob } from "./pass-jobs.js";
+import type { WasmEngine } from "./wasm-engine.js";
 
 interface Area {
   readonly at: number; // byte address
   readonly stride: readonly number[]; // scalar units
   readonly shape: readonly number[];
-}
-
-/**
- * Lines per batch: a multiple of the vector width, at most 64, line buffers near 128 KiB
- * each (measured at 160x576x480 float32: 64 KiB buffers, i.e. 12 lanes for n = 576, made
- * that axis's pass 1.4 times slower; 512 KiB was slower again).
- */
-export function lanesFor(rows: number, E: number): number {
-  const V = 16 / E;
-  const fit = Math.floor(131072 / (rows * 2 * E) / V) * V;
-  return Math.max(V, Math.min(64, fit));
-}
-
-/** Rows of a pass's line batch: n, or n / 2 + 1 for the real passes of even n. */
-export function rowsOf(p: AxisPass): number {
-  return p.kind !== "c2c" && p.n % 2 === 0 ? (p.n >> 1) + 1 : p.n;
 }
 
 function cStrides(shape: readonly number[], per: number): number[] {
@@ -82,9 +67,8 @@ export function runChainWasm(engine: WasmEngine, chain: PassChain, input: Scalar
     top = Math.ceil((top + bytes) / 64) * 64;
     return at;
   };
-  let bufBytes = 0;
-  for (const p of passes) bufBytes = Math.max(bufBytes, rowsOf(p) * 2 * lanesFor(rowsOf(p), E) * E);
-  const bufA = alloc(bufBytes), bufB = alloc(bufBytes);
+  const bufBytes = lineBufferBytes(passes, E);
+  const bufA = alloc(bufBytes), bufB = alloc(bufBytes), job = alloc(JOB_BYTES);
   const inBytes = prod(inShape) * (inReal ? 1 : 2) * E;
   const inStride = cStrides(inShape, inReal ? 1 : 2);
   let ws: number[] | undefined;
@@ -121,72 +105,18 @@ export function runChainWasm(engine: WasmEngine, chain: PassChain, input: Scalar
   const mem = f32 ? engine.f32 : engine.f64;
   copyStrided(input.data, input.offset, input.stride, mem, inArea.at / E, inArea.stride, inShape, !inReal);
   const k = engine.kernels(f32);
-  passes.forEach((p, i) => {
-    runPass(engine, k, p, i === 0 ? inArea : work, i === last ? out : work, bufA, bufB, E);
-  });
+  for (let i = 0; i <= last; i++) {
+    // Nothing reaches `output` before the last pass, so a pass that fits no job leaves it untouched.
+    if (!writePassJob(engine, job, passes[i]!, i === 0 ? inArea : work, i === last ? out : work, [[bufA, bufB, 0]], f32)) return false;
+    k.runPassJob(job, 0, 1);
+  }
   copyStrided(mem, out.at / E, out.stride, output.data, output.offset, output.stride, outShape, !outReal);
   return true;
 }
 
-function runPass(engine: WasmEngine, k: Kernels, p: AxisPass, src: Area, dst: Area, bufA: number, bufB: number, E: number): void {
-  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
-  if (iter === null) return;
-  const f32 = E === 4;
-  const V = 16 / E;
-  const Bmax = lanesFor(rowsOf(p), E);
-  const inner = iter[iter.length - 1]!;
-  const sLane = inner.sStride, dLane = inner.dStride;
-  const sAx = src.stride[p.axis]!, dAx = dst.stride[p.axis]!;
-  const n = p.n, h = n >> 1, even = n % 2 === 0;
-  const { scale, outStart, outLen } = p;
-  if (p.kind === "c2c") {
-    const plan = engine.complexPlan(n, f32);
-    const m = Math.min(p.inLen, n);
-    forBatches(iter, Bmax, (sOff, dOff, nb) => {
-      const bv = Math.ceil(nb / V) * V, s = src.at + sOff * E, d = dst.at + dOff * E;
-      if (p.realSource) k.gatherReal(s, sLane, sAx, m, n, nb, bv, bufA, 0);
-      else k.gatherComplex(s, sLane, sAx, m, n, nb, bv, bufA);
-      const r = plan.exec(k, bufA, bufB, bv, p.forward);
-      k.scatterComplex(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-    });
-  } else if (p.kind === "r2c") {
-    const plan = engine.complexPlan(even ? h : n, f32);
-    const tw = even ? engine.realTwiddles(n, f32) : 0;
-    const m = Math.min(p.inLen, n);
-    forBatches(iter, Bmax, (sOff, dOff, nb) => {
-      const bv = Math.ceil(nb / V) * V, s = src.at + sOff * E, d = dst.at + dOff * E;
-      k.gatherReal(s, sLane, sAx, m, n, nb, bv, bufA, even ? 1 : 0);
-      let r = plan.exec(k, bufA, bufB, bv, true);
-      if (even) {
-        const o = r === bufA ? bufB : bufA;
-        k.realForward(h, bv, r, o, tw);
-        r = o;
-      }
-      k.scatterComplex(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-    });
-  } else {
-    const plan = engine.complexPlan(even ? h : n, f32);
-    const tw = even ? engine.realTwiddles(n, f32) : 0;
-    const m = Math.min(p.inLen, h + 1);
-    forBatches(iter, Bmax, (sOff, dOff, nb) => {
-      const bv = Math.ceil(nb / V) * V, s = src.at + sOff * E, d = dst.at + dOff * E;
-      k.gatherComplex(s, sLane, sAx, m, h + 1, nb, bv, bufA);
-      let r: number;
-      if (even) {
-        k.realInverse(h, bv, bufA, bufB, tw);
-        r = plan.exec(k, bufB, bufA, bv, false);
-      } else {
-        k.hermitian(n, bv, bufA);
-        r = plan.exec(k, bufA, bufB, bv, false);
-      }
-      k.scatterReal(r, even ? 1 : 0, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-    });
-  }
-}
-
 /**
  * Whether pass `p` from `src` to `dst` (which may overlap) never writes, in one batch, bytes
- * that a later batch still reads: the same iteration as `runPass`, with each batch's read and
+ * that a later batch still reads: the same batches as the kernels' `runPassJob`, with each batch's read and
  * write extents (C-order areas, positive strides) checked against the hull of the later
  * batches' reads.
  */
