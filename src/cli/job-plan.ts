@@ -16,7 +16,7 @@ import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import { dtypeKind, gufunc, maximum, subtract, summarize, type ChunkedArray } from "../index.js";
 import { nextFastLen } from "../fft/index.js";
-import { richardsonLucy } from "../filters/index.js";
+import { richardsonLucy, richardsonLucyWorkspace } from "../filters/index.js";
 import { fromZarr } from "../io/zarr/index.js";
 import { readNode } from "../io/zarr/metadata.js";
 import { storeRefOf } from "../io/zarr/store.js";
@@ -105,12 +105,8 @@ export async function planDeconvolve(job: DeconvolveJob): Promise<DeconvolvePlan
   const neumann = job.rl.boundary === "neumann";
   const fftShape = core.map((n, i) => nextFastLen(neumann ? n + k[i]! : n + k[i]! - 1, true));
   const n = core.reduce((a, b) => a * b, 1);
-  const P = fftShape.reduce((a, b) => a * b, 1);
-  // The resident engine's arrays (richardson-lucy-resident.ts): rows padded to 2 (x / 2 + 1)
-  // scalars; four of them, five for "zero" with an even PSF axis; plus the output.
-  const px = fftShape[2]!;
-  const pitched = (P / px) * 2 * (Math.floor(px / 2) + 1);
-  const rlBytes = (neumann || k.every((d) => d % 2 === 1) ? 4 : 5) * 4 * pitched + 4 * n;
+  // The kernel's own declaration (what the executors' memory plan counts), plus its output.
+  const rlBytes = richardsonLucyWorkspace(params, [core, k], [4, 4]) + 4 * n;
   const psfBytes = 4 * k.reduce((a, b) => a * b, 1);
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
   const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;

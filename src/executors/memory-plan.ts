@@ -24,30 +24,14 @@ import { itemSize, isDataType } from "../core/dtype.js";
 import { ChunkwiseError } from "../core/errors.js";
 import { registeredKernel } from "../graph/kernel.js";
 import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
+import { gufuncBlock } from "../array/gufunc-kernels.js";
+import { kernelRefOf } from "../graph/kernel.js";
+import type { WorkspaceFn } from "../graph/workspace.js";
 import { valueBytes } from "./scratch.js";
 
+export { withWorkspace, type WorkspaceFn } from "../graph/workspace.js";
+
 type Fn = (...args: any[]) => unknown;
-
-/** How a kernel declares its scratch memory: bytes for the given params and input block shapes. */
-export type WorkspaceFn = (params: any, inputShapes: readonly (readonly number[])[]) => number;
-
-/**
- * Declares the workspace (temporary bytes beyond its inputs and outputs) a kernel needs, for
- * the memory plan. Returns the kernel itself.
- * @example
- * ```ts
- * // A padded complex FFT of each input block: 2 x 4 bytes per padded element.
- * export const deconvolve = withWorkspace(
- *   defineKernel(import.meta.url, "deconvolve", (img, psf, params) => ...),
- *   (params, [img]) => 8 * img!.reduce((a, b) => a * b, 1) * 3,
- * );
- * ```
- */
-export function withWorkspace<F extends Fn>(kernel: F, workspaceBytes: WorkspaceFn): F {
-  // Returns F itself (not an intersection), so `export const k = withWorkspace(defineKernel(...))` keeps a nameable type.
-  Object.defineProperty(kernel, "workspaceBytes", { value: workspaceBytes, enumerable: false, configurable: true });
-  return kernel;
-}
 
 /** What the plan found. */
 export interface MemoryPlan {
@@ -201,15 +185,23 @@ function estimateTask(task: Task, dep: (key: string) => Estimate, closures?: Rea
     }
   }
   const out = outputOf(task, inputs);
-  const kernel = isClosureRef(task.kernel) ? closures?.get(task.kernel.closure) : registeredKernel(task.kernel);
-  const ws = (kernel as { workspaceBytes?: WorkspaceFn } | undefined)?.workspaceBytes;
-  let workspace = 0;
-  if (typeof ws === "function") {
-    const w = Number(ws(task.params ?? {}, inputs.map((i) => i.shape ?? [])));
-    if (Number.isFinite(w) && w > 0) workspace = w;
-  }
+  const resolve = (ref: Task["kernel"]): unknown => (isClosureRef(ref) ? closures?.get(ref.closure) : registeredKernel(ref));
+  const declared = (fn: unknown, params: unknown): number => {
+    const ws = (fn as { workspaceBytes?: WorkspaceFn } | undefined)?.workspaceBytes;
+    if (typeof ws !== "function") return 0;
+    const w = Number(ws(params ?? {}, inputs.map((i) => i.shape ?? []), inputs.map((i) => i.item)));
+    return Number.isFinite(w) && w > 0 ? w : 0;
+  };
+  let workspace = declared(resolve(task.kernel), task.params);
+  // A kernel passed as an argument (a gufunc's user kernel) runs inside this task, one call at
+  // a time: its workspace counts too, with its own params (a gufunc's `options.params`).
+  const isGufunc = !isClosureRef(task.kernel) && task.kernel.name === GUFUNC_BLOCK.name && task.kernel.module === GUFUNC_BLOCK.module;
+  const innerParams = isGufunc ? (task.params as { options?: { params?: unknown } } | undefined)?.options?.params : task.params;
+  for (const a of task.args) if ("fn" in a) workspace = Math.max(workspace, declared(resolve(a.fn), innerParams));
   return { out, internal: subOut + subExtra + out.bytes + workspace };
 }
+
+const GUFUNC_BLOCK = kernelRefOf(gufuncBlock)!;
 
 function outputOf(task: Task, inputs: readonly Estimate[]): Estimate {
   const e = task.expect;

@@ -33,6 +33,7 @@ import { ValueError, show } from "../core/errors.js";
 import { cStrides, sizeOf, type Block, type BlockLike } from "../core/ndarray.js";
 import { complexZeros, createRfftnPlan, nextFastLen } from "../fft/index.js";
 import { defineKernel } from "../graph/kernel.js";
+import { withWorkspace } from "../graph/workspace.js";
 import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, numberOption, type FloatArray } from "./common.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
@@ -104,7 +105,7 @@ interface Resolved {
  * const itkLike = richardsonLucy(image, psf, { iterations: 10, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 });
  * ```
  */
-export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
+export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
   image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined },
 ): Block {
   const x = blockArg(FN, "image", image);
@@ -134,7 +135,40 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
     }
   }
   return (o.neumann ? runNeumann : runZero)(img, x.shape, kern, k.shape, o, ctx?.signal);
-});
+}), richardsonLucyWorkspace);
+
+/** Line buffers per thread, an upper bound (three buffers of at most about 128 KiB, see pass-jobs.ts). */
+const LINE_BUFFER_BYTES = 3 * 256 * 1024;
+
+/**
+ * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
+ * executors' memory plan: the resident engine's arrays (four padded volumes with rows of
+ * `2 (x / 2 + 1)` scalars, five for "zero" with an even PSF axis) and each thread's line
+ * buffers. The input shapes may carry leading loop dims (a gufunc's block): the last
+ * `psf.length` axes are the image's.
+ * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
+ * @param shapes - the image's and the PSF's block shapes
+ * @param itemSizes - their bytes per element (8 means float64 compute)
+ * @example
+ * ```ts
+ * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 667,115,520 + buffers
+ * ```
+ */
+export function richardsonLucyWorkspace(
+  params: RichardsonLucyOptions | undefined, shapes: readonly (readonly number[])[], itemSizes: readonly number[] = [],
+): number {
+  const [image, psf] = shapes;
+  if (image === undefined || psf === undefined || psf.length === 0 || image.length < psf.length) return 0;
+  const nd = psf.length;
+  const n = image.slice(-nd);
+  const neumann = params?.boundary === "neumann";
+  const fftShape = params?.fftShape ?? n.map((d, i) => nextFastLen(neumann ? d + psf[i]! : d + psf[i]! - 1, true));
+  const px = fftShape[nd - 1]!;
+  const pitched = (fftShape.reduce((a, b) => a * b, 1) / px) * 2 * (Math.floor(px / 2) + 1);
+  const E = Math.max(itemSizes[0] ?? 4, itemSizes[1] ?? 4) >= 8 ? 8 : 4;
+  const arrays = neumann || psf.every((d) => d % 2 === 1) ? 4 : 5;
+  return arrays * E * pitched + (params?.threads ?? 1) * LINE_BUFFER_BYTES;
+}
 
 function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly number[]): Resolved {
   const iterations = numberOption(FN, "iterations", o.iterations, 50, (v) => Number.isInteger(v) && v >= 0, "be a non-negative integer");

@@ -16,6 +16,8 @@ import { flatten } from "../../src/graph/graph.js";
 import { blockKey } from "../../src/graph/task.js";
 import { toZarr } from "../../src/io/zarr/to-zarr.js";
 import { heavy } from "./kernels.js";
+import { gufunc } from "../../src/array/apply-gufunc.js";
+import { richardsonLucy, richardsonLucyWorkspace } from "../../src/filters/index.js";
 
 const MB = 1e6;
 let calls = 0;
@@ -70,6 +72,21 @@ describe("memory plan", () => {
     await expect(compute(y, { memoryBudget: 500 * MB })).rejects.toBeInstanceOf(MemoryError);
     expect((await compute(y, { memoryBudget: 2000 * MB })).shape).toEqual([8, 8]);
     expect((await planOf(y)).taskPeakBytes).toBeGreaterThanOrEqual(1e9);
+  });
+
+  it("a gufunc's user kernel's declared workspace counts: lazy richardsonLucy over a stack plans its FFT volumes (threads: 2 adds line buffers)", async () => {
+    const img = ones([2, 24, 40, 36], { chunks: [1, 24, 40, 36], dtype: "float32" });
+    const psf = ones([5, 7, 7], { dtype: "float32" });
+    const params = { iterations: 1, boundary: "neumann" as const };
+    const rl = (p: object) => gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: p, outputDtypes: "float32" })(img, psf) as ChunkedArray;
+    const plan = await planOf(rl(params));
+    const workspace = richardsonLucyWorkspace(params, [[24, 40, 36], [5, 7, 7]], [4, 4]);
+    // Four padded volumes of 30x48x45 float32 (nextFastLen(n + k)) with rows of 2 (45 // 2 + 1) = 46.
+    expect(workspace).toBe(4 * 4 * 30 * 48 * 46 + 3 * 256 * 1024);
+    expect(plan.taskPeakBytes).toBeGreaterThanOrEqual(workspace + 2 * 24 * 40 * 36 * 4);
+    const two = await planOf(rl({ ...params, threads: 2 }));
+    expect(two.taskPeakBytes - plan.taskPeakBytes).toBe(3 * 256 * 1024);
+    await expect(compute(rl(params), { memoryBudget: workspace / 2 })).rejects.toBeInstanceOf(MemoryError);
   });
 
   it("concurrency multiplies the task peak", async () => {

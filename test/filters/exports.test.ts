@@ -6,7 +6,7 @@ describe("chunkwise/filters exports", () => {
   it("the list of exports is stable", () => {
     expect(Object.keys(filters).sort()).toEqual([
       "applyPipeline", "convolve", "correlate", "fftConvolve", "gaussianDepth", "gaussianFilter", "gaussianKernel1d",
-      "gaussianRadius", "pipeline", "richardsonLucy", "richardsonLucyDepth", "runPipeline", "unsharpMask", "unsharpMaskDepth", "wiener",
+      "gaussianRadius", "pipeline", "richardsonLucy", "richardsonLucyDepth", "richardsonLucyWorkspace", "runPipeline", "unsharpMask", "unsharpMaskDepth", "wiener",
     ]);
   });
   it.each(["convolve", "correlate", "fftConvolve", "gaussianFilter", "unsharpMask", "wiener", "richardsonLucy", "runPipeline"])("%s is a named kernel of its module", (name) => {
