@@ -56,36 +56,16 @@ export function iterationAxes(
 }
 
 /**
- * Calls `body(sBase, dBase, B)` for every batch: B lines starting at the given scalar
- * offsets, spaced by the innermost axis's strides.
- * @example
- * ```ts
- * batchLanes(iter, 32, 0, 0, (sBase, dBase, B) => transform(sBase, dBase, B));
- * ```
+ * Calls `body(sOuter, dOuter)` for every position of the outer iteration axes (all but the
+ * innermost), in order, with the scalar offsets of that position's first line.
  */
-export function batchLanes(
-  iter: readonly IterAxis[],
-  Bmax: number,
-  sOffset: number,
-  dOffset: number,
-  body: (sBase: number, dBase: number, B: number) => void,
-): void {
+function forEachOuter(iter: readonly IterAxis[], sOffset: number, dOffset: number, body: (sOuter: number, dOuter: number) => void): void {
   const nd = iter.length;
-  const inner = iter[nd - 1]!;
-  const E = inner.extent;
-  const nb = Math.ceil(E / Bmax);
-  const small = Math.floor(E / nb);
-  const extra = E - small * nb; // the first `extra` batches take one more line
   const counter = new Array<number>(nd - 1).fill(0);
   let sOuter = sOffset;
   let dOuter = dOffset;
   for (;;) {
-    let start = 0;
-    for (let t = 0; t < nb; t++) {
-      const B = t < extra ? small + 1 : small;
-      body(sOuter + start * inner.sStride, dOuter + start * inner.dStride, B);
-      start += B;
-    }
+    body(sOuter, dOuter);
     let ax = nd - 2;
     while (ax >= 0) {
       const it = iter[ax]!;
@@ -100,4 +80,52 @@ export function batchLanes(
     }
     if (ax < 0) return;
   }
+}
+
+/**
+ * Calls `body(sBase, dBase, B)` for every batch: B lines starting at the given scalar
+ * offsets, spaced by the innermost axis's strides; the innermost axis is split into
+ * near-equal batches of at most `Bmax` lines (the TypeScript path's batching).
+ * @example
+ * ```ts
+ * batchLanes(iter, 32, 0, 0, (sBase, dBase, B) => transform(sBase, dBase, B));
+ * ```
+ */
+export function batchLanes(
+  iter: readonly IterAxis[],
+  Bmax: number,
+  sOffset: number,
+  dOffset: number,
+  body: (sBase: number, dBase: number, B: number) => void,
+): void {
+  const inner = iter[iter.length - 1]!;
+  const E = inner.extent;
+  const nb = Math.ceil(E / Bmax);
+  const small = Math.floor(E / nb);
+  const extra = E - small * nb; // the first `extra` batches take one more line
+  forEachOuter(iter, sOffset, dOffset, (sOuter, dOuter) => {
+    let start = 0;
+    for (let t = 0; t < nb; t++) {
+      const B = t < extra ? small + 1 : small;
+      body(sOuter + start * inner.sStride, dOuter + start * inner.dStride, B);
+      start += B;
+    }
+  });
+}
+
+/**
+ * Calls `body(sOff, dOff, nb)` for batches of `Bmax` lines along the innermost axis (the last
+ * one shorter), outer positions in order: the wasm kernels' `runPassJob` batches, in its order.
+ * @example
+ * ```ts
+ * fullBatches(iter, 16, (sOff, dOff, nb) => reads.push(sOff, nb));
+ * ```
+ */
+export function fullBatches(iter: readonly IterAxis[], Bmax: number, body: (sOff: number, dOff: number, nb: number) => void): void {
+  const inner = iter[iter.length - 1]!;
+  forEachOuter(iter, 0, 0, (sOuter, dOuter) => {
+    for (let start = 0; start < inner.extent; start += Bmax) {
+      body(sOuter + start * inner.sStride, dOuter + start * inner.dStride, Math.min(Bmax, inner.extent - start));
+    }
+  });
 }

@@ -12,7 +12,7 @@
  * forward or inverse transform holds about one complex volume instead of a real one as well.
  * @module
  */
-import { iterationAxes, type IterAxis } from "./batching.js";
+import { fullBatches, iterationAxes } from "./batching.js";
 import type { AxisPass, ScalarView } from "./axis-pass.js";
 import type { PassChain } from "./nd-passes.js";
 import { JOB_BYTES, lanesFor, lineBufferBytes, rowsOf, writePassJob } from "./pass-jobs.js";
@@ -129,7 +129,7 @@ function writesTrailReads(p: AxisPass, src: Area, dst: Area, E: number, srcReal:
   const sw = srcReal ? 1 : 2, dw = dstReal ? 1 : 2;
   const reads: number[] = [], writes: number[] = [];
   if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || sAx < 0 || dAx < 0) return false;
-  forBatches(iter, lanesFor(rowsOf(p), E), (sOff, dOff, nb) => {
+  fullBatches(iter, lanesFor(rowsOf(p), E), (sOff, dOff, nb) => {
     const s = src.at + sOff * E, d = dst.at + dOff * E;
     reads.push(s, s + ((nb - 1) * inner.sStride + (m - 1) * sAx + sw) * E);
     writes.push(d, d + ((nb - 1) * inner.dStride + (p.outLen - 1) * dAx + dw) * E);
@@ -142,35 +142,6 @@ function writesTrailReads(p: AxisPass, src: Area, dst: Area, E: number, srcReal:
     hi = Math.max(hi, reads[2 * b + 1]! + 16);
   }
   return true;
-}
-
-/**
- * Calls `body(sOff, dOff, nb)` for batches of at most Bmax lines along the innermost
- * iteration axis (full batches first, then the remainder), outer axes in order.
- */
-function forBatches(iter: readonly IterAxis[], Bmax: number, body: (s: number, d: number, nb: number) => void): void {
-  const nd = iter.length;
-  const inner = iter[nd - 1]!;
-  const counter = new Array<number>(nd - 1).fill(0);
-  let sOuter = 0, dOuter = 0;
-  for (;;) {
-    for (let start = 0; start < inner.extent; start += Bmax) {
-      body(sOuter + start * inner.sStride, dOuter + start * inner.dStride, Math.min(Bmax, inner.extent - start));
-    }
-    let ax = nd - 2;
-    while (ax >= 0) {
-      const it = iter[ax]!;
-      counter[ax]!++;
-      sOuter += it.sStride;
-      dOuter += it.dStride;
-      if (counter[ax]! < it.extent) break;
-      sOuter -= it.sStride * it.extent;
-      dOuter -= it.dStride * it.extent;
-      counter[ax] = 0;
-      ax--;
-    }
-    if (ax < 0) return;
-  }
 }
 
 /**
