@@ -12,35 +12,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { compute, defineKernel, fromArray, inline, mapBlocks, ones, type Block, type ChunkedArray } from "../src/index.js";
-import { cStrides, fromTypedArray } from "../src/core/ndarray.js";
+import { fromTypedArray } from "../src/core/ndarray.js";
 import type { Executor } from "../src/executors/scheduler.js";
 import { threads } from "../src/executors/threads-entry.js";
 import { distributed } from "../src/executors/distributed-entry.js";
 import { spawnWorker, startRedis } from "../test/executors/redis-fixture.js";
+import { burn } from "./kernels.js";
+import { median, timeIt } from "./timing.js";
 
 /** A tiny task: adds one to a one-element block. */
 export const plusOne = defineKernel(import.meta.url, "plusOne", (b: Block) => fromTypedArray("float64", Float64Array.of(Number(b.data[b.offset]) + 1), [1]));
-
-/** CPU-bound: `rounds` steps of a chaotic map per element. */
-export const burn = defineKernel(import.meta.url, "burn", (block: Block, params: { rounds: number }) => {
-  const out = new Float64Array(block.data.length);
-  for (let i = 0; i < out.length; i++) {
-    let y = Number(block.data[block.offset + i]);
-    for (let r = 0; r < params.rounds; r++) y = Math.sin(y * 1.3 + r) * 0.99 + Math.cos(y) * 0.01;
-    out[i] = y;
-  }
-  return { dtype: "float64", data: out, shape: [...block.shape], stride: cStrides(block.shape), offset: 0 } as Block;
-});
-
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-}
-
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  const t0 = performance.now();
-  await fn();
-  return performance.now() - t0;
-}
 
 export async function main(): Promise<void> {
   console.log(`(${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)})`);
@@ -60,7 +41,7 @@ export async function main(): Promise<void> {
     const perTask = async (ex: Executor, rounds: number): Promise<number> => {
       await compute(rounds > 1 ? tiny : warm, { executor: ex }); // warm up workers and kernel imports
       const ts: number[] = [];
-      for (let r = 0; r < rounds; r++) ts.push(await time(() => compute(tiny, { executor: ex })));
+      for (let r = 0; r < rounds; r++) ts.push(await timeIt(() => compute(tiny, { executor: ex })));
       return (median(ts) / n) * 1000;
     };
     const [ti, tt, td] = [await perTask(inline(), 3), await perTask(pool, 3), await perTask(dTiny, 1)];
@@ -72,11 +53,11 @@ export async function main(): Promise<void> {
     const ts = { inline: [] as number[], t1: [] as number[], t2: [] as number[], d1: [] as number[], d2: [] as number[] };
     // Interleaved rounds, so a busy machine slows every variant alike; medians reported.
     for (let r = 0; r < 3; r++) {
-      ts.inline.push(await time(() => compute(y, { executor: inline() })));
-      ts.t1.push(await time(() => compute(y, { executor: pool1 })));
-      ts.t2.push(await time(() => compute(y, { executor: pool })));
-      ts.d1.push(await time(() => compute(y, { executor: d1 })));
-      ts.d2.push(await time(() => compute(y, { executor: d2 })));
+      ts.inline.push(await timeIt(() => compute(y, { executor: inline() })));
+      ts.t1.push(await timeIt(() => compute(y, { executor: pool1 })));
+      ts.t2.push(await timeIt(() => compute(y, { executor: pool })));
+      ts.d1.push(await timeIt(() => compute(y, { executor: d1 })));
+      ts.d2.push(await timeIt(() => compute(y, { executor: d2 })));
     }
     const m = Object.fromEntries(Object.entries(ts).map(([k, v]) => [k, median(v)])) as Record<keyof typeof ts, number>;
     console.log(`8 CPU-bound chunks of 40000 float64: inline ${m.inline.toFixed(0)} ms; threads 1/2 workers ${m.t1.toFixed(0)}/${m.t2.toFixed(0)} ms; distributed 1/2 workers ${m.d1.toFixed(0)}/${m.d2.toFixed(0)} ms`);

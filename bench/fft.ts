@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { complexZeros, createRfftnPlan, nextFastLen, type FftBackend } from "../src/fft/index.js";
+import { median } from "./timing.js";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
@@ -33,11 +34,6 @@ const backends: FftBackend[] = which === "both" ? ["wasm", "typescript"] : [whic
 const image = [101, 512, 384], psf = [51, 64, 64];
 const padded = image.map((n, i) => nextFastLen(n + psf[i]! - 1, true));
 const offset = psf.map((p) => p >> 1);
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
-}
 
 function random(n: number): Float32Array {
   const x = new Float32Array(n);

@@ -25,6 +25,7 @@ import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { nextFastLen } from "../src/fft/index.js";
 import { fftConvolve, richardsonLucy } from "../src/filters/index.js";
+import { median } from "./timing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -44,7 +45,6 @@ const ITK_OPTIONS = { init: "image", boundary: "neumann", normalizePsf: false, c
 const SKIMAGE_OPTIONS = { clip: false } as const;
 
 const size = (s: readonly number[]): number => s.reduce((p, d) => p * d, 1);
-const median = (xs: readonly number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 
 /** A deterministic xorshift generator in [0, 1). */
 function rng(seed: number): () => number {

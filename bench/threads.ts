@@ -9,8 +9,10 @@
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { compute, defineKernel, fromArray, inline, mapBlocks, type Block, type ChunkedArray } from "../src/index.js";
-import { cStrides, fromTypedArray } from "../src/core/ndarray.js";
+import { fromTypedArray } from "../src/core/ndarray.js";
 import { threads } from "../src/executors/threads-entry.js";
+import { burn } from "./kernels.js";
+import { median, timeIt } from "./timing.js";
 
 /** Reads one element per page (so the block is really there) and returns a tiny block. */
 export const touch = defineKernel(import.meta.url, "touch", (block: Block) => {
@@ -23,31 +25,6 @@ export const touch = defineKernel(import.meta.url, "touch", (block: Block) => {
 export const make64 = defineKernel(import.meta.url, "make64", (params: { n: number }) =>
   ({ dtype: "float64", data: new Float64Array(params.n).fill(1), shape: [params.n], stride: [1], offset: 0 }) as Block,
 );
-
-/** CPU-bound: `rounds` steps of a chaotic map per element. */
-export const burn = defineKernel(import.meta.url, "burn", (block: Block, params: { rounds: number }) => {
-  const out = new Float64Array(block.data.length);
-  for (let i = 0; i < out.length; i++) {
-    let y = Number(block.data[block.offset + i]);
-    for (let r = 0; r < params.rounds; r++) y = Math.sin(y * 1.3 + r) * 0.99 + Math.cos(y) * 0.01;
-    out[i] = y;
-  }
-  return { dtype: "float64", data: out, shape: [...block.shape], stride: cStrides(block.shape), offset: 0 } as Block;
-});
-
-function median(xs: number[]): number {
-  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-}
-
-async function timeIt(fn: () => Promise<unknown>, repeats: number): Promise<number> {
-  const times: number[] = [];
-  for (let r = 0; r < repeats; r++) {
-    const t0 = performance.now();
-    await fn();
-    times.push(performance.now() - t0);
-  }
-  return median(times);
-}
 
 /** One-way postMessage of a 64 MB buffer to a worker, until it acknowledges. */
 async function rawPost(transfer: boolean, repeats: number): Promise<number> {
