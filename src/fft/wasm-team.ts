@@ -15,8 +15,10 @@
 import { Worker } from "node:worker_threads";
 import { WasmEngine } from "./wasm-engine.js";
 
-/** Control words: 0 the job sequence number (-1: quit), 1 job address, 2 parts, 3 f32, 4 helpers done, 5 failures. */
-const SEQ = 0, JOB = 1, PARTS = 2, F32 = 3, DONE = 4, FAILED = 5;
+/** Control words: 0 the job sequence number (-1: quit), 1 job address, 2 parts, 3 f32, 4 helpers done, 5 failures, 6 helpers started. */
+const SEQ = 0, JOB = 1, PARTS = 2, F32 = 3, DONE = 4, FAILED = 5, STARTED = 6;
+/** A helper that has not even picked up a job after this long is gone (a pass takes far less). */
+const PICKUP_TIMEOUT_MS = 60_000;
 
 const HELPER = `
 const { workerData } = require("node:worker_threads");
@@ -35,6 +37,7 @@ for (;;) {
   if (seq < 0) break;
   if (seq === seen) continue;
   seen = seq;
+  Atomics.add(ctl, ${STARTED}, 1);
   try {
     (Atomics.load(ctl, ${F32}) ? ex.runPassJob32 : ex.runPassJob64)(Atomics.load(ctl, ${JOB}), part, Atomics.load(ctl, ${PARTS}));
   } catch (e) {
@@ -67,14 +70,18 @@ export class WasmTeam {
   private constructor(
     readonly engine: WasmEngine,
     private readonly control: Int32Array,
-    private readonly helpers: readonly Worker[],
+    /** The helper worker threads (for tests that stop one). */
+    readonly helpers: readonly Worker[],
+    private readonly pickupTimeoutMs: number,
   ) {}
 
   /**
    * A team of `threads` (the caller and `threads - 1` helpers); undefined when shared wasm
-   * memory is not available here (the caller then uses the single-thread path).
+   * memory is not available here (the caller then uses the single-thread path). A helper that
+   * does not pick a pass up within `pickupTimeoutMs` is taken for dead: the pass fails and the
+   * team closes, instead of waiting forever.
    */
-  static create(threads: number): WasmTeam | undefined {
+  static create(threads: number, pickupTimeoutMs = PICKUP_TIMEOUT_MS): WasmTeam | undefined {
     const engine = WasmEngine.createShared();
     if (engine === undefined) return undefined;
     const control = new Int32Array(new SharedArrayBuffer(64));
@@ -88,7 +95,7 @@ export class WasmTeam {
       w.unref();
       helpers.push(w);
     }
-    return new WasmTeam(engine, control, helpers);
+    return new WasmTeam(engine, control, helpers, pickupTimeoutMs);
   }
 
   /**
@@ -141,6 +148,7 @@ export class WasmTeam {
     Atomics.store(c, PARTS, parts);
     Atomics.store(c, F32, f32 ? 1 : 0);
     Atomics.store(c, DONE, 0);
+    Atomics.store(c, STARTED, 0);
     this.seq = this.seq >= 0x3fffffff ? 1 : this.seq + 1;
     Atomics.store(c, SEQ, this.seq);
     Atomics.notify(c, SEQ);
@@ -152,7 +160,15 @@ export class WasmTeam {
     }
     // The barrier: wait for every helper even when this part failed, so no thread still
     // writes into the memory when the caller moves on.
-    for (let done = Atomics.load(c, DONE); done < parts - 1; done = Atomics.load(c, DONE)) Atomics.wait(c, DONE, done);
+    const since = performance.now();
+    for (let done = Atomics.load(c, DONE); done < parts - 1; done = Atomics.load(c, DONE)) {
+      if (Atomics.wait(c, DONE, done, 1000) !== "timed-out") continue;
+      if (Atomics.load(c, STARTED) < parts - 1 && performance.now() - since > this.pickupTimeoutMs) {
+        // A helper that never picks the job up has died; this team cannot finish any pass.
+        this.close();
+        throw new Error(`WasmTeam.run: a helper thread did not pick up the FFT pass within ${this.pickupTimeoutMs / 1000} s; the team is closed. Retry with threads: 1`);
+      }
+    }
     if (error !== undefined) throw error;
     if (Atomics.exchange(c, FAILED, 0) > 0) throw new Error("a helper thread's part of an FFT pass trapped");
   }

@@ -10,6 +10,8 @@ import { afterEach, describe, expect, test } from "vitest";
 import { createRfftnPlan } from "../../src/fft/index.js";
 import { ResidentRfftn } from "../../src/fft/resident-rfftn.js";
 import { WasmTeam } from "../../src/fft/wasm-team.js";
+import { c2cChain } from "../../src/fft/nd-passes.js";
+import { JOB_BYTES, writePassJob } from "../../src/fft/pass-jobs.js";
 
 const NUM_RUNS = 25;
 const SMOOTH = [1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 25, 27, 30];
@@ -179,5 +181,22 @@ describe("ResidentRfftn", () => {
     expect(() => c.run(0, true)).toThrow(/closed/);
     expect(WasmTeam.acquire(2)).toBe(a);
     a.close();
+  });
+
+  test("a helper thread that died: the pass fails with a clear error within the pickup timeout, and the team closes", async () => {
+    const team = WasmTeam.create(2, 1500)!;
+    // A real job: the c2c pass along axis 0 of an 8x8 float32 spectrum, in place.
+    const engine = team.engine;
+    const pass = c2cChain([8, 8], [0], [8], true, false, 1).passes[0]!;
+    const at = engine.heapStart, bufs = at + 1024, data = bufs + 6 * 65536, job = data + 8 * 8 * 8;
+    expect(engine.reserve(job + JOB_BYTES)).toBe(true);
+    const area = { at: data, stride: [16, 2] };
+    expect(writePassJob(engine, job, pass, area, area, [[bufs, bufs + 65536, bufs + 131072], [bufs + 196608, bufs + 262144, bufs + 327680]], true)).toBe(true);
+    team.run(job, true);
+    await team.helpers[0]!.terminate();
+    const t0 = performance.now();
+    expect(() => team.run(job, true)).toThrow(/a helper thread did not pick up the FFT pass within 1\.5 s; the team is closed/);
+    expect(performance.now() - t0).toBeLessThan(10_000);
+    expect(() => team.run(0, true)).toThrow(/closed/);
   });
 });
