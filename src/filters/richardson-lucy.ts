@@ -62,7 +62,11 @@ export interface RichardsonLucyOptions {
   readonly normalizePsf?: boolean;
   /** The padded FFT shape (default as the module notes); e.g. ITK's pad size to reproduce its output exactly. */
   readonly fftShape?: readonly number[];
-  /** Called after iteration `i` (1-based) with a view of the current estimate; copy it to keep it. Inline use only. */
+  /**
+   * Called after iteration `i` (1-based) with a view of the current estimate: a strided block
+   * into the working memory (its `data` is larger than the image; read it with `toFlatArray` or
+   * `copy`), valid only during the call. Inline use only.
+   */
   readonly onIteration?: (i: number, estimate: Block) => void;
   /**
    * Threads that share this one volume's transforms (default 1): the calling thread plus
