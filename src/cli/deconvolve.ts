@@ -67,8 +67,9 @@ Deconvolution:
   --clip                    clip the result to [-1, 1] (scikit-image's default; off here)
   --filter-epsilon E        ratio 0 where the blurred estimate is below E (default 1e-5, ITK;
                             0 for none)
-  --threads-per-volume N    threads sharing each volume's transforms (default 1); the total
-                            is about --workers x N, so keep it at most the number of cores
+  --threads-per-volume N    threads sharing each volume's transforms, 1 to 8, or auto
+                            (default: the cores left over when fewer volumes than workers
+                            run at once, e.g. 2 for one volume on 2 cores; 1 distributed)
 
 Running:
   --executor E              inline (this thread), threads (default), or distributed (BullMQ
@@ -201,7 +202,9 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
       boundary: choiceOption(NAME, values, "boundary", ["neumann", "zero"] as const, "neumann"),
       clip: values.clip === true,
       filterEpsilon: fe === 0 ? null : fe,
-      threads: numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" }) ?? 1,
+      threads: values["threads-per-volume"] === "auto" || values["threads-per-volume"] === undefined
+        ? "auto"
+        : numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" })!,
     },
     background: numberOption(NAME, values, "background", { min: 0, example: "100" }) ?? 0,
     overwrite: values.overwrite === true,

@@ -13,6 +13,7 @@
  * @module
  */
 import { stat } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { resolve as resolvePath } from "node:path";
 import { dtypeKind, gufunc, maximum, subtract, summarize, type ChunkedArray } from "../index.js";
 import { nextFastLen } from "../fft/index.js";
@@ -32,8 +33,8 @@ export interface RlOptions {
   readonly boundary: "neumann" | "zero";
   readonly clip: boolean;
   readonly filterEpsilon: number | null;
-  /** Threads sharing each volume's transforms (the kernel's `threads`; default 1). */
-  readonly threads?: number;
+  /** Threads sharing each volume's transforms (the kernel's `threads`), or "auto" (see {@link threadsPerVolume}). */
+  readonly threads?: number | "auto";
 }
 
 /** Everything `deconvolve` was asked to do. */
@@ -88,15 +89,19 @@ const SIGNATURE = "(i,j,k),(a,b,c)->(i,j,k)";
  * console.log(formatPlan(plan));
  * ```
  */
-export async function planDeconvolve(job: DeconvolveJob): Promise<DeconvolvePlan> {
-  const image = await openInput(job.input, job.path);
-  const outputState = await checkOutput(job);
-  const psf = await loadPsf(job.psf, job.psfBackground, image.shape);
+export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePlan> {
+  const image = await openInput(asked.input, asked.path);
+  const outputState = await checkOutput(asked);
+  const psf = await loadPsf(asked.psf, asked.psfBackground, image.shape);
+  const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
+  const running = Math.min(asked.executor.workers, volumes);
+  const job: DeconvolveJob = { ...asked, rl: { ...asked.rl, threads: threadsPerVolume(asked.rl.threads, asked.executor, running) } };
   let x: ChunkedArray = image.astype("float32");
   if (job.background > 0) x = maximum(subtract(x, job.background), 0).astype("float32");
+  const threads = job.rl.threads as number;
   const params = {
     iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon,
-    ...(job.rl.threads !== undefined && job.rl.threads > 1 ? { threads: job.rl.threads } : {}),
+    ...(threads > 1 ? { threads } : {}),
   };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });
   const result = deconvolve(x, psf.array) as ChunkedArray;
@@ -110,10 +115,20 @@ export async function planDeconvolve(job: DeconvolveJob): Promise<DeconvolvePlan
   const psfBytes = 4 * k.reduce((a, b) => a * b, 1);
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
   const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;
-  const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
-  const running = Math.min(job.executor.workers, volumes);
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
   return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged };
+}
+
+/**
+ * Threads per volume: the number asked for, or for "auto" the cores this machine has left when
+ * `running` volumes run at once (at least 1, at most 8); always 1 for distributed, whose
+ * workers' machines this process does not know.
+ * @example threadsPerVolume("auto", { kind: "threads", workers: 2 }, 1) // 2 on a 2-core machine
+ */
+export function threadsPerVolume(asked: number | "auto" | undefined, executor: Pick<ExecutorChoice, "kind">, running: number): number {
+  if (typeof asked === "number") return asked;
+  if (executor.kind === "distributed") return 1;
+  return Math.max(1, Math.min(8, Math.floor(availableParallelism() / Math.max(1, running))));
 }
 
 async function openInput(store: string, path: string): Promise<ChunkedArray> {

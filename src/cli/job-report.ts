@@ -33,7 +33,7 @@ export function formatPlan(plan: DeconvolvePlan, executor: string): string {
     `psf from ${psf.description}: (${psf.rawShape.join(", ")}) ${psf.rawDtype} -> (${psf.array.shape.join(", ")}) float32, each 3-D PSF summing to 1${bg}`,
     `output ${outputLocation(plan)}${resume}`,
     indent(describe(plan.result)),
-    `richardson-lucy: ${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${(rl.threads ?? 1) > 1 ? `, ${rl.threads} threads per volume` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
+    `richardson-lucy: ${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${typeof rl.threads === "number" && rl.threads > 1 ? `, ${rl.threads} threads per volume` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
     `work: ${plan.volumes} volume${plan.volumes === 1 ? "" : "s"} of (${plan.image.shape.slice(-3).join(", ")}) voxels, FFT domain (${plan.fftShape.join(", ")}), ${summarize(plan.result).tasks} graph tasks${plan.merged ? " (the input's z, y, x chunks are merged: each task reads a whole volume)" : ""}`,
     `memory: about ${formatBytes(plan.taskBytes)} per task, ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
     `executor: ${executor}`,

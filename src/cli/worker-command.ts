@@ -4,6 +4,7 @@
  * tasks it is running finish.
  * @module
  */
+import { readFileSync } from "node:fs";
 import { startWorker } from "../executors/distributed-worker.js";
 import type { Command } from "./run.js";
 import { UsageError } from "./run.js";
@@ -17,6 +18,9 @@ Options:
   --redis URL          Redis server: redis://[user:password@]host:port[/db], or rediss://
                        for TLS. Default: the CHUNKWISE_REDIS_URL environment variable (keeps
                        the password out of the process list).
+  --redis-ca FILE      PEM certificate of the CA that signed the server's TLS certificate
+                       (rediss:// only), when it is not a public one. NODE_EXTRA_CA_CERTS=FILE
+                       works too.
   --kernels LIST       Comma-separated kernel modules this worker may import (.js, or .ts with
                        tsx installed). chunkwise's own kernels are always allowed; a task
                        naming any other module is refused.
@@ -46,6 +50,19 @@ function integer(name: string, v: unknown, min: number): number | undefined {
   return n;
 }
 
+/** The `--redis-ca` file's text. */
+function readCa(file: string, redis: string): string {
+  if (!/^rediss:\/\//i.test(redis)) throw new UsageError(`worker: --redis-ca must come with a rediss:// URL (TLS); got ${redis}. Write rediss://host:port`);
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new UsageError(`worker: --redis-ca must name a readable file; got ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? String(e)}). Pass the PEM certificate of the CA that signed Redis' certificate`);
+  }
+  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`worker: --redis-ca must name a PEM certificate file; got ${JSON.stringify(file)}, which holds no "-----BEGIN CERTIFICATE-----". Convert a DER file with: openssl x509 -inform der -in ca.der -out ca.pem`);
+  return text;
+}
+
 /** The `worker` command. */
 export const workerCommand: Command = {
   name: "worker",
@@ -53,6 +70,7 @@ export const workerCommand: Command = {
   help: HELP,
   options: {
     redis: { type: "string" },
+    "redis-ca": { type: "string" },
     kernels: { type: "string", multiple: true },
     concurrency: { type: "string" },
     scratch: { type: "string" },
@@ -66,11 +84,12 @@ export const workerCommand: Command = {
     if (redis === undefined || redis === "") {
       throw new UsageError("worker: --redis must name the Redis server; got nothing. Pass --redis redis://host:6379 or set CHUNKWISE_REDIS_URL");
     }
+    const ca = values["redis-ca"] === undefined ? undefined : readCa(values["redis-ca"] as string, redis);
     const concurrency = integer("concurrency", values.concurrency, 1);
     const staleMs = integer("stale-ms", values["stale-ms"], 200);
     const stores = list(values.stores);
     const worker = await startWorker({
-      connection: redis,
+      connection: ca === undefined ? redis : { url: redis, tls: { ca } },
       kernels: list(values.kernels),
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(staleMs === undefined ? {} : { staleMs }),
@@ -89,7 +108,7 @@ export const workerCommand: Command = {
       process.once("SIGINT", () => resolve());
       process.once("SIGTERM", () => resolve());
     });
-    io.stderr.write("chunkwise worker: stopping after running tasks finish\n");
+    io.stderr.write(`chunkwise worker: stopping after running tasks finish${io.signal === undefined ? " (the same signal again stops at once)" : ""}\n`);
     await worker.close();
     return 0;
   },

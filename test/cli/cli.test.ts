@@ -49,7 +49,7 @@ describe("chunkwise (in process)", () => {
   it("worker --help documents every option, exit 0", async () => {
     const r = await run("worker", "--help");
     expect(r.code).toBe(0);
-    for (const opt of ["--redis", "--kernels", "--concurrency", "--scratch", "--queue", "--stale-ms", "--stores", "--verbose"]) expect(r.out).toContain(opt);
+    for (const opt of ["--redis", "--redis-ca", "--kernels", "--concurrency", "--scratch", "--queue", "--stale-ms", "--stores", "--verbose"]) expect(r.out).toContain(opt);
   });
 
   it.each([
@@ -59,6 +59,9 @@ describe("chunkwise (in process)", () => {
     [["worker", "--redis", "redis://h:1", "--concurrency", "two"], 'chunkwise: worker: --concurrency must be an integer >= 1; got "two"'],
     [["worker", "--redis", "redis://h:1", "--stale-ms", "5"], 'chunkwise: worker: --stale-ms must be an integer >= 200; got "5"'],
     [["worker", "--redis", "redis://h:1", "extra"], 'chunkwise: worker: takes no positional arguments; got "extra"'],
+    [["worker", "--redis", "redis://u:pw@h:1", "--redis-ca", "ca.pem"], "chunkwise: worker: --redis-ca must come with a rediss:// URL (TLS); got redis://u:***@h:1"],
+    [["worker", "--redis", "rediss://h:1", "--redis-ca", "/no/such/ca.pem"], 'chunkwise: worker: --redis-ca must name a readable file; got "/no/such/ca.pem" (ENOENT)'],
+    [["worker", "--redis", "rediss://h:1", "--redis-ca", "package.json"], 'chunkwise: worker: --redis-ca must name a PEM certificate file; got "package.json"'],
   ])("usage error %j: one line, exit 2", async (argv, message) => {
     const prev = process.env.CHUNKWISE_REDIS_URL;
     delete process.env.CHUNKWISE_REDIS_URL;

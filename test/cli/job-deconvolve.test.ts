@@ -6,12 +6,14 @@
  */
 import { existsSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { cStrides, fromArray, gufunc, index, type Block } from "../../src/index.js";
 import { richardsonLucy } from "../../src/filters/index.js";
 import { fromZarr, toZarr } from "../../src/io/zarr/index.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
+import { threadsPerVolume } from "../../src/cli/job-plan.js";
 import { freePort, spawnWorker, startRedis, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
 import { cli, cliWith, jsonLines, snapshot, tempDir } from "./job-helpers.js";
 
@@ -138,13 +140,22 @@ describe("deconvolve: runs", () => {
   it("--threads-per-volume 2: two threads share each volume; the same bytes as one thread", async () => {
     const one = join(dir, "out-t1.zarr"), two = join(dir, "out-t2.zarr");
     const args = ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--iterations", "2", "--executor", "inline"];
-    expect((await cli(...args, "--out", one)).code).toBe(0);
+    expect((await cli(...args, "--out", one, "--threads-per-volume", "1")).code).toBe(0);
     const r = await cli(...args, "--out", two, "--threads-per-volume", "2");
     expect(r.code).toBe(0);
     expect(r.out).toContain("2 threads per volume");
     const a = await (await fromZarr(one, { path: "deconvolved" })).compute();
     const b = await (await fromZarr(two, { path: "deconvolved" })).compute();
     expect(Buffer.from(b.data.buffer).equals(Buffer.from(a.data.buffer))).toBe(true);
+  });
+
+  it("--threads-per-volume auto (the default): the cores left over by the volumes running at once; 1 for distributed", () => {
+    const cores = availableParallelism();
+    expect(threadsPerVolume("auto", { kind: "inline" }, 1)).toBe(Math.min(8, cores));
+    expect(threadsPerVolume(undefined, { kind: "threads" }, cores)).toBe(1);
+    expect(threadsPerVolume("auto", { kind: "threads" }, 1)).toBe(Math.min(8, cores));
+    expect(threadsPerVolume("auto", { kind: "distributed" }, 1)).toBe(1);
+    expect(threadsPerVolume(3, { kind: "distributed" }, 1)).toBe(3);
   });
 });
 
