@@ -5,6 +5,6 @@
  */
 export { distributed, type DistributedExecutor, type DistributedOptions } from "./distributed.js";
 export { startWorker, defaultScratchDir, type ChunkwiseWorker, type WorkerOptions } from "./distributed-worker.js";
-export { DistributedError, parseRedis, redactText, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
+export { DistributedError, parseRedis, redactText, type ParsedRedis, type RedisConnection, type RedisTls } from "./redis-connection.js";
 export { MemoryError, withWorkspace, planMemory, defaultMemoryBudget, type MemoryPlan, type PlanOptions, type WorkspaceFn } from "./memory-plan.js";
 export { WorkerLostError } from "./faults.js";

@@ -9,7 +9,8 @@
  *
  * A worker that dies mid-task (killed, out of memory, machine lost) stops renewing its job's
  * lock; another worker's stalled-job check puts the job back and it runs again, so the job
- * completes with the same bytes as a fault-free run.
+ * completes with the same bytes as a fault-free run. Killed Redis connections reconnect; jobs
+ * Redis itself lost run again; see `distributed-answers.ts`.
  * @module
  */
 import { randomBytes } from "node:crypto";
@@ -21,13 +22,14 @@ import { ValueError, show } from "../core/errors.js";
 import { identity } from "../graph/block-kernels.js";
 import { kernelRefOf } from "../graph/kernel.js";
 import { taskDependencies, type Task } from "../graph/task.js";
+import { watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
 import { evaluateTask } from "./evaluate.js";
 import { WorkerLostError } from "./faults.js";
-import { DistributedError, parseRedis, probeRedis, redactText, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
+import { DistributedError, lastingConnection, parseRedis, probeRedis, redactText, type Link, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
 import type { Executor, RunInfo } from "./scheduler.js";
 import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
 import { reviveError } from "./thread-wire.js";
-import { defaultScratchDir, type JobData, type JobReply } from "./distributed-worker.js";
+import { defaultScratchDir, type JobData } from "./distributed-worker.js";
 
 /** Options of {@link distributed}. */
 export interface DistributedOptions {
@@ -71,7 +73,7 @@ interface FileEntry {
 }
 
 const IDENTITY = kernelRefOf(identity)!;
-type Waiter = (reply: JobReply | { lost: string }) => void;
+type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Link };
 
 /**
  * An executor running tasks on `chunkwise worker` processes through a BullMQ queue on Redis.
@@ -108,7 +110,6 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
   const root = nodePath.resolve(options.scratchDir ?? defaultScratchDir());
   const run = randomBytes(8).toString("hex");
   const dir = nodePath.join(root, run);
-  const waiters = new Map<string, Waiter>();
   // One Redis key per aborted signal: workers check it before starting a job.
   const abortKeys = new WeakMap<AbortSignal, string>();
   const abortKeyOf = (signal: AbortSignal | undefined, queue: Queue): string | undefined => {
@@ -124,13 +125,13 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
   const entries = new WeakMap<object, FileEntry>();
   let counter = 0;
   let closed = false;
-  let conn: Promise<{ queue: Queue; events: QueueEvents }> | undefined;
-  let watchdog: ReturnType<typeof setInterval> | undefined;
+  let conn: Promise<Connected> | undefined;
 
-  const connect = async (): Promise<{ queue: Queue; events: QueueEvents }> => {
+  const connect = async (): Promise<Connected> => {
     await probeRedis("distributed", parsed, options.connectTimeoutMs ?? 3000);
     await fs.mkdir(dir, { recursive: true });
-    const connection = { ...parsed.options, maxRetriesPerRequest: null };
+    const link = lastingConnection(parsed);
+    const connection = link.client;
     const queue = new Queue(queueName, { connection });
     queue.on("error", () => undefined);
     // Start reading events from the stream's current end, so no answer is missed.
@@ -138,34 +139,12 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
     const last = await client.xrevrange(queue.keys.events!, "+", "-", "COUNT", 1);
     const events = new QueueEvents(queueName, { connection, lastEventId: last[0]?.[0] ?? "0-0" });
     events.on("error", () => undefined);
-    events.on("completed", ({ jobId, returnvalue }) => waiters.get(jobId)?.(returnvalue as unknown as JobReply));
-    events.on("failed", ({ jobId, failedReason }) => waiters.get(jobId)?.({ lost: failedReason }));
+    const answers = watchAnswers({ queue, events, queueName, redis: parsed.redacted, staleMs: options.staleMs ?? 60_000 });
     await events.waitUntilReady();
-    startWatchdog(queue);
-    return { queue, events };
+    return { queue, events, answers, link };
   };
 
-  const startWatchdog = (queue: Queue): void => {
-    const staleMs = options.staleMs ?? 60_000;
-    if (staleMs === 0) return;
-    let lastSeen = Date.now();
-    watchdog = setInterval(() => {
-      if (waiters.size === 0) {
-        lastSeen = Date.now();
-        return;
-      }
-      void queue.getWorkersCount().then((n) => {
-        if (n > 0) lastSeen = Date.now();
-        else if (Date.now() - lastSeen > staleMs) {
-          const reason = new DistributedError("distributed", `a chunkwise worker must listen on queue '${queueName}' at ${parsed.redacted}; got none for ${staleMs} ms while tasks waited. Start one: chunkwise worker --redis <url> --queue ${queueName} --kernels <your kernel modules>`, { kind: "timeout" });
-          for (const w of waiters.values()) w({ ok: false, error: { name: "DistributedError", message: reason.message, fields: { kind: "timeout" } } });
-        }
-      }, () => undefined);
-    }, Math.max(50, Math.min(1000, staleMs / 4)));
-    watchdog.unref();
-  };
-
-  const ready = (): Promise<{ queue: Queue; events: QueueEvents }> => {
+  const ready = (): Promise<Connected> => {
     if (closed) throw new ValueError("distributed", `the executor must be open to run tasks; got one after close(). Create a new distributed() executor`);
     conn ??= connect();
     conn.catch(() => (conn = undefined));
@@ -207,34 +186,23 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
     }
   };
 
-  const await_ = (id: string, signal: AbortSignal | undefined, queue: Queue): Promise<JobReply | { lost: string }> =>
-    new Promise((resolve, reject) => {
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const done = (r: JobReply | { lost: string }): void => {
-        waiters.delete(id);
-        if (timer !== undefined) clearTimeout(timer);
-        signal?.removeEventListener("abort", onAbort);
-        resolve(r);
-      };
-      // A job still waiting is removed and rejects; one a worker holds runs to its end.
-      const onAbort = (): void => {
-        void queue.remove(id).then((removed) => {
-          if (removed === 1 && waiters.has(id)) {
-            waiters.delete(id);
-            if (timer !== undefined) clearTimeout(timer);
-            reject(signal?.reason);
-          }
-        }, () => undefined);
-      };
-      waiters.set(id, done);
-      signal?.addEventListener("abort", onAbort, { once: true });
-      if (options.timeoutMs) {
-        timer = setTimeout(() => {
+  // A job still waiting when the signal aborts is removed and never runs; one a worker holds runs to its end.
+  const answerOf = ({ queue, answers }: Connected, id: string, signal: AbortSignal | undefined): { answer: Promise<Answer>; added(): void; forget(): void } => {
+    const w = answers.wait(id);
+    const onAbort = (): void => void queue.remove(id).then((removed) => removed === 1 && w.settle({ ok: false, aborted: true }), () => undefined);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
           void queue.remove(id).catch(() => undefined);
-          done({ ok: false, error: { name: "DistributedError", message: `distributed: task must be answered within timeoutMs=${options.timeoutMs}; got no answer. Check the workers (chunkwise worker --verbose) or raise timeoutMs`, fields: { kind: "timeout" } } });
-        }, options.timeoutMs);
-      }
+          w.settle({ ok: false, error: { name: "DistributedError", message: `distributed: task must be answered within timeoutMs=${options.timeoutMs}; got no answer. Check the workers (chunkwise worker --verbose) or raise timeoutMs`, fields: { kind: "timeout" } } });
+        }, options.timeoutMs)
+      : undefined;
+    const answer = w.answer.finally(() => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
     });
+    return { answer, added: w.added, forget: () => void w.settle({ ok: false, aborted: true }) };
+  };
 
   return {
     name: `distributed(${queueName})`,
@@ -246,7 +214,8 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
     async run(task: Task, lookup, closures, signal, info?: RunInfo): Promise<unknown> {
       // A source block embedded in the graph: nothing to compute here.
       if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
-      const { queue } = await ready();
+      const connected = await ready();
+      const { queue } = connected;
       signal?.throwIfAborted();
       const held: FileEntry[] = [];
       const inputs: [string, Encoded][] = [];
@@ -263,11 +232,18 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
         const id = `${run}-${++counter}`;
         const abortKey = abortKeyOf(signal, queue);
         const data: JobData = { v: 1, run, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }) };
-        const answer = await_(id, signal, queue);
-        await queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 });
+        const { answer, added, forget } = answerOf(connected, id, signal);
+        // With Redis unreachable the add waits for a reconnection; the watchdog's answer ends the wait.
+        const adding = queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(added);
+        adding.catch(() => undefined);
+        await Promise.race([adding, answer]).catch((e: unknown) => {
+          forget();
+          throw e;
+        });
         const reply = await answer;
         if ("lost" in reply) {
-          throw new WorkerLostError("distributed", `the worker running task '${task.key}' must stay alive; got ${redactText(reply.lost, parsed.secrets)}. The task runs again on another worker`, { executor: `distributed(${queueName})` });
+          const what = reply.vanished === true ? `the job of task '${task.key}' must stay in Redis until a worker answers` : `the worker running task '${task.key}' must stay alive`;
+          throw new WorkerLostError("distributed", `${what}; got ${redactText(reply.lost, parsed.secrets)}. The task runs again`, { executor: `distributed(${queueName})` });
         }
         if (!reply.ok && "aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
         if (!reply.ok) throw revive(reply.error);
@@ -289,12 +265,14 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
     },
     async close(): Promise<void> {
       closed = true;
-      if (watchdog !== undefined) clearInterval(watchdog);
       const c = conn;
       conn = undefined;
       if (c !== undefined) {
-        const { queue, events } = await c.catch(() => ({ queue: undefined, events: undefined }));
-        await Promise.all([queue?.close(), events?.close()]);
+        const connected = await c.catch(() => undefined);
+        if (connected !== undefined) {
+          connected.answers.stop();
+          await connected.link.closeWithin(Promise.all([connected.queue.close(), connected.events.close()]), 1000);
+        }
       }
       await fs.rm(dir, { recursive: true, force: true });
     },

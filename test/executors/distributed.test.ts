@@ -2,13 +2,16 @@
  * The distributed executor end to end: redis-server on 127.0.0.1 and a free port, two
  * `chunkwise worker` processes spawned from source, the conformance suite (byte-identical to
  * inline, errors, retries, a worker thread dying, abort), a worker process SIGKILLed
- * mid-task, the security rules, and connection failures with the password masked.
+ * mid-task, Redis connections killed and Redis restarted or stopped mid-job, the security
+ * rules, connection failures with the password masked, and TLS against a TLS-only
+ * redis-server with a throwaway CA.
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
+import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
@@ -16,7 +19,7 @@ import { mapBlocks } from "../../src/array/map-blocks.js";
 import { TaskError } from "../../src/core/errors.js";
 import type { Block } from "../../src/core/ndarray.js";
 import { compute } from "../../src/executors/compute.js";
-import { distributed } from "../../src/executors/distributed-entry.js";
+import { distributed, startWorker, WorkerLostError } from "../../src/executors/distributed-entry.js";
 import { inline } from "../../src/executors/inline.js";
 import { DistributedError } from "../../src/executors/redis-connection.js";
 import { kernelRefOf } from "../../src/graph/kernel.js";
@@ -24,8 +27,8 @@ import type { Task } from "../../src/graph/task.js";
 import { writeZarrChunk } from "../../src/io/zarr/write-kernels.js";
 import { executorConformance, ramp } from "./conformance.js";
 import { holdOnce } from "./distributed-kernels.js";
-import { heavy } from "./kernels.js";
-import { freePort, spawnWorker, startRedis, type WorkerProcess } from "./redis-fixture.js";
+import { combine, heavy } from "./kernels.js";
+import { freePort, makeCertificates, spawnWorker, startRedis, type Certificates, type RedisFixture, type WorkerProcess } from "./redis-fixture.js";
 
 // Long enough that a loaded 2-core machine never starves a worker's lock renewals (a false
 // stall runs a task twice, which only the deliberately non-idempotent test kernels notice).
@@ -46,6 +49,12 @@ const make = (): ReturnType<typeof distributed> => distributed({ connection: red
 executorConformance({ name: "distributed (2 worker processes x 2 slots)", make, isolated: true });
 
 const bytes = (b: Block): Buffer => Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
+
+/** 108 tasks in three stages (36 blocks each), long enough that tasks are in flight whenever one finishes. */
+const longJob = (): ChunkedArray => {
+  const h = mapBlocks(heavy, [fromArray(ramp([48, 48]), { chunks: 8 })], { params: { rounds: 2000 } }) as ChunkedArray;
+  return mapBlocks(combine, [h, mapBlocks(heavy, [h], { params: { rounds: 10 } }) as ChunkedArray]) as ChunkedArray;
+};
 
 describe("distributed: faults", () => {
   const ex = make();
@@ -81,6 +90,87 @@ describe("distributed: faults", () => {
     // Replace the killed worker for the tests that follow.
     workers[workers.indexOf(victim!)] = await spawnWorker(workerArgs);
   });
+
+  it("Redis' client connections killed mid-job, 3 times (CLIENT KILL TYPE normal: the client's and both workers' connections, blocking ones included): they reconnect, output byte-identical", async () => {
+    const want = await compute(longJob(), { executor: inline() });
+    const admin = new Redis(redis.url);
+    const kills: Promise<unknown>[] = [];
+    try {
+      const got = await compute(longJob(), {
+        executor: ex,
+        optimize: false,
+        onProgress: ({ done }) => {
+          if (kills.length < 3 && done >= 12 * (kills.length + 1)) kills.push(admin.client("KILL", "TYPE", "normal"));
+        },
+      });
+      expect(bytes(got).equals(bytes(want))).toBe(true);
+      const killed = (await Promise.all(kills)) as number[];
+      expect(killed).toHaveLength(3);
+      // The client's queue and event-stream connections, and each worker's command and blocking ones.
+      expect(killed[0]).toBeGreaterThanOrEqual(6);
+    } finally {
+      admin.disconnect();
+    }
+  }, 20_000);
+
+  it("Redis restarted mid-job (stopped, started empty on the same port): the client finds its jobs gone, runs those tasks again, output byte-identical", async () => {
+    const want = await compute(longJob(), { executor: inline() });
+    const failures: unknown[] = [];
+    // The executor as the scheduler sees it, recording each failed attempt.
+    const watched = {
+      ...ex,
+      async run(...args: Parameters<typeof ex.run>): Promise<unknown> {
+        try {
+          return await ex.run(...args);
+        } catch (e) {
+          failures.push(e);
+          throw e;
+        }
+      },
+    };
+    let restarted: Promise<void> | undefined;
+    const onProgress = ({ done }: { done: number }): void => {
+      if (done >= 12) restarted ??= redis.restart();
+    };
+    const got = await compute(longJob(), { executor: watched, optimize: false, onProgress });
+    await restarted;
+    expect(bytes(got).equals(bytes(want))).toBe(true);
+    expect(failures.length).toBeGreaterThan(0);
+    for (const e of failures) {
+      expect(e).toBeInstanceOf(WorkerLostError);
+      expect((e as Error).message).toMatch(/must stay in Redis until a worker answers; got job gone from Redis at redis:\/\/127\.0\.0\.1:\d+ before any worker answered/);
+    }
+  }, 20_000);
+
+  it("Redis stopped for good mid-job: compute fails within staleMs with one line (DistributedError 'unreachable'), and close() returns", async () => {
+    const lone = await startRedis();
+    const w = await spawnWorker(["--redis", lone.url, "--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch]);
+    const lonely = distributed({ connection: lone.url, scratchDir: scratch, concurrency: 2, staleMs: 2000 });
+    try {
+      let stopped = 0;
+      const onProgress = ({ done }: { done: number }): void => {
+        if (done < 2 || stopped !== 0) return;
+        stopped = Date.now();
+        void lone.stop();
+      };
+      const err = await compute(longJob(), { executor: lonely, optimize: false, onProgress }).catch((e: unknown) => e);
+      expect(Date.now() - stopped).toBeLessThan(2000 + 3000);
+      expect(err).toBeInstanceOf(TaskError);
+      const cause = (err as Error).cause as DistributedError;
+      expect(cause).toBeInstanceOf(DistributedError);
+      expect(cause.kind).toBe("unreachable");
+      expect(cause.message).toBe(`distributed: Redis at ${lone.url} must stay reachable while tasks run; got no answer for 2000 ms. Check that redis-server is running and reachable, then run the job again`);
+      const t0 = Date.now();
+      await lonely.close();
+      expect(Date.now() - t0).toBeLessThan(3000);
+    } finally {
+      await lonely.close();
+      // A BullMQ worker's graceful close waits for Redis to come back; this one never will.
+      w.child.kill("SIGKILL");
+      await w.stop();
+      await lone.stop();
+    }
+  }, 20_000);
 });
 
 describe("distributed: security", () => {
@@ -200,6 +290,67 @@ describe("distributed: connections", () => {
       await secured.stop();
     }
   });
+});
+
+describe("distributed: TLS (rediss://) against a TLS-only redis-server with a throwaway CA", () => {
+  const certDir = mkdtempSync(join(tmpdir(), "chunkwise-tls-"));
+  let certs: Certificates;
+  let secured: RedisFixture;
+  let url = "";
+  beforeAll(async () => {
+    certs = makeCertificates(certDir);
+    secured = await startRedis(["--requirepass", "s3cret-pw"], { tls: certs });
+    url = `rediss://default:s3cret-pw@127.0.0.1:${secured.port}`;
+  });
+  afterAll(async () => {
+    await secured?.stop();
+    rmSync(certDir, { recursive: true, force: true });
+  });
+  const small = (): ChunkedArray => mapBlocks(heavy, [fromArray(ramp([8, 8]), { chunks: 4 })], { params: { rounds: 2 } }) as ChunkedArray;
+
+  it("with a password: workers trusting the CA through NODE_EXTRA_CA_CERTS or --redis-ca, and a client given connection.tls.ca, run jobs byte-identical to inline; no password shown", async () => {
+    const common = ["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--verbose"];
+    // The --redis-ca worker's NODE_EXTRA_CA_CERTS names the other CA, so only the flag can make it trust the server.
+    const [byEnv, byFlag] = await Promise.all([
+      spawnWorker([...common, "--queue", "tls-env"], { CHUNKWISE_REDIS_URL: url, NODE_EXTRA_CA_CERTS: certs.ca }),
+      spawnWorker([...common, "--queue", "tls-flag", "--redis-ca", certs.ca], { CHUNKWISE_REDIS_URL: url, NODE_EXTRA_CA_CERTS: certs.otherCa }),
+    ]);
+    const executors = ["tls-env", "tls-flag"].map((queue) => distributed({ connection: { url, tls: { ca: readFileSync(certs.ca) } }, scratchDir: scratch, queue }));
+    try {
+      const want = bytes(await compute(small()));
+      for (const ex of executors) expect(bytes(await compute(small(), { executor: ex })).equals(want)).toBe(true);
+      const masked = `rediss://default:***@127.0.0.1:${secured.port}`;
+      expect(executors[0]!.redis).toBe(masked);
+      for (const w of [byEnv, byFlag]) {
+        expect(w.output()).toContain(`listening on ${masked}`);
+        expect(w.output()).toContain("done in");
+        expect(w.output()).not.toContain("s3cret-pw");
+        expect(w.output()).not.toContain("Warning");
+      }
+    } finally {
+      await Promise.all(executors.map((ex) => ex.close()));
+      await Promise.all([byEnv.stop(), byFlag.stop()]);
+    }
+  }, 20_000);
+
+  it("a client trusting another CA, or only Node's default ones, fails within a few seconds with one line (DistributedError 'unreachable') saying how to give the CA; so does a worker", async () => {
+    for (const connection of [{ url, tls: { ca: readFileSync(certs.otherCa) } }, url]) {
+      const ex = distributed({ connection, scratchDir: scratch });
+      const t0 = Date.now();
+      const err = await compute(small(), { executor: ex }).catch((e: unknown) => e);
+      await ex.close();
+      expect(Date.now() - t0).toBeLessThan(5000);
+      const cause = (err as Error).cause as DistributedError;
+      expect(cause).toBeInstanceOf(DistributedError);
+      expect(cause.kind).toBe("unreachable");
+      expect(cause.message).toMatch(/^distributed: Redis at rediss:\/\/default:\*\*\*@127\.0\.0\.1:\d+ must present a TLS certificate this process trusts for its host name; got .+ \([A-Z_]+\)\. Give the CA that signed it: connection \{ url, tls: \{ ca \} \}, chunkwise worker --redis-ca FILE, or NODE_EXTRA_CA_CERTS=FILE$/);
+      expect(cause.message).not.toContain("s3cret-pw");
+    }
+    const err = await startWorker({ connection: { url, tls: { ca: readFileSync(certs.otherCa, "utf8") } }, scratchDir: scratch, log: () => undefined }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DistributedError);
+    expect((err as DistributedError).kind).toBe("unreachable");
+    expect((err as Error).message).toContain("worker: Redis at rediss://default:***@");
+  }, 20_000);
 });
 
 describe("distributed: scratch", () => {

@@ -18,6 +18,22 @@ describe("parseRedis", () => {
     expect(parseRedis("distributed", conn).options).toEqual(want);
   });
 
+  it("rediss://127.0.0.1:6380 with tls.ca: the CA passes to Node's TLS; no SNI for an IP address (Node refuses one)", () => {
+    const pem = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n";
+    expect(parseRedis("distributed", { url: "rediss://127.0.0.1:6380", tls: { ca: pem } }).options.tls).toEqual({ ca: [pem] });
+    expect(parseRedis("distributed", { url: "rediss://cache.example", tls: { ca: [Buffer.from(pem), pem] } }).options.tls).toEqual({ servername: "cache.example", ca: [Buffer.from(pem), pem] });
+  });
+
+  it.each([
+    [{ url: "redis://u:pw@h:1", tls: {} }, "connection.tls must come with a rediss:// URL; got redis://u:***@h:1"],
+    [{ url: "rediss://u:pw@h:1", tls: { ca: "ca.pem" } }, 'connection.tls.ca must be PEM certificates ("-----BEGIN CERTIFICATE-----") as text or bytes, or a list of them; got "ca.pem" for rediss://u:***@h:1'],
+    [{ url: "rediss://h:1", tls: { ca: [] } }, "connection.tls.ca must be PEM certificates"],
+    [{ url: "rediss://h:1", tls: { ca: 42 as unknown as string } }, "connection.tls.ca must be PEM certificates"],
+  ])("tls %j is refused: %s", (conn, message) => {
+    expect(() => parseRedis("distributed", conn)).toThrow(ValueError);
+    expect(() => parseRedis("distributed", conn)).toThrow(message);
+  });
+
   it.each(["", "http://h:1", "redis://h:1/x", "redis://u:pw@h:99999"])("%j is refused without showing a password", (bad) => {
     const err = (() => {
       try {

@@ -1,9 +1,12 @@
 /**
- * Starts Debian's redis-server on 127.0.0.1 and a free port for the distributed tests, and
- * `chunkwise worker` processes from source (`node --import tsx src/cli/main.ts worker ...`).
- * A missing redis-server fails the tests (never skips them), saying how to install it.
+ * Starts Debian's redis-server on 127.0.0.1 and a free port for the distributed tests (plain,
+ * or TLS-only with a throwaway CA made by openssl), and `chunkwise worker` processes from
+ * source (`node --import tsx src/cli/main.ts worker ...`). A missing redis-server or openssl
+ * fails the tests (never skips them), saying how to install it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
@@ -45,23 +48,71 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: n
 /** A redis-server of our own. */
 export interface RedisFixture {
   readonly port: number;
+  /** redis://127.0.0.1:port, or rediss:// when started with `tls`. */
   readonly url: string;
   stop(): Promise<void>;
+  /** Stops it and starts it again on the same port, empty (nothing is persisted). */
+  restart(): Promise<void>;
 }
 
-/** Starts redis-server on 127.0.0.1 and a free port (extra args such as --requirepass). */
-export async function startRedis(extra: readonly string[] = []): Promise<RedisFixture> {
+/** PEM files made by {@link makeCertificates}. */
+export interface Certificates {
+  /** The CA that signed `cert`. */
+  readonly ca: string;
+  /** A certificate for 127.0.0.1 and localhost, and its key. */
+  readonly cert: string;
+  readonly key: string;
+  /** Another CA, which signed nothing here. */
+  readonly otherCa: string;
+}
+
+/** Makes a throwaway CA and a server certificate for 127.0.0.1 in `dir` (EC P-256 keys, valid one day). */
+export function makeCertificates(dir: string): Certificates {
+  const f = (name: string): string => join(dir, name);
+  const openssl = (...args: string[]): void => {
+    const r = spawnSync("openssl", args, { encoding: "utf8" });
+    if (r.error !== undefined) throw new Error("the TLS tests need openssl, which is not installed: run `apt-get install -y openssl`");
+    if (r.status !== 0) throw new Error(`openssl ${args.join(" ")} failed: ${r.stderr}`);
+  };
+  for (const ca of ["ca", "other-ca"]) {
+    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f(`${ca}.key`));
+    openssl("req", "-x509", "-new", "-key", f(`${ca}.key`), "-subj", `/CN=chunkwise test ${ca}`, "-days", "1", "-out", f(`${ca}.crt`));
+  }
+  openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f("server.key"));
+  openssl("req", "-new", "-key", f("server.key"), "-subj", "/CN=127.0.0.1", "-out", f("server.csr"));
+  writeFileSync(f("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  openssl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-days", "1", "-extfile", f("server.ext"), "-out", f("server.crt"));
+  return { ca: f("ca.crt"), cert: f("server.crt"), key: f("server.key"), otherCa: f("other-ca.crt") };
+}
+
+/**
+ * Starts redis-server on 127.0.0.1 and a free port (extra args such as --requirepass); with
+ * `tls`, on a TLS port only, presenting `tls.cert` and not asking clients for certificates.
+ */
+export async function startRedis(extra: readonly string[] = [], options: { tls?: Certificates } = {}): Promise<RedisFixture> {
   const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   if (probe.error !== undefined) {
     throw new Error("the distributed tests need Debian's redis-server, which is not installed: run `apt-get install -y redis-server` (the CI script installs it)");
   }
   const port = await freePort();
-  const child = spawn("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
-  await waitForOutput(child, /Ready to accept connections/, 10_000, "redis-server");
+  const tls = options.tls;
+  const listen = tls === undefined
+    ? ["--port", String(port)]
+    : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key, "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no"];
+  const start = async (): Promise<ChildProcess> => {
+    const child = spawn("redis-server", [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+    await waitForOutput(child, /Ready to accept connections/, 10_000, "redis-server");
+    return child;
+  };
+  let child = await start();
   return {
     port,
-    url: `redis://127.0.0.1:${port}`,
+    url: `${tls === undefined ? "redis" : "rediss"}://127.0.0.1:${port}`,
     stop: () => stopChild(child),
+    async restart() {
+      await stopChild(child);
+      child = await start();
+    },
   };
 }
 
