@@ -27,7 +27,7 @@ export async function main(): Promise<void> {
   console.log(`(${availableParallelism()} cores, load average ${loadavg()[0]!.toFixed(1)})`);
   const scratch = mkdtempSync(join(tmpdir(), "chunkwise-bench-"));
   const redis = await startRedis();
-  const args = (slots: number, queue: string): string[] => ["--redis", redis.url, "--kernels", "bench/executors.ts", "--concurrency", String(slots), "--scratch", scratch, "--queue", queue];
+  const args = (slots: number, queue: string): string[] => ["--redis", redis.url, "--kernels", "bench/executors.ts,bench/kernels.ts", "--concurrency", String(slots), "--scratch", scratch, "--queue", queue];
   const workers = await Promise.all([spawnWorker(args(2, "tiny")), spawnWorker(args(1, "medium")), spawnWorker(args(1, "medium"))]);
   const pool = threads({ workers: 2 });
   const pool1 = threads({ workers: 1 });
