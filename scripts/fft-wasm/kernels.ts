@@ -564,7 +564,7 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
 // per axis, 100 stages, 104 real twiddles, 108 epilogue (0 none, 1 times the complex array at
 // dst + delta before scattering, conjugated when 112 conj is set; 2 after a c2r, out =
 // img / (v + eps), 0 where v + eps < fe, img at dst + delta; 3 after a c2r, the real array at
-// dst + delta times v), 116 delta (bytes), 128 line buffers (a, b, c) per part, 256 stages
+// dst + delta times v), 116 delta (bytes), 120 whether fe applies, 128 line buffers (a, b, c) per part, 256 stages
 // (p, ido, l1, forward twiddles, backward twiddles) per stage, 768 scale (f64), 776 fe (f64),
 // 784 eps (f64).
 
@@ -614,10 +614,9 @@ function timesOther<T>(r: usize, c: usize, d: usize, delta: isize, lane: i32, ax
 }
 
 /** Epilogues 2 and 3 on nb real lines of len samples just written at d (lane, ax strides). */
-function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i32, delta: isize, eps: T, fe: T): void {
+function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i32, delta: isize, eps: T, fe: T, useFe: bool): void {
   const E = sizeof<T>();
   const V = <i32>(16 / <i32>E);
-  const useFe = fe != <T>0;
   const epsV = spl<T>(eps), feV = spl<T>(fe), zero = spl<T>(<T>0);
   for (let l = 0; l < nb; l++) {
     const p0 = d + <usize>(l * lane) * E;
@@ -654,7 +653,7 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   const src = <usize>load<u32>(job, 28), dst = <usize>load<u32>(job, 32);
   const sAx = load<i32>(job, 36), dAx = load<i32>(job, 40), Bmax = load<i32>(job, 44), nIter = load<i32>(job, 48);
   const ns = load<i32>(job, 100), rtw = <usize>load<u32>(job, 104), epi = load<i32>(job, 108), conj = load<i32>(job, 112) != 0;
-  const delta = <isize>load<i32>(job, 116);
+  const delta = <isize>load<i32>(job, 116), useFe = load<i32>(job, 120) != 0;
   const A = <usize>load<u32>(job + 128 + <usize>part * 12), B = <usize>load<u32>(job + 128 + <usize>part * 12, 4);
   const C = <usize>load<u32>(job + 128 + <usize>part * 12, 8);
   const stages = job + 256;
@@ -709,7 +708,7 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
         r = execPlan<T>(stages, ns, bv, A, B, false);
       }
       scatterReal<T>(r, even, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-      if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe);
+      if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe);
     }
   }
 }

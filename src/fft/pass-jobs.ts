@@ -69,17 +69,23 @@ export function lineBufferBytes(passes: readonly AxisPass[], E: number): number 
  * if (writePassJob(engine, job, pass, src, dst, [[a, b, c]], true)) engine.kernels(true).runPassJob(job, 0, 1);
  * ```
  */
+/** Whether pass `p` from `src` to `dst` fits a job descriptor (so {@link writePassJob} will accept it). */
+export function passFits(engine: WasmEngine, p: AxisPass, src: JobArea, dst: JobArea, f32: boolean): boolean {
+  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
+  if (iter === null || iter.length > MAX_ITER_AXES) return false;
+  if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || src.stride[p.axis]! < 0 || dst.stride[p.axis]! < 0) return false;
+  return engine.complexPlan(p.kind !== "c2c" && p.n % 2 === 0 ? p.n >> 1 : p.n, f32).stages.length <= MAX_STAGES;
+}
+
 export function writePassJob(
   engine: WasmEngine, job: number, p: AxisPass, src: JobArea, dst: JobArea,
   buffers: readonly (readonly [number, number, number])[], f32: boolean, epilogue?: PassEpilogue,
 ): boolean {
-  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
-  if (iter === null || iter.length > MAX_ITER_AXES || buffers.length > MAX_PARTS) return false;
-  if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || src.stride[p.axis]! < 0 || dst.stride[p.axis]! < 0) return false;
+  if (buffers.length > MAX_PARTS || !passFits(engine, p, src, dst, f32)) return false;
+  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride)!;
   const E = f32 ? 4 : 8;
   const even = p.n % 2 === 0;
   const plan = engine.complexPlan(p.kind !== "c2c" && even ? p.n >> 1 : p.n, f32);
-  if (plan.stages.length > MAX_STAGES) return false;
   const realTw = p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0;
   const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
   const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3 }[epilogue.kind];
@@ -98,6 +104,8 @@ export function writePassJob(
   words[27] = epi;
   words[28] = epilogue?.kind === "times" && epilogue.conj ? 1 : 0;
   words[29] = epilogue === undefined ? 0 : epilogue.at - dst.at;
+  // Whether the threshold applies is decided here, in float64: a tiny fe may round to 0 in float32.
+  words[30] = epilogue?.kind === "divide" && epilogue.fe !== 0 ? 1 : 0;
   buffers.forEach((b, i) => words.set(b, 32 + 3 * i));
   plan.stages.forEach((s, i) => words.set([s.p, s.ido, s.l1, s.fwd, s.bwd], 64 + 5 * i));
   const reals = new Float64Array(engine.memory.buffer, job + 768, 3);

@@ -12,7 +12,7 @@
  * @module
  */
 import { c2rChain, r2cChain, type PassChain } from "./nd-passes.js";
-import { JOB_BYTES, MAX_PARTS, lineBufferBytes, writePassJob, type JobArea, type PassEpilogue } from "./pass-jobs.js";
+import { JOB_BYTES, MAX_PARTS, lineBufferBytes, passFits, writePassJob, type JobArea, type PassEpilogue } from "./pass-jobs.js";
 import { wasmLengthsOk } from "./wasm-engine.js";
 import { WasmTeam } from "./wasm-team.js";
 
@@ -40,7 +40,7 @@ export class ResidentRfftn {
   private readonly buffers: (readonly [number, number, number])[] = [];
   private readonly fwd: PassChain;
   private readonly inv: PassChain;
-  private full: PassChain | undefined;
+  private readonly full: PassChain;
   private closed = false;
   private top: number;
 
@@ -63,6 +63,7 @@ export class ResidentRfftn {
     // and lines outside the region never computed on the way out.
     this.fwd = r2cChain(region, axes, shape, 1);
     this.inv = c2rChain(this.complexShape, axes, shape, 1 / count, { start: shape.map(() => 0), len: region });
+    this.full = r2cChain(shape, axes, shape, 1);
     const engine = team.engine;
     const f32 = dtype === "float32";
     // Build every line plan's twiddles first: tables grow from the bottom of memory.
@@ -96,12 +97,30 @@ export class ResidentRfftn {
     if (arrayBytes * arrays > 3.5 * 2 ** 30) return undefined;
     const team = WasmTeam.acquire(threads);
     if (team === undefined) return undefined;
-    const plan = new ResidentRfftn([...shape], dtype, [...region], team);
-    if (!team.engine.reserve(plan.top + arrays * (Math.ceil(arrayBytes / 64) * 64))) {
+    let plan: ResidentRfftn | undefined;
+    try {
+      plan = new ResidentRfftn([...shape], dtype, [...region], team);
+    } catch {
+      team.release(); // twiddle tables past the memory limit: the reference path takes over
+      return undefined;
+    }
+    if (!plan.allPassesFit() || !team.engine.reserve(plan.top + arrays * (Math.ceil(arrayBytes / 64) * 64))) {
       team.release();
       return undefined;
     }
     return plan;
+  }
+
+  /** Whether every pass of every transform fits a job descriptor (e.g. 6-D regions may not merge to four iteration axes). */
+  private allPassesFit(): boolean {
+    const f32 = this.E === 4;
+    const fits = (passes: PassChain["passes"], first: (i: number) => JobArea, to: (i: number) => JobArea): boolean =>
+      passes.every((p, i) => passFits(this.team.engine, p, first(i), to(i), f32));
+    const real = this.area(0, true), complex = this.area(0, false);
+    const last = this.inv.passes.length - 1;
+    return fits(this.fwd.passes, (i) => (i === 0 ? real : complex), () => complex)
+      && fits(this.full.passes, (i) => (i === 0 ? real : complex), () => complex)
+      && fits(this.inv.passes, () => complex, (i) => (i === last ? real : complex));
   }
 
   /** Threads that run each pass. */
@@ -148,7 +167,6 @@ export class ResidentRfftn {
 
   /** {@link ResidentRfftn.forward} of the whole array, whatever the region (e.g. a kernel larger than it). */
   forwardFull(src: number, dst: number): void {
-    this.full ??= r2cChain(this.shape, this.shape.map((_, i) => i), this.shape, 1);
     this.full.passes.forEach((p, i) => this.runPass(p, i === 0 ? this.area(src, true) : this.area(dst, false), this.area(dst, false), undefined));
   }
 

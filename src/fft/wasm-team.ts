@@ -66,6 +66,8 @@ export class WasmTeam {
   private seq = 0;
   private closed = false;
   private timer: ReturnType<typeof setTimeout> | undefined;
+  /** A pass failed on this team: it is closed when released rather than reused. */
+  private broken = false;
 
   private constructor(
     readonly engine: WasmEngine,
@@ -93,6 +95,9 @@ export class WasmTeam {
       });
       // A helper never keeps the process alive: it only runs while the caller waits on it.
       w.unref();
+      // A helper that fails to start never picks a pass up (see run's timeout); its error
+      // event must not become an uncaught exception.
+      w.on("error", () => undefined);
       helpers.push(w);
     }
     return new WasmTeam(engine, control, helpers, pickupTimeoutMs);
@@ -106,17 +111,23 @@ export class WasmTeam {
    */
   static acquire(threads: number): WasmTeam | undefined {
     const t = pool.idle;
+    pool.idle = undefined;
     if (t !== undefined && t.size === threads) {
-      pool.idle = undefined;
       clearTimeout(t.timer);
       return t;
     }
+    // An idle team of another size would hold its memory through this call: stop it first.
+    t?.close();
     return WasmTeam.create(threads);
   }
 
   /** Hands the team back for reuse; it stops after a few idle seconds or when another is released. */
   release(): void {
     if (this.closed || pool.idle === this) return;
+    if (this.broken) {
+      this.close();
+      return;
+    }
     pool.idle?.close();
     pool.idle = this;
     this.timer = setTimeout(() => {
@@ -140,7 +151,12 @@ export class WasmTeam {
     const parts = this.size;
     const kernels = this.engine.kernels(f32);
     if (parts === 1) {
-      kernels.runPassJob(job, 0, 1);
+      try {
+        kernels.runPassJob(job, 0, 1);
+      } catch (e) {
+        this.broken = true;
+        throw e;
+      }
       return;
     }
     const c = this.control;
@@ -149,6 +165,7 @@ export class WasmTeam {
     Atomics.store(c, F32, f32 ? 1 : 0);
     Atomics.store(c, DONE, 0);
     Atomics.store(c, STARTED, 0);
+    Atomics.store(c, FAILED, 0);
     this.seq = this.seq >= 0x3fffffff ? 1 : this.seq + 1;
     Atomics.store(c, SEQ, this.seq);
     Atomics.notify(c, SEQ);
@@ -169,8 +186,10 @@ export class WasmTeam {
         throw new Error(`WasmTeam.run: a helper thread did not pick up the FFT pass within ${this.pickupTimeoutMs / 1000} s; the team is closed. Retry with threads: 1`);
       }
     }
+    const helperFailed = Atomics.exchange(c, FAILED, 0) > 0;
+    if (error !== undefined || helperFailed) this.broken = true;
     if (error !== undefined) throw error;
-    if (Atomics.exchange(c, FAILED, 0) > 0) throw new Error("a helper thread's part of an FFT pass trapped");
+    if (helperFailed) throw new Error("a helper thread's part of an FFT pass trapped");
   }
 
   /** Stops the helpers; the engine's memory is released with the team. */

@@ -35,6 +35,7 @@ import { complexZeros, createRfftnPlan, nextFastLen } from "../fft/index.js";
 import { defineKernel } from "../graph/kernel.js";
 import { withWorkspace } from "../graph/workspace.js";
 import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, numberOption, type FloatArray } from "./common.js";
+import { lanesFor } from "../fft/pass-jobs.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
@@ -141,9 +142,6 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
   return (o.neumann ? runNeumann : runZero)(img, x.shape, kern, k.shape, o, ctx?.signal);
 }), richardsonLucyWorkspace);
 
-/** Line buffers per thread, an upper bound (three buffers of at most about 128 KiB, see pass-jobs.ts). */
-const LINE_BUFFER_BYTES = 3 * 256 * 1024;
-
 /**
  * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's arrays (four padded volumes with rows of
@@ -155,7 +153,7 @@ const LINE_BUFFER_BYTES = 3 * 256 * 1024;
  * @param itemSizes - their bytes per element (8 means float64 compute)
  * @example
  * ```ts
- * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 667,115,520 + buffers
+ * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 4 x 4 x 160 x 576 x 452 + line buffers
  * ```
  */
 export function richardsonLucyWorkspace(
@@ -171,7 +169,12 @@ export function richardsonLucyWorkspace(
   const pitched = (fftShape.reduce((a, b) => a * b, 1) / px) * 2 * (Math.floor(px / 2) + 1);
   const E = Math.max(itemSizes[0] ?? 4, itemSizes[1] ?? 4) >= 8 ? 8 : 4;
   const arrays = neumann || psf.every((d) => d % 2 === 1) ? 4 : 5;
-  return arrays * E * pitched + (params?.threads ?? 1) * LINE_BUFFER_BYTES;
+  // Each thread's three line buffers, sized for the longest line batch (see pass-jobs.ts).
+  const lineBytes = Math.max(...fftShape.map((d, i) => {
+    const rows = i === nd - 1 && d % 2 === 0 ? d / 2 + 1 : d;
+    return rows * 2 * lanesFor(rows, E) * E;
+  }));
+  return arrays * E * pitched + (params?.threads ?? 1) * 3 * lineBytes;
 }
 
 function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly number[]): Resolved {

@@ -183,6 +183,33 @@ describe("ResidentRfftn", () => {
     a.close();
   });
 
+  test("an idle team of another size is stopped when a different size is acquired (its memory is not held through the call)", () => {
+    const a = WasmTeam.acquire(2)!;
+    a.release();
+    const b = WasmTeam.acquire(1)!;
+    expect(b).not.toBe(a);
+    expect(() => a.run(0, true)).toThrow(/closed/);
+    b.close();
+  });
+
+  test("a pass that traps on every thread throws, leaves no stale failure behind, and the team is not pooled again", () => {
+    const team = WasmTeam.create(2)!;
+    const engine = team.engine;
+    // 512 lines in batches of 64: both threads get batches.
+    const pass = c2cChain([8, 512], [0], [8], true, false, 1).passes[0]!;
+    const at = engine.heapStart, bufs = at + 1024, data = bufs + 6 * 65536, job = data + 8 * 512 * 8;
+    expect(engine.reserve(job + 2 * JOB_BYTES)).toBe(true);
+    const buffers: [number, number, number][] = [[bufs, bufs + 65536, bufs + 131072], [bufs + 196608, bufs + 262144, bufs + 327680]];
+    const area = { at: data, stride: [1024, 2] };
+    // Source far past the end of memory: every part's first gather traps.
+    expect(writePassJob(engine, job, pass, { at: 0x7ff00000, stride: [1024, 2] }, area, buffers, true)).toBe(true);
+    expect(() => team.run(job, true)).toThrow(/out of bounds/);
+    expect(writePassJob(engine, job + JOB_BYTES, pass, area, area, buffers, true)).toBe(true);
+    expect(() => team.run(job + JOB_BYTES, true)).not.toThrow();
+    team.release(); // broken by the trap: closed, not pooled
+    expect(() => team.run(job + JOB_BYTES, true)).toThrow(/closed/);
+  });
+
   test("a helper thread that died: the pass fails with a clear error within the pickup timeout, and the team closes", async () => {
     const team = WasmTeam.create(2, 1500)!;
     // A real job: the c2c pass along axis 0 of an 8x8 float32 spectrum, in place.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { array } from "../../src/core/creation.js";
 import { astype } from "../../src/core/astype.js";
-import { toFlatArray } from "../../src/core/ndarray.js";
+import { cStrides, toFlatArray } from "../../src/core/ndarray.js";
 import { gufunc } from "../../src/array/apply-gufunc.js";
 import { setDefaultFftBackend } from "../../src/fft/wasm-engine.js";
 import { richardsonLucy } from "../../src/filters/index.js";
@@ -88,6 +88,26 @@ describe("richardsonLucy behaviours", () => {
         }
       }
     }
+  });
+  it("the resident engine agrees with the reference path where it must fall back or decide in float64: 6-D zero mode, a filterEpsilon that rounds to 0 in float32", () => {
+    const compare = (x: Parameters<typeof richardsonLucy>[0], k: Parameters<typeof richardsonLucy>[1], opts: Parameters<typeof richardsonLucy>[2]): void => {
+      const resident = richardsonLucy(x, k, opts).data;
+      const prev = setDefaultFftBackend("typescript");
+      try {
+        expect(relErr(resident, richardsonLucy(x, k, opts).data)).toBeLessThan(1e-4);
+      } finally {
+        setDefaultFftBackend(prev);
+      }
+    };
+    // Six axes of the image's region do not merge into the job descriptor's four: the reference path runs.
+    const shape6 = [2, 2, 2, 2, 2, 3];
+    compare({ dtype: "float32", data: new Float32Array(96).map((_, i) => 0.5 + 0.1 * Math.sin(i)), shape: shape6, stride: cStrides(shape6), offset: 0 },
+      { dtype: "float32", data: new Float32Array(64).fill(1 / 64), shape: [2, 2, 2, 2, 2, 2], stride: cStrides([2, 2, 2, 2, 2, 2]), offset: 0 }, { iterations: 1, boundary: "zero" });
+    // A PSF with negative taps: from the constant start the blurred estimate is -0.5 inside and
+    // 0.5 or 1 at the edges, so whether a tiny threshold applies decides the result.
+    const x = { dtype: "float32" as const, data: Float32Array.from({ length: 64 }, (_, i) => 0.2 + 0.5 * Math.abs(Math.sin(i))), shape: [8, 8], stride: [8, 1], offset: 0 };
+    const k = { dtype: "float32" as const, data: Float32Array.from([-1, 0, -1, 0, 3, 0, -1, 0, -1]), shape: [3, 3], stride: [3, 1], offset: 0 };
+    for (const fe of [1e-50, -1e-50, 1e-3, 0]) compare(x, k, { iterations: 1, clip: false, filterEpsilon: fe });
   });
   it("an aborted signal stops it", () => {
     const ac = new AbortController();
