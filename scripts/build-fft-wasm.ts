@@ -22,9 +22,10 @@ const asc = await import(process.env.ASC_MODULE ?? "assemblyscript/asc");
 /** Compiles the kernels; `shared` declares the imported memory shared (for worker threads). */
 async function compile(shared: boolean): Promise<Uint8Array> {
   const outputs: Record<string, Uint8Array> = {};
-  const memory = shared ? ["--sharedMemory", "--maximumMemory", "65536", "--enable", "threads"] : [];
+  const memory = shared ? ["--sharedMemory", "--maximumMemory", "65536"] : [];
+  // "threads" for the batch counter's atomic add (valid on unshared memory too).
   const { error, stderr } = await asc.main(
-    [source, "-O3", "--runtime", "stub", "--enable", "simd", "--noAssert", "--noExportMemory", "--importMemory",
+    [source, "-O3", "--runtime", "stub", "--enable", "simd,threads", "--noAssert", "--noExportMemory", "--importMemory",
       "--initialMemory", "1", ...memory, "--outFile", "kernels.wasm"],
     { writeFile: (name: string, contents: Uint8Array) => { outputs[name] = contents; } },
   );

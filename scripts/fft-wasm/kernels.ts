@@ -555,16 +555,18 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
 
 
 // ---- Whole passes driven by a job descriptor (the resident engine, src/fft/wasm-team.ts) ----
-// A job describes one axis pass over arrays in this module's memory; runPassJob runs the
-// batches of part `part` of `parts` (contiguous ranges of the batch list), so several
-// instances sharing one memory split a pass between threads. Byte offsets in the job (all
+// A job describes one axis pass over arrays in this module's memory; runPassJob runs its
+// batches in order when `parts` is 1, and otherwise takes batches from the job's shared counter
+// until none are left, so several instances sharing one memory split a pass between threads
+// (`part` selects the thread's line buffers). Byte offsets in the job (all
 // i32 unless noted): 0 kind (0 c2c, 1 r2c, 2 c2r), 4 n, 8 forward, 12 realSource, 16 m (input
 // samples read), 20 outStart, 24 outLen, 28 src, 32 dst, 36 src axis stride, 40 dst axis
 // stride, 44 lanes per batch, 48 iteration axes (<= 4), 52 (extent, src stride, dst stride)
 // per axis, 100 stages, 104 real twiddles, 108 epilogue (0 none, 1 times the complex array at
 // dst + delta before scattering, conjugated when 112 conj is set; 2 after a c2r, out =
 // img / (v + eps), 0 where v + eps < fe, img at dst + delta; 3 after a c2r, the real array at
-// dst + delta times v), 116 delta (bytes), 120 whether fe applies, 128 line buffers (a, b, c) per part, 256 stages
+// dst + delta times v), 116 delta (bytes), 120 whether fe applies, 124 the next free batch
+// (a counter the threads share; 0 when the job starts), 128 line buffers (a, b, c) per part, 256 stages
 // (p, ido, l1, forward twiddles, backward twiddles) per stage, 768 scale (f64), 776 fe (f64),
 // 784 eps (f64).
 
@@ -664,9 +666,12 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   let outer = 1;
   for (let a = 0; a < nIter - 1; a++) outer *= load<i32>(job + 52 + <usize>a * 12);
   const total = outer * per;
-  const lo = <i32>(<i64>total * part / parts), hi = <i32>(<i64>total * (part + 1) / parts);
+  // One thread walks every batch in order; several take the next free batch from a shared
+  // counter, so a thread slowed by the rest of the machine does less (each batch is computed
+  // the same way whoever takes it, so the result does not depend on the split).
+  const next = job + 124;
   const h = n >> 1, even = (n & 1) == 0;
-  for (let t = lo; t < hi; t++) {
+  for (let t = parts == 1 ? 0 : atomic.add<i32>(next, 1); t < total; t = parts == 1 ? t + 1 : atomic.add<i32>(next, 1)) {
     let o = t / per;
     const start = (t - o * per) * Bmax;
     const nb = min(Bmax, innerExt - start);

@@ -106,6 +106,7 @@ export function writePassJob(
   words[29] = epilogue === undefined ? 0 : epilogue.at - dst.at;
   // Whether the threshold applies is decided here, in float64: a tiny fe may round to 0 in float32.
   words[30] = epilogue?.kind === "divide" && epilogue.fe !== 0 ? 1 : 0;
+  words[31] = 0; // the next free batch, for threads sharing the pass
   buffers.forEach((b, i) => words.set(b, 32 + 3 * i));
   plan.stages.forEach((s, i) => words.set([s.p, s.ido, s.l1, s.fwd, s.bwd], 64 + 5 * i));
   const reals = new Float64Array(engine.memory.buffer, job + 768, 3);

@@ -46,7 +46,7 @@ export interface Kernels {
   readonly gatherReal: (src: number, lane: number, ax: number, m: number, n: number, nb: number, bv: number, dst: number, packed: number) => void;
   readonly scatterComplex: (buf: number, start: number, len: number, nb: number, bv: number, scale: number, dst: number, lane: number, ax: number) => void;
   readonly scatterReal: (buf: number, packed: number, start: number, len: number, nb: number, bv: number, scale: number, dst: number, lane: number, ax: number) => void;
-  /** Runs part `part` of `parts` of the pass described by the job at byte address `job` (see `pass-jobs.ts`). */
+  /** Runs this thread's share (line buffers of part `part`) of the pass job at byte address `job`, shared by `parts` threads (see `pass-jobs.ts`). */
   readonly runPassJob: (job: number, part: number, parts: number) => void;
 }
 

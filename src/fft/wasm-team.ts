@@ -1,9 +1,10 @@
 /**
  * A team of threads sharing one WebAssembly memory, so one transform (one volume) runs on
  * several cores: the calling thread and `threads - 1` helper worker threads each instantiate
- * the same SIMD kernels over the shared memory, and every pass job (`pass-jobs.ts`) is split
- * into contiguous ranges of line batches, one per thread. The batches of a pass touch disjoint
- * lines, so the threads need no locks inside a pass, only a barrier at its end.
+ * the same SIMD kernels over the shared memory, and the line batches of every pass job
+ * (`pass-jobs.ts`) are shared out through an atomic counter: each thread takes the next free
+ * batch, so one slowed by other work on the machine simply does fewer. The batches of a pass
+ * touch disjoint lines, so the threads need no locks inside a pass, only a barrier at its end.
  *
  * Synchronisation is two counters in a small SharedArrayBuffer and `Atomics.wait`/`notify`
  * (the calling thread blocks at the barrier, which Node allows), so starting a pass costs
