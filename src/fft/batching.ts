@@ -58,8 +58,12 @@ export function iterationAxes(
 /**
  * Calls `body(sOuter, dOuter)` for every position of the outer iteration axes (all but the
  * innermost), in order, with the scalar offsets of that position's first line.
+ * @example
+ * ```ts
+ * forEachOuter(iter, 0, 0, (s, d) => copyLine(s, d));
+ * ```
  */
-function forEachOuter(iter: readonly IterAxis[], sOffset: number, dOffset: number, body: (sOuter: number, dOuter: number) => void): void {
+export function forEachOuter(iter: readonly IterAxis[], sOffset: number, dOffset: number, body: (sOuter: number, dOuter: number) => void): void {
   const nd = iter.length;
   const counter = new Array<number>(nd - 1).fill(0);
   let sOuter = sOffset;

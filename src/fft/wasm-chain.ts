@@ -12,7 +12,7 @@
  * forward or inverse transform holds about one complex volume instead of a real one as well.
  * @module
  */
-import { fullBatches, iterationAxes } from "./batching.js";
+import { forEachOuter, fullBatches, iterationAxes } from "./batching.js";
 import type { AxisPass, ScalarView } from "./axis-pass.js";
 import type { PassChain } from "./nd-passes.js";
 import { JOB_BYTES, lanesFor, lineBufferBytes, rowsOf, writePassJob } from "./pass-jobs.js";
@@ -164,25 +164,9 @@ function copyStrided(
     else merged.push({ ...x });
   }
   if (merged.length === 0) merged.push({ n: 1, s: 1, d: 1 });
-  const inner = merged.pop()!;
-  const rows = merged;
-  const counter = new Array<number>(rows.length).fill(0);
-  let s = sOff, d = dOff;
-  for (;;) {
+  const inner = merged[merged.length - 1]!;
+  forEachOuter(merged.map((x) => ({ extent: x.n, sStride: x.s, dStride: x.d })), sOff, dOff, (s, d) => {
     if (inner.s === 1 && inner.d === 1) dst.set(src.subarray(s, s + inner.n), d);
     else for (let i = 0, a = s, b = d; i < inner.n; i++, a += inner.s, b += inner.d) dst[b] = src[a]!;
-    let ax = rows.length - 1;
-    while (ax >= 0) {
-      const r = rows[ax]!;
-      counter[ax]!++;
-      s += r.s;
-      d += r.d;
-      if (counter[ax]! < r.n) break;
-      s -= r.s * r.n;
-      d -= r.d * r.n;
-      counter[ax] = 0;
-      ax--;
-    }
-    if (ax < 0) return;
-  }
+  });
 }
