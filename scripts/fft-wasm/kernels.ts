@@ -565,8 +565,11 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
 // per axis, 100 stages, 104 real twiddles, 108 epilogue (0 none, 1 times the complex array at
 // dst + delta before scattering, conjugated when 112 conj is set; 2 after a c2r, out =
 // img / (v + eps), 0 where v + eps < fe, img at dst + delta; 3 after a c2r, the real array at
-// dst + delta times v), 116 delta (bytes), 120 whether fe applies, 124 the next free batch
-// (a counter the threads share; 0 when the job starts), 128 line buffers (a, b, c) per part, 256 stages
+// dst + delta times v; 4 as 2 with the image read through maps, see 224), 116 delta (bytes), 120 whether fe applies, 124 the next free batch
+// (a counter the threads share; 0 when the job starts), 128 line buffers (a, b, c) per part,
+// 224 (epilogue 4, after a c2r along a contiguous axis: the image read through maps, see
+// mappedDivide) the row table, 228 the column map, 232 the destination's first row, 236 bytes
+// per destination row, 256 stages
 // (p, ido, l1, forward twiddles, backward twiddles) per stage, 768 scale (f64), 776 fe (f64),
 // 784 eps (f64).
 
@@ -647,6 +650,39 @@ function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i
   }
 }
 
+/**
+ * Epilogue 4 on nb contiguous real lines (rows of the destination) just written at d: out =
+ * img / (v + eps), 0 where v + eps < fe (when useFe), with the image read through maps instead
+ * of a padded copy: row r of the destination (r = (line - rowBase) / rowBytes) reads the image
+ * row starting at byte address rows[r], and sample x of it the image's column xmap[x]
+ * (edge replication for ITK's Neumann padding; the identity inside). Runs of V consecutive
+ * columns are read as one vector.
+ */
+function mappedDivide<T>(d: usize, lane: i32, start: i32, len: i32, nb: i32, rows: usize, xmap: usize, rowBase: usize, rowBytes: u32, eps: T, fe: T, useFe: bool): void {
+  const E = sizeof<T>();
+  const V = <i32>(16 / <i32>E);
+  const epsV = spl<T>(eps), feV = spl<T>(fe), zero = spl<T>(<T>0);
+  const xm = xmap + <usize>start * 4;
+  for (let l = 0; l < nb; l++) {
+    const p0 = d + <usize>(l * lane) * E;
+    const img = <usize>load<u32>(rows + <usize>(<u32>(p0 - rowBase) / rowBytes) * 4);
+    let j = 0;
+    for (; j + V <= len; j += V) {
+      const x0 = load<i32>(xm + <usize>j * 4);
+      if (load<i32>(xm + <usize>(j + V - 1) * 4) - x0 != V - 1) break;
+      const p = p0 + <usize>j * E;
+      const c = add<T>(ld(p), epsV);
+      const q = v128.div<T>(v128.load(img + <usize>x0 * E), c);
+      st(p, useFe ? v128.bitselect(zero, q, v128.lt<T>(c, feV)) : q);
+    }
+    for (; j < len; j++) {
+      const p = p0 + <usize>j * E;
+      const c = load<T>(p) + eps;
+      store<T>(p, useFe && c < fe ? <T>0 : load<T>(img + <usize>load<i32>(xm + <usize>j * 4) * E) / c);
+    }
+  }
+}
+
 function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   const E = sizeof<T>();
   const V = <i32>(16 / <i32>E);
@@ -713,7 +749,8 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
         r = execPlan<T>(stages, ns, bv, A, B, false);
       }
       scatterReal<T>(r, even, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-      if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe);
+      if (epi == 4) mappedDivide<T>(d, dLane, outStart, outLen, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), eps, fe, useFe);
+      else if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe);
     }
   }
 }

@@ -28,7 +28,16 @@ export interface JobArea {
 export type PassEpilogue =
   | { readonly kind: "times"; readonly at: number; readonly conj: boolean }
   | { readonly kind: "divide"; readonly at: number; readonly eps: number; readonly fe: number }
-  | { readonly kind: "multiplyInto"; readonly at: number };
+  | { readonly kind: "multiplyInto"; readonly at: number }
+  /**
+   * As "divide", with the image read through maps instead of a copy in the destination's
+   * layout: destination row r (counted from `rowBase`, `rowBytes` apart) reads the image row at
+   * byte address `rows[r]` (an Int32 table at `rows`) and its sample x the column `xmap[x]`.
+   */
+  | {
+    readonly kind: "divideMapped"; readonly rows: number; readonly xmap: number; readonly rowBase: number; readonly rowBytes: number;
+    readonly eps: number; readonly fe: number;
+  };
 
 /**
  * Lines per batch: a multiple of the vector width, at most 64, line buffers near 128 KiB
@@ -88,8 +97,8 @@ export function writePassJob(
   const plan = engine.complexPlan(p.kind !== "c2c" && even ? p.n >> 1 : p.n, f32);
   const realTw = p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0;
   const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
-  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3 }[epilogue.kind];
-  if ((epi === 1 && p.kind === "c2r") || (epi >= 2 && p.kind !== "c2r")) {
+  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3, divideMapped: 4 }[epilogue.kind];
+  if ((epi === 1 && p.kind === "c2r") || (epi >= 2 && p.kind !== "c2r") || (epi === 4 && dst.stride[p.axis] !== 1)) {
     throw new RangeError(`writePassJob: a "${epilogue!.kind}" epilogue does not apply to a ${p.kind} pass`);
   }
   const words = new Int32Array(engine.memory.buffer, job, 192);
@@ -103,15 +112,17 @@ export function writePassJob(
   words[26] = realTw;
   words[27] = epi;
   words[28] = epilogue?.kind === "times" && epilogue.conj ? 1 : 0;
-  words[29] = epilogue === undefined ? 0 : epilogue.at - dst.at;
+  words[29] = epilogue === undefined || epilogue.kind === "divideMapped" ? 0 : epilogue.at - dst.at;
+  const divides = epilogue?.kind === "divide" || epilogue?.kind === "divideMapped";
   // Whether the threshold applies is decided here, in float64: a tiny fe may round to 0 in float32.
-  words[30] = epilogue?.kind === "divide" && epilogue.fe !== 0 ? 1 : 0;
+  words[30] = divides && epilogue.fe !== 0 ? 1 : 0;
+  if (epilogue?.kind === "divideMapped") words.set([epilogue.rows, epilogue.xmap, epilogue.rowBase, epilogue.rowBytes], 56);
   words[31] = 0; // the next free batch, for threads sharing the pass
   buffers.forEach((b, i) => words.set(b, 32 + 3 * i));
   plan.stages.forEach((s, i) => words.set([s.p, s.ido, s.l1, s.fwd, s.bwd], 64 + 5 * i));
   const reals = new Float64Array(engine.memory.buffer, job + 768, 3);
   reals[0] = p.scale;
-  reals[1] = epilogue?.kind === "divide" ? epilogue.fe : 0;
-  reals[2] = epilogue?.kind === "divide" ? epilogue.eps : 0;
+  reals[1] = divides ? epilogue.fe : 0;
+  reals[2] = divides ? epilogue.eps : 0;
   return true;
 }

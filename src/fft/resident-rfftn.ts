@@ -85,16 +85,18 @@ export class ResidentRfftn {
    * 5-smooth, or `arrays` arrays of this shape would not fit in wasm32 memory.
    * @param arrays - how many arrays the caller will `alloc` (memory is reserved up front)
    * @param region - the leading corner of `shape` that holds data (see {@link ResidentRfftn.region})
+   * @param extraBytes - bytes the caller will take with {@link ResidentRfftn.allocBytes}
    */
   static create(
     shape: readonly number[], dtype: "float32" | "float64", threads: number, arrays: number, region: readonly number[] = shape,
+    extraBytes = 0,
   ): ResidentRfftn | undefined {
     if (shape.length === 0 || !wasmLengthsOk(shape) || threads < 1 || threads > MAX_PARTS) return undefined;
     if (region.length !== shape.length || region.some((d, i) => !(d >= 1 && d <= shape[i]!))) return undefined;
     const E = dtype === "float32" ? 4 : 8;
     const n = shape[shape.length - 1]!;
     const arrayBytes = (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * E;
-    if (arrayBytes * arrays > 3.5 * 2 ** 30) return undefined;
+    if (arrayBytes * arrays + extraBytes > 3.5 * 2 ** 30) return undefined;
     const team = WasmTeam.acquire(threads);
     if (team === undefined) return undefined;
     let plan: ResidentRfftn | undefined;
@@ -104,7 +106,7 @@ export class ResidentRfftn {
       team.release(); // twiddle tables past the memory limit: the reference path takes over
       return undefined;
     }
-    if (!plan.allPassesFit() || !team.engine.reserve(plan.top + arrays * (Math.ceil(arrayBytes / 64) * 64))) {
+    if (!plan.allPassesFit() || !team.engine.reserve(plan.top + arrays * (Math.ceil(arrayBytes / 64) * 64) + Math.ceil(extraBytes / 64) * 64 + 64)) {
       team.release();
       return undefined;
     }
@@ -138,6 +140,18 @@ export class ResidentRfftn {
     const at = this.take(this.scalars * this.E);
     if (!this.team.engine.reserve(this.top)) throw new RangeError("ResidentRfftn.alloc: the arrays exceed the WebAssembly memory limit");
     return at;
+  }
+
+  /** `bytes` of memory for the caller's own data (tables, an image); returns the byte address (64-byte aligned). */
+  allocBytes(bytes: number): number {
+    const at = this.take(bytes);
+    if (!this.team.engine.reserve(this.top)) throw new RangeError("ResidentRfftn.allocBytes: the data exceed the WebAssembly memory limit");
+    return at;
+  }
+
+  /** The whole memory's current buffer (views over it stay valid while nothing is allocated). */
+  get buffer(): ArrayBufferLike {
+    return this.team.engine.memory.buffer;
   }
 
   /** The array at `at` as a typed array of `scalars` scalars (real samples row-pitched, or interleaved bins). */
@@ -174,18 +188,25 @@ export class ResidentRfftn {
    * The region of the real array at `dst` of the spectrum at `src`, matching
    * `scipy.fft.irfftn` cropped to the region (`src` is overwritten; `src === dst` transforms in
    * place; outside the region `dst` holds leftovers). The epilogue, fused into the last pass:
-   * `divide` stores `image / (x + eps)` (0 where `x + eps < fe`, when fe > 0) instead of x;
+   * `divide` stores `image / (x + eps)` (0 where `x + eps < fe`, when fe is not 0) instead of
+   * x, the image at its address in this layout; `divideImage` the same with the image anywhere
+   * in memory, read through maps: row r of the result reads the image row at byte address
+   * `rows[r]` (an Int32 table) and its sample x the image column `xmap[x]` (an Int32 table);
    * `multiplyInto` multiplies the real array at its address by x (dst still receives x).
    */
-  inverse(src: number, dst: number, epilogue?: { divide: number; eps: number; fe: number } | { multiplyInto: number }): void {
+  inverse(
+    src: number, dst: number,
+    epilogue?: { divide: number; eps: number; fe: number } | { divideImage: { rows: number; xmap: number }; eps: number; fe: number } | { multiplyInto: number },
+  ): void {
     const passes = this.inv.passes;
     const last = passes.length - 1;
     let epi: PassEpilogue | undefined;
-    if (epilogue !== undefined) {
-      epi = "divide" in epilogue
-        ? { kind: "divide", at: epilogue.divide, eps: epilogue.eps, fe: epilogue.fe }
-        : { kind: "multiplyInto", at: epilogue.multiplyInto };
-    }
+    if (epilogue === undefined) epi = undefined;
+    else if ("divide" in epilogue) epi = { kind: "divide", at: epilogue.divide, eps: epilogue.eps, fe: epilogue.fe };
+    else if ("divideImage" in epilogue) {
+      const { rows, xmap } = epilogue.divideImage;
+      epi = { kind: "divideMapped", rows, xmap, rowBase: dst, rowBytes: this.pitch * this.E, eps: epilogue.eps, fe: epilogue.fe };
+    } else epi = { kind: "multiplyInto", at: epilogue.multiplyInto };
     passes.forEach((p, i) => {
       this.runPass(p, this.area(src, false), i === last ? this.area(dst, true) : this.area(src, false), i === last ? epi : undefined);
     });

@@ -12,9 +12,11 @@
  * Both algorithms of `richardson-lucy.ts`, with the same arithmetic as its reference paths
  * `runZero` and `runNeumann` (which the tests compare it with), in the storage precision:
  * "zero" keeps the data in the image's region at the origin of the padded domain and skips
- * the padding lines as those do; "neumann" works on the whole padded domain. Memory: four
- * arrays (five for "zero" with an even PSF axis) of the padded shape with rows of
- * `2 (n / 2 + 1)` scalars, about `4 b P`, line buffers per thread, and the output.
+ * the padding lines as those do; "neumann" works on the whole padded domain. The divide reads
+ * the image itself (never a padded copy) through a row table and a column map, which replicate
+ * its edges for "neumann". Memory: three arrays (four for "zero" with an even PSF axis) of the
+ * padded shape with rows of `2 (n / 2 + 1)` scalars, about `3 b P`, the image's copy (`b n`),
+ * the maps, line buffers per thread, and the output.
  * @module
  */
 import { sizeOf, type Block } from "../core/ndarray.js";
@@ -58,44 +60,49 @@ export function richardsonLucyResident(
   // "zero": the data live in the image's region at the origin of the padded domain, and the
   // transforms skip the padding; "neumann": the whole padded domain is the estimate's.
   const region = o.neumann ? p : n;
-  const fft = ResidentRfftn.create(p, dtype, o.threads, mirror ? 5 : 4, region);
+  // The image itself (not a padded copy) and the maps the divide reads it through: a row
+  // table (the image row each padded row replicates) and a column map.
+  const E = dtype === "float32" ? 4 : 8;
+  const rowCount = sizeOf(p) / p[nd - 1]!;
+  const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64;
+  const fft = ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
   if (fft === undefined) return undefined;
   try {
     const stride = fft.realStride;
-    const est = fft.alloc(), spec = fft.alloc(), tf = fft.alloc(), image = fft.alloc();
+    const est = fft.alloc(), spec = fft.alloc(), tf = fft.alloc();
+    const back = { at: mirror ? fft.alloc() : tf, conj: !mirror };
+    const imageAt = fft.allocBytes(img.length * E), rowsAt = fft.allocBytes(rowCount * 4), xmapAt = fft.allocBytes(p[nd - 1]! * 4);
     const shift = k.map((d) => (o.neumann ? Math.floor(d / 2) : Math.floor((d - 1) / 2)));
     transferFunction(fft, tf, kern, k, shift);
-    let back = { at: tf, conj: true };
     if (mirror) {
-      back = { at: fft.alloc(), conj: false };
       const h2 = fft.real(back.at);
       h2.set(fft.real(tf));
       for (let i = 1; i < h2.length; i += 2) h2[i] = -h2[i]!;
       multiplyWithDelay(h2, undefined, false, fft.complexShape, fft.shape, mirrorDelay);
     }
-    const padded = fft.real(image);
-    let lo = p.map(() => 0);
-    if (o.neumann) {
-      lo = p.map((d, i) => Math.floor((d - n[i]!) / 2));
-      const maps = p.map((d, i) => clampMap(d, n[i]!, lo[i]!));
-      const xmap = maps[nd - 1]!;
-      const len = p[nd - 1]!;
-      forEachPaddedRow(p, n, maps, (dst, src) => {
-        const at = (dst / len) * fft.pitch;
-        for (let i = 0; i < len; i++) padded[at + i] = img[src + xmap[i]!]!;
-      });
-    } else {
-      copyRows(img, n, padded, stride, 0);
-    }
+    // "neumann": the image sits centred in the padded domain, edges replicated outward;
+    // "zero": at the origin (rows and columns past it are never computed, so never read).
+    const lo = p.map((d, i) => (o.neumann ? Math.floor((d - n[i]!) / 2) : 0));
+    const maps = p.map((d, i) => clampMap(d, n[i]!, lo[i]!));
+    const xmap = maps[nd - 1]!;
+    const len = p[nd - 1]!;
+    (E === 4 ? new Float32Array(fft.buffer, imageAt, img.length) : new Float64Array(fft.buffer, imageAt, img.length)).set(img);
+    new Int32Array(fft.buffer, xmapAt, len).set(xmap);
+    const rows = new Int32Array(fft.buffer, rowsAt, rowCount);
     const estimate = fft.real(est);
-    if (o.init === "image") estimate.set(padded);
-    else estimate.fill(o.init);
+    if (o.init !== "image") estimate.fill(o.init);
+    forEachPaddedRow(p, n, maps, (dst, src) => {
+      rows[dst / len] = imageAt + src * E;
+      if (o.init !== "image") return;
+      const at = (dst / len) * fft.pitch;
+      for (let i = 0; i < len; i++) estimate[at + i] = img[src + xmap[i]!]!;
+    });
     const offset = lo.reduce((s, l, i) => s + l * stride[i]!, 0);
     const view = (): Block => ({ dtype, data: fft.real(est), shape: [...n], stride: [...stride], offset }) as Block;
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
       fft.forward(est, spec, { at: tf, conj: false });
-      fft.inverse(spec, spec, { divide: image, eps: o.eps, fe: o.fe });
+      fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
       fft.inverse(spec, spec, { multiplyInto: est });
       o.onIteration?.(it, view());

@@ -144,16 +144,16 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
 
 /**
  * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
- * executors' memory plan: the resident engine's arrays (four padded volumes with rows of
- * `2 (x / 2 + 1)` scalars, five for "zero" with an even PSF axis) and each thread's line
- * buffers. The input shapes may carry leading loop dims (a gufunc's block): the last
+ * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
+ * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis), the image's copy with its row
+ * and column maps, and each thread's line buffers. The input shapes may carry leading loop dims (a gufunc's block): the last
  * `psf.length` axes are the image's.
  * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
  * @param shapes - the image's and the PSF's block shapes
  * @param itemSizes - their bytes per element (8 means float64 compute)
  * @example
  * ```ts
- * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 4 x 4 x 160 x 576 x 452 + line buffers
+ * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 3 x 4 x 160 x 576 x 452 + image + maps + line buffers
  * ```
  */
 export function richardsonLucyWorkspace(
@@ -168,13 +168,15 @@ export function richardsonLucyWorkspace(
   const px = fftShape[nd - 1]!;
   const pitched = (fftShape.reduce((a, b) => a * b, 1) / px) * 2 * (Math.floor(px / 2) + 1);
   const E = Math.max(itemSizes[0] ?? 4, itemSizes[1] ?? 4) >= 8 ? 8 : 4;
-  const arrays = neumann || psf.every((d) => d % 2 === 1) ? 4 : 5;
+  const arrays = neumann || psf.every((d) => d % 2 === 1) ? 3 : 4;
+  // The image's copy in wasm memory and the maps the divide reads it through.
+  const mapped = n.reduce((a, b) => a * b, 1) * E + (fftShape.reduce((a, b) => a * b, 1) / px) * 4 + px * 4;
   // Each thread's three line buffers, sized for the longest line batch (see pass-jobs.ts).
   const lineBytes = Math.max(...fftShape.map((d, i) => {
     const rows = i === nd - 1 && d % 2 === 0 ? d / 2 + 1 : d;
     return rows * 2 * lanesFor(rows, E) * E;
   }));
-  return arrays * E * pitched + (params?.threads ?? 1) * 3 * lineBytes;
+  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes;
 }
 
 function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly number[]): Resolved {
