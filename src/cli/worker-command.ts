@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { startWorker } from "../executors/distributed-worker.js";
+import { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "../executors/redis-connection.js";
 import type { Command } from "./run.js";
 import { UsageError } from "./run.js";
 
@@ -21,6 +22,10 @@ Options:
   --redis-ca FILE      PEM certificate of the CA that signed the server's TLS certificate
                        (rediss:// only), when it is not a public one. NODE_EXTRA_CA_CERTS=FILE
                        works too.
+  --redis-cert FILE    PEM client certificate to present to a Redis that requires one
+                       (tls-auth-clients yes, Redis' default; rediss:// only), signed by a
+                       CA in the server's tls-ca-cert-file. Needs --redis-key.
+  --redis-key FILE     Unencrypted PEM private key of --redis-cert (never printed).
   --kernels LIST       Comma-separated kernel modules this worker may import (.js, or .ts with
                        tsx installed). chunkwise's own kernels are always allowed; a task
                        naming any other module is refused.
@@ -50,17 +55,42 @@ function integer(name: string, v: unknown, min: number): number | undefined {
   return n;
 }
 
-/** The `--redis-ca` file's text. */
-function readCa(file: string, redis: string): string {
-  if (!/^rediss:\/\//i.test(redis)) throw new UsageError(`worker: --redis-ca must come with a rediss:// URL (TLS); got ${redis}. Write rediss://host:port`);
+/** What the file of each `--redis-*` flag must hold: a PEM line, what it is, how to convert a DER file. */
+const PEM_FILES = {
+  "redis-ca": { noun: "certificate", line: CERT_LINE, what: "the PEM certificate of the CA that signed Redis' certificate", fix: "openssl x509 -inform der -in ca.der -out ca.pem" },
+  "redis-cert": { noun: "certificate", line: CERT_LINE, what: "the PEM client certificate to present to Redis", fix: "openssl x509 -inform der -in client.der -out client.crt" },
+  "redis-key": { noun: "private key", line: "-----BEGIN ... PRIVATE KEY-----", what: "the PEM private key of --redis-cert", fix: "openssl pkey -inform der -in client-key.der -out client.key" },
+} as const;
+
+/** The text of the PEM file a `--redis-*` flag names (rediss:// only). */
+function readPem(flag: keyof typeof PEM_FILES, file: string, redis: string): string {
+  const kind = PEM_FILES[flag];
+  if (!/^rediss:\/\//i.test(redis)) throw new UsageError(`worker: --${flag} must come with a rediss:// URL (TLS); got ${redis}. Write rediss://host:port`);
   let text: string;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
-    throw new UsageError(`worker: --redis-ca must name a readable file; got ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? String(e)}). Pass the PEM certificate of the CA that signed Redis' certificate`);
+    throw new UsageError(`worker: --${flag} must name a readable file; got ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? String(e)}). Pass ${kind.what}`);
   }
-  if (!text.includes("-----BEGIN CERTIFICATE-----")) throw new UsageError(`worker: --redis-ca must name a PEM certificate file; got ${JSON.stringify(file)}, which holds no "-----BEGIN CERTIFICATE-----". Convert a DER file with: openssl x509 -inform der -in ca.der -out ca.pem`);
+  if (flag === "redis-key" ? !KEY_LINE.test(text) : !text.includes(CERT_LINE)) {
+    throw new UsageError(`worker: --${flag} must name a PEM ${kind.noun} file; got ${JSON.stringify(file)}, which holds no "${kind.line}". Convert a DER file with: ${kind.fix}`);
+  }
   return text;
+}
+
+/** `--redis-ca`, `--redis-cert` and `--redis-key` as `tls` options; undefined when none is given. */
+function tlsFlags(values: Record<string, unknown>, redis: string): RedisTls | undefined {
+  const [caFile, certFile, keyFile] = (["redis-ca", "redis-cert", "redis-key"] as const).map((k) => values[k] as string | undefined);
+  if ((certFile === undefined) !== (keyFile === undefined)) {
+    throw new UsageError(`worker: --redis-cert and --redis-key must be given together; got ${certFile === undefined ? "--redis-key without --redis-cert" : "--redis-cert without --redis-key"}. Pass the client certificate and its key`);
+  }
+  const ca = caFile === undefined ? undefined : readPem("redis-ca", caFile, redis);
+  if (certFile === undefined || keyFile === undefined) return ca === undefined ? undefined : { ca };
+  const cert = readPem("redis-cert", certFile, redis);
+  const key = readPem("redis-key", keyFile, redis);
+  const problem = keyPairProblem(cert, key);
+  if (problem !== undefined) throw new UsageError(`worker: --redis-cert and --redis-key must name a certificate and its unencrypted private key; got ${problem.why}. ${problem.fix}`);
+  return { ...(ca === undefined ? {} : { ca }), cert, key };
 }
 
 /** The `worker` command. */
@@ -71,6 +101,8 @@ export const workerCommand: Command = {
   options: {
     redis: { type: "string" },
     "redis-ca": { type: "string" },
+    "redis-cert": { type: "string" },
+    "redis-key": { type: "string" },
     kernels: { type: "string", multiple: true },
     concurrency: { type: "string" },
     scratch: { type: "string" },
@@ -84,12 +116,12 @@ export const workerCommand: Command = {
     if (redis === undefined || redis === "") {
       throw new UsageError("worker: --redis must name the Redis server; got nothing. Pass --redis redis://host:6379 or set CHUNKWISE_REDIS_URL");
     }
-    const ca = values["redis-ca"] === undefined ? undefined : readCa(values["redis-ca"] as string, redis);
+    const tls = tlsFlags(values, redis);
     const concurrency = integer("concurrency", values.concurrency, 1);
     const staleMs = integer("stale-ms", values["stale-ms"], 200);
     const stores = list(values.stores);
     const worker = await startWorker({
-      connection: ca === undefined ? redis : { url: redis, tls: { ca } },
+      connection: tls === undefined ? redis : { url: redis, tls },
       kernels: list(values.kernels),
       ...(concurrency === undefined ? {} : { concurrency }),
       ...(staleMs === undefined ? {} : { staleMs }),

@@ -33,7 +33,7 @@ import { defaultScratchDir, type JobData } from "./distributed-worker.js";
 
 /** Options of {@link distributed}. */
 export interface DistributedOptions {
-  /** The Redis server: "redis://host:port", "rediss://user:password@host:port/db" (TLS), or `{ url }`. */
+  /** The Redis server: "redis://host:port", "rediss://user:password@host:port/db" (TLS), or `{ url, tls: { ca, cert, key } }` (see `RedisTls`). */
   connection: RedisConnection;
   /** Queue name, the same as the workers' `--queue`; default "chunkwise". */
   queue?: string;

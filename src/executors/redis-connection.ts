@@ -5,10 +5,13 @@
  * one clear error within a few seconds instead of ioredis' endless reconnecting.
  *
  * TLS trusts Node's CA store, which `NODE_EXTRA_CA_CERTS` extends for a whole process; a
- * private CA can also be given per connection (`{ url, tls: { ca } }`).
+ * private CA can also be given per connection (`{ url, tls: { ca } }`), and so can a client
+ * certificate for a server that requires one (`tls: { cert, key }`; the key, like the password,
+ * never reaches a message).
  * @module
  */
 import { isIP } from "node:net";
+import { createSecureContext } from "node:tls";
 import { Redis, type RedisOptions } from "ioredis";
 import { ChunkwiseError, ValueError, show } from "../core/errors.js";
 
@@ -16,6 +19,13 @@ import { ChunkwiseError, ValueError, show } from "../core/errors.js";
 export interface RedisTls {
   /** PEM certificate(s) of the CA that signed the server's certificate, trusted in place of Node's default CAs (as `tls.connect`'s `ca`). */
   readonly ca?: string | Uint8Array | readonly (string | Uint8Array)[];
+  /**
+   * PEM certificate (or chain) this process presents to a server that requires client
+   * certificates (Redis' `tls-auth-clients yes`), as `tls.connect`'s `cert`. Needs `key`.
+   */
+  readonly cert?: string | Uint8Array;
+  /** Unencrypted PEM private key of `cert`, as `tls.connect`'s `key`. No message, log or error ever shows it. */
+  readonly key?: string | Uint8Array;
 }
 
 /** A Redis server: a URL string, or `{ url, tls }`. */
@@ -42,7 +52,8 @@ export interface ParsedRedis {
  * Parses `redis://[user[:password]@]host[:port][/db]` or `rediss://...` (TLS; the host name is
  * checked against the server's certificate). A bare `host:port` means `redis://host:port`.
  * @throws {ValueError} for another scheme, a bad port or a bad database number, or `tls`
- * without `rediss://` or with a `ca` that is not PEM certificates
+ * without `rediss://`, with a `ca` that is not PEM certificates, or with a `cert` and `key`
+ * that are not a PEM certificate and its unencrypted PEM private key (both or neither)
  * @example
  * ```ts
  * parseRedis("rediss://app:s3cret@cache.example:6380/2").redacted // "rediss://app:***@cache.example:6380/2"
@@ -88,23 +99,86 @@ export function parseRedis(fn: string, connection: RedisConnection): ParsedRedis
   return { options, redacted, secrets };
 }
 
-/** Node TLS options: SNI for a host name (an IP address is checked against the certificate's IP entries, without SNI), and the CA. */
+/** Node TLS options: SNI for a host name (an IP address is checked against the certificate's IP entries, without SNI), the CA, the client certificate. */
 function tlsOptions(fn: string, host: string, redacted: string, tls: RedisTls | undefined): NonNullable<RedisOptions["tls"]> {
   const given = tls?.ca;
   const list = given === undefined ? [] : Array.isArray(given) ? given : [given as string | Uint8Array];
-  const ca = list.map((c: unknown) => (typeof c === "string" ? c : c instanceof Uint8Array ? Buffer.from(c) : undefined));
-  if (given !== undefined && (ca.length === 0 || !ca.every((c) => c?.toString("latin1").includes("-----BEGIN CERTIFICATE-----")))) {
+  const ca = list.map(pemOf);
+  if (given !== undefined && (ca.length === 0 || !ca.every((c) => c?.toString("latin1").includes(CERT_LINE)))) {
     throw new ValueError(fn, `connection.tls.ca must be PEM certificates ("-----BEGIN CERTIFICATE-----") as text or bytes, or a list of them; got ${show(given)} for ${redacted}. Pass { tls: { ca: readFileSync("ca.pem") } }`);
   }
-  return { ...(isIP(host) === 0 ? { servername: host } : {}), ...(ca.length === 0 ? {} : { ca: ca as (string | Buffer)[] }) };
+  return { ...(isIP(host) === 0 ? { servername: host } : {}), ...(ca.length === 0 ? {} : { ca: ca as (string | Buffer)[] }), ...clientCertificate(fn, redacted, tls) };
+}
+
+/** The line every PEM certificate starts with. */
+export const CERT_LINE = "-----BEGIN CERTIFICATE-----";
+/** The line a PEM private key starts with ("PRIVATE KEY", "EC PRIVATE KEY", "RSA PRIVATE KEY", ...). */
+export const KEY_LINE = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/;
+
+/** PEM text as Node takes it: a string, or a Buffer over the bytes; undefined for anything else. */
+function pemOf(v: unknown): string | Buffer | undefined {
+  return typeof v === "string" ? v : v instanceof Uint8Array ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : undefined;
+}
+
+/** What a value is, for messages that must not show it (a private key). */
+function kindOf(v: unknown): string {
+  if (typeof v === "string") return v === "" ? "an empty string" : `a string of ${v.length} characters`;
+  if (v instanceof Uint8Array) return `${v.byteLength} bytes`;
+  if (v === null || v === undefined) return String(v);
+  return Array.isArray(v) ? `an array of ${v.length}` : typeof v === "object" ? "an object" : `a ${typeof v}`;
+}
+
+/** `cert` and `key` checked (PEM, both or neither, a key of the certificate), as Node's TLS options. */
+function clientCertificate(fn: string, redacted: string, tls: RedisTls | undefined): { cert?: string | Buffer; key?: string | Buffer } {
+  if (tls?.cert === undefined && tls?.key === undefined) return {};
+  const fix = `Pass the files' contents: { tls: { cert: readFileSync("client.crt"), key: readFileSync("client.key") } }`;
+  if (tls.cert === undefined || tls.key === undefined) {
+    throw new ValueError(fn, `connection.tls.cert and connection.tls.key must be given together; got ${tls.cert === undefined ? "a key without a cert" : "a cert without a key"} for ${redacted}. ${fix}`);
+  }
+  const cert = pemOf(tls.cert);
+  const key = pemOf(tls.key);
+  if (!cert?.toString("latin1").includes(CERT_LINE)) {
+    throw new ValueError(fn, `connection.tls.cert must be a PEM certificate ("${CERT_LINE}") as text or bytes; got ${kindOf(tls.cert)} without that line for ${redacted}. ${fix}`);
+  }
+  if (key === undefined || !KEY_LINE.test(key.toString("latin1"))) {
+    throw new ValueError(fn, `connection.tls.key must be a PEM private key ("-----BEGIN ... PRIVATE KEY-----") as text or bytes; got ${kindOf(tls.key)} without that line (never shown) for ${redacted}. ${fix}`);
+  }
+  const problem = keyPairProblem(cert, key);
+  if (problem !== undefined) {
+    throw new ValueError(fn, `connection.tls.cert and connection.tls.key must be a certificate and its unencrypted private key; got ${problem.why} for ${redacted}. ${problem.fix}`);
+  }
+  return { cert, key };
 }
 
 /**
- * `text` with the password of any Redis URL in it, and every listed secret, replaced by `***`.
+ * Why PEM `cert` and `key` cannot serve as a client certificate (an encrypted key, a key of
+ * another certificate, text OpenSSL cannot read), and how to fix it; undefined when they can.
+ * The answer never contains the key.
+ * @example keyPairProblem(readFileSync("client.crt"), readFileSync("other.key"))?.why // "a key that is not the certificate's (key values mismatch)"
+ */
+export function keyPairProblem(cert: string | Buffer, key: string | Buffer): { why: string; fix: string } | undefined {
+  if (/-----BEGIN ENCRYPTED PRIVATE KEY-----|Proc-Type: *4,ENCRYPTED/.test(key.toString("latin1"))) {
+    return { why: "an encrypted key (chunkwise takes no passphrase)", fix: "Decrypt it into a file only this user can read: openssl pkey -in client.key -out client-plain.key" };
+  }
+  try {
+    createSecureContext({ cert, key });
+    return undefined;
+  } catch (e) {
+    const err = e as { code?: string; reason?: string; message?: string };
+    if (err.code === "ERR_OSSL_X509_KEY_VALUES_MISMATCH") {
+      return { why: "a key that is not the certificate's (key values mismatch)", fix: "Pass the key made together with the certificate" };
+    }
+    return { why: `text OpenSSL cannot read (${err.reason ?? err.message ?? String(e)})`, fix: "Check them with: openssl x509 -in client.crt -noout && openssl pkey -in client.key -noout" };
+  }
+}
+
+/**
+ * `text` with the password of any Redis URL in it, any PEM private key, and every listed
+ * secret, replaced by `***`.
  * @example redactText("redis://u:pw@h:1") // "redis://u:***@h:1"
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/(rediss?:\/\/[^:/@\s]*:)([^@\s]*)@/gi, "$1***@");
+  let out = text.replace(/(rediss?:\/\/[^:/@\s]*:)([^@\s]*)@/gi, "$1***@").replace(/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g, "***");
   for (const s of secrets) if (s.length > 0) out = out.split(s).join("***");
   return out;
 }
@@ -117,21 +191,46 @@ export async function probeRedis(fn: string, parsed: ParsedRedis, timeoutMs = 30
   const client = new Redis({ ...parsed.options, lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null, enableOfflineQueue: false });
   // ioredis rejects with "Connection is closed."; the 'error' event has the real reason (ECONNREFUSED, WRONGPASS).
   let lastError: unknown;
+  let handshook = false;
   client.on("error", (e) => (lastError = e));
-  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs).unref());
+  client.once("connect", () => (handshook = true));
+  const timedOut = new Error(`no answer within ${timeoutMs} ms`);
+  const timer = new Promise<never>((_, reject) => setTimeout(() => reject(timedOut), timeoutMs).unref());
   try {
     await Promise.race([client.connect().then(() => client.ping()), timer]);
   } catch (e) {
-    const err = lastError ?? e;
-    const why = redactText(err instanceof Error ? err.message : String(err), parsed.secrets).replace(/\.+$/, "");
-    const code = String((err as { code?: unknown } | undefined)?.code ?? "");
-    if (/CERT|SIGNATURE|ALTNAME/.test(code)) {
-      throw new DistributedError(fn, `Redis at ${parsed.redacted} must present a TLS certificate this process trusts for its host name; got ${why} (${code}). Give the CA that signed it: connection { url, tls: { ca } }, chunkwise worker --redis-ca FILE, or NODE_EXTRA_CA_CERTS=FILE`, { kind: "unreachable" });
-    }
-    throw new DistributedError(fn, `Redis at ${parsed.redacted} must be reachable; got ${why}. Start redis-server there, or check the URL, password and TLS (rediss://)`, { kind: "unreachable" });
+    throw probeFailure(fn, parsed, lastError ?? e, handshook && e !== timedOut);
   } finally {
     client.disconnect();
   }
+}
+
+/**
+ * The alerts a TLS server sends about the client's certificate (none, or one it does not trust).
+ * A TLS 1.2 server demanding one sends "handshake failure" to a client with none.
+ */
+const CLIENT_CERT_ALERT = /^ERR_SSL_(?:TLSV13_ALERT_CERTIFICATE_REQUIRED|TLSV1_ALERT_UNKNOWN_CA|TLSV1_ALERT_ACCESS_DENIED|TLSV1_ALERT_DECRYPT_ERROR|SSLV3_ALERT_(?:BAD_CERTIFICATE|UNSUPPORTED_CERTIFICATE|CERTIFICATE_\w+|HANDSHAKE_FAILURE))$/;
+
+/** The one-line error for a failed probe; `handshook`: the TLS handshake (or TCP connect) completed first. */
+function probeFailure(fn: string, parsed: ParsedRedis, err: unknown, handshook: boolean): DistributedError {
+  const e = err as { message?: unknown; code?: unknown; reason?: unknown } | undefined;
+  const code = String(e?.code ?? "");
+  const tls = parsed.options.tls;
+  const reason = typeof e?.reason === "string" ? e.reason : err instanceof Error ? err.message : String(err);
+  const why = redactText(reason.split("\n")[0]!, parsed.secrets).replace(/\.+$/, "");
+  const hasCert = tls?.cert !== undefined;
+  // Under TLS 1.3 the server checks the client's certificate after the client's handshake is
+  // done: its alert, or a reset when the client's first command meets the closed connection, comes next.
+  const hungUp = tls !== undefined && handshook && (code === "ECONNRESET" || code === "EPIPE" || why === "Connection is closed");
+  if (tls !== undefined && (CLIENT_CERT_ALERT.test(code) || hungUp)) {
+    const what = hasCert ? "a client certificate signed by a CA it trusts (tls-auth-clients yes)" : "a client certificate (tls-auth-clients yes, Redis' default)";
+    const got = `${hasCert ? "one Redis refused" : "none"}${hungUp ? `, and the connection closed right after the TLS handshake (${why})` : ` (${why})`}`;
+    return new DistributedError(fn, `Redis at ${parsed.redacted} requires ${what}, so this process must present one; got ${got}. Give a certificate signed by the CA in Redis' tls-ca-cert-file, and its key: connection { url, tls: { cert, key } }, or chunkwise worker --redis-cert FILE --redis-key FILE`, { kind: "unreachable" });
+  }
+  if (/CERT|SIGNATURE|ALTNAME/.test(code)) {
+    return new DistributedError(fn, `Redis at ${parsed.redacted} must present a TLS certificate this process trusts for its host name; got ${why} (${code}). Give the CA that signed it: connection { url, tls: { ca } }, chunkwise worker --redis-ca FILE, or NODE_EXTRA_CA_CERTS=FILE`, { kind: "unreachable" });
+  }
+  return new DistributedError(fn, `Redis at ${parsed.redacted} must be reachable; got ${why}. Start redis-server there, or check the URL, password and TLS (rediss://)`, { kind: "unreachable" });
 }
 
 /** The Redis connections of one distributed client; see {@link lastingConnection}. */

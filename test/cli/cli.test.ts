@@ -1,7 +1,20 @@
 import { spawn } from "node:child_process";
-import { describe, expect, it } from "vitest";
+import { createPrivateKey } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { main, type CliIO } from "../../src/cli/run.js";
-import { freePort, REPO } from "../executors/redis-fixture.js";
+import { freePort, makeCertificates, REPO } from "../executors/redis-fixture.js";
+
+// Client certificates for the --redis-cert/--redis-key checks (openssl, through the distributed tests' fixture).
+const certDir = mkdtempSync(join(tmpdir(), "chunkwise-cli-"));
+afterAll(() => rmSync(certDir, { recursive: true, force: true }));
+const certs = makeCertificates(certDir);
+const encryptedKey = join(certDir, "encrypted.key");
+writeFileSync(encryptedKey, createPrivateKey(readFileSync(certs.clientKey)).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pass" }));
+/** Every line of the client keys between BEGIN and END: what no output may show. */
+const keyLines = [certs.clientKey, certs.otherClientKey, encryptedKey].flatMap((f) => readFileSync(f, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("-----")));
 
 function capture(): CliIO & { out: () => string; err: () => string } {
   let out = "";
@@ -49,7 +62,7 @@ describe("chunkwise (in process)", () => {
   it("worker --help documents every option, exit 0", async () => {
     const r = await run("worker", "--help");
     expect(r.code).toBe(0);
-    for (const opt of ["--redis", "--redis-ca", "--kernels", "--concurrency", "--scratch", "--queue", "--stale-ms", "--stores", "--verbose"]) expect(r.out).toContain(opt);
+    for (const opt of ["--redis", "--redis-ca", "--redis-cert", "--redis-key", "--kernels", "--concurrency", "--scratch", "--queue", "--stale-ms", "--stores", "--verbose"]) expect(r.out).toContain(opt);
   });
 
   it.each([
@@ -62,6 +75,15 @@ describe("chunkwise (in process)", () => {
     [["worker", "--redis", "redis://u:pw@h:1", "--redis-ca", "ca.pem"], "chunkwise: worker: --redis-ca must come with a rediss:// URL (TLS); got redis://u:***@h:1"],
     [["worker", "--redis", "rediss://h:1", "--redis-ca", "/no/such/ca.pem"], 'chunkwise: worker: --redis-ca must name a readable file; got "/no/such/ca.pem" (ENOENT)'],
     [["worker", "--redis", "rediss://h:1", "--redis-ca", "package.json"], 'chunkwise: worker: --redis-ca must name a PEM certificate file; got "package.json"'],
+    [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert], "chunkwise: worker: --redis-cert and --redis-key must be given together; got --redis-cert without --redis-key. Pass the client certificate and its key"],
+    [["worker", "--redis", "rediss://h:1", "--redis-key", certs.clientKey], "chunkwise: worker: --redis-cert and --redis-key must be given together; got --redis-key without --redis-cert"],
+    [["worker", "--redis", "redis://u:pw@h:1", "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey], "chunkwise: worker: --redis-cert must come with a rediss:// URL (TLS); got redis://u:***@h:1. Write rediss://host:port"],
+    [["worker", "--redis", "rediss://h:1", "--redis-cert", "/no/such/client.crt", "--redis-key", certs.clientKey], 'chunkwise: worker: --redis-cert must name a readable file; got "/no/such/client.crt" (ENOENT). Pass the PEM client certificate to present to Redis'],
+    [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert, "--redis-key", certDir], `chunkwise: worker: --redis-key must name a readable file; got ${JSON.stringify(certDir)} (EISDIR). Pass the PEM private key of --redis-cert`],
+    [["worker", "--redis", "rediss://h:1", "--redis-cert", "package.json", "--redis-key", certs.clientKey], 'chunkwise: worker: --redis-cert must name a PEM certificate file; got "package.json", which holds no "-----BEGIN CERTIFICATE-----". Convert a DER file with: openssl x509 -inform der'],
+    [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert, "--redis-key", certs.clientCert], `chunkwise: worker: --redis-key must name a PEM private key file; got ${JSON.stringify(certs.clientCert)}, which holds no "-----BEGIN ... PRIVATE KEY-----". Convert a DER file with: openssl pkey -inform der`],
+    [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert, "--redis-key", certs.otherClientKey], "chunkwise: worker: --redis-cert and --redis-key must name a certificate and its unencrypted private key; got a key that is not the certificate's (key values mismatch). Pass the key made together with the certificate"],
+    [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert, "--redis-key", encryptedKey], "chunkwise: worker: --redis-cert and --redis-key must name a certificate and its unencrypted private key; got an encrypted key (chunkwise takes no passphrase). Decrypt it into a file only this user can read: openssl pkey -in client.key -out client-plain.key"],
   ])("usage error %j: one line, exit 2", async (argv, message) => {
     const prev = process.env.CHUNKWISE_REDIS_URL;
     delete process.env.CHUNKWISE_REDIS_URL;
@@ -70,6 +92,7 @@ describe("chunkwise (in process)", () => {
       expect(r.code).toBe(2);
       expect(r.err.startsWith(message)).toBe(true);
       expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+      for (const line of keyLines) expect(r.err).not.toContain(line);
     } finally {
       if (prev !== undefined) process.env.CHUNKWISE_REDIS_URL = prev;
     }

@@ -4,7 +4,7 @@
  * inline, errors, retries, a worker thread dying, abort), a worker process SIGKILLed
  * mid-task, Redis connections killed and Redis restarted or stopped mid-job, the security
  * rules, connection failures with the password masked, and TLS against a TLS-only
- * redis-server with a throwaway CA.
+ * redis-server with a throwaway CA, also requiring client certificates (mutual TLS).
  */
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -351,6 +351,94 @@ describe("distributed: TLS (rediss://) against a TLS-only redis-server with a th
     expect((err as DistributedError).kind).toBe("unreachable");
     expect((err as Error).message).toContain("worker: Redis at rediss://default:***@");
   }, 20_000);
+});
+
+describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against TLS-only redis-servers, TLS 1.3 and TLS 1.2", () => {
+  const certDir = mkdtempSync(join(tmpdir(), "chunkwise-mtls-"));
+  let certs: Certificates;
+  // TLS 1.3 (the default) and TLS 1.2 refuse a client certificate differently: under 1.3 the
+  // client's handshake completes first and its first command meets an alert or a reset.
+  const servers: { name: string; redis: RedisFixture; url: string }[] = [];
+  beforeAll(async () => {
+    certs = makeCertificates(certDir);
+    for (const [name, extra] of [["TLS 1.3", []], ["TLS 1.2", ["--tls-protocols", "TLSv1.2"]]] as const) {
+      const redis = await startRedis(["--requirepass", "s3cret-pw", ...extra], { tls: certs, authClients: true });
+      servers.push({ name, redis, url: `rediss://default:s3cret-pw@127.0.0.1:${redis.port}` });
+    }
+  });
+  afterAll(async () => {
+    await Promise.all(servers.map((s) => s.redis.stop()));
+    rmSync(certDir, { recursive: true, force: true });
+  });
+  const small = (): ChunkedArray => mapBlocks(heavy, [fromArray(ramp([8, 8]), { chunks: 4 })], { params: { rounds: 2 } }) as ChunkedArray;
+  /** What no output may show: the password and every line of the client keys. */
+  const secrets = (): string[] => ["s3cret-pw", ...[certs.clientKey, certs.otherClientKey].flatMap((f) => readFileSync(f, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("-----")))];
+  const how = "Give a certificate signed by the CA in Redis' tls-ca-cert-file, and its key: connection { url, tls: { cert, key } }, or chunkwise worker --redis-cert FILE --redis-key FILE";
+  const escape = (t: string): string => t.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // The reason is the server's alert, or the reset or close that a TLS 1.3 client meets instead.
+  const refusal = (requires: string, got: string): RegExp =>
+    new RegExp(`^(distributed|worker): ${escape("Redis at rediss://default:***@127.0.0.1:")}\\d+ ${escape(`requires ${requires}, so this process must present one; got ${got}`)}(, and the connection closed right after the TLS handshake \\(((write|read) (ECONNRESET|EPIPE)|Connection is closed)\\)| \\([a-z0-9 ]+ alert [a-z ]+\\))\\. ${escape(how)}$`);
+  const NONE = refusal("a client certificate (tls-auth-clients yes, Redis' default)", "none");
+  const REFUSED = refusal("a client certificate signed by a CA it trusts (tls-auth-clients yes)", "one Redis refused");
+
+  /** compute on a fresh client, 3 times (the alert and the reset race): each fails fast with one line matching `message`. */
+  const expectRefused = async (connection: Parameters<typeof distributed>[0]["connection"], message: RegExp): Promise<void> => {
+    for (let i = 0; i < 3; i++) {
+      const ex = distributed({ connection, scratchDir: scratch });
+      const t0 = Date.now();
+      const err = await compute(small(), { executor: ex }).catch((e: unknown) => e);
+      await ex.close();
+      expect(Date.now() - t0).toBeLessThan(3000);
+      expect(err).toBeInstanceOf(TaskError);
+      const cause = (err as Error).cause as DistributedError;
+      expect(cause).toBeInstanceOf(DistributedError);
+      expect(cause.kind).toBe("unreachable");
+      expect(cause.message).toMatch(message);
+      for (const s of secrets()) expect(cause.message).not.toContain(s);
+    }
+  };
+
+  it("TLS 1.3: a client with connection.tls { ca, cert, key } and a chunkwise worker with --redis-ca --redis-cert --redis-key run a job byte-identical to inline; no password or key shown", async () => {
+    const { url, redis } = servers[0]!;
+    const w = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "mtls", "--verbose", "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey], { CHUNKWISE_REDIS_URL: url });
+    const ex = distributed({ connection: { url, tls: { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey, "utf8") } }, scratchDir: scratch, queue: "mtls" });
+    try {
+      expect(bytes(await compute(small(), { executor: ex })).equals(bytes(await compute(small())))).toBe(true);
+      expect(ex.redis).toBe(`rediss://default:***@127.0.0.1:${redis.port}`);
+      expect(w.output()).toContain(`listening on rediss://default:***@127.0.0.1:${redis.port}`);
+      expect(w.output()).toContain("done in");
+      for (const s of secrets()) expect(w.output()).not.toContain(s);
+    } finally {
+      await ex.close();
+      await w.stop();
+    }
+  }, 15_000);
+
+  it.each(["TLS 1.3", "TLS 1.2"])("%s, no client certificate: a client fails within a few seconds with one line (DistributedError 'unreachable') saying Redis requires one and how to give it; so does startWorker", async (name) => {
+    const { url } = servers.find((s) => s.name === name)!;
+    await expectRefused({ url, tls: { ca: readFileSync(certs.ca) } }, NONE);
+    const err = await startWorker({ connection: { url, tls: { ca: readFileSync(certs.ca) } }, scratchDir: scratch, log: () => undefined }).catch((e: unknown) => e);
+    if (!(err instanceof Error)) await (err as { close(): Promise<void> }).close();
+    expect(err).toBeInstanceOf(DistributedError);
+    expect((err as DistributedError).kind).toBe("unreachable");
+    expect((err as Error).message).toMatch(NONE);
+  }, 15_000);
+
+  it.each(["TLS 1.3", "TLS 1.2"])("%s, a client certificate signed by another CA: a client fails within a few seconds with one line saying Redis refused it; a chunkwise worker given it exits 1 with that line", async (name) => {
+    const { url } = servers.find((s) => s.name === name)!;
+    const tls = { ca: readFileSync(certs.ca), cert: readFileSync(certs.otherClientCert), key: readFileSync(certs.otherClientKey) };
+    await expectRefused({ url, tls }, REFUSED);
+    const t0 = Date.now();
+    const err = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--scratch", scratch, "--redis-ca", certs.ca, "--redis-cert", certs.otherClientCert, "--redis-key", certs.otherClientKey], { CHUNKWISE_REDIS_URL: url }).catch((e: unknown) => e);
+    if (!(err instanceof Error)) await (err as WorkerProcess).stop();
+    expect(err).toBeInstanceOf(Error);
+    expect(Date.now() - t0).toBeLessThan(10_000);
+    const [head, ...lines] = (err as Error).message.split("\n");
+    expect(head).toBe("chunkwise worker exited with code 1; output:");
+    expect(lines.filter((l) => l !== "")).toHaveLength(1);
+    expect(lines[0]!.replace(/^chunkwise: /, "")).toMatch(REFUSED);
+    for (const s of secrets()) expect(lines[0]).not.toContain(s);
+  }, 15_000);
 });
 
 describe("distributed: scratch", () => {

@@ -1,6 +1,22 @@
-import { describe, expect, it } from "vitest";
+import { createPrivateKey } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
 import { ValueError } from "../../src/core/errors.js";
 import { parseRedis, redactText } from "../../src/executors/redis-connection.js";
+import { makeCertificates } from "./redis-fixture.js";
+
+// A client certificate signed by a throwaway CA (openssl, through the distributed tests' fixture).
+const certDir = mkdtempSync(join(tmpdir(), "chunkwise-redis-conn-"));
+afterAll(() => rmSync(certDir, { recursive: true, force: true }));
+const files = makeCertificates(certDir);
+const cert = readFileSync(files.clientCert, "utf8");
+const key = readFileSync(files.clientKey, "utf8");
+const otherKey = readFileSync(files.otherClientKey, "utf8");
+const encryptedKey = createPrivateKey(key).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pass" }) as string;
+/** The lines of a PEM key between its BEGIN and END lines: what no message may show. */
+const bodyOf = (pem: string): string[] => pem.split("\n").filter((l) => l !== "" && !l.startsWith("-----"));
 
 describe("parseRedis", () => {
   it("rediss://app:s%40cret@cache.example:6380/2: TLS with the host name checked, user, decoded password, db; redacted", () => {
@@ -32,6 +48,46 @@ describe("parseRedis", () => {
   ])("tls %j is refused: %s", (conn, message) => {
     expect(() => parseRedis("distributed", conn)).toThrow(ValueError);
     expect(() => parseRedis("distributed", conn)).toThrow(message);
+  });
+
+  it("rediss:// with tls { ca, cert, key } as text, and as bytes: all three pass to Node's TLS (bytes as Buffers)", () => {
+    const ca = readFileSync(files.ca, "utf8");
+    expect(parseRedis("worker", { url: "rediss://127.0.0.1:6380", tls: { ca, cert, key } }).options.tls).toEqual({ ca: [ca], cert, key });
+    const bytes = (t: string): Uint8Array => new Uint8Array(Buffer.from(t));
+    expect(parseRedis("worker", { url: "rediss://cache.example", tls: { cert: bytes(cert), key: bytes(key) } }).options.tls).toEqual({ servername: "cache.example", cert: Buffer.from(cert), key: Buffer.from(key) });
+  });
+
+  it.each([
+    ["cert without key", { cert }, "connection.tls.cert and connection.tls.key must be given together; got a cert without a key for rediss://u:***@h:1. Pass the files' contents: { tls: { cert: readFileSync(\"client.crt\"), key: readFileSync(\"client.key\") } }"],
+    ["key without cert", { key }, "connection.tls.cert and connection.tls.key must be given together; got a key without a cert"],
+    ["cert a file name", { cert: "client.crt", key }, 'connection.tls.cert must be a PEM certificate ("-----BEGIN CERTIFICATE-----") as text or bytes; got a string of 10 characters without that line for rediss://u:***@h:1'],
+    ["cert a number", { cert: 42 as unknown as string, key }, "connection.tls.cert must be a PEM certificate (\"-----BEGIN CERTIFICATE-----\") as text or bytes; got a number without that line"],
+    ["cert the key", { cert: key, key }, "connection.tls.cert must be a PEM certificate"],
+    ["key a file name", { cert, key: "client.key" }, 'connection.tls.key must be a PEM private key ("-----BEGIN ... PRIVATE KEY-----") as text or bytes; got a string of 10 characters without that line (never shown) for rediss://u:***@h:1'],
+    ["key the certificate", { cert, key: cert }, `connection.tls.key must be a PEM private key ("-----BEGIN ... PRIVATE KEY-----") as text or bytes; got a string of ${cert.length} characters without that line (never shown)`],
+    ["key empty bytes", { cert, key: new Uint8Array(0) }, "connection.tls.key must be a PEM private key (\"-----BEGIN ... PRIVATE KEY-----\") as text or bytes; got 0 bytes without that line"],
+    ["key an object", { cert, key: { pem: key } as unknown as string }, "connection.tls.key must be a PEM private key (\"-----BEGIN ... PRIVATE KEY-----\") as text or bytes; got an object without that line"],
+    ["key of another certificate", { cert, key: otherKey }, "connection.tls.cert and connection.tls.key must be a certificate and its unencrypted private key; got a key that is not the certificate's (key values mismatch) for rediss://u:***@h:1. Pass the key made together with the certificate"],
+    ["key encrypted", { cert, key: encryptedKey }, "connection.tls.cert and connection.tls.key must be a certificate and its unencrypted private key; got an encrypted key (chunkwise takes no passphrase) for rediss://u:***@h:1. Decrypt it into a file only this user can read: openssl pkey -in client.key -out client-plain.key"],
+    ["key unreadable PEM", { cert, key: "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n" }, "connection.tls.cert and connection.tls.key must be a certificate and its unencrypted private key; got text OpenSSL cannot read ("],
+  ])("tls client certificate, %s: a ValueError that names the option and never shows the key", (_, tls, message) => {
+    const err = (() => {
+      try {
+        parseRedis("distributed", { url: "rediss://u:pw@h:1", tls });
+      } catch (e) {
+        return e as Error;
+      }
+    })();
+    expect(err).toBeInstanceOf(ValueError);
+    expect(err!.message).toContain(`distributed: ${message}`);
+    expect(err!.message.split("\n")).toHaveLength(1);
+    for (const line of [...bodyOf(key), ...bodyOf(otherKey), ...bodyOf(encryptedKey)]) expect(err!.message).not.toContain(line);
+  });
+
+  it("redactText masks a PEM private key (whole, or cut off) as it masks a password", () => {
+    expect(redactText(`key: ${key} end`)).toBe("key: ***\n end");
+    expect(redactText(`tail ${encryptedKey.slice(0, 80)}`)).toBe("tail ***");
+    expect(redactText(cert)).toBe(cert);
   });
 
   it.each(["", "http://h:1", "redis://h:1/x", "redis://u:pw@h:99999"])("%j is refused without showing a password", (bad) => {

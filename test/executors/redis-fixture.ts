@@ -1,6 +1,6 @@
 /**
  * Starts Debian's redis-server on 127.0.0.1 and a free port for the distributed tests (plain,
- * or TLS-only with a throwaway CA made by openssl), and `chunkwise worker` processes from
+ * or TLS-only with a throwaway CA made by openssl, optionally demanding client certificates), and `chunkwise worker` processes from
  * source (`node --import tsx src/cli/main.ts worker ...`). A missing redis-server or openssl
  * fails the tests (never skips them), saying how to install it.
  */
@@ -57,16 +57,25 @@ export interface RedisFixture {
 
 /** PEM files made by {@link makeCertificates}. */
 export interface Certificates {
-  /** The CA that signed `cert`. */
+  /** The CA that signed `cert` and `clientCert`. */
   readonly ca: string;
-  /** A certificate for 127.0.0.1 and localhost, and its key. */
+  /** A server certificate for 127.0.0.1 and localhost, and its key. */
   readonly cert: string;
   readonly key: string;
-  /** Another CA, which signed nothing here. */
+  /** A client certificate (CN "chunkwise test client", for clientAuth) signed by `ca`, and its key. */
+  readonly clientCert: string;
+  readonly clientKey: string;
+  /** Another CA, which signed only `otherClientCert`. */
   readonly otherCa: string;
+  /** A client certificate like `clientCert` but signed by `otherCa`, and its key. */
+  readonly otherClientCert: string;
+  readonly otherClientKey: string;
 }
 
-/** Makes a throwaway CA and a server certificate for 127.0.0.1 in `dir` (EC P-256 keys, valid one day). */
+/**
+ * Makes two throwaway CAs in `dir`, a server certificate for 127.0.0.1 signed by the first, and
+ * a client certificate signed by each (EC P-256 keys, valid one day).
+ */
 export function makeCertificates(dir: string): Certificates {
   const f = (name: string): string => join(dir, name);
   const openssl = (...args: string[]): void => {
@@ -78,18 +87,33 @@ export function makeCertificates(dir: string): Certificates {
     openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f(`${ca}.key`));
     openssl("req", "-x509", "-new", "-key", f(`${ca}.key`), "-subj", `/CN=chunkwise test ${ca}`, "-days", "1", "-out", f(`${ca}.crt`));
   }
-  openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f("server.key"));
-  openssl("req", "-new", "-key", f("server.key"), "-subj", "/CN=127.0.0.1", "-out", f("server.csr"));
-  writeFileSync(f("server.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
-  openssl("x509", "-req", "-in", f("server.csr"), "-CA", f("ca.crt"), "-CAkey", f("ca.key"), "-CAcreateserial", "-days", "1", "-extfile", f("server.ext"), "-out", f("server.crt"));
-  return { ca: f("ca.crt"), cert: f("server.crt"), key: f("server.key"), otherCa: f("other-ca.crt") };
+  const sign = (name: string, ca: string, subject: string, extensions: string): void => {
+    openssl("ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", f(`${name}.key`));
+    openssl("req", "-new", "-key", f(`${name}.key`), "-subj", subject, "-out", f(`${name}.csr`));
+    writeFileSync(f(`${name}.ext`), extensions);
+    openssl("x509", "-req", "-in", f(`${name}.csr`), "-CA", f(`${ca}.crt`), "-CAkey", f(`${ca}.key`), "-CAcreateserial", "-days", "1", "-extfile", f(`${name}.ext`), "-out", f(`${name}.crt`));
+  };
+  sign("server", "ca", "/CN=127.0.0.1", "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+  sign("client", "ca", "/CN=chunkwise test client", "extendedKeyUsage=clientAuth\n");
+  sign("other-client", "other-ca", "/CN=chunkwise test client", "extendedKeyUsage=clientAuth\n");
+  return {
+    ca: f("ca.crt"),
+    cert: f("server.crt"),
+    key: f("server.key"),
+    clientCert: f("client.crt"),
+    clientKey: f("client.key"),
+    otherCa: f("other-ca.crt"),
+    otherClientCert: f("other-client.crt"),
+    otherClientKey: f("other-client.key"),
+  };
 }
 
 /**
  * Starts redis-server on 127.0.0.1 and a free port (extra args such as --requirepass); with
- * `tls`, on a TLS port only, presenting `tls.cert` and not asking clients for certificates.
+ * `tls`, on a TLS port only, presenting `tls.cert`, and with `authClients` requiring clients
+ * to present a certificate signed by `tls.ca` (Redis' default, `--tls-auth-clients yes`).
  */
-export async function startRedis(extra: readonly string[] = [], options: { tls?: Certificates } = {}): Promise<RedisFixture> {
+export async function startRedis(extra: readonly string[] = [], options: { tls?: Certificates; authClients?: boolean } = {}): Promise<RedisFixture> {
   const probe = spawnSync("redis-server", ["--version"], { encoding: "utf8" });
   if (probe.error !== undefined) {
     throw new Error("the distributed tests need Debian's redis-server, which is not installed: run `apt-get install -y redis-server` (the CI script installs it)");
@@ -98,7 +122,7 @@ export async function startRedis(extra: readonly string[] = [], options: { tls?:
   const tls = options.tls;
   const listen = tls === undefined
     ? ["--port", String(port)]
-    : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key, "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", "no"];
+    : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key, "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", options.authClients === true ? "yes" : "no"];
   const start = async (): Promise<ChildProcess> => {
     const child = spawn("redis-server", [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     await waitForOutput(child, /Ready to accept connections/, 10_000, "redis-server");
