@@ -76,6 +76,9 @@ Running:
                             on Redis; start 'chunkwise worker' processes)
   --workers N               threads (default: one per core), or tasks in flight (distributed)
   --redis URL               Redis for --executor distributed (or CHUNKWISE_REDIS_URL)
+  --redis-ca FILE           with rediss://: PEM certificate of the CA that signed Redis'
+  --redis-cert FILE         with rediss://: PEM client certificate, for a Redis that requires
+  --redis-key FILE          one (tls-auth-clients yes), and its unencrypted key (never printed)
   --scratch DIR             shared scratch directory for distributed (the workers' --scratch)
   --queue NAME              queue name for distributed (the workers' --queue; default chunkwise)
   --json                    print the plan and the result as JSON lines on stdout

@@ -53,6 +53,8 @@ Options:
   --executor E      inline, threads (default) or distributed, as for deconvolve
   --workers N       threads (default: one per core)
   --redis URL       Redis for --executor distributed
+  --redis-ca FILE, --redis-cert FILE, --redis-key FILE
+                    TLS for a rediss:// Redis, as chunkwise deconvolve's
   --scratch DIR     shared scratch directory for distributed
   --queue NAME      queue name for distributed (default chunkwise)
   --json            JSON lines on stdout (deconvolve's plan, progress and result, then the demo's)

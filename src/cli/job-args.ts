@@ -6,6 +6,8 @@
  */
 import { availableParallelism } from "node:os";
 import { inline, type Executor } from "../index.js";
+import type { RedisTls } from "../executors/redis-tls.js";
+import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import { UsageError, type CliIO } from "./run.js";
 
 /** Parsed values as `node:util` parseArgs returns them. */
@@ -97,6 +99,7 @@ export const EXECUTOR_OPTIONS = {
   executor: { type: "string" },
   workers: { type: "string" },
   redis: { type: "string" },
+  ...REDIS_TLS_OPTIONS,
   scratch: { type: "string" },
   queue: { type: "string" },
 } as const;
@@ -107,13 +110,16 @@ export interface ExecutorChoice {
   /** Worker threads, or tasks in flight for distributed. */
   readonly workers: number;
   readonly redis?: string;
+  /** `--redis-ca`, `--redis-cert`, `--redis-key` read into TLS options (distributed over rediss://). */
+  readonly tls?: RedisTls;
   readonly scratch?: string;
   readonly queue?: string;
 }
 
 /**
- * Reads `--executor`, `--workers`, `--redis`, `--scratch`, `--queue` (threads by default, one worker
- * per core; distributed needs `--redis` or `CHUNKWISE_REDIS_URL`).
+ * Reads `--executor`, `--workers`, `--redis`, `--redis-ca`/`--redis-cert`/`--redis-key`,
+ * `--scratch`, `--queue` (threads by default, one worker per core; distributed needs `--redis`
+ * or `CHUNKWISE_REDIS_URL`).
  * @throws {UsageError} for a bad choice or count, or distributed without a Redis URL
  * @example executorChoice("deconvolve", { executor: "inline" }) // { kind: "inline", workers: 1 }
  */
@@ -129,10 +135,15 @@ export function executorChoice(command: string, values: Values, fallback: Execut
   if (kind !== "distributed" && values.redis !== undefined) throw new UsageError(`${command}: --redis must come with --executor distributed; got --executor ${kind}. Add --executor distributed`);
   const scratch = stringOption(values, "scratch");
   const queue = stringOption(values, "queue");
-  for (const [name, v] of [["scratch", scratch], ["queue", queue]] as const) {
+  const tlsFiles = Object.keys(REDIS_TLS_OPTIONS).map((k) => [k, values[k]] as const);
+  for (const [name, v] of [["scratch", scratch], ["queue", queue], ...tlsFiles] as const) {
     if (v !== undefined && kind !== "distributed") throw new UsageError(`${command}: --${name} must come with --executor distributed; got --executor ${kind}. Add --executor distributed`);
   }
-  return { kind, workers, ...(redis === undefined ? {} : { redis }), ...(scratch === undefined ? {} : { scratch }), ...(queue === undefined ? {} : { queue }) };
+  const tls = kind === "distributed" ? redisTlsFlags(command, values, redis!) : undefined;
+  return {
+    kind, workers, ...(redis === undefined ? {} : { redis }), ...(tls === undefined ? {} : { tls }),
+    ...(scratch === undefined ? {} : { scratch }), ...(queue === undefined ? {} : { queue }),
+  };
 }
 
 /** A started executor and how to end it. */
@@ -158,14 +169,15 @@ export async function startExecutor(command: string, choice: ExecutorChoice): Pr
   }
   const { distributed } = await import("../executors/distributed.js");
   const { parseRedis, probeRedis } = await import("../executors/redis-connection.js");
+  const connection = choice.tls === undefined ? choice.redis! : { url: choice.redis!, tls: choice.tls };
   let parsed: ReturnType<typeof parseRedis>;
   try {
-    parsed = parseRedis(command, choice.redis!);
+    parsed = parseRedis(command, connection);
     await probeRedis(command, parsed, 3000);
   } catch (e) {
     throw new UsageError(`${command}: ${messageOf(e)}`, { cause: e });
   }
-  const executor = distributed({ connection: choice.redis!, concurrency: choice.workers, ...(choice.scratch === undefined ? {} : { scratchDir: choice.scratch }), ...(choice.queue === undefined ? {} : { queue: choice.queue }) });
+  const executor = distributed({ connection, concurrency: choice.workers, ...(choice.scratch === undefined ? {} : { scratchDir: choice.scratch }), ...(choice.queue === undefined ? {} : { queue: choice.queue }) });
   return { executor, label: `distributed (${executor.redis}, ${choice.workers} tasks in flight; start workers with 'chunkwise worker --redis ...')`, close: () => executor.close() };
 }
 

@@ -4,9 +4,8 @@
  * tasks it is running finish.
  * @module
  */
-import { readFileSync } from "node:fs";
 import { startWorker } from "../executors/distributed-worker.js";
-import { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "../executors/redis-connection.js";
+import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import type { Command } from "./run.js";
 import { UsageError } from "./run.js";
 
@@ -55,44 +54,6 @@ function integer(name: string, v: unknown, min: number): number | undefined {
   return n;
 }
 
-/** What the file of each `--redis-*` flag must hold: a PEM line, what it is, how to convert a DER file. */
-const PEM_FILES = {
-  "redis-ca": { noun: "certificate", line: CERT_LINE, what: "the PEM certificate of the CA that signed Redis' certificate", fix: "openssl x509 -inform der -in ca.der -out ca.pem" },
-  "redis-cert": { noun: "certificate", line: CERT_LINE, what: "the PEM client certificate to present to Redis", fix: "openssl x509 -inform der -in client.der -out client.crt" },
-  "redis-key": { noun: "private key", line: "-----BEGIN ... PRIVATE KEY-----", what: "the PEM private key of --redis-cert", fix: "openssl pkey -inform der -in client-key.der -out client.key" },
-} as const;
-
-/** The text of the PEM file a `--redis-*` flag names (rediss:// only). */
-function readPem(flag: keyof typeof PEM_FILES, file: string, redis: string): string {
-  const kind = PEM_FILES[flag];
-  if (!/^rediss:\/\//i.test(redis)) throw new UsageError(`worker: --${flag} must come with a rediss:// URL (TLS); got ${redis}. Write rediss://host:port`);
-  let text: string;
-  try {
-    text = readFileSync(file, "utf8");
-  } catch (e) {
-    throw new UsageError(`worker: --${flag} must name a readable file; got ${JSON.stringify(file)} (${(e as NodeJS.ErrnoException).code ?? String(e)}). Pass ${kind.what}`);
-  }
-  if (flag === "redis-key" ? !KEY_LINE.test(text) : !text.includes(CERT_LINE)) {
-    throw new UsageError(`worker: --${flag} must name a PEM ${kind.noun} file; got ${JSON.stringify(file)}, which holds no "${kind.line}". Convert a DER file with: ${kind.fix}`);
-  }
-  return text;
-}
-
-/** `--redis-ca`, `--redis-cert` and `--redis-key` as `tls` options; undefined when none is given. */
-function tlsFlags(values: Record<string, unknown>, redis: string): RedisTls | undefined {
-  const [caFile, certFile, keyFile] = (["redis-ca", "redis-cert", "redis-key"] as const).map((k) => values[k] as string | undefined);
-  if ((certFile === undefined) !== (keyFile === undefined)) {
-    throw new UsageError(`worker: --redis-cert and --redis-key must be given together; got ${certFile === undefined ? "--redis-key without --redis-cert" : "--redis-cert without --redis-key"}. Pass the client certificate and its key`);
-  }
-  const ca = caFile === undefined ? undefined : readPem("redis-ca", caFile, redis);
-  if (certFile === undefined || keyFile === undefined) return ca === undefined ? undefined : { ca };
-  const cert = readPem("redis-cert", certFile, redis);
-  const key = readPem("redis-key", keyFile, redis);
-  const problem = keyPairProblem(cert, key);
-  if (problem !== undefined) throw new UsageError(`worker: --redis-cert and --redis-key must name a certificate and its unencrypted private key; got ${problem.why}. ${problem.fix}`);
-  return { ...(ca === undefined ? {} : { ca }), cert, key };
-}
-
 /** The `worker` command. */
 export const workerCommand: Command = {
   name: "worker",
@@ -100,9 +61,7 @@ export const workerCommand: Command = {
   help: HELP,
   options: {
     redis: { type: "string" },
-    "redis-ca": { type: "string" },
-    "redis-cert": { type: "string" },
-    "redis-key": { type: "string" },
+    ...REDIS_TLS_OPTIONS,
     kernels: { type: "string", multiple: true },
     concurrency: { type: "string" },
     scratch: { type: "string" },
@@ -116,7 +75,7 @@ export const workerCommand: Command = {
     if (redis === undefined || redis === "") {
       throw new UsageError("worker: --redis must name the Redis server; got nothing. Pass --redis redis://host:6379 or set CHUNKWISE_REDIS_URL");
     }
-    const tls = tlsFlags(values, redis);
+    const tls = redisTlsFlags("worker", values, redis);
     const concurrency = integer("concurrency", values.concurrency, 1);
     const staleMs = integer("stale-ms", values["stale-ms"], 200);
     const stores = list(values.stores);

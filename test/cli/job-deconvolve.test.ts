@@ -14,7 +14,7 @@ import { richardsonLucy } from "../../src/filters/index.js";
 import { fromZarr, toZarr } from "../../src/io/zarr/index.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 import { threadsPerVolume } from "../../src/cli/job-plan.js";
-import { freePort, spawnWorker, startRedis, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
+import { freePort, makeCertificates, spawnWorker, startRedis, type Certificates, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
 import { cli, cliWith, jsonLines, snapshot, tempDir } from "./job-helpers.js";
 
 let dir: string;
@@ -186,6 +186,9 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["no input", () => ["deconvolve", "--psf", demo.psfPattern], /the <input\.zarr> argument is required/],
     ["unknown option", () => [...baseArgs(join(dir, "x.zarr")), "--iterashuns", "3"], /deconvolve: Unknown option '--iterashuns'/],
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],
+    ["--redis-cert without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--redis-cert", "client.crt"], /--redis-cert must come with --executor distributed; got --executor threads/],
+    ["--redis-cert without --redis-key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "rediss://127.0.0.1:1", "--redis-cert", "client.crt"], /--redis-cert and --redis-key must be given together; got --redis-cert without --redis-key/],
+    ["--redis-ca with redis://", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "redis://127.0.0.1:1", "--redis-ca", "ca.pem"], /--redis-ca must come with a rediss:\/\/ URL \(TLS\)/],
   ];
 
   it.each(cases)("%s", async (_name, argv, message) => {
@@ -216,6 +219,44 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     expect(r.err).toMatch(/^chunkwise: deconvolve: /);
     expect(r.err).not.toContain("secret");
     expect(Date.now() - t0).toBeLessThan(10_000);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("deconvolve: distributed over mutual TLS (--redis-ca, --redis-cert, --redis-key)", () => {
+  let redis: RedisFixture;
+  let worker: WorkerProcess;
+  let certs: Certificates;
+  let scratch: string;
+  beforeAll(async () => {
+    const certDir = join(dir, "certs");
+    await mkdir(certDir);
+    certs = makeCertificates(certDir);
+    redis = await startRedis([], { tls: certs, authClients: true });
+    scratch = join(dir, "scratch-tls");
+    await mkdir(scratch);
+    worker = await spawnWorker(["--redis", redis.url, "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey, "--scratch", scratch, "--queue", "job-tls"]);
+  }, 60_000);
+  afterAll(async () => {
+    await worker?.stop();
+    await redis?.stop();
+  });
+
+  it("a Redis that requires client certificates: the job runs with the flags, and equals the eager gufunc", async () => {
+    const out = join(dir, "out-tls.zarr");
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey, "--scratch", scratch, "--queue", "job-tls", "--workers", "2"));
+    expect(r.err.split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([]);
+    expect(r.code).toBe(0);
+    const result = await (await fromZarr(out, { path: "result" })).compute();
+    expect(maxRelativeDiff(result, expected())).toBeLessThan(1e-6);
+  }, 60_000);
+
+  it("without the client certificate: exit 2 with one line saying the server requires one, nothing written", async () => {
+    const out = join(dir, "out-tls-refused.zarr");
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca));
+    expect(r.code).toBe(2);
+    expect(r.err.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.err).toMatch(/requires a client certificate/);
     expect(existsSync(out)).toBe(false);
   });
 });
