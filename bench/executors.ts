@@ -5,7 +5,8 @@
  *    median of 3 runs (1 run for distributed, warmed up on a smaller graph, to keep the
  *    benchmark short).
  * 2. Parallel efficiency on 8 medium CPU-bound chunks: time on 1 worker / (2 x time on 2
- *    workers), for threads and distributed, and each one's ratio to inline.
+ *    workers), for threads and distributed (medians of 5 interleaved rounds), each one's ratio
+ *    to inline, and what two bare worker threads buy on the machine right now (the ceiling).
  * This module is also the kernel module the workers import, so it has no top-level effects.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -18,7 +19,7 @@ import { threads } from "../src/executors/threads-entry.js";
 import { distributed } from "../src/executors/distributed-entry.js";
 import { spawnWorker, startRedis } from "../test/executors/redis-fixture.js";
 import { burn } from "./kernels.js";
-import { median, timeIt } from "./timing.js";
+import { bareSpeedup, median, timeIt } from "./timing.js";
 
 /** A tiny task: adds one to a one-element block. */
 export const plusOne = defineKernel(import.meta.url, "plusOne", (b: Block) => fromTypedArray("float64", Float64Array.of(Number(b.data[b.offset]) + 1), [1]));
@@ -52,7 +53,7 @@ export async function main(): Promise<void> {
     for (const ex of [pool, pool1, d1, d2]) await compute(y, { executor: ex });
     const ts = { inline: [] as number[], t1: [] as number[], t2: [] as number[], d1: [] as number[], d2: [] as number[] };
     // Interleaved rounds, so a busy machine slows every variant alike; medians reported.
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < 5; r++) {
       ts.inline.push(await timeIt(() => compute(y, { executor: inline() })));
       ts.t1.push(await timeIt(() => compute(y, { executor: pool1 })));
       ts.t2.push(await timeIt(() => compute(y, { executor: pool })));
@@ -63,6 +64,9 @@ export async function main(): Promise<void> {
     console.log(`8 CPU-bound chunks of 40000 float64: inline ${m.inline.toFixed(0)} ms; threads 1/2 workers ${m.t1.toFixed(0)}/${m.t2.toFixed(0)} ms; distributed 1/2 workers ${m.d1.toFixed(0)}/${m.d2.toFixed(0)} ms`);
     console.log(`speedup over inline: threads(2) ${(m.inline / m.t2).toFixed(2)}x, distributed(2) ${(m.inline / m.d2).toFixed(2)}x`);
     console.log(`parallel efficiency t1/(2 t2): threads ${(m.t1 / (2 * m.t2)).toFixed(2)}, distributed ${(m.d1 / (2 * m.d2)).toFixed(2)}`);
+    // The ceiling: on 2 cores the client, redis-server and anything else running share them.
+    const bare = await bareSpeedup();
+    console.log(`baseline: 2 bare worker threads vs 1 on this machine now: ${bare.toFixed(2)}x (an efficiency of ${(bare / 2).toFixed(2)})`);
   } finally {
     await Promise.all([pool.close(), pool1.close(), dTiny.close(), d1.close(), d2.close()]);
     await Promise.all(workers.map((w) => w.stop()));

@@ -12,7 +12,7 @@ import { compute, defineKernel, fromArray, inline, mapBlocks, type Block, type C
 import { fromTypedArray } from "../src/core/ndarray.js";
 import { threads } from "../src/executors/threads-entry.js";
 import { burn } from "./kernels.js";
-import { median, timeIt } from "./timing.js";
+import { bareSpeedup, median, timeIt } from "./timing.js";
 
 /** Reads one element per page (so the block is really there) and returns a tiny block. */
 export const touch = defineKernel(import.meta.url, "touch", (block: Block) => {
@@ -42,21 +42,6 @@ async function rawPost(transfer: boolean, repeats: number): Promise<number> {
   for (let r = 0; r < repeats; r++) times.push(await send());
   await w.terminate();
   return median(times);
-}
-
-/** Speedup of 2 bare worker threads over 1 on a fixed loop: what this machine allows right now. */
-async function bareSpeedup(): Promise<number> {
-  const code = `const { parentPort } = require("node:worker_threads"); parentPort.on("message", (n) => { let y = 0; for (let i = 0; i < n; i++) y = Math.sin(y + i); parentPort.postMessage(y); });`;
-  const run = (k: number, n: number): Promise<unknown[]> =>
-    Promise.all(Array.from({ length: k }, () => new Promise((resolve) => {
-      const w = new Worker(code, { eval: true });
-      w.on("message", (m) => void w.terminate().then(() => resolve(m)));
-      w.postMessage(n);
-    })));
-  const n = 1e7;
-  const t1 = await timeIt(() => run(1, 2 * n), 3);
-  const t2 = await timeIt(() => run(2, n), 3);
-  return t1 / t2;
 }
 
 export async function main(): Promise<void> {
