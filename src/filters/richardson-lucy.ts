@@ -11,7 +11,13 @@
  * padded domain and convolutions are circular on it, as ITK's), `normalizePsf` (ITK's
  * `Normalize`), `clip: false` and `filterEpsilon: 1e-5` (ITK's DivideOrZeroOut threshold).
  *
- * Implementation: one real FFT plan per call over `fftShape` (default
+ * Implementation: with the WebAssembly SIMD kernels and a 5-smooth `fftShape` (the default),
+ * both algorithms run on the resident engine (`richardson-lucy-resident.ts`: every array in
+ * one wasm memory, the elementwise steps fused into the transforms, `threads` threads per
+ * pass, its memory declared by {@link richardsonLucyWorkspace}). Otherwise the reference paths
+ * below run, which the tests compare it with:
+ *
+ * one real FFT plan per call over `fftShape` (default
  * `nextFastLen(n + k - 1)` per axis for "zero", `nextFastLen(n + k)` for "neumann", ITK's
  * `n + k` rounded to a 5-smooth length); the PSF is transformed once, circularly shifted by a
  * phase ramp so that both convolutions crop at offset 0, and its mirror is its conjugate
@@ -20,8 +26,8 @@
  * multiply steps are single fused loops. In "zero" mode the transforms skip the padding lines
  * on the way in and the cropped lines on the way out.
  *
- * Memory in bytes, with `b` = 4 (float32) or 8 (float64), `n` image voxels and `P` padded
- * voxels: "zero" about `2 b n + 2 b P` (estimate, output-sized input copy only when
+ * The reference paths' memory in bytes, with `b` = 4 (float32) or 8 (float64), `n` image
+ * voxels and `P` padded voxels: "zero" about `2 b n + 2 b P` (estimate, output-sized input copy only when
  * the input is not already contiguous in the compute dtype, two half spectra); "neumann" about
  * `3 b P + b n` (padded estimate, two half spectra, output); the real work array lives inside
  * the spectrum's buffer, since every transform reads its whole input before it writes. Plus
