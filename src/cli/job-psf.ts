@@ -13,6 +13,7 @@
  * @module
  */
 import { fromArray, type Block, type ChunkedArray } from "../index.js";
+import { astype } from "../core/astype.js";
 import { cStrides } from "../core/ndarray.js";
 import { gaussianPsf, lightSheetPsf } from "../demo/psf.js";
 import { messageOf } from "./job-args.js";
@@ -141,7 +142,7 @@ function prepare(block: Block, background: PsfBackground, description: string): 
   const core = block.shape.slice(-3) as [number, number, number];
   const frame = core[0] * core[1] * core[2];
   const count = block.shape.slice(0, -3).reduce((a, b) => a * b, 1);
-  const flat = contiguousValues(block);
+  const flat = astype(block, "float64").data;
   const data = new Float32Array(count * frame);
   const backgrounds: number[] = [];
   for (let k = 0; k < count; k++) {
@@ -161,22 +162,6 @@ function prepare(block: Block, background: PsfBackground, description: string): 
     for (let i = 0; i < frame; i++) data[k * frame + i]! /= sum;
   }
   return { data, backgrounds };
-}
-
-function contiguousValues(block: Block): Float64Array {
-  const n = block.shape.reduce((a, b) => a * b, 1);
-  const out = new Float64Array(n);
-  const idx = new Array<number>(block.shape.length).fill(0);
-  for (let i = 0; i < n; i++) {
-    let p = block.offset;
-    for (let ax = 0; ax < idx.length; ax++) p += idx[ax]! * block.stride[ax]!;
-    out[i] = Number(block.data[p]);
-    for (let ax = idx.length - 1; ax >= 0; ax--) {
-      if (++idx[ax]! < block.shape[ax]!) break;
-      idx[ax] = 0;
-    }
-  }
-  return out;
 }
 
 /** The median of the voxels on the box's faces: a measured PSF's background (camera offset, stray light). */

@@ -69,6 +69,20 @@ export function lineBufferBytes(passes: readonly AxisPass[], E: number): number 
   return bytes;
 }
 
+/** The pass's iteration axes and line plan when they fit a job descriptor, else undefined. */
+function jobLayout(engine: WasmEngine, p: AxisPass, src: JobArea, dst: JobArea, f32: boolean) {
+  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
+  if (iter === null || iter.length > MAX_ITER_AXES) return undefined;
+  if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || src.stride[p.axis]! < 0 || dst.stride[p.axis]! < 0) return undefined;
+  const plan = engine.complexPlan(p.kind !== "c2c" && p.n % 2 === 0 ? p.n >> 1 : p.n, f32);
+  return plan.stages.length <= MAX_STAGES ? { iter, plan } : undefined;
+}
+
+/** Whether pass `p` from `src` to `dst` fits a job descriptor (so {@link writePassJob} will accept it). */
+export function passFits(engine: WasmEngine, p: AxisPass, src: JobArea, dst: JobArea, f32: boolean): boolean {
+  return jobLayout(engine, p, src, dst, f32) !== undefined;
+}
+
 /**
  * Writes the descriptor of pass `p` from `src` to `dst` at byte address `job`; `buffers` are
  * the (a, b, c) line buffers of each part. False when the pass does not fit a descriptor
@@ -78,23 +92,15 @@ export function lineBufferBytes(passes: readonly AxisPass[], E: number): number 
  * if (writePassJob(engine, job, pass, src, dst, [[a, b, c]], true)) engine.kernels(true).runPassJob(job, 0, 1);
  * ```
  */
-/** Whether pass `p` from `src` to `dst` fits a job descriptor (so {@link writePassJob} will accept it). */
-export function passFits(engine: WasmEngine, p: AxisPass, src: JobArea, dst: JobArea, f32: boolean): boolean {
-  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
-  if (iter === null || iter.length > MAX_ITER_AXES) return false;
-  if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || src.stride[p.axis]! < 0 || dst.stride[p.axis]! < 0) return false;
-  return engine.complexPlan(p.kind !== "c2c" && p.n % 2 === 0 ? p.n >> 1 : p.n, f32).stages.length <= MAX_STAGES;
-}
-
 export function writePassJob(
   engine: WasmEngine, job: number, p: AxisPass, src: JobArea, dst: JobArea,
   buffers: readonly (readonly [number, number, number])[], f32: boolean, epilogue?: PassEpilogue,
 ): boolean {
-  if (buffers.length > MAX_PARTS || !passFits(engine, p, src, dst, f32)) return false;
-  const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride)!;
+  const layout = buffers.length > MAX_PARTS ? undefined : jobLayout(engine, p, src, dst, f32);
+  if (layout === undefined) return false;
+  const { iter, plan } = layout;
   const E = f32 ? 4 : 8;
   const even = p.n % 2 === 0;
-  const plan = engine.complexPlan(p.kind !== "c2c" && even ? p.n >> 1 : p.n, f32);
   const realTw = p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0;
   const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
   const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3, divideMapped: 4 }[epilogue.kind];

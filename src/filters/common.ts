@@ -9,7 +9,7 @@
  */
 import { commonFloatType, type DataType, type FloatDataType } from "../core/dtype.js";
 import { DtypeError, ValueError, show } from "../core/errors.js";
-import { asBlock, cStrides, forEachRow, sizeOf, type Block } from "../core/ndarray.js";
+import { asBlock, cStrides, forEachRow, isCContiguous, sizeOf, type Block } from "../core/ndarray.js";
 
 /** A float TypedArray. */
 export type FloatArray = Float32Array | Float64Array;
@@ -43,7 +43,7 @@ export function blockArg(fn: string, what: string, x: unknown): Block {
 export function floatInput(block: Block, dtype: FloatDataType): FloatInput {
   const n = sizeOf(block.shape);
   const ctor = dtype === "float32" ? Float32Array : Float64Array;
-  if (block.data instanceof ctor && isContiguous(block)) {
+  if (block.data instanceof ctor && isCContiguous(block)) {
     return { data: (block.data as FloatArray).subarray(block.offset, block.offset + n), shape: block.shape, dtype };
   }
   const out = allocFloat(dtype, n);
@@ -54,16 +54,6 @@ export function floatInput(block: Block, dtype: FloatDataType): FloatInput {
     for (let i = 0, p = o[0]!; i < len; i++, p += step) out[k++] = src[p]!;
   });
   return { data: out, shape: block.shape, dtype };
-}
-
-function isContiguous(block: Block): boolean {
-  let s = 1;
-  for (let i = block.shape.length - 1; i >= 0; i--) {
-    const d = block.shape[i]!;
-    if (d !== 1 && block.stride[i] !== s) return false;
-    s *= d;
-  }
-  return true;
 }
 
 /** The float dtype filters compute in: NumPy's promotion of the inputs with float32 (uint16 -> float32). */
