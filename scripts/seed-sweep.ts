@@ -10,7 +10,7 @@
  * failing seed (file, test, error) and a summary, and exits 1 if any seed failed. A failure
  * replays alone with `FC_SEED=<seed> npx vitest run <file>`.
  */
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createVitest } from "vitest/node";
@@ -62,7 +62,8 @@ async function main(): Promise<void> {
   const { seeds, files } = parseArgs(process.argv.slice(2));
   // Workers stay alive between seeds (isolate: false), keeping the modules they imported; the
   // setup file re-reads the seed from this file before each test file.
-  const seedFile = join(mkdtempSync(join(tmpdir(), "seed-sweep-")), "seed");
+  const seedDir = mkdtempSync(join(tmpdir(), "seed-sweep-"));
+  const seedFile = join(seedDir, "seed");
   writeFileSync(seedFile, String(seeds[0] ?? 0));
   process.env.FC_SEED_FILE = seedFile;
   const vitest = await createVitest("test", { watch: false, reporters: [{}], typecheck: { enabled: false }, isolate: false, maxWorkers: 1 });
@@ -78,9 +79,10 @@ async function main(): Promise<void> {
       failed.push(seed);
       for (const l of lines) console.log(`seed ${seed}: ${l}`);
     }
-    if ((n + 1) % 25 === 0) console.log(`... ${n + 1} seeds done (last ${seed}), ${failed.length} failing, ${Math.round((Date.now() - started) / 1000)} s`);
+    if ((n + 1) % 10 === 0) console.log(`... ${n + 1} seeds done (last ${seed}), ${failed.length} failing, ${Math.round((Date.now() - started) / 1000)} s`);
   }
   await vitest.close();
+  rmSync(seedDir, { recursive: true, force: true });
   const range = seeds.length > 2 && seeds.every((x, k) => x === seeds[0]! + k) ? `${seeds[0]}..${seeds[seeds.length - 1]}` : seeds.join(",");
   console.log(`seed-sweep: seeds ${range} over ${specs.length} files (${specs.map((s) => s.moduleId.replace(`${process.cwd()}/`, "")).join(", ")}): ${failed.length === 0 ? "all passed" : `failed for ${failed.join(", ")}`}`);
   process.exitCode = failed.length === 0 ? 0 : 1;
