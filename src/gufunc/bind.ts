@@ -3,7 +3,8 @@
  * (`PyUFunc_GeneralizedFunctionInternal`): core dims are each operand's last axes or those
  * named by `axes`/`axis`; one name binds one size across all operands and never broadcasts,
  * not even size 1; frozen dims must equal their number; optional dims `n?` drop out
- * (left to right, only as many as an operand lacks) for every operand that uses them; loop
+ * (left to right, only as many as an operand lacks) for every operand that uses them, and a
+ * dropped dim counts as size 1 (so a frozen one may drop only if it is 1); loop
  * dims broadcast from the right; `keepdims` re-adds the inputs' core dims to the outputs as
  * size 1. Pure shape arithmetic: works for blocks and lazy arrays alike.
  * @module
