@@ -8,7 +8,12 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { MemoryError } from "../executors/memory-plan.js";
+import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
+import { formatBytes } from "../index.js";
 import { ZarrError, toZarr } from "../io/zarr/index.js";
+import { normalizeArrayPath } from "../io/zarr/overlap.js";
+import { checkNodePath } from "../io/zarr/store.js";
 import { progressBar } from "./progress.js";
 import {
   EXECUTOR_OPTIONS,
@@ -86,7 +91,10 @@ Running:
   -h, --help                show this help
 
 Exit codes: 0 done; 1 failed while running (re-run with --resume to keep finished chunks);
-2 bad arguments or inputs (nothing written); 130 interrupted (re-run with --resume).
+2 bad arguments or inputs (nothing written); 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM
+(re-run with --resume). One run writes an output at a time (a lease file in it); --resume
+continues only the same computation (input, PSF, options and chunkwise version recorded in the
+output's attributes). See docs/cli.md.
 
 Examples:
   chunkwise deconvolve data.zarr --path data --psf "psfs/*.tif" --out data.zarr \\
@@ -175,6 +183,27 @@ async function psfSource(values: Values): Promise<PsfSource> {
 }
 
 /**
+ * An array path inside a store (`--path`, `--out-path`): relative, no `..`, normalised
+ * (`data/`, `data//` and `./data` are `data`), so comparing paths compares arrays.
+ * @throws {UsageError} for an absolute path or one leaving the store
+ */
+function arrayPathOption(values: Values, name: string, fallback: string): string {
+  const raw = stringOption(values, name, fallback);
+  const store = name === "out-path" ? "--out" : "the <input.zarr> argument";
+  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
+    throw new UsageError(`${NAME}: --${name} must be a path inside the store, relative to it; got ${JSON.stringify(raw)}, which is absolute. Name the store with ${store} and the array with e.g. --${name} ${name === "out-path" ? "deconvolved" : "data"}`);
+  }
+  if (raw.split(/[/\\]/).includes("..")) {
+    throw new UsageError(`${NAME}: --${name} must stay inside the store; got ${JSON.stringify(raw)}, which has a ".." part. Name another store with ${store} instead`);
+  }
+  try {
+    return checkNodePath(NAME, normalizeArrayPath(raw));
+  } catch (e) {
+    throw new UsageError(messageOf(e).replace(/^deconvolve: path /, `${NAME}: --${name} `), { cause: e });
+  }
+}
+
+/**
  * Reads the command line of `deconvolve` into a job (no file is touched).
  * @throws {UsageError} for a missing or bad option
  * @example const job = await parseDeconvolve({ psf: "psfs/*.tif" }, ["data.zarr"]);
@@ -194,11 +223,11 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
   const fe = numberOption(NAME, values, "filter-epsilon", { min: 0, example: "1e-5" }) ?? 1e-5;
   return {
     input,
-    path: stringOption(values, "path", ""),
+    path: arrayPathOption(values, "path", ""),
     psf: await psfSource(values),
     psfBackground: (bgText === "auto" || bgText === "none" ? bgText : bgNumber) as PsfBackground,
     out: stringOption(values, "out", input),
-    outPath: stringOption(values, "out-path", "deconvolved"),
+    outPath: arrayPathOption(values, "out-path", "deconvolved"),
     rl: {
       iterations: numberOption(NAME, values, "iterations", { min: 1, max: 100000, integer: true, example: "10" }) ?? 10,
       init: initText === "image" || initText === "constant" ? initText : initNumber,
@@ -237,9 +266,18 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
   const plan = await planDeconvolve(job);
   const started = await startExecutor(NAME, job.executor);
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error("interrupted"));
-  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
-  else process.once("SIGINT", onSignal);
+  let stoppedBy = "SIGINT" as NodeJS.Signals;
+  const onSignal = (sig: NodeJS.Signals) => (): void => {
+    stoppedBy = sig;
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  if (io.signal) io.signal.addEventListener("abort", onInt, { once: true });
+  else {
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+  }
   let done = 0;
   let total = 0;
   const bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
@@ -250,12 +288,15 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     const t0 = performance.now();
     let result;
     try {
-      result = await toZarr(plan.result, job.out, {
+      // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
+      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
+      const write = () => toZarr(plan.result, job.out, {
         path: job.outPath,
         overwrite: job.overwrite,
         resume: job.resume,
         executor: started.executor,
         signal: controller.signal,
+        fingerprint: plan.fingerprint,
         attributes: { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } },
         onProgress: (p) => {
           done = p.done;
@@ -267,13 +308,18 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
           }
         },
       });
+      result = job.executor.kind === "inline" && io.signal === undefined ? await breakOnSigint(write) : await write();
     } catch (e) {
-      if (e instanceof ZarrError && (e.kind === "exists" || e.kind === "mismatch")) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
-      if (controller.signal.aborted) {
+      if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
+      if (e instanceof MemoryError) throw new UsageError(`${NAME}: ${memoryAdvice(e, job)}`, { cause: e });
+      const nonFinite = causes(e).find((c) => c.message.startsWith(`${NAME}: the image must hold only finite values`));
+      if (nonFinite !== undefined) throw new Error(nonFinite.message, { cause: e });
+      if (controller.signal.aborted || isSigintBreak(e)) {
         bar?.stop();
-        out.note(`chunkwise: ${NAME}: interrupted after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
-        out.event("interrupted", { done, total });
-        return { plan, seconds: (performance.now() - t0) / 1000, code: 130 };
+        const signal = controller.signal.aborted ? stoppedBy : "SIGINT";
+        out.note(`chunkwise: ${NAME}: interrupted${io.signal ? "" : ` by ${signal}`} after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
+        out.event("interrupted", { done, total, signal });
+        return { plan, seconds: (performance.now() - t0) / 1000, code: signal === "SIGTERM" ? 143 : 130 };
       }
       throw new Error(`${NAME}: ${messageOf(e)} (re-run with --resume to keep the chunks already written)`, { cause: e });
     }
@@ -285,10 +331,30 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     return { plan, seconds, code: 0 };
   } finally {
     bar?.stop();
-    if (io.signal) io.signal.removeEventListener("abort", onSignal);
-    else process.removeListener("SIGINT", onSignal);
+    if (io.signal) io.signal.removeEventListener("abort", onInt);
+    else {
+      process.removeListener("SIGINT", onInt);
+      process.removeListener("SIGTERM", onTerm);
+    }
     await started.close();
   }
+}
+
+/** `e` and the errors in its cause chain. */
+function causes(e: unknown): Error[] {
+  const out: Error[] = [];
+  for (let x = e; x instanceof Error && out.length < 10; x = x.cause) out.push(x);
+  return out;
+}
+
+/** A memory-plan refusal in the command's terms: the flags that make the run fit. */
+function memoryAdvice(e: MemoryError, job: DeconvolveJob): string {
+  const { plan, budget } = e;
+  const fit = Math.floor(budget / Math.max(1, plan.taskPeakBytes));
+  const fix = fit >= 1 && fit < plan.concurrency
+    ? `Pass --workers ${fit} to deconvolve fewer volumes at once`
+    : `One volume needs about ${formatBytes(plan.taskPeakBytes)}: run where there is more memory (--executor distributed, with 'chunkwise worker' on bigger machines), or split the image into smaller volumes`;
+  return `the run must fit in memory; got an estimated peak of ${formatBytes(plan.peakBytes)} (${plan.concurrency} volume${plan.concurrency === 1 ? "" : "s"} at once${job.executor.kind === "inline" ? "" : ` with --workers ${job.executor.workers}`}) for a budget of ${formatBytes(budget)} (75% of this machine's memory). ${fix}. Nothing was written`;
 }
 
 /** The `deconvolve` command. */

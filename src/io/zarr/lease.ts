@@ -227,7 +227,13 @@ async function removeFolders(created: readonly string[]): Promise<void> {
   for (const d of [...created].reverse()) await fs.rmdir(d).catch(() => undefined);
 }
 
-/** The holder of the lease on a directory store's array, if any (for `chunkwise info`). */
-export async function leaseHolderOf(root: string, path: string): Promise<{ holder: Partial<LeaseHolder> | undefined; refreshedMs: number } | undefined> {
-  return readHolder(fileOf("info", root, keyOf(path, LEASE_NAME))).catch(() => undefined);
+/**
+ * The lease on a directory store's array, if any, described for messages: who holds it, and
+ * why it is stale (undefined while its holder may be running).
+ * @example await leaseStatus("/data/out.zarr", "deconvolved") // { holder: "host a, pid 12, ...", stale: undefined }
+ */
+export async function leaseStatus(root: string, path: string, staleMs = DEFAULT_STALE_MS): Promise<{ holder: string; stale: string | undefined } | undefined> {
+  const seen = await readHolder(fileOf("lease", root, keyOf(path, LEASE_NAME))).catch(() => undefined);
+  if (seen === undefined) return undefined;
+  return { holder: describeHolder(seen.holder, seen.refreshedMs), stale: staleReason(seen.holder, seen.refreshedMs, staleMs) };
 }

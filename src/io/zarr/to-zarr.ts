@@ -7,7 +7,6 @@
  */
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import { ChunkedArray, isChunkedArray } from "../../array/chunked-array.js";
 import { forEachBlockIndex, numBlocks, type Chunks } from "../../chunks/grid.js";
 import { itemSize, type DataType } from "../../core/dtype.js";
@@ -22,7 +21,7 @@ import { runGraph, type Executor, type Progress } from "../../executors/schedule
 import { resolveCompressor, v2CompressorJson, v3Codecs, type CompressorSpec, type ResolvedCompressor } from "./codecs.js";
 import { ZarrError } from "./errors.js";
 import { arrayInfo, chunkKeyOf, fillJson, metadataJson, readNode, v2Dtype, type ArrayInfo, type NodeInfo } from "./metadata.js";
-import { fingerprintDiff, recordedAttributes, type Fingerprint } from "./fingerprint.js";
+import { chunkwiseVersion, fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint } from "./fingerprint.js";
 import { LEASE_NAME, acquireLease, type LeaseOptions } from "./lease.js";
 import { checkNoOverlap, zarrInputsOf } from "./overlap.js";
 import { checkNodePath, deleteNode, describeStore, fileOf, hasKey, isTempKey, keyOf, listKeys, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
@@ -86,14 +85,6 @@ export interface ToZarrResult {
 
 const FN = "toZarr";
 
-/** The package version for the `chunkwise` attribute. */
-function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
 
 /**
  * Writes a lazy array to a Zarr array, streaming block by block through the task graph.
@@ -133,9 +124,9 @@ export async function toZarr(array: ChunkedArray, store: StoreInput, options: To
   if (format === 3) v3Codecs(compressor, itemSize(x.dtype)); // refuses v2-only compressors before touching the store
   options.signal?.throwIfAborted();
   checkNoOverlap(FN, { store: ref, path }, zarrInputsOf(x.graph));
-  const fingerprint: Fingerprint = { version: packageVersion(), ...(options.fingerprint ?? { graph: x.name }) };
+  const fingerprint = runFingerprint(options.fingerprint ?? { graph: x.name });
   const lease = await acquireLease(FN, ref, path, {
-    takeOverStale: options.resume === true || options.overwrite === true, runId: randomBytes(8).toString("hex"), version: packageVersion(), ...options.lease,
+    takeOverStale: options.resume === true || options.overwrite === true, runId: randomBytes(8).toString("hex"), version: chunkwiseVersion(), ...options.lease,
   });
   try {
     const signal = anySignal(options.signal, lease.lost);
@@ -289,7 +280,7 @@ async function ensureGroups(ref: StoreRef, path: string, format: 2 | 3): Promise
 async function writeMetadata(
   ref: StoreRef, path: string, x: ChunkedArray, info: ArrayInfo, compressor: ResolvedCompressor, fill: number, user: Record<string, unknown>, fingerprint: Fingerprint,
 ): Promise<void> {
-  const attributes = { ...user, chunkwise: { version: packageVersion(), created: new Date().toISOString(), source: x.name, fingerprint } };
+  const attributes = { ...user, chunkwise: { version: chunkwiseVersion(), created: new Date().toISOString(), source: x.name, fingerprint } };
   if (info.format === 2) {
     await writeKeyAtomic(FN, ref, keyOf(path, ".zattrs"), metadataJson(attributes));
     await writeKeyAtomic(FN, ref, keyOf(path, ".zarray"), metadataJson({

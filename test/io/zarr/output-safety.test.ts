@@ -163,7 +163,7 @@ describe("one writer per output array", () => {
     await toZarr(source(), dir, { path: "g/out", signal: controller.signal, onProgress: ({ done }) => done === 3 && controller.abort(new Error("killed")) }).catch(() => undefined);
     const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
     writeFileSync(lease(dir), JSON.stringify({ host: hostname(), pid: Number(dead.stdout), runId: "deadbeef", started: "2026-01-01T00:00:00Z", version: "0" }));
-    const err = await toZarr(source(), dir, { path: "g/out" }).catch((e: unknown) => e as Error);
+    const err = await toZarr(source(), dir, { path: "g/out" }).then(() => new Error("resolved"), (e: unknown) => e as Error);
     expect((err as ZarrError).kind).toBe("busy");
     expect(err.message).toMatch(new RegExp(`the lease of a run that stopped \\(host ${hostname()}, pid ${dead.stdout}, run deadbeef.*its process ${dead.stdout} on this host is gone\\. Pass resume: true \\(--resume on the command line\\)`));
     const r = await toZarr(source(), dir, { path: "g/out", resume: true });
@@ -178,7 +178,7 @@ describe("one writer per output array", () => {
     expect(await kindOf(toZarr(source(), dir, { path: "g/out", resume: true, lease: { staleMs: 60_000 } }))).toBe("busy");
     const old = new Date(Date.now() - 120_000);
     utimesSync(lease(dir), old, old);
-    const err = await toZarr(source(), dir, { path: "g/out", lease: { staleMs: 60_000 } }).catch((e: unknown) => e as Error);
+    const err = await toZarr(source(), dir, { path: "g/out", lease: { staleMs: 60_000 } }).then(() => new Error("resolved"), (e: unknown) => e as Error);
     expect(err.message).toMatch(/run that stopped \(host other-host\.example, pid 1, run 0ther.*last refreshed 12\d s ago, more than 60 s/);
     await toZarr(source(), dir, { path: "g/out", resume: true, lease: { staleMs: 60_000 } });
     expect(existsSync(lease(dir))).toBe(false);
@@ -190,7 +190,7 @@ describe("one writer per output array", () => {
     const run = toZarr(slow, dir, { path: "g/out", lease: { refreshMs: 20 } });
     for (let i = 0; i < 200 && !existsSync(lease(dir)); i++) await new Promise((r) => setTimeout(r, 5));
     writeFileSync(lease(dir), JSON.stringify({ host: "other-host.example", pid: 1, runId: "thief", started: "2026-01-01T00:00:00Z", version: "0" }));
-    const err = await run.catch((e: unknown) => e as Error);
+    const err = await run.then(() => new Error("resolved"), (e: unknown) => e as Error);
     expect(err).toBeInstanceOf(ZarrError);
     expect(err.message).toMatch(/lease taken over by another run \(host other-host\.example, pid 1, run thief/);
     // the thief's lease is left alone
@@ -204,7 +204,7 @@ describe("resume only the same computation", () => {
     const controller = new AbortController();
     await toZarr(source(2), dir, { path: "g/out", signal: controller.signal, onProgress: ({ done }) => done === 3 && controller.abort(new Error("stop")) }).catch(() => undefined);
     const before = snapshot(dir);
-    const err = await toZarr(source(3), dir, { path: "g/out", resume: true }).catch((e: unknown) => e as Error);
+    const err = await toZarr(source(3), dir, { path: "g/out", resume: true }).then(() => new Error("resolved"), (e: unknown) => e as Error);
     expect((err as ZarrError).kind).toBe("mismatch");
     expect(err.message).toMatch(/must have been written by the same computation to be resumed; got differences \(recorded vs now\): graph: "add-[0-9a-f]+" vs "add-[0-9a-f]+"/);
     expect(snapshot(dir)).toEqual(before);
