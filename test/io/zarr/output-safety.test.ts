@@ -135,9 +135,10 @@ describe("one writer per output array", () => {
 
   it("two toZarr calls in one process: one proceeds, the other is refused; both without and with resume", async () => {
     const dir = tempDir();
-    const slow = () => mapBlocks(async (b: Block) => (await new Promise((r) => setTimeout(r, 20)), b), source(), { dtype: "float64" }) as ChunkedArray;
+    const slow = () => mapBlocks(async (b: Block) => (await new Promise((r) => setTimeout(r, 100)), b), source(), { dtype: "float64" }) as ChunkedArray;
     const first = toZarr(slow(), dir, { path: "g/out" });
-    await new Promise((r) => setTimeout(r, 10));
+    first.catch(() => undefined);
+    for (let i = 0; i < 2000 && !existsSync(lease(dir)); i++) await new Promise((r) => setTimeout(r, 5));
     expect(await kindOf(toZarr(slow(), dir, { path: "g/out" }))).toBe("busy");
     expect(await kindOf(toZarr(slow(), dir, { path: "g/out", resume: true }))).toBe("busy");
     expect(await kindOf(toZarr(slow(), dir, { path: "g/out", overwrite: true }))).toBe("busy");
@@ -186,7 +187,7 @@ describe("one writer per output array", () => {
 
   it("a holder whose lease was taken over stops writing at its next refresh", async () => {
     const dir = tempDir();
-    const slow = mapBlocks(async (b: Block) => (await new Promise((r) => setTimeout(r, 30)), b), source(), { dtype: "float64" }) as ChunkedArray;
+    const slow = mapBlocks(async (b: Block) => (await new Promise((r) => setTimeout(r, 150)), b), source(), { dtype: "float64" }) as ChunkedArray;
     const run = toZarr(slow, dir, { path: "g/out", lease: { refreshMs: 20 } });
     for (let i = 0; i < 200 && !existsSync(lease(dir)); i++) await new Promise((r) => setTimeout(r, 5));
     writeFileSync(lease(dir), JSON.stringify({ host: "other-host.example", pid: 1, runId: "thief", started: "2026-01-01T00:00:00Z", version: "0" }));
