@@ -54,6 +54,13 @@ describe("richardsonLucy behaviours", () => {
     const half = { ...img, data: img.data.map((v) => v / 2) };
     expect(Array.from(out.data.subarray(9))).toEqual(Array.from(richardsonLucy(half, psf, { iterations: 4, clip: false }).data));
   });
+  it("clip defaults to false (camera counts survive); clip: true is scikit-image's default, [-1, 1]", () => {
+    const counts = { ...img, data: img.data.map((v) => v * 4000) };
+    const unclipped = toFlatArray(richardsonLucy(counts, psf, { iterations: 3 }));
+    expect(toFlatArray(richardsonLucy(counts, psf, { iterations: 3, clip: false }))).toEqual(unclipped);
+    expect(Math.max(...unclipped)).toBeGreaterThan(1000);
+    expect(toFlatArray(richardsonLucy(counts, psf, { iterations: 3, clip: true }))).toEqual(unclipped.map((v) => Math.min(1, Math.max(-1, v))));
+  });
   it("iterations 0 returns the initial estimate", () => {
     expect(toFlatArray(richardsonLucy(img, psf, { iterations: 0 }))).toEqual(new Array(9).fill(0.5));
     expect(relErr(richardsonLucy(img, psf, { iterations: 0, init: "image", boundary: "neumann" }).data, img.data)).toBe(0);
