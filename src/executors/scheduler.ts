@@ -16,6 +16,7 @@ import { isExecutorFault } from "./faults.js";
 // Added for the memory plan and progress (executors issue, part 2).
 import { checkMemoryPlan, defaultMemoryBudget, planMemory, type MemoryPlan } from "./memory-plan.js";
 import { valueBytes } from "./scratch.js";
+import { refuseRunWhileImporting } from "./worker-guard.js";
 
 type Fn = (...args: any[]) => unknown;
 
@@ -100,6 +101,7 @@ export interface RunOptions {
  * @throws the signal's reason when aborted
  */
 export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], options: RunOptions): Promise<void> {
+  refuseRunWhileImporting("compute");
   const { executor, signal } = options;
   const outputs = new Set(outputKeys);
   let tasks = cull(graph.tasks, outputKeys);
