@@ -56,6 +56,14 @@ describe("a kernel defined in the script that runs it", () => {
     expect(runs.length).toBeLessThanOrEqual(3);
   });
 
+  it("with the computation behind isMainThread, the same file runs: nothing recursive is refused", async () => {
+    const r = await runNode(["test/executors/fixtures/same-file-guarded.ts"]);
+    expect(r.killed).toBe(false);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(r.out).toBe("[2,4,6,8]\n");
+  });
+
   it("chunkwise worker --kernels refuses a module that computes at its top level, before connecting", async () => {
     const r = await runNode(["src/cli/main.ts", "worker", "--redis", "redis://127.0.0.1:1", "--kernels", "test/executors/fixtures/top-level-compute.ts"]);
     expect(r.killed).toBe(false);
