@@ -65,7 +65,8 @@ Deconvolution:
                             at 0 (default 0)
   --boundary B              neumann (default, ITK) or zero (scikit-image)
   --init I                  image (default, ITK), constant (0.5, scikit-image), or a number
-  --clip                    clip the result to [-1, 1] (scikit-image's default; off here)
+  --clip                    clip the result to [-1, 1] (scikit-image's default; off here and
+                            in the library, which keeps camera counts)
   --filter-epsilon E        ratio 0 where the blurred estimate is below E (default 1e-5, ITK;
                             0 for none)
   --threads-per-volume N    threads sharing each volume's transforms, 1 to 8, or auto
