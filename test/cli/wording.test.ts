@@ -110,6 +110,13 @@ describe("--json: errors are JSON events on stdout", () => {
     expect(message).toMatch(/\. Re-run with --resume to keep the chunks already written$/);
   });
 
+  it("an unknown option with --json (exit 2): an error event", async () => {
+    const r = await cli(...deconvolve("json-unknown.zarr", "--json", "--bogus"));
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("");
+    expect(jsonLines(r.out)).toEqual([{ event: "error", command: "deconvolve", exitCode: 2, error: "UsageError", message: expect.stringMatching(/^Unknown option '--bogus'.*Run 'chunkwise deconvolve --help'$/) }]);
+  });
+
   it("info --json: an error is a JSON object on stdout", async () => {
     const r = await cli("info", join(dir, "missing.zarr"), "--json");
     expect(r.code).toBe(2);

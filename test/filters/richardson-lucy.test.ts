@@ -7,7 +7,10 @@ import { setDefaultFftBackend } from "../../src/fft/wasm-engine.js";
 import { richardsonLucy } from "../../src/filters/index.js";
 import { casesOf, relErr, tolerance, versions } from "./load-fixtures.js";
 
-describe(`richardsonLucy defaults match skimage.restoration.richardson_lucy (scikit-image ${versions.skimage}); relative error <= 1e-4 float32, 1e-9 float64`, () => {
+describe(`richardsonLucy's defaults with clip as each case passes it (true is skimage's default) match skimage.restoration.richardson_lucy (scikit-image ${versions.skimage}); relative error <= 1e-4 float32, 1e-9 float64`, () => {
+  it("every scikit-image case passes clip explicitly (chunkwise's default is false, scikit-image's true)", () => {
+    for (const c of casesOf("richardsonLucy")) expect(typeof c.params.clip, c.name).toBe("boolean");
+  });
   for (const c of casesOf("richardsonLucy")) {
     it(c.name, () => {
       const out = richardsonLucy(c.inputs[0]!, c.inputs[1]!, c.params);
