@@ -132,7 +132,7 @@ function errorName(e: unknown): string {
  * name, and the library functions (`toZarr: `, `compute: `) that the error and its causes
  * name, which mean nothing to someone typing a command. Printed after one `chunkwise:
  * <command>: ` prefix.
- * @example errorLine("deconvolve", new Error("deconvolve: toZarr: the output must ...")) // "the output must ..."
+ * @example errorLine("deconvolve", new UsageError("deconvolve: the output must ...")) // "the output must ..."
  */
 export function errorLine(command: string | undefined, e: unknown): string {
   let text = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
