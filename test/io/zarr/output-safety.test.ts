@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, symlinkSync, utimesSync, writeFile
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { add, fromArray, mapBlocks, multiply, type Block, type ChunkedArray } from "../../../src/index.js";
 import { MemoryError } from "../../../src/executors/memory-plan.js";
@@ -97,6 +98,22 @@ describe("an output never overlaps an array it reads", () => {
     expect(await kindOf(toZarr(add(input, 1), store, { path: "a", overwrite: true }))).toBe("overlap");
     expect(await kindOf(toZarr(add(input, 1), store, { path: "a/b/", overwrite: true }))).toBe("overlap");
     await toZarr(add(input, 1), new Map<string, Uint8Array>(), { path: "a/b" });
+  });
+
+  it("property: any spelling of a path (extra, doubled, trailing slashes, '.' parts) overlaps it; paths overlap iff one's parts prefix the other's", () => {
+    const part = fc.stringMatching(/^[a-z0-9]{1,3}$/);
+    const parts = fc.array(part, { maxLength: 4 });
+    const spelled = (ps: string[], noise: number[]): string => ps.map((p, i) => `${p}${"/".repeat(1 + (noise[i] ?? 0) % 3)}${(noise[i] ?? 0) % 2 === 1 ? "./" : ""}`).join("");
+    const at = (path: string) => ({ store: { fs: "/nonexistent-root/s.zarr" }, path });
+    fc.assert(fc.property(parts, fc.array(fc.nat(5), { maxLength: 4 }), (ps, noise) => {
+      expect(normalizeArrayPath(spelled(ps, noise))).toBe(ps.join("/"));
+      expect(overlaps(at(ps.join("/")), at(spelled(ps, noise)))).toBe(true);
+    }));
+    fc.assert(fc.property(parts, parts, (a, b) => {
+      const n = Math.min(a.length, b.length);
+      const nested = a.slice(0, n).every((p, i) => p === b[i]);
+      expect(overlaps(at(a.join("/")), at(b.join("/")))).toBe(nested);
+    }));
   });
 
   it("path normalisation and nesting, either way round", () => {
