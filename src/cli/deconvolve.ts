@@ -10,11 +10,9 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../executors/memory-plan.js";
 import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
-import { formatBytes } from "../index.js";
 import { ZarrError, toZarr } from "../io/zarr/index.js";
-import { normalizeArrayPath } from "../io/zarr/overlap.js";
-import { checkNodePath } from "../io/zarr/store.js";
 import { progressBar } from "./progress.js";
+import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,
   Printer,
@@ -187,27 +185,6 @@ async function psfSource(values: Values): Promise<PsfSource> {
 }
 
 /**
- * An array path inside a store (`--path`, `--out-path`): relative, no `..`, normalised
- * (`data/`, `data//` and `./data` are `data`), so comparing paths compares arrays.
- * @throws {UsageError} for an absolute path or one leaving the store
- */
-function arrayPathOption(values: Values, name: string, fallback: string): string {
-  const raw = stringOption(values, name, fallback);
-  const store = name === "out-path" ? "--out" : "the <input.zarr> argument";
-  if (raw.startsWith("/") || /^[A-Za-z]:/.test(raw)) {
-    throw new UsageError(`${NAME}: --${name} must be a path inside the store, relative to it; got ${JSON.stringify(raw)}, which is absolute. Name the store with ${store} and the array with e.g. --${name} ${name === "out-path" ? "deconvolved" : "data"}`);
-  }
-  if (raw.split(/[/\\]/).includes("..")) {
-    throw new UsageError(`${NAME}: --${name} must stay inside the store; got ${JSON.stringify(raw)}, which has a ".." part. Name another store with ${store} instead`);
-  }
-  try {
-    return checkNodePath(NAME, normalizeArrayPath(raw));
-  } catch (e) {
-    throw new UsageError(messageOf(e).replace(/^deconvolve: path /, `${NAME}: --${name} `), { cause: e });
-  }
-}
-
-/**
  * Reads the command line of `deconvolve` into a job (no file is touched).
  * @throws {UsageError} for a missing or bad option
  * @example const job = await parseDeconvolve({ psf: "psfs/*.tif" }, ["data.zarr"]);
@@ -342,23 +319,6 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     }
     await started.close();
   }
-}
-
-/** `e` and the errors in its cause chain. */
-function causes(e: unknown): Error[] {
-  const out: Error[] = [];
-  for (let x = e; x instanceof Error && out.length < 10; x = x.cause) out.push(x);
-  return out;
-}
-
-/** A memory-plan refusal in the command's terms: the flags that make the run fit. */
-function memoryAdvice(e: MemoryError, job: DeconvolveJob): string {
-  const { plan, budget } = e;
-  const fit = Math.floor(budget / Math.max(1, plan.taskPeakBytes));
-  const fix = fit >= 1 && fit < plan.concurrency
-    ? `Pass --workers ${fit} to deconvolve fewer volumes at once`
-    : `One volume needs about ${formatBytes(plan.taskPeakBytes)}: run where there is more memory (--executor distributed, with 'chunkwise worker' on bigger machines), or split the image into smaller volumes`;
-  return `the run must fit in memory; got an estimated peak of ${formatBytes(plan.peakBytes)} (${plan.concurrency} volume${plan.concurrency === 1 ? "" : "s"} at once${job.executor.kind === "inline" ? "" : ` with --workers ${job.executor.workers}`}) for a budget of ${formatBytes(budget)} (75% of this machine's memory). ${fix}. Nothing was written`;
 }
 
 /** The `deconvolve` command. */

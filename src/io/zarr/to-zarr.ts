@@ -6,7 +6,6 @@
  * @module
  */
 import { randomBytes } from "node:crypto";
-import * as fs from "node:fs/promises";
 import { ChunkedArray, isChunkedArray } from "../../array/chunked-array.js";
 import { forEachBlockIndex, numBlocks, type Chunks } from "../../chunks/grid.js";
 import { itemSize, type DataType } from "../../core/dtype.js";
@@ -24,7 +23,7 @@ import { arrayInfo, chunkKeyOf, fillJson, metadataJson, readNode, v2Dtype, type 
 import { chunkwiseVersion, fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint } from "./fingerprint.js";
 import { LEASE_NAME, acquireLease, type LeaseOptions } from "./lease.js";
 import { checkNoOverlap, zarrInputsOf } from "./overlap.js";
-import { checkNodePath, deleteNode, describeStore, fileOf, hasKey, isTempKey, keyOf, listKeys, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
+import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, removeTempFiles, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 
 /** Options of {@link toZarr}. */
@@ -152,7 +151,7 @@ async function prepareOutput(
   if (existing.kind === "group") {
     throw new ZarrError(FN, `path ${JSON.stringify(path)} must not be a group; got the group ${existing.file}. Write the array to a path inside it, e.g. "${path === "" ? "" : `${path}/`}result"`, { kind: "exists", path });
   }
-  if (options.resume) await removeTempFiles(ref, path);
+  if (options.resume) await removeTempFiles(FN, ref, path, (k) => !k.startsWith(LEASE_NAME));
   if (existing.kind === "array" && options.resume) {
     checkResumable(existing, info, compressor, path, where);
     const recorded = (await recordedAttributes(FN, ref, path, existing.format, existing.meta)).chunkwise as { fingerprint?: unknown } | undefined;
@@ -191,22 +190,6 @@ function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
   return controller.signal;
 }
 
-/**
- * Removes temporary files a killed writer left: under the array (chunks and metadata) and the
- * metadata of its parent groups.
- */
-async function removeTempFiles(ref: StoreRef, path: string): Promise<void> {
-  const keys = (await listKeys(FN, ref, path)) ?? [];
-  await deleteNode(FN, ref, path, keys.filter((k) => isTempKey(k) && !k.startsWith(LEASE_NAME)));
-  if (!("fs" in ref)) return;
-  const parts = path === "" ? [] : path.split("/");
-  for (let i = 0; i < parts.length; i++) {
-    const group = parts.slice(0, i).join("/");
-    const dir = fileOf(FN, ref.fs, group === "" ? "/" : `/${group}`);
-    const names = await fs.readdir(dir).catch(() => [] as string[]);
-    for (const n of names) if (isTempKey(n) && /^(\.zgroup|\.zattrs|\.zarray|zarr\.json)\.tmp-/.test(n)) await fs.rm(`${dir}/${n}`, { force: true });
-  }
-}
 
 /** Regular chunks (all equal but a smaller last one) as Zarr needs; else rechunk to the largest. */
 function regularize(a: ChunkedArray): ChunkedArray {
