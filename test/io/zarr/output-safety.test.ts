@@ -135,7 +135,7 @@ describe("one writer per output array", () => {
   it("two processes writing the same output at once: exactly one proceeds, the other is refused naming the holder", async () => {
     const dir = tempDir();
     const run = () => new Promise<{ code: number | null; err: string }>((resolve) => {
-      const child = spawn(process.execPath, ["--import", "tsx", join(here, "slow-writer.ts"), dir], { stdio: ["ignore", "pipe", "pipe"] });
+      const child = spawn(process.execPath, ["--import", "tsx", join(here, "slow-writer.ts"), dir], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SLOW_WRITER_MS: "250" } });
       let err = "";
       child.stderr.on("data", (d: Buffer) => (err += d.toString()));
       child.on("exit", (code) => resolve({ code, err }));
@@ -145,6 +145,26 @@ describe("one writer per output array", () => {
     const refused = results.filter((r) => r.code !== 0);
     expect(ok.length, results.map((r) => r.err).join("\n")).toBe(1);
     expect(refused[0]!.err).toMatch(/the output .*g\/out must have one writer at a time; got a run in progress \(host .*, pid \d+, run [0-9a-f]+, started /);
+    expect(existsSync(lease(dir))).toBe(false);
+    const back = await (await fromZarr(dir, { path: "g/out" })).compute();
+    expect(back.data).toEqual((await slowSource().compute()).data);
+  }, 120_000);
+
+  it("two processes resuming over a dead run's lease at once: exactly one takes it over, the other is refused", async () => {
+    const dir = tempDir();
+    const controller = new AbortController();
+    await toZarr(slowSource(), dir, { path: "g/out", compressor: "zstd", signal: controller.signal, onProgress: ({ done }) => done === 4 && controller.abort(new Error("stop")) }).catch(() => undefined);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" });
+    writeFileSync(lease(dir), JSON.stringify({ host: hostname(), pid: Number(dead.stdout), runId: "deadbeef", started: "2026-01-01T00:00:00Z", version: "0" }));
+    const run = () => new Promise<{ code: number | null; err: string }>((resolve) => {
+      const child = spawn(process.execPath, ["--import", "tsx", join(here, "slow-writer.ts"), dir, "--resume"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SLOW_WRITER_MS: "250" } });
+      let err = "";
+      child.stderr.on("data", (d: Buffer) => (err += d.toString()));
+      child.on("exit", (code) => resolve({ code, err }));
+    });
+    const results = await Promise.all([run(), run()]);
+    expect(results.map((r) => r.code).sort(), results.map((r) => r.err).join("\n")).toEqual([0, 1]);
+    expect(results.find((r) => r.code === 1)!.err).toMatch(/must have one writer at a time; got a run in progress \(host .*, pid \d+, run (?!deadbeef)[0-9a-f]+/);
     expect(existsSync(lease(dir))).toBe(false);
     const back = await (await fromZarr(dir, { path: "g/out" })).compute();
     expect(back.data).toEqual((await slowSource().compute()).data);
