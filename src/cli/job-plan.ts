@@ -12,10 +12,9 @@
  * chunks written to the store are small beside that and are not counted.
  * @module
  */
-import { constants as fsConstants } from "node:fs";
-import { access, stat } from "node:fs/promises";
+import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { dirname, join, resolve as resolvePath, sep } from "node:path";
+import { join, resolve as resolvePath, sep } from "node:path";
 import { dtypeKind, gufunc, mapBlocks, maximum, subtract, summarize, type ChunkedArray } from "../index.js";
 import { requireFinite, type RequireFiniteParams } from "../graph/block-kernels.js";
 import { nextFastLen } from "../fft/index.js";
@@ -26,6 +25,7 @@ import { storeRefOf } from "../io/zarr/store.js";
 import { arrayIdentity, fingerprintDiff, recordedAttributes, runFingerprint } from "../io/zarr/fingerprint.js";
 import { leaseStatus } from "../io/zarr/lease.js";
 import { overlaps, realPathOf, type ArrayLocation } from "../io/zarr/overlap.js";
+import { checkWritable } from "./job-safety.js";
 import type { ExecutorChoice } from "./job-args.js";
 import { messageOf } from "./job-args.js";
 import { loadPsf, type LoadedPsf, type PsfBackground, type PsfSource } from "./job-psf.js";
@@ -208,28 +208,13 @@ function checkNoOverlap(job: DeconvolveJob): void {
   }
 }
 
-/** The output's folder can be made and written: its nearest existing parent is a writable folder. */
-async function checkWritable(job: DeconvolveJob): Promise<void> {
-  const target = join(resolvePath(job.out), ...job.outPath.split("/"));
-  let at = target;
-  while ((await stat(at).catch(() => undefined)) === undefined && dirname(at) !== at) at = dirname(at);
-  if (!(await stat(at)).isDirectory()) {
-    throw new UsageError(`${FN}: --out must be a folder that can be created; got ${target}, below the file ${at}. Pass --out a folder such as out.zarr`);
-  }
-  try {
-    await access(at, fsConstants.W_OK | fsConstants.X_OK);
-  } catch (e) {
-    throw new UsageError(`${FN}: --out must be writable; got ${at} (${(e as NodeJS.ErrnoException).code ?? "not writable"}), where ${target} would be written. Choose another --out or fix the folder's permissions`);
-  }
-}
-
 /** What is at the output location now; refuses a location that would need --overwrite or --resume. */
 async function checkOutput(job: DeconvolveJob): Promise<"none" | "array"> {
   if (job.overwrite && job.resume) throw new UsageError(`${FN}: --overwrite and --resume must not be given together; got both. Pass --resume to finish an interrupted run, --overwrite to start again`);
   checkNoOverlap(job);
   const info = await stat(job.out).catch(() => undefined);
   if (info !== undefined && !info.isDirectory()) throw new UsageError(`${FN}: --out must be a Zarr store (a directory); got the file ${resolvePath(job.out)}. Pass a directory such as out.zarr`);
-  await checkWritable(job);
+  await checkWritable(FN, "--out", join(resolvePath(job.out), ...job.outPath.split("/")), "out.zarr");
   const lease = await leaseStatus(resolvePath(job.out), job.outPath);
   const at = `${resolvePath(job.out)}${job.outPath === "" ? "" : `/${job.outPath}`}`;
   if (lease !== undefined && lease.stale === undefined) {

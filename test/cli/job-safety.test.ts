@@ -104,6 +104,13 @@ describe("errors knowable before the plan come before it", () => {
     await rm(file);
   });
 
+  it("demo --out below a regular file: a usage error (exit 2) before the dataset is made", async () => {
+    const file = join(dir, "plain-file-demo");
+    await writeFile(file, "x");
+    await expectRefused(["demo", "--size", "tiny", "--out", join(file, "demo")], /^chunkwise: demo: --out must be a folder that can be created; got .*plain-file-demo\/demo, below the file .*plain-file-demo\. Pass --out a folder/);
+    await rm(file);
+  });
+
   it("a memory-plan refusal: exit 2, advice in the command's own flags, no metadata or folder left", async () => {
     // A (1, 1200, 1200, 1200) volume: metadata only (no chunk stored); one volume's estimate is
     // far above any machine's budget, and nothing is read before the refusal.
