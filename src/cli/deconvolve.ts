@@ -11,6 +11,7 @@ import { join } from "node:path";
 import { MemoryError } from "../executors/memory-plan.js";
 import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
 import { ZarrError, toZarr } from "../io/zarr/index.js";
+import { isLeaseLost } from "../io/zarr/lease.js";
 import { progressBar } from "./progress.js";
 import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
@@ -291,7 +292,7 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
       });
       result = job.executor.kind === "inline" && io.signal === undefined ? await breakOnSigint(write) : await write();
     } catch (e) {
-      if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
+      if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind) && !isLeaseLost(e)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
       if (e instanceof MemoryError) throw new UsageError(`${NAME}: ${memoryAdvice(e, job)}`, { cause: e });
       const nonFinite = causes(e).find((c) => c.message.startsWith(`${NAME}: the image must hold only finite values`));
       if (nonFinite !== undefined) throw new Error(nonFinite.message, { cause: e });

@@ -51,6 +51,13 @@ export interface Lease {
 }
 
 const DEFAULT_STALE_MS = 10 * 60_000;
+const lostErrors = new WeakSet<object>();
+const lost = (e: ZarrError): ZarrError => (lostErrors.add(e), e);
+
+/** Whether `e` says a running write lost its lease (things were written), not that it never got one. */
+export function isLeaseLost(e: unknown): boolean {
+  return typeof e === "object" && e !== null && lostErrors.has(e);
+}
 const DEFAULT_REFRESH_MS = 10_000;
 const inProcess = new Map<string, LeaseHolder>();
 
@@ -194,7 +201,7 @@ export async function acquireLease(
         return;
       }
       clearInterval(refresh);
-      controller.abort(busy(fn, where, path, `the lease taken over by another run (${describeHolder(now?.holder)}) while this one had not refreshed it for more than ${Math.round(staleMs / 1000)} s. This run stopped writing; check which run's chunks the output holds`));
+      controller.abort(lost(busy(fn, where, path, `the lease taken over by another run (${describeHolder(now?.holder)}) while this one had not refreshed it for more than ${Math.round(staleMs / 1000)} s. This run stopped writing; check which run's chunks the output holds`)));
     }).catch(() => undefined);
   }, options.refreshMs ?? DEFAULT_REFRESH_MS);
   refresh.unref();

@@ -16,7 +16,7 @@ import { describe, expect, it } from "vitest";
 import { add, fromArray, mapBlocks, multiply, type Block, type ChunkedArray } from "../../../src/index.js";
 import { MemoryError } from "../../../src/executors/memory-plan.js";
 import { fromZarr, toZarr, ZarrError } from "../../../src/io/zarr/index.js";
-import { LEASE_NAME } from "../../../src/io/zarr/lease.js";
+import { LEASE_NAME, isLeaseLost } from "../../../src/io/zarr/lease.js";
 import { normalizeArrayPath, overlaps } from "../../../src/io/zarr/overlap.js";
 import { seededBlock } from "../../../src/testing/gufunc-cases.js";
 import { listFiles, tempDir } from "./helpers.js";
@@ -231,6 +231,7 @@ describe("one writer per output array", () => {
     const err = await run.then(() => new Error("resolved"), (e: unknown) => e as Error);
     expect(err).toBeInstanceOf(ZarrError);
     expect(err.message).toMatch(/lease taken over by another run \(host other-host\.example, pid 1, run thief/);
+    expect(isLeaseLost(err)).toBe(true);
     // the thief's lease is left alone
     expect(JSON.parse(readFileSync(lease(dir), "utf8")).runId).toBe("thief");
   });
