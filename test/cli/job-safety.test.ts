@@ -240,7 +240,20 @@ describe("stopping", () => {
   }, 180_000);
 });
 
-describe("info on a group with a broken array", () => {
+describe("info on a group with a broken array, and on arrays with a lease", () => {
+  it("an array being written shows its holder; one a killed run left says to --resume; neither lease counts as a chunk", async () => {
+    const store = join(dir, "leased.zarr");
+    await toZarr(fromArray(demo.data.truth, { chunks: [1, 1, 16, 48, 48] }), store, { path: "a" });
+    await writeFile(join(store, "a", ".chunkwise-lease"), JSON.stringify({ host: hostname(), pid: process.pid, runId: "11ve", started: "2026-01-01T00:00:00Z", version: "0" }));
+    const live = await cli("info", store, "--path", "a");
+    expect(live.out).toMatch(new RegExp(`being written by: host ${hostname()}, pid ${process.pid}, run 11ve`));
+    expect(live.out).toMatch(/Count\s+2 Chunks\s+2 stored/);
+    const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+    await writeFile(join(store, "a", ".chunkwise-lease"), JSON.stringify({ host: hostname(), pid: Number(dead), runId: "dead", started: "2026-01-01T00:00:00Z", version: "0" }));
+    const stale = await cli("info", store, "--path", "a", "--json");
+    expect(jsonLines(stale.out)[0]).toMatchObject({ storedChunks: 2, lease: { holder: expect.stringContaining(`pid ${dead}, run dead`), stale: `its process ${dead} on this host is gone` } });
+  });
+
   it("lists the readable arrays, marks the broken one with why, exit 1", async () => {
     const store = join(dir, "broken.zarr");
     await toZarr(fromArray(demo.data.truth, { chunks: [1, 1, 16, 48, 48] }), store, { path: "good" });
