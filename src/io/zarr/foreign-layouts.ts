@@ -39,7 +39,7 @@ export function v3DraftError(fn: string, ref: StoreRef, path: string): ZarrError
  */
 export async function refuseForeignLayout(fn: string, ref: StoreRef, path: string): Promise<void> {
   const parts = path === "" ? [] : path.split("/");
-  for (let depth = parts.length; depth >= 0; depth--) {
+  for (let depth = 0; depth <= parts.length; depth++) {
     const at = parts.slice(0, depth).join("/");
     const attrs = json(await readKey(fn, ref, keyOf(at, "attributes.json")).catch(() => undefined));
     if (attrs !== undefined && (typeof attrs.n5 === "string" || ("dimensions" in attrs && "dataType" in attrs))) {
