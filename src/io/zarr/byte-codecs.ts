@@ -42,7 +42,9 @@ export function lz4Block(src: Uint8Array, out: Uint8Array): number {
     }
     if (ip + lit > end) throw new CorruptData("lz4 literals run past the end of the block");
     if (op + lit > out.length) throw new CorruptData("lz4 literals run past the decoded size");
-    out.set(src.subarray(ip, ip + lit), op);
+    // Short runs by hand: a subarray per sequence costs more than the copy.
+    if (lit < 32) for (let k = 0; k < lit; k++) out[op + k] = src[ip + k]!;
+    else out.set(src.subarray(ip, ip + lit), op);
     ip += lit;
     op += lit;
     if (ip === end) return op; // the last sequence is literals only
@@ -63,7 +65,7 @@ export function lz4Block(src: Uint8Array, out: Uint8Array): number {
     if (op + len > out.length) throw new CorruptData("lz4 match runs past the decoded size");
     if (ip >= end) throw new CorruptData("lz4 block ends with a match; it must end with literals");
     let ref = op - offset;
-    if (offset >= len) {
+    if (offset >= len && len >= 32) {
       out.copyWithin(op, ref, ref + len);
       op += len;
     } else {
