@@ -106,7 +106,7 @@ async function readChunk(arr: ZArray, p: ReadRegionParams, coords: readonly numb
     chunk = await arr.getChunk([...coords], signal ? { signal } : undefined);
   } catch (e) {
     if (signal?.aborted || e instanceof ZarrError) throw e;
-    throw new ZarrError(FN, `${where} must decode with the array's codecs; got ${corruptDetail(e)}. The chunk is corrupt (zarr-python refuses it too): restore it from a good copy of the store`, { kind: "corrupt-chunk", path: p.path, chunkKey: key, cause: e });
+    throw new ZarrError(FN, `${where} must decode with the array's codecs; got ${corruptDetail(e)}. The chunk is corrupt: restore it from a good copy of the store`, { kind: "corrupt-chunk", path: p.path, chunkKey: key, cause: e });
   }
   const want = sizeOf(p.chunks);
   const data = chunk.data instanceof zarr.BoolArray ? new Uint8Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.length) : chunk.data;
