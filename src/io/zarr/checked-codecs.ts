@@ -37,8 +37,8 @@ function expectedBytes(config: Record<string, unknown>, meta: ChunkMeta): number
   return meta.shape.reduce((a, b) => a * b, 1) * item + extra;
 }
 
-function checkLength(codec: string, got: number, expected: number | undefined): void {
-  if (expected !== undefined && got !== expected) throw new CorruptData(`${codec} decodes to ${got} bytes; the chunk's shape and dtype need ${expected}`);
+function checkLength(codec: string, got: number, expected: number | undefined, verb = "decodes to"): void {
+  if (expected !== undefined && got !== expected) throw new CorruptData(`${codec} ${verb} ${got} bytes; the chunk's shape and dtype need ${expected}`);
 }
 
 type Decode = (bytes: Uint8Array) => Promise<Uint8Array>;
@@ -91,7 +91,7 @@ const lz4 = bytesCodec("lz4", (bytes, expected) => {
   if (bytes.length < 4) throw new CorruptData(`lz4 chunk is ${bytes.length} bytes, shorter than its 4-byte size header`);
   const size = new DataView(bytes.buffer, bytes.byteOffset, 4).getInt32(0, true);
   if (size < 0) throw new CorruptData(`lz4 size header says ${size} bytes`);
-  checkLength("lz4 size header", size, expected);
+  checkLength("lz4 size header", size, expected, "says");
   const out = new Uint8Array(size);
   const n = lz4Block(bytes.subarray(4), out);
   if (n !== size) throw new CorruptData(`lz4 block decodes to ${n} bytes; its size header says ${size}`);
@@ -100,7 +100,7 @@ const lz4 = bytesCodec("lz4", (bytes, expected) => {
 
 const zstd = bytesCodec("zstd", async (bytes, expected) => {
   const stated = zstdFrames(bytes);
-  if (stated !== undefined) checkLength("zstd frame header", stated, expected);
+  if (stated !== undefined) checkLength("zstd frame header", stated, expected, "says");
   const out = await (await numcodecs("zstd"))(bytes);
   if (stated !== undefined && out.length !== stated) throw new CorruptData(`zstd decodes to ${out.length} bytes; its frame header says ${stated}`);
   checkLength("zstd", out.length, expected);

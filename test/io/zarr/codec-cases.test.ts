@@ -159,3 +159,49 @@ describe("foreign layouts are named at open", () => {
     }
   });
 });
+
+describe("forged or foreign metadata is refused at open, naming the codec", () => {
+  const v3 = (codecs: unknown[]) => ({
+    zarr_format: 3, node_type: "array", shape: [4], data_type: "uint16", chunk_grid: { name: "regular", configuration: { chunk_shape: [4] } },
+    chunk_key_encoding: { name: "default", configuration: { separator: "/" } }, fill_value: 0, codecs,
+  });
+  const bytes = { name: "bytes", configuration: { endian: "little" } };
+  it.each([
+    ["v3 codec zfpy", v3([bytes, { name: "zfpy" }]), /^fromZarr: codec "zfpy" of array "a" .*must be one chunkwise decodes .*got "zfpy"/],
+    ["v3 shard index at the start", v3([{ name: "sharding_indexed", configuration: { chunk_shape: [2], codecs: [bytes], index_codecs: [bytes, { name: "crc32c" }], index_location: "start" } }]), /keep its index at the end of each shard/],
+    ["v3 codec named like a checked one", v3([bytes, { name: "chunkwise.blosc" }]), /got "chunkwise\.blosc"/],
+  ] as const)("%s", async (_t, meta, message) => {
+    const dir = join(tempDir(), "f.zarr");
+    cpSync(join(STORE, "lz4"), join(dir, "a"), { recursive: true });
+    writeFileSync(join(dir, "a", "zarr.json"), JSON.stringify(meta));
+    const err = await fromZarr(dir, { path: "a" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZarrError);
+    expect((err as ZarrError).kind).toBe("codec");
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it.each([
+    ["compressor", { id: "chunkwise.zstd", _chunkwise_extra: 99 }, /compressor "chunkwise\.zstd"/],
+    ["filters", [{ id: "chunkwise.delta", dtype: "<u2" }], /filter "chunkwise\.delta"/],
+  ] as const)("v2 %s naming chunkwise's internal codec -> refused (settings cannot be forged)", async (key, value, message) => {
+    const dir = join(tempDir(), "f.zarr");
+    cpSync(join(STORE, "lz4"), join(dir, "a"), { recursive: true });
+    const meta = JSON.parse(readFileSync(join(dir, "a", ".zarray"), "utf8")) as Record<string, unknown>;
+    writeFileSync(join(dir, "a", ".zarray"), JSON.stringify({ ...meta, [key]: value }));
+    const err = await fromZarr(dir, { path: "a" }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ZarrError);
+    expect((err as Error).message).toMatch(message);
+  });
+
+  it("a forged size setting on a real compressor is ignored: the chunk is still checked against its shape", async () => {
+    const dir = join(tempDir(), "f.zarr");
+    cpSync(join(STORE, "lz4"), join(dir, "a"), { recursive: true });
+    const meta = JSON.parse(readFileSync(join(dir, "a", ".zarray"), "utf8")) as { compressor: Record<string, unknown> };
+    writeFileSync(join(dir, "a", ".zarray"), JSON.stringify({ ...meta, compressor: { ...meta.compressor, _chunkwise_extra: 2 } }));
+    const chunk = join(dir, "a", "0.0");
+    const raw = new Uint8Array(readFileSync(chunk));
+    writeFileSync(chunk, damage("lz4", raw, "nbytes-minus-2"));
+    const err = await (await fromZarr(dir, { path: "a" })).blocks([0, 0]).compute().catch((e: unknown) => e);
+    expect(((err as TaskError).cause as ZarrError).message).toMatch(/lz4 size header says 2046 bytes; the chunk's shape and dtype need 2048/);
+  });
+});
