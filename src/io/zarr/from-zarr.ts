@@ -76,7 +76,7 @@ export async function fromZarr(store: StoreInput, options: FromZarrOptions = {})
   forEachBlockIndex(numBlocks(chunks), (bi) => {
     const key = blockKey(name, bi);
     const region = blockRegion(chunks, bi);
-    const params: ReadRegionParams = { store: ref, path, format: info.format, token, dtype, chunks: info.chunks, keyEncoding: info.keyEncoding, region };
+    const params: ReadRegionParams = { store: ref, path, format: info.format, token, dtype, chunks: info.chunks, keyEncoding: info.keyEncoding, region, ...(info.shardShape ? { shardShape: info.shardShape } : {}) };
     tasks.set(key, {
       key,
       kernel: kernelRefOf(readZarrRegion)!,

@@ -42,6 +42,8 @@ export interface ArrayInfo {
   readonly keyEncoding: { readonly v2: boolean; readonly separator: string };
   /** Whether chunks are stored inside shards (v3 sharding_indexed). */
   readonly sharded: boolean;
+  /** For sharded arrays, the shard shape (the chunk grid's chunk_shape); `chunks` is then the inner chunk shape. */
+  readonly shardShape?: number[];
 }
 
 const decoder = new TextDecoder();
@@ -125,7 +127,7 @@ export function arrayInfo(fn: string, node: Extract<NodeInfo, { kind: "array" }>
   const v2 = enc?.name === "v2";
   const separator = typeof enc?.configuration?.separator === "string" ? enc.configuration.separator : v2 ? "." : "/";
   const zarrDtype = typeof m.data_type === "string" ? m.data_type : bad("a data_type string", m.data_type);
-  return { format: 3, shape, chunks, zarrDtype, dtype: isDataType(zarrDtype) ? zarrDtype : undefined, codecs: names, codecSpecs: specs, keyEncoding: { v2, separator }, sharded: sharding !== undefined };
+  return { format: 3, shape, chunks, zarrDtype, dtype: isDataType(zarrDtype) ? zarrDtype : undefined, codecs: names, codecSpecs: specs, keyEncoding: { v2, separator }, sharded: sharding !== undefined, ...(inner ? { shardShape: numbers(grid?.configuration?.chunk_shape) ?? bad("chunk_grid.configuration.chunk_shape", grid?.configuration) } : {}) };
 }
 
 /**

@@ -29,6 +29,8 @@ export interface ReadRegionParams {
   readonly chunks: readonly number[];
   readonly keyEncoding: ArrayInfo["keyEncoding"];
   readonly region: { readonly start: readonly number[]; readonly stop: readonly number[] };
+  /** For sharded arrays, the shard shape (`chunks` is the inner chunk shape): errors name the shard file. */
+  readonly shardShape?: readonly number[];
 }
 
 type ZArray = zarr.Array<zarr.DataType, zarr.Readable>;
@@ -99,8 +101,9 @@ export const readZarrRegion = defineKernel(import.meta.url, "readZarrRegion", as
 
 /** One decoded chunk as a block (F-order chunks keep their strides), checked for size. */
 async function readChunk(arr: ZArray, p: ReadRegionParams, coords: readonly number[], signal?: AbortSignal): Promise<Block> {
-  const key = keyOf(p.path, chunkKeyOf(p, coords)).slice(1);
-  const where = `chunk ${JSON.stringify(key)} of ${describeStore(p.store)}`;
+  const shard = p.shardShape?.map((s, ax) => Math.floor((coords[ax]! * p.chunks[ax]!) / s));
+  const key = keyOf(p.path, chunkKeyOf(p, shard ?? coords)).slice(1);
+  const where = shard === undefined ? `chunk ${JSON.stringify(key)} of ${describeStore(p.store)}` : `inner chunk ${JSON.stringify(coords)} of shard ${JSON.stringify(key)} of ${describeStore(p.store)}`;
   let chunk: zarr.Chunk<zarr.DataType>;
   try {
     chunk = await arr.getChunk([...coords], signal ? { signal } : undefined);

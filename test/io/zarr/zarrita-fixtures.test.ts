@@ -5,12 +5,13 @@
  * make_expected.py. Arrays of a dtype chunkwise does not hold (strings, objects, float16) must
  * be refused at open, naming the dtype.
  */
-import { readFileSync } from "node:fs";
+import { cpSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { TaskError } from "../../../src/core/errors.js";
 import { toFlatArray } from "../../../src/core/ndarray.js";
 import { fromZarr, ZarrError } from "../../../src/io/zarr/index.js";
-import { FIXTURES } from "./helpers.js";
+import { FIXTURES, tempDir } from "./helpers.js";
 
 const DIR = join(FIXTURES, "zarrita");
 interface Entry { shape: number[]; dtype: string; values: (number | boolean | string)[] | null; reader: string }
@@ -65,5 +66,35 @@ describe("zarrita.js fixtures: groups", () => {
     const err = await fromZarr(join(DIR, format, "data.zarr"), { path }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ZarrError);
     expect((err as ZarrError).kind).toBe("not-an-array");
+  });
+});
+
+describe("zarrita.js fixtures: damaged shards are refused naming the shard and inner chunk", () => {
+  const name = "2d.chunked.compressed.sharded.i2"; // shape [4,4], shards [2,2], inner chunks [1,1], gzip inside, crc32c index
+  async function readDamaged(flip: (bytes: Buffer) => number): Promise<ZarrError> {
+    const dir = join(tempDir(), "s.zarr");
+    cpSync(join(DIR, "v3/data.zarr", name), join(dir, name), { recursive: true });
+    const file = join(dir, name, "c/1/0");
+    const bytes = readFileSync(file);
+    const at = flip(bytes);
+    bytes[at] = bytes[at]! ^ 0x21;
+    writeFileSync(file, bytes);
+    const err = await (await fromZarr(dir, { path: name })).compute().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TaskError);
+    const cause = (err as TaskError).cause as ZarrError;
+    expect(cause).toBeInstanceOf(ZarrError);
+    expect(cause.kind).toBe("corrupt-chunk");
+    expect(cause.chunkKey).toBe(`${name}/c/1/0`);
+    return cause;
+  }
+
+  it("a byte of the shard index changed -> its crc32c no longer matches", async () => {
+    const e = await readDamaged((b) => b.length - 10);
+    expect(e.message).toMatch(/of shard ".*\/c\/1\/0" .*crc32c checksum is 0x[0-9a-f]+; the data's is 0x[0-9a-f]+/);
+  });
+
+  it("a byte inside the first inner chunk's gzip data changed -> gzip refuses it", async () => {
+    const e = await readDamaged(() => 12);
+    expect(e.message).toMatch(/inner chunk \[2,0\] of shard ".*\/c\/1\/0" .*gzip stream does not decode/);
   });
 });
