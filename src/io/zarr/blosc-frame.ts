@@ -113,8 +113,9 @@ async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array
       return bytes.length;
     }
     default: {
-      const size = zstdFrames(stream);
-      if (size !== undefined && size !== into.length) return size;
+      const { stated, atLeast } = zstdFrames(stream);
+      if (stated !== undefined && stated !== into.length) return stated;
+      if (atLeast > into.length) return atLeast;
       const bytes = await helpers.zstd(stream);
       into.set(bytes.subarray(0, into.length));
       return bytes.length;

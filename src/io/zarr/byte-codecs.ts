@@ -131,10 +131,12 @@ export function blosclz(src: Uint8Array, out: Uint8Array): number {
 /**
  * Walks the zstd frames that make up `src` (skippable frames allowed) and checks that every
  * block header lies inside the input and the frames end exactly at its end.
- * @returns the summed frame content sizes, or undefined when a frame does not state its size
+ * @returns `stated`: the summed frame content sizes, or undefined when a frame does not state
+ *   its size; `atLeast`: the bytes the raw and RLE blocks alone decode to (so a frame without a
+ *   stated size can still be refused before decoding when it would exceed the chunk)
  * @throws {CorruptData} for a bad magic number, a reserved bit, or a frame cut short or padded
  */
-export function zstdFrames(src: Uint8Array): number | undefined {
+export function zstdFrames(src: Uint8Array): { stated: number | undefined; atLeast: number } {
   const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const end = src.length;
   const need = (p: number, n: number, what: string): void => {
@@ -142,6 +144,7 @@ export function zstdFrames(src: Uint8Array): number | undefined {
   };
   let p = 0;
   let total: number | undefined = 0;
+  let atLeast = 0;
   if (end === 0) throw new CorruptData("zstd data is empty");
   while (p < end) {
     need(p, 4, "frame magic number");
@@ -175,6 +178,7 @@ export function zstdFrames(src: Uint8Array): number | undefined {
       if (type === 3) throw new CorruptData(`zstd block at byte ${q} has the reserved block type`);
       const size = type === 1 ? 1 : h >>> 3;
       need(q + 3, size, "block");
+      if (type !== 2) atLeast += h >>> 3;
       q += 3 + size;
       if (h & 1) break;
     }
@@ -184,7 +188,7 @@ export function zstdFrames(src: Uint8Array): number | undefined {
     }
     p = q;
   }
-  return total;
+  return { stated: total, atLeast };
 }
 
 const CRC32C_TABLE = (() => {

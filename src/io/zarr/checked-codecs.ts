@@ -99,8 +99,9 @@ const lz4 = bytesCodec("lz4", (bytes, expected) => {
 });
 
 const zstd = bytesCodec("zstd", async (bytes, expected) => {
-  const stated = zstdFrames(bytes);
+  const { stated, atLeast } = zstdFrames(bytes);
   if (stated !== undefined) checkLength("zstd frame header", stated, expected, "says");
+  if (expected !== undefined && atLeast > expected) throw new CorruptData(`zstd raw and RLE blocks alone decode to ${atLeast} bytes; the chunk's shape and dtype need ${expected}`);
   const out = await (await numcodecs("zstd"))(bytes);
   if (stated !== undefined && out.length !== stated) throw new CorruptData(`zstd decodes to ${out.length} bytes; its frame header says ${stated}`);
   checkLength("zstd", out.length, expected);

@@ -204,4 +204,30 @@ describe("forged or foreign metadata is refused at open, naming the codec", () =
     const err = await (await fromZarr(dir, { path: "a" })).blocks([0, 0]).compute().catch((e: unknown) => e);
     expect(((err as TaskError).cause as ZarrError).message).toMatch(/lz4 size header says 2046 bytes; the chunk's shape and dtype need 2048/);
   });
+
+  /** A zstd frame that states no content size, made of RLE blocks of `size` copies of `byte` each. */
+  function zstdRle(blocks: number, size: number, byte: number): Uint8Array {
+    const out = [0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x58];
+    for (let i = 0; i < blocks; i++) {
+      const h = (size << 3) | (1 << 1) | (i === blocks - 1 ? 1 : 0);
+      out.push(h & 255, (h >>> 8) & 255, h >>> 16, byte);
+    }
+    return Uint8Array.from(out);
+  }
+
+  it("a zstd chunk without a stated size that would inflate to 128 MiB is refused before decoding", async () => {
+    const dir = join(tempDir(), "f.zarr");
+    cpSync(join(STORE, "zstd"), join(dir, "a"), { recursive: true });
+    writeFileSync(join(dir, "a", "0.0"), zstdRle(1024, 131072, 7));
+    const err = await (await fromZarr(dir, { path: "a" })).blocks([0, 0]).compute().catch((e: unknown) => e);
+    expect(((err as TaskError).cause as ZarrError).message).toMatch(/zstd raw and RLE blocks alone decode to 134217728 bytes; the chunk's shape and dtype need 4096/);
+  });
+
+  it("a zstd chunk without a stated size but of the right size decodes (numcodecs.js streams it)", async () => {
+    const dir = join(tempDir(), "f.zarr");
+    cpSync(join(STORE, "zstd"), join(dir, "a"), { recursive: true });
+    writeFileSync(join(dir, "a", "0.0"), zstdRle(2, 2048, 1));
+    const block = await (await fromZarr(dir, { path: "a" })).blocks([0, 0]).compute();
+    expect(new Set(toFlatArray(block))).toEqual(new Set([0x01010101]));
+  });
 });
