@@ -11,7 +11,7 @@ import { describeStore, keyOf, readKey, type StoreRef } from "./store.js";
 
 const DRAFT = "https://purl.org/zarr/spec/protocol/core/3.0";
 const CONVERT_DRAFT = "convert it first, e.g. in Python with zarr-python 2.13 to 2.18 and ZARR_V3_EXPERIMENTAL_API=1: a = zarr.open(zarr.DirectoryStoreV3(src), mode=\"r\", path=..., zarr_version=3); zarr.save_array(dst, a[...], chunks=a.chunks)";
-const CONVERT_N5 = "convert it first, e.g. in Python with zarr-python 2: zarr.copy_store(zarr.N5Store(src), zarr.DirectoryStore(dst))";
+const CONVERT_N5 = "convert each array first, e.g. in Python with zarr-python 2: a = zarr.open(zarr.N5Store(src), mode=\"r\")[path]; zarr.save_array(dst, a[...], chunks=a.chunks)";
 
 function json(bytes: Uint8Array | undefined): Record<string, unknown> | undefined {
   if (bytes === undefined) return undefined;

@@ -147,7 +147,7 @@ describe("foreign layouts are named at open", () => {
     for (const path of ["", "vol"]) {
       const err = await fromZarr(join(DIR, "foreign/a.n5"), { path }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(ZarrError);
-      expect((err as Error).message).toMatch(/got an N5 container .*"n5": "2\.0\.0".*chunkwise reads Zarr v2 and v3, not N5; convert it first/);
+      expect((err as Error).message).toMatch(/got an N5 container .*"n5": "2\.0\.0".*chunkwise reads Zarr v2 and v3, not N5; convert each array first/);
     }
   });
 
