@@ -150,8 +150,8 @@ export function checkReadable(fn: string, info: ArrayInfo, file: string, path: s
 }
 
 const FIX: Record<CodecSpec["role"], string> = {
-  filter: "The chunks are intact; to read them with chunkwise, re-write the array without that filter, e.g. in Python: zarr.array(z[...], chunks=z.chunks, filters=None, compressor=numcodecs.Zstd())",
-  compressor: "The chunks are intact; to read them with chunkwise, re-write the array with a supported compressor, e.g. in Python: zarr.array(z[...], chunks=z.chunks, compressor=numcodecs.Zstd())",
+  filter: "The chunks are intact; to read them with chunkwise, re-write the array without that filter, e.g. in Python: zarr.save_array(dst, z[...], chunks=z.chunks, filters=None, compressor=numcodecs.Zstd())",
+  compressor: "The chunks are intact; to read them with chunkwise, re-write the array with a supported compressor, e.g. in Python: zarr.save_array(dst, z[...], chunks=z.chunks, compressor=numcodecs.Zstd())",
   codec: "The chunks are intact; to read them with chunkwise, re-write the array with supported codecs (bytes, transpose, blosc, zstd, gzip, crc32c, sharding_indexed)",
 };
 
