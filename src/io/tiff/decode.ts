@@ -34,7 +34,7 @@ export function decodePixels<D extends TiffDataType>(bytes: Uint8Array, layout: 
   const { dtype, pages } = layout;
   const size = BYTES[dtype];
   const planeBytes = layout.shape.slice(pages.length > 1 ? 1 : 0).reduce((a, b) => a * b, 1) * size;
-  checkBounds(bytes, layout, planeBytes, path, fn);
+  checkBounds(bytes, layout, size, path, fn);
   const out = allocate(dtype, (planeBytes / size) * pages.length) as TypedArrayFor<D>;
   const outBytes = new Uint8Array(out.buffer, out.byteOffset, out.byteLength);
   pages.forEach((p, k) => {
@@ -45,19 +45,26 @@ export function decodePixels<D extends TiffDataType>(bytes: Uint8Array, layout: 
 }
 
 /** Fails early (before allocating) if any strip or tile lies past the end of the file. */
-function checkBounds(bytes: Uint8Array, layout: TiffLayout, pageBytes: number, path: string, fn: string): void {
-  let stored = 0;
+function checkBounds(bytes: Uint8Array, layout: TiffLayout, size: number, path: string, fn: string): void {
   layout.pages.forEach((p, k) => {
+    const g = segments(p);
     p.offsets.forEach((offset, i) => {
-      const count = p.byteCounts?.[i] ?? 0;
-      stored += count;
+      const count = stored(p, g, i, size);
       if (offset + count > bytes.length) throw truncated(fn, path, offset + count, bytes.length, layout.pageIndices[k]);
     });
   });
-  const needed = pageBytes * layout.pages.length;
-  if (layout.pages.every((p) => p.compression === 1 && p.byteCounts !== undefined) && stored < needed) {
-    throw new TiffError(fn, `${show(path)} must store ${needed} bytes of pixels for shape (${layout.shape.join(", ")}) ${layout.dtype}; got strips of ${stored} bytes in all. The file is truncated or damaged: write it again`, { path });
-  }
+}
+
+/**
+ * The bytes segment `i` takes in the file. Uncompressed segments take exactly what they
+ * hold, whatever their count says: libtiff replaces a count past the end of the file by that.
+ */
+function stored(p: PageInfo, g: Segments, i: number, size: number): number {
+  const count = p.byteCounts?.[i];
+  if (p.compression !== 1 || count === 0) return count ?? 0;
+  const y0 = Math.floor((i % (g.across * g.down)) / g.across) * g.height;
+  const rows = g.tiled ? g.height : Math.min(g.height, p.height - y0);
+  return rows * g.width * g.samples * size;
 }
 
 /** Decodes one page's strips or tiles into `t.out` (the page's bytes, native order). */
@@ -73,6 +80,8 @@ function decodePage(bytes: Uint8Array, p: PageInfo, t: Target): void {
     const rows = Math.min(g.height, p.height - y0);
     // A strip holds only the rows left; a tile is always full size (padded past the edge).
     const want = (g.tiled ? g.height : rows) * rowBytes;
+    // A segment never written (count 0) stays zero, as tifffile reads it.
+    if (p.byteCounts?.[i] === 0) continue;
     const seg = segment(bytes, p, g, i, want, t);
     const cols = Math.min(g.width, p.width - x0) * g.samples * t.size;
     const base = Math.floor(i / perPlane) * planeBytes;
@@ -86,7 +95,7 @@ function decodePage(bytes: Uint8Array, p: PageInfo, t: Target): void {
 /** The decoded bytes of strip or tile `i` in native byte order, predictor undone. */
 function segment(bytes: Uint8Array, p: PageInfo, g: Segments, i: number, want: number, t: Target): Uint8Array {
   const offset = p.offsets[i]!;
-  const count = p.byteCounts?.[i] ?? (p.compression === 1 ? want : bytes.length - offset);
+  const count = p.compression === 1 ? want : p.byteCounts?.[i] ?? bytes.length - offset;
   if (offset + count > bytes.length) throw truncated(t.fn, t.path, offset + count, bytes.length, t.page);
   const kind = g.tiled ? "tile" : "strip";
   let seg: Uint8Array;

@@ -118,7 +118,8 @@ function describePage(p: PageInfo, dtype: string): string {
 
 function pageDtype(p: PageInfo, path: string, fn: string, page: number): TiffDataType {
   const bits = p.bitsPerSample[0]!;
-  if (p.bitsPerSample.some((b) => b !== bits)) {
+  // Some writers list more values than samples; libtiff and tifffile read the first ones.
+  if (p.bitsPerSample.slice(0, p.samplesPerPixel).some((b) => b !== bits)) {
     throw new TiffError(fn, `${show(path)} page ${page} must have the same bits in every sample; got BitsPerSample ${p.bitsPerSample.join(", ")}. Re-save it with one dtype for all channels`, { path, page });
   }
   const format = p.sampleFormat;
@@ -175,7 +176,8 @@ function checkStored(p: PageInfo, g: Segments, size: number, where: string, fn: 
     const y0 = Math.floor((i % (g.across * g.down)) / g.across) * g.height;
     const rows = g.tiled ? g.height : Math.min(g.height, p.height - y0);
     const want = rows * rowBytes;
-    if (p.byteCounts![i]! * ratio < want) {
+    // A count of 0 marks a segment never written, read as zeros (tifffile and GDAL's sparse files).
+    if (p.byteCounts![i]! * ratio < want && p.byteCounts![i] !== 0) {
       const scheme = p.compression === 1 ? "uncompressed" : `${COMPRESSIONS[p.compression]}-compressed`;
       throw new TiffError(fn, `${where} must store at least ${Math.ceil(want / ratio)} bytes in ${g.tiled ? "tile" : "strip"} ${i} (${want} bytes ${scheme}); got ${p.byteCounts![i]}. The file is truncated or damaged: write it again`, at);
     }
