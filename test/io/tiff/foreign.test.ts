@@ -72,7 +72,7 @@ describe("foreign TIFF suites (image-js/tiff, Pillow)", () => {
       it(`${rel} tifffile reads ${v.dtype} [${v.shape}]; imread refuses it at open`, async () => {
         const err = await failure(imread(path));
         expect(err).toBeInstanceOf(TiffError);
-        expect((err as Error).message).toMatch(REFUSED[rel]);
+        expect((err as Error).message).toMatch(REFUSED[rel]!);
       });
     } else {
       it(`${rel} dtype=${v.dtype} shape=[${v.shape}]${v.via === undefined ? "" : ` (reference via ${v.via})`}`, async () => {
