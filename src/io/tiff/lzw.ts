@@ -35,7 +35,8 @@ const TABLE = 1 << MAX_WIDTH;
  * @throws {LzwError} for a code that is not yet in the table
  * @example
  * ```ts
- * lzwDecode(new Uint8Array([0x80, 0x10, 0x60, 0x50, 0x20]), 2); // [65, 129]... for a real stream
+ * // One strip of a uint16 page 64 pixels wide: 16 rows of 128 bytes.
+ * const pixels = lzwDecode(file.subarray(offset, offset + byteCount), 16 * 128);
  * ```
  */
 export function lzwDecode(src: Uint8Array, want: number): Uint8Array {

@@ -2,7 +2,8 @@
  * readTiff against the feature grid (test/fixtures/tiff/make_grid.py): every dtype x samples
  * (gray, RGB, RGBA, separate planes) x strips and tiles x compression (none, PackBits, LZW,
  * Deflate, with and without predictor) x FillOrder x byte order that libtiff and tifffile
- * wrote, plus LZW streams whose code table fills. Every value must be tifffile's.
+ * wrote, plus LZW streams whose code table fills, and LZW CMYK, WhiteIsZero, Orientation,
+ * palette and associated-alpha files. Every value must be tifffile's (the stored values).
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -27,6 +28,9 @@ describe("readTiff reads the feature grid with tifffile's values", () => {
       expect(names.filter((n) => n.includes(part)).length, part).toBeGreaterThanOrEqual(40);
     }
     for (const n of ["lzw/full_u16.tif", "lzw/full_clear_f32.tif", "lzw/compat_u8.tif"]) expect(names).toContain(n);
+    for (const f of ["cmyk_u8", "miniswhite_u16", "orientation3_u16", "palette_u8", "rgba_assoc_u16"]) {
+      for (const c of ["lzw", "lzw_pred"]) expect(names).toContain(`features/${f}-${c}-tiles.tif`);
+    }
     // tifffile 2023.2.3 agrees with libtiff and the written arrays on every file it decodes.
     expect(grid.tifffile_differs).toEqual([]);
   });
