@@ -2,7 +2,7 @@
  * Reading TIFF headers: the image file directories (IFDs, one per page) of a classic TIFF,
  * little- or big-endian, through random-access reads so a stack's shape is known without
  * reading its pixels. Only the tags that decide shape, dtype and pixel layout are kept.
- * Follows TIFF 6.0 (baseline plus SampleFormat, Predictor, FillOrder, tiles, Deflate).
+ * Follows TIFF 6.0 (baseline plus SampleFormat, Predictor, FillOrder, tiles, Deflate, LZW).
  * @module
  */
 import { TiffError } from "./tiff-error.js";

@@ -1,7 +1,9 @@
 /**
  * From a parsed header to what imread needs: the file's array shape and dtype, checked page
- * by page against what chunkwise reads. Shapes follow tifffile.imread: one page is
- * `(height, width)` or `(height, width, samples)`; several pages stack on a leading axis.
+ * by page against what chunkwise reads, so that every refusal comes when the file is opened.
+ * Shapes follow tifffile.imread: one page is `(height, width)`, `(height, width, samples)`,
+ * or `(samples, height, width)` for separate sample planes; several pages stack on a
+ * leading axis.
  * Reduced-resolution pages (thumbnails, pyramid levels) are skipped, as tifffile's series do.
  * @module
  */
