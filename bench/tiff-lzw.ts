@@ -2,8 +2,10 @@
  * LZW decoding on the PSF and stack input path: a realistic 16-bit stack (Gaussian spots on
  * a noisy background, 40 x 256 x 256 uint16, 5.2 MB) compressed by libtiff's tiffcp with
  * LZW alone and with LZW + horizontal predictor, read by chunkwise's readTiff and by the
- * `tiff` package (correct on these single-sample strips), in the same run. Prints MB/s of
- * decoded pixels and the ratio. Needs tiffcp (apt-get install -y libtiff-tools).
+ * `tiff` package (correct on these single-sample strips), in the same run, and lzwDecode alone
+ * on the file's strips. Prints MB/s of decoded pixels by wall time and by CPU time (the
+ * process's user + system time, steadier on a shared machine: the median of 5 runs each),
+ * and the ratio. Needs tiffcp (apt-get install -y libtiff-tools).
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -11,8 +13,22 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decode } from "tiff";
 import { fromTypedArray } from "../src/core/ndarray.js";
+import { bufferSource, readHeader } from "../src/io/tiff/header.js";
 import { imwrite, readTiff } from "../src/io/tiff/index.js";
-import { timeIt } from "./timing.js";
+import { lzwDecode } from "../src/io/tiff/lzw.js";
+import { median, timeIt } from "./timing.js";
+
+/** The median CPU time (user + system) in milliseconds of `repeats` runs of `fn`. */
+async function cpuTime(fn: () => unknown, repeats = 5): Promise<number> {
+  const times: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const t0 = process.cpuUsage();
+    await fn();
+    const t = process.cpuUsage(t0);
+    times.push((t.user + t.system) / 1000);
+  }
+  return median(times);
+}
 
 const [PAGES, H, W] = [40, 256, 256];
 
@@ -46,10 +62,16 @@ export async function main(): Promise<void> {
       const path = join(dir, `${codec.replace(":", "_")}.tif`);
       execFileSync("tiffcp", ["-c", codec, "-r", "16", raw, path]);
       const bytes = readFileSync(path);
+      const header = await readHeader(bufferSource(bytes), path, "bench");
+      const strips = header.pages.flatMap((p) => p.offsets.map((o, i) => bytes.subarray(o, o + p.byteCounts![i]!)));
+      const rate = (ms: number): string => `${(mb / (ms / 1000)).toFixed(0)} MB/s`;
       const ours = await timeIt(() => readTiff(path), 5);
       const theirs = await timeIt(() => decode(bytes), 5);
+      const oursCpu = await cpuTime(() => readTiff(path));
+      const theirsCpu = await cpuTime(() => decode(bytes));
+      const lzwCpu = await cpuTime(() => strips.forEach((s) => lzwDecode(s, 16 * W * 2)));
       const ratio = (bytes.length / (mb * 1e6)).toFixed(2);
-      console.log(`${name} (stored ${ratio} of raw): chunkwise readTiff ${(mb / (ours / 1000)).toFixed(0)} MB/s (${ours.toFixed(0)} ms, file read included), tiff package ${(mb / (theirs / 1000)).toFixed(0)} MB/s (${theirs.toFixed(0)} ms); ratio ${(theirs / ours).toFixed(2)}x`);
+      console.log(`${name} (stored ${ratio} of raw): chunkwise readTiff ${rate(ours)} wall, ${rate(oursCpu)} CPU (file read included); tiff package ${rate(theirs)} wall, ${rate(theirsCpu)} CPU; ratio ${(theirs / ours).toFixed(2)}x wall, ${(theirsCpu / oursCpu).toFixed(2)}x CPU; lzwDecode alone ${rate(lzwCpu)} CPU`);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
