@@ -83,7 +83,7 @@ export function fileLayout(header: TiffHeader, path: string, fn: string): TiffLa
     const index = pageIndices[k]!;
     checkSize(p, path, fn, index);
     const d = pageDtype(p, path, fn, index);
-    checkPage(p, d, path, fn, index);
+    checkPage(p, d, header.size, path, fn, index);
     if (d !== dtype || p.width !== first.width || p.height !== first.height || p.samplesPerPixel !== first.samplesPerPixel || planeShape(p).length !== planeShape(first).length) {
       throw new TiffError(fn, `every page of ${show(path)} must have the shape and dtype of page ${pageIndices[0]} (${describePage(first, dtype)}), since a multi-page file is read as one stack; got page ${index} with ${describePage(p, d)}. Split the file into one file per page shape`, { path, page: index });
     }
@@ -138,7 +138,7 @@ function pageDtype(p: PageInfo, path: string, fn: string, page: number): TiffDat
   return `${format === 2 ? "int" : "uint"}${bits}` as TiffDataType;
 }
 
-function checkPage(p: PageInfo, dtype: TiffDataType, path: string, fn: string, page: number): void {
+function checkPage(p: PageInfo, dtype: TiffDataType, fileSize: number, path: string, fn: string, page: number): void {
   const at = { path, page };
   const where = `${show(path)} page ${page}`;
   if (COMPRESSIONS[p.compression] === undefined) {
@@ -164,24 +164,27 @@ function checkPage(p: PageInfo, dtype: TiffDataType, path: string, fn: string, p
   if (p.offsets.length !== expected || (p.byteCounts !== undefined && p.byteCounts.length !== expected)) {
     throw new TiffError(fn, `${where} must list one offset and byte count per ${kind} (${expected}); got ${p.offsets.length} offsets and ${p.byteCounts?.length ?? 0} byte counts. The file is damaged: write it again`, at);
   }
-  if (p.byteCounts !== undefined) checkStored(p, g, BYTES[dtype], where, fn, at);
+  checkStored(p, g, BYTES[dtype], fileSize, where, fn, at);
 }
 
 /**
  * Refuses byte counts too small for their strips or tiles even at the best compression, so
- * a damaged header cannot make the reader allocate gigabytes for a few stored bytes.
+ * a damaged header cannot make the reader allocate gigabytes for a few stored bytes. A page
+ * without byte counts is bounded by the bytes from each offset to the end of the file.
  */
-function checkStored(p: PageInfo, g: Segments, size: number, where: string, fn: string, at: { path: string; page: number }): void {
+function checkStored(p: PageInfo, g: Segments, size: number, fileSize: number, where: string, fn: string, at: { path: string; page: number }): void {
   const ratio = MAX_RATIO[p.compression]!;
   const rowBytes = g.width * g.samples * size;
-  for (let i = 0; i < p.byteCounts!.length; i++) {
+  for (let i = 0; i < p.offsets.length; i++) {
+    const count = p.byteCounts?.[i] ?? Math.max(0, fileSize - p.offsets[i]!);
     const y0 = Math.floor((i % (g.across * g.down)) / g.across) * g.height;
     const rows = g.tiled ? g.height : Math.min(g.height, p.height - y0);
     const want = rows * rowBytes;
     // A count of 0 marks a segment never written, read as zeros (tifffile and GDAL's sparse files).
-    if (p.byteCounts![i]! * ratio < want && p.byteCounts![i] !== 0) {
+    if (count * ratio < want && (count !== 0 || p.byteCounts === undefined)) {
       const scheme = p.compression === 1 ? "uncompressed" : `${COMPRESSIONS[p.compression]}-compressed`;
-      throw new TiffError(fn, `${where} must store at least ${Math.ceil(want / ratio)} bytes in ${g.tiled ? "tile" : "strip"} ${i} (${want} bytes ${scheme}); got ${p.byteCounts![i]}. The file is truncated or damaged: write it again`, at);
+      const got = p.byteCounts === undefined ? `no byte counts and ${count} bytes from its offset to the end of the file` : `${count}`;
+      throw new TiffError(fn, `${where} must store at least ${Math.ceil(want / ratio)} bytes in ${g.tiled ? "tile" : "strip"} ${i} (${want} bytes ${scheme}); got ${got}. The file is truncated or damaged: write it again`, at);
     }
   }
 }
