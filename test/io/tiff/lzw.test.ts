@@ -6,7 +6,8 @@
  */
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
-import { packBitsDecode, reverseBits } from "../../../src/io/tiff/codecs.js";
+import { deflateSync } from "node:zlib";
+import { decompress, packBitsDecode, reverseBits, SegmentError } from "../../../src/io/tiff/codecs.js";
 import { LzwError, lzwDecode } from "../../../src/io/tiff/lzw.js";
 
 interface EncodeOptions {
@@ -149,5 +150,18 @@ describe("reverseBits", () => {
     const r = reverseBits(bytes);
     r.forEach((b, i) => expect(b.toString(2).padStart(8, "0")).toBe([...bytes[i]!.toString(2).padStart(8, "0")].reverse().join("")));
     expect(reverseBits(r)).toEqual(bytes);
+  });
+});
+
+describe("decompress", () => {
+  it("stops a Deflate stream that inflates far past the segment (a bomb) with a SegmentError", () => {
+    const bomb = deflateSync(Buffer.alloc(8 << 20));
+    expect(() => decompress(bomb, 8, 1, 100)).toThrow(SegmentError);
+    expect(() => decompress(bomb, 8, 1, 100)).toThrow(/a Deflate stream that inflates to over 1048676 bytes, where 100 are needed/);
+    expect([...decompress(deflateSync(Buffer.alloc(300, 7)), 8, 1, 100)]).toEqual(Array<number>(100).fill(7));
+  });
+  it("reverses bits before decompressing (FillOrder 2)", () => {
+    const packed = Uint8Array.from([0x02, 0x01, 0x02, 0x03]);
+    expect([...decompress(reverseBits(packed), 32773, 2, 3)]).toEqual([1, 2, 3]);
   });
 });
