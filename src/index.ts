@@ -45,7 +45,7 @@ export {
   type Block,
   type BlockLike,
 } from "./core/ndarray.js";
-export { arange, array, fromNdarray, toNdarray, type CreationOptions, type NestedArray } from "./core/creation.js";
+export { arange, array, fromNdarray, toNdarray, type CreationOptions, type NdarrayLike, type NdarrayView, type NestedArray } from "./core/creation.js";
 export { astype as astypeBlock, type AstypeOptions } from "./core/astype.js";
 export { allclose, arrayEqual, isclose, type IsCloseOptions } from "./core/allclose.js";
 export type { ElementwiseOptions } from "./core/elementwise.js";

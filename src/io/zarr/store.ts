@@ -9,11 +9,23 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
-import { FetchStore, type AbsolutePath, type Readable } from "zarrita";
+import { FetchStore, type AbsolutePath } from "zarrita";
 import { ZarrError, reason } from "./errors.js";
 
-/** A zarrita store: anything with `get(key)`; writing also needs `set(key, bytes)`. */
-export type ZarrStore = Readable & { set?(key: AbsolutePath, value: Uint8Array): unknown; delete?(key: AbsolutePath): unknown };
+/** A key inside a store: `/` then the key, e.g. `/data/.zarray` (zarrita's `AbsolutePath`). */
+export type StoreKey = `/${string}`;
+
+/**
+ * A zarrita store: anything with `get(key)`; writing also needs `set(key, bytes)`. Declared
+ * structurally (zarrita's `Readable`, sync or async, with optional writes) so chunkwise's
+ * published types never import zarrita's, which do not compile in every strict project.
+ */
+export interface ZarrStore {
+  get(key: StoreKey, options?: { signal?: AbortSignal }): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  getRange?(key: StoreKey, range: { offset: number; length: number } | { suffixLength: number }, options?: { signal?: AbortSignal }): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  set?(key: StoreKey, value: Uint8Array): unknown;
+  delete?(key: StoreKey): unknown;
+}
 
 /** Where an array lives, as a file-system path or URL string, or a zarrita store object. */
 export type StoreInput = string | URL | ZarrStore;
