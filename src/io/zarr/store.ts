@@ -9,7 +9,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
-import { FetchStore, type AbsolutePath } from "zarrita";
+import { FetchStore } from "zarrita";
 import { ZarrError, reason } from "./errors.js";
 
 /** A key inside a store: `/` then the key, e.g. `/data/.zarray` (zarrita's `AbsolutePath`). */
@@ -118,8 +118,8 @@ export function checkNodePath(fn: string, path: unknown): string {
 }
 
 /** The store key of `name` inside node `path`: `/path/name` (zarrita's absolute keys). */
-export function keyOf(path: string, name: string): AbsolutePath {
-  return (path === "" ? `/${name}` : `/${path}/${name}`) as AbsolutePath;
+export function keyOf(path: string, name: string): StoreKey {
+  return (path === "" ? `/${name}` : `/${path}/${name}`) as StoreKey;
 }
 
 /** The file behind a key of a directory store, refusing any key that resolves outside `root`. */
@@ -133,7 +133,7 @@ export function fileOf(fn: string, root: string, key: string): string {
 }
 
 /** Reads a key, or undefined when absent. */
-export async function readKey(fn: string, ref: StoreRef, key: AbsolutePath, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+export async function readKey(fn: string, ref: StoreRef, key: StoreKey, signal?: AbortSignal): Promise<Uint8Array | undefined> {
   const store = openStore(fn, ref);
   if ("fs" in ref) fileOf(fn, ref.fs, key);
   try {
@@ -149,7 +149,7 @@ export async function readKey(fn: string, ref: StoreRef, key: AbsolutePath, sign
  * In-process stores are written with one `set` call.
  * @throws {ZarrError} (kind "store") for read-only stores or file-system failures
  */
-export async function writeKeyAtomic(fn: string, ref: StoreRef, key: AbsolutePath, bytes: Uint8Array): Promise<void> {
+export async function writeKeyAtomic(fn: string, ref: StoreRef, key: StoreKey, bytes: Uint8Array): Promise<void> {
   if ("url" in ref) {
     throw new ZarrError(fn, `store must be writable; got the URL ${ref.url}, which is read-only. Write to a directory path instead`, { kind: "store" });
   }
@@ -180,11 +180,11 @@ export async function writeKeyAtomic(fn: string, ref: StoreRef, key: AbsolutePat
 }
 
 /** Whether a key is present (a complete file on directory stores; temporary files never count). */
-export async function hasKey(fn: string, ref: StoreRef, key: AbsolutePath): Promise<boolean> {
+export async function hasKey(fn: string, ref: StoreRef, key: StoreKey): Promise<boolean> {
   if ("fs" in ref) {
     return fs.stat(fileOf(fn, ref.fs, key)).then((s) => s.isFile(), () => false);
   }
-  const store = openStore(fn, ref) as ZarrStore & { has?(k: AbsolutePath): unknown };
+  const store = openStore(fn, ref) as ZarrStore & { has?(k: StoreKey): unknown };
   if (typeof store.has === "function") return Boolean(await store.has(key));
   return (await store.get(key)) !== undefined;
 }
