@@ -108,6 +108,7 @@ export type { Boundary, BoundaryInput, DepthInput, AxisDepth } from "./chunks/ov
 export { describe, formatBytes, summarize, type Summary } from "./array/summary.js";
 export { toSVG, type ToSVGOptions } from "./array/svg.js";
 export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
+export { progressBar, type ProgressBarOptions, type ProgressDisplay } from "./cli/progress.js";
 export { inline, type InlineOptions } from "./executors/inline.js";
 export { MemoryError, withWorkspace } from "./executors/memory-plan.js";
 export type { Executor, Progress, RunInfo } from "./executors/scheduler.js";
