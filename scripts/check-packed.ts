@@ -5,21 +5,21 @@
 //     skipLibCheck false on TypeScript 5.9 and the newest, moduleResolution bundler, node16
 //     and nodenext;
 //  4. the README's first code block, compiled and run verbatim on camera-like uint16 data
-//     (test/fixtures/readme), gives scikit-image's richardson_lucy(..., clip=False) to 1e-4 of
-//     the maximum.
+//     (test/fixtures/filters/readme-camera, placed under the README's file names), gives
+//     scikit-image's richardson_lucy(..., clip=False) to 1e-4 of the maximum.
 // Run by .ci/run. Needs the npm registry or npm's cache (`npm install --prefer-offline`).
 //
 // Usage: npm run check:packed [-- --keep]   (--keep leaves the temporary project for a look)
 import { execFileSync, spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { snippetsOf } from "../test/docs/snippets.js";
+import { placeReadmeData, snippetsOf } from "../test/docs/snippets.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-const fixtures = join(root, "test/fixtures/readme");
+const fixture = join(root, "test/fixtures/filters/readme-camera");
 const work = mkdtempSync(join(tmpdir(), "chunkwise-packed-"));
 const project = join(work, "project");
 const failures: string[] = [];
@@ -69,7 +69,10 @@ if (tarball === undefined) {
 
 // 2. A fresh project with only chunkwise: chunkwise/testing must ask for fast-check.
 rmSync(project, { recursive: true, force: true });
-cpSync(fixtures, project, { recursive: true, filter: (src) => !src.endsWith(".py") });
+mkdirSync(project, { recursive: true });
+placeReadmeData(root, project);
+cpSync(join(fixture, "reference.f32"), join(project, "reference.f32"));
+cpSync(join(fixture, "meta.json"), join(project, "meta.json"));
 writeFileSync(join(project, "package.json"), JSON.stringify({ name: "consumer", private: true, type: "module" }, null, 2));
 must("npm install <tarball>", run(npm, ["install", "--prefer-offline", join(work, tarball)], project));
 const testing = run(process.execPath, ["--input-type=module", "-e", "await import('chunkwise/testing')"], project);
@@ -108,8 +111,8 @@ if (ran.ok) {
 import { readFileSync } from "node:fs";
 import { compute, toFlatArray } from "chunkwise";
 import { fromZarr } from "chunkwise/zarr";
-const meta = JSON.parse(readFileSync("expected.json", "utf8"));
-const want = new Float32Array(readFileSync("expected.f32").buffer.slice(0));
+const meta = JSON.parse(readFileSync("meta.json", "utf8"));
+const want = new Float32Array(readFileSync("reference.f32").buffer.slice(0));
 const got = await compute(await fromZarr("AOLLSMData_m4_raw.zarr", { path: "deconvolved" }));
 if (JSON.stringify(got.shape) !== JSON.stringify(meta.shape)) throw new Error("shape " + JSON.stringify(got.shape) + " is not " + JSON.stringify(meta.shape));
 const flat = toFlatArray(got);

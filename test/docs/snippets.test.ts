@@ -3,18 +3,18 @@
  * (one program, resolving `chunkwise/...` through tsconfig's paths to the sources, which
  * test/exports.test.ts checks against package.json's exports) and, unless its marker says why
  * not, run with tsx in a directory holding the README's small camera-like dataset
- * (test/fixtures/readme: `AOLLSMData_m4_raw.zarr` and `AOLLSMData/m4/psfs_z0p1/*.tif`), so a
- * block that reads those names reads real files. See test/docs/snippets.ts for the markers.
+ * (test/fixtures/filters/readme-camera as `AOLLSMData_m4_raw.zarr` and
+ * `AOLLSMData/m4/psfs_z0p1/*.tif`), so a block that reads those names reads real files. See
+ * test/docs/snippets.ts for the markers.
  */
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { beforeAll, expect, it } from "vitest";
-import { allSnippets } from "./snippets.js";
+import { allSnippets, placeReadmeData } from "./snippets.js";
 
 const root = resolve(".");
 const out = join(root, ".snippets");
-const fixtures = join(root, "test/fixtures/readme");
 const snippets = allSnippets(root);
 const bin = (name: string): string => join(root, "node_modules/.bin", name);
 
@@ -33,7 +33,7 @@ beforeAll(() => {
 
 it("README.md and docs/*.md have TypeScript blocks, every one run or saying why not", () => {
   expect(snippets.length).toBeGreaterThan(20);
-  expect(snippets.filter((s) => !s.module && s.typecheckOnly === undefined).length).toBeGreaterThan(snippets.length / 2);
+  expect(snippets.filter((s) => s.typecheckOnly === undefined).length).toBeGreaterThan(snippets.length / 2);
 });
 
 it("every block type-checks strict, importing chunkwise as a user does", () => {
@@ -42,12 +42,11 @@ it("every block type-checks strict, importing chunkwise as a user does", () => {
   expect(r.status).toBe(0);
 }, 300_000);
 
-for (const s of snippets.filter((x) => !x.module && x.typecheckOnly === undefined)) {
+for (const s of snippets.filter((x) => x.typecheckOnly === undefined)) {
   it(`${s.where} runs`, () => {
     const dir = join(out, s.page, `run-${s.file.replace(/\.ts$/, "")}`);
     mkdirSync(dir, { recursive: true });
-    cpSync(join(fixtures, "AOLLSMData_m4_raw.zarr"), join(dir, "AOLLSMData_m4_raw.zarr"), { recursive: true });
-    cpSync(join(fixtures, "AOLLSMData"), join(dir, "AOLLSMData"), { recursive: true });
+    placeReadmeData(root, dir);
     const r = spawnSync(bin("tsx"), [join("..", s.file)], { cwd: dir, encoding: "utf8", timeout: 120_000 });
     expect(r.status, `${s.where} exited ${r.status} (${r.signal ?? "no signal"}):\n${r.stdout}\n${r.stderr}`).toBe(0);
   }, 180_000);

@@ -7,11 +7,12 @@
  * - `<!-- snippet: typecheck-only (why) -->` type-checked, not run; the reason is required.
  * - `<!-- snippet: continues -->` the page's previous block and this one form one program
  *   (the previous one is then not run by itself; a typecheck-only previous block stays so).
- * A block whose first line is `// name.ts` is a module of that name that the page's other
- * blocks import (`./name.js`); it is type-checked, and runs only as their import.
+ * A block whose first line is `// name.ts` (optionally followed by `: what it is`) is written
+ * under that name, so the page's other blocks can import it (`./name.js`); it also runs by
+ * itself, like any block.
  * @module
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { cpSync, readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 
 /** One program made of a page's blocks. */
@@ -23,7 +24,7 @@ export interface Snippet {
   readonly code: string;
   /** Why it is not run, or undefined when it runs. */
   readonly typecheckOnly?: string;
-  /** A named module: written beside the page's programs, never run by itself. */
+  /** Named by its first line (`// kernels.ts`), so other blocks import it. */
   readonly module: boolean;
   /** The page's slug (a directory name): `docs-io`, `README`. */
   readonly page: string;
@@ -48,7 +49,7 @@ export function snippetsOf(root: string, path: string): Snippet[] {
     if (marker !== "" && marker !== "continues" && typecheckOnly === undefined) {
       throw new Error(`${where}: the snippet marker must be "continues" or "typecheck-only (why)"; got "${marker}"`);
     }
-    const named = /^\/\/\s*([\w.-]+\.ts)\s*$/.exec(body[0] ?? "")?.[1];
+    const named = /^\/\/\s*([\w.-]+\.ts)\b(?::.*)?$/.exec(body[0] ?? "")?.[1];
     let code = body.join("\n");
     let reason = typecheckOnly;
     if (marker === "continues") {
@@ -64,6 +65,17 @@ export function snippetsOf(root: string, path: string): Snippet[] {
     });
   }
   return out;
+}
+
+/**
+ * Puts the README's dataset into `dir` under the names the docs use: the camera-like fixture
+ * test/fixtures/filters/readme-camera (`raw.zarr`, `psfs/*.tif`) as `AOLLSMData_m4_raw.zarr`
+ * and `AOLLSMData/m4/psfs_z0p1/*.tif`.
+ */
+export function placeReadmeData(root: string, dir: string): void {
+  const fixture = join(root, "test/fixtures/filters/readme-camera");
+  cpSync(join(fixture, "raw.zarr"), join(dir, "AOLLSMData_m4_raw.zarr"), { recursive: true });
+  cpSync(join(fixture, "psfs"), join(dir, "AOLLSMData/m4/psfs_z0p1"), { recursive: true });
 }
 
 /** Every snippet of README.md and docs/*.md under `root`, in page order. */
