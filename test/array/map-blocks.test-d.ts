@@ -1,5 +1,6 @@
 import { expectTypeOf, test } from "vitest";
-import { compute, defineKernel, mapBlocks, zeros, type Block, type ChunkedArray } from "../../src/index.js";
+import { compute, defineKernel, mapBlocks, mapOverlap, zeros, type Block, type ChunkedArray } from "../../src/index.js";
+import { richardsonLucy } from "../../src/filters/index.js";
 
 const x = zeros([4, 4], { chunks: 2 });
 const k = defineKernel("file:///k.js", "k", (a: Block, b: Block, params: { sigma: number }) => (params.sigma ? a : b));
@@ -25,4 +26,12 @@ test("params are checked against the kernel's params after its blocks", () => {
   mapBlocks(k, [x, x], { params: { sigmaa: 2 } });
   // a kernel that takes no params accepts any JSON
   mapBlocks((b: Block) => b, x, { params: { anything: [1, 2] } });
+});
+
+test("mapOverlap checks params against the kernel too (richardsonLucy after an image and a PSF)", () => {
+  const image = zeros([8, 8, 8], { chunks: 4 });
+  const psf = zeros([3, 3, 3]);
+  expectTypeOf(mapOverlap(richardsonLucy, [image, psf], { depth: [1, 0], params: { iterations: 2, clip: false } })).toEqualTypeOf<ChunkedArray>();
+  // @ts-expect-error misspelt: iteration for iterations
+  mapOverlap(richardsonLucy, [image, psf], { depth: [1, 0], params: { iteration: 2 } });
 });
