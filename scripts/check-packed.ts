@@ -1,9 +1,9 @@
 // The package as a user gets it: `npm pack`, install the tarball into a fresh project, and
 //  1. `npm pack` leaves every tracked file as it was (the build writes only dist/);
 //  2. `chunkwise/testing` without fast-check says to install it;
-//  3. the README's first code block and an import of all 8 entry points type-check strict with
-//     skipLibCheck false on TypeScript 5.9 and the newest, moduleResolution bundler, node16
-//     and nodenext;
+//  3. the README's first code block, an import of all 8 entry points and every docs block
+//     type-check strict with skipLibCheck false on TypeScript 5.9 and the newest,
+//     moduleResolution bundler, node16 and nodenext;
 //  4. the README's first code block, compiled and run verbatim on camera-like uint16 data
 //     (test/fixtures/filters/readme-camera, placed under the README's file names), gives
 //     scikit-image's richardson_lucy(..., clip=False) to 1e-4 of the maximum.
@@ -16,7 +16,7 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
 import { fileURLToPath } from "node:url";
-import { placeReadmeData, snippetsOf } from "../test/docs/snippets.js";
+import { allSnippets, placeReadmeData, snippetsOf } from "../test/docs/snippets.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const fixture = join(root, "test/fixtures/filters/readme-camera");
@@ -84,6 +84,12 @@ must("npm install typescript@5.9, typescript@latest, @types/node@20, fast-check@
 ], project));
 const readme = snippetsOf(root, "README.md")[0]!;
 writeFileSync(join(project, "readme.ts"), `${readme.code}\n`);
+// Every docs block too, each page in its own directory (blocks import each other by file name).
+const docs = allSnippets(root);
+for (const d of docs) {
+  mkdirSync(join(project, "snippets", d.page), { recursive: true });
+  writeFileSync(join(project, "snippets", d.page, d.file), `// ${d.where}\n${d.code}\n`);
+}
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { exports: Record<string, unknown> };
 const entries = Object.keys(pkg.exports).filter((k) => k !== "./package.json").map((k) => (k === "." ? "chunkwise" : `chunkwise/${k.slice(2)}`));
 writeFileSync(join(project, "entries.ts"), entries.map((e, i) => `import * as e${i} from "${e}";`).join("\n") + `\nexport { ${entries.map((_, i) => `e${i}`).join(", ")} };\n`);
@@ -91,14 +97,15 @@ for (const [mod, resolution] of [["esnext", "bundler"], ["node16", "node16"], ["
   writeFileSync(join(project, `tsconfig.${resolution}.json`), JSON.stringify({
     compilerOptions: {
       target: "ES2022", lib: ["ES2022"], types: ["node"], module: mod, moduleResolution: resolution,
-      strict: true, skipLibCheck: false, noEmit: true, outDir: "build",
+      strict: true, skipLibCheck: false, noEmit: true, outDir: "build", moduleDetection: "force",
     },
     files: ["readme.ts", "entries.ts"],
+    include: ["snippets/**/*.ts"],
   }, null, 2));
   for (const ts of ["typescript", "typescript-latest"]) {
     const version = JSON.parse(readFileSync(join(project, "node_modules", ts, "package.json"), "utf8")).version as string;
     const r = run(process.execPath, [join(project, "node_modules", ts, "bin/tsc"), "-p", `tsconfig.${resolution}.json`], project);
-    step(`TypeScript ${version}, moduleResolution ${resolution}, strict, skipLibCheck false: README block and all ${entries.length} entry points compile`, r.ok, r.out);
+    step(`TypeScript ${version}, moduleResolution ${resolution}, strict, skipLibCheck false: the README block, all ${entries.length} entry points and the ${docs.length} docs blocks compile`, r.ok, r.out);
   }
 }
 
