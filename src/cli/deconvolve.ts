@@ -81,6 +81,9 @@ Running:
   --redis-key FILE          one (tls-auth-clients yes), and its unencrypted key (never printed)
   --scratch DIR             shared scratch directory for distributed (the workers' --scratch)
   --queue NAME              queue name for distributed (the workers' --queue; default chunkwise)
+  --task-key-file FILE      secret that signs every task for distributed: the workers'
+                            --task-key-file (default: the CHUNKWISE_TASK_KEY variable)
+  --insecure                send tasks unsigned, for workers started with --insecure
   --json                    print the plan and the result as JSON lines on stdout
   --verbose                 stack traces with errors
   -h, --help                show this help
