@@ -93,7 +93,7 @@ const IMREAD = kernelRefOf(imreadBlock)!;
 const IO_KERNELS = [WRITE, READ, IMREAD];
 
 function refused(message: string, cause?: unknown): DistributedError {
-  return new DistributedError("worker", message, { kind: "refused", ...(cause === undefined ? {} : { cause }) });
+  return new DistributedError("worker", message.replace(/^worker: /, ""), { kind: "refused", ...(cause === undefined ? {} : { cause }) });
 }
 
 /**
@@ -133,7 +133,7 @@ export async function checkTaskStores(task: Task, policy: StorePolicy | undefine
       try {
         checkNodePath("worker", p?.path);
       } catch (e) {
-        throw refused(`${(e as Error).message.replace(/^worker: /, "")} (task '${key}')`, e);
+        throw refused(`${(e as Error).message} (task '${key}')`, e);
       }
     } else if (!isClosureRef(k) && sameKernel(k, IMREAD)) {
       await dirOk(p?.path, "a TIFF file");

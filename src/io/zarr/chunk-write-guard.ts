@@ -39,7 +39,7 @@ export async function realStoreRoot(fs_: string, roots: readonly string[] | unde
   try {
     real = await fs.realpath(fs_);
   } catch {
-    return refuse(`stores a task names must exist on this worker; got ${JSON.stringify(fs_)} in task '${task}'. Create the array (its metadata) before writing chunks`);
+    return refuse(`stores and files a task names must exist on this worker; got ${JSON.stringify(fs_)} in task '${task}'. Check the path, and that the store was created (its metadata written) first`);
   }
   if (roots !== undefined && !roots.some((r) => isInside(real, r))) {
     refuse(`stores must lie inside the directories this worker was started with (--stores); got ${JSON.stringify(fs_)}${real === fs_ ? "" : ` (really ${JSON.stringify(real)})`} in task '${task}'. Start the worker with --stores naming a directory that holds it`);
