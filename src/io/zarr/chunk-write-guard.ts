@@ -76,6 +76,14 @@ async function realExistingAncestor(dir: string): Promise<string> {
   }
 }
 
+/** Refuses when `dir` (or its deepest existing ancestor) leads out of `root` through a symbolic link. */
+async function insideStore(root: string, dir: string, key: string, task: string): Promise<void> {
+  const real = await realExistingAncestor(dir);
+  if (!isInside(real, root)) {
+    refuse(`a chunk must be written inside its store ${root}; got ${JSON.stringify(key)}, whose directory leads to ${JSON.stringify(real)} through a symbolic link, in task '${task}'. Remove the link`, key);
+  }
+}
+
 /**
  * Checks that the chunk write `params` of task `task` writes only a chunk of an existing array
  * of its store, inside the store and inside `roots` (real paths), when given.
@@ -106,6 +114,8 @@ export async function checkChunkWrite(params: WriteChunkParams, roots: readonly 
     } catch {
       continue;
     }
+    // Never read metadata (or write) through a link out of the store.
+    await insideStore(root, nodePath.join(root, ...segments.slice(0, i)), key, task);
     const node = await readNode(FN, ref, path).catch(() => ({ kind: "none" }) as const);
     if (node.kind !== "array") continue;
     const info = arrayInfo(FN, node, path);
@@ -114,11 +124,7 @@ export async function checkChunkWrite(params: WriteChunkParams, roots: readonly 
     if (!Array.isArray(chunks) || chunks.length !== info.chunks.length || chunks.some((c, ax) => c !== info.chunks[ax]) || (info.dtype !== undefined && params.dtype !== info.dtype)) {
       refuse(`a chunk write must match its array's chunk shape ${JSON.stringify(info.chunks)} and dtype ${info.zarrDtype}; got ${JSON.stringify(chunks)} ${JSON.stringify(params.dtype)} for ${JSON.stringify(key)} in task '${task}'. This task was crafted or corrupted: it is refused`, key);
     }
-    const dir = nodePath.dirname(nodePath.join(root, ...segments));
-    const real = await realExistingAncestor(dir);
-    if (!isInside(real, root)) {
-      refuse(`a chunk must be written inside its store ${root}; got ${JSON.stringify(key)}, whose directory leads to ${JSON.stringify(real)} through a symbolic link, in task '${task}'. Remove the link`, key);
-    }
+    await insideStore(root, nodePath.dirname(nodePath.join(root, ...segments)), key, task);
     return;
   }
   refuse(`a chunk write must name a chunk of an array whose metadata is in the store; got ${JSON.stringify(key)} in ${JSON.stringify(storeDir)} in task '${task}', which is no chunk of any array there. Write the array's metadata first (toZarr does)`, key);
