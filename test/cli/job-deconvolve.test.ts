@@ -195,6 +195,8 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],
     ["--redis-cert without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--redis-cert", "client.crt"], /--redis-cert must come with --executor distributed; got --executor threads/],
     ["--redis-cert without --redis-key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "rediss://127.0.0.1:1", "--redis-cert", "client.crt"], /--redis-cert and --redis-key must be given together; got --redis-cert without --redis-key/],
+    ["distributed without a task key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "redis://127.0.0.1:1"], /a task key must be given to sign the tasks the workers run; got neither --task-key-file nor CHUNKWISE_TASK_KEY/],
+    ["--task-key-file without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--task-key-file", "task.key"], /--task-key-file must come with --executor distributed; got --executor threads/],
     ["--redis-ca with redis://", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "redis://127.0.0.1:1", "--redis-ca", "ca.pem"], /--redis-ca must come with a rediss:\/\/ URL \(TLS\)/],
   ];
 
@@ -220,7 +222,7 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     const port = await freePort();
     const out = join(dir, "never.zarr");
     const t0 = Date.now();
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`, "--task-key-file", keyFile()));
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/^chunkwise: deconvolve: /);
@@ -260,7 +262,7 @@ describe("deconvolve: distributed over mutual TLS (--redis-ca, --redis-cert, --r
 
   it("without the client certificate: exit 2 with one line saying the server requires one, nothing written", async () => {
     const out = join(dir, "out-tls-refused.zarr");
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--task-key-file", keyFile()));
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/requires a client certificate/);
