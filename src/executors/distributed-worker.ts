@@ -60,7 +60,7 @@ export type JobReply =
 export interface WorkerOptions {
   /** The Redis server, e.g. "redis://127.0.0.1:6379" or "rediss://user:password@host:6380". */
   connection: RedisConnection;
-  /** Kernel modules this worker may import (paths; relative to `cwd`). chunkwise's own are always allowed. */
+  /** Kernel modules this worker may import (paths; relative to `cwd`). chunkwise's own kernel modules are always allowed. */
   kernels?: readonly string[];
   /** Tasks at once (and worker threads); default `os.availableParallelism()`. */
   concurrency?: number;
@@ -175,7 +175,8 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
       return { ok: true, result };
     } catch (e) {
       const loud = e instanceof DistributedError && (e.kind === "refused" || e.kind === "timeout");
-      if (loud || options.verbose) log(`chunkwise worker: ${loud ? (e as DistributedError).kind : "failed"} job ${job.id} (${String(job.name).slice(0, 80)}): ${e instanceof Error ? e.message : String(e)}`);
+      const what = !loud ? "failed" : (e as DistributedError).kind === "refused" ? "refused" : "timed out:";
+      if (loud || options.verbose) log(`chunkwise worker: ${what} job ${job.id} (${String(job.name).slice(0, 80)}): ${e instanceof Error ? e.message : String(e)}`);
       return { ok: false, error: serializeError(e) };
     }
   };
