@@ -61,7 +61,8 @@ Options:
                     secret that signs every task, the workers' --task-key-file
                     (default: the CHUNKWISE_TASK_KEY variable)
   --insecure        send tasks unsigned, for workers started with --insecure
-  --json            JSON lines on stdout (deconvolve's plan, progress and result, then the demo's)
+  --json            JSON lines on stdout (deconvolve's plan, progress and result, then the
+                    demo's; an error is an "error" event there too)
   --verbose         stack traces with errors
   -h, --help        show this help
 

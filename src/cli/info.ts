@@ -24,7 +24,7 @@ shape, dtype and chunks, and its subgroups.
 
 Options:
   --path P        the array or group inside the store (default: the root)
-  --json          print one JSON object instead of text
+  --json          print one JSON object instead of text (an error too, on stdout)
   --verbose       stack traces with errors
   -h, --help      show this help
 

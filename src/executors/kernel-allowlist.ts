@@ -23,6 +23,7 @@ import { isClosureRef, type ClosureRef, type Task, type TaskArg } from "../graph
 import { loadKernel } from "./evaluate.js";
 import { DistributedError } from "./redis-connection.js";
 import { ensureTsx } from "./tsx-loader.js";
+import { importAsWorker } from "./worker-guard.js";
 
 /**
  * chunkwise's kernel modules (paths inside `src/` or `dist/`, without extension): the only
@@ -123,7 +124,8 @@ export async function allowKernels(paths: readonly string[], options: AllowKerne
     await ensureTsx(m);
     const slow = (): Error => new Error(`the import did not finish within ${importMs} ms (a top-level await that never settles?)`);
     try {
-      await within(import(m), importMs, slow);
+      // A module that starts a computation at its top level is refused here (worker-guard.ts).
+      await within(importAsWorker(m, () => import(m), true), importMs, slow);
     } catch (e) {
       throw new ValueError("worker", `kernel module ${JSON.stringify(paths[i])} must import cleanly; got ${e instanceof Error ? e.message : String(e)}. Run it with node to see the error`, { cause: e });
     }
