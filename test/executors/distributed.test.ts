@@ -241,7 +241,7 @@ describe("distributed: security", () => {
         const jobId = `crafted-${Math.random().toString(16).slice(2)}`;
         const sig = signJob(taskKeyBytes("test", TEST_TASK_KEY), { queue: "chunkwise", jobId }, data);
         const job = await queue.add("crafted", { ...data, sig }, { jobId, removeOnComplete: false });
-        const reply = (await job.waitUntilFinished(events, 10_000)) as { ok: boolean; error: { message: string } };
+        const reply = (await job.waitUntilFinished(events, 30_000)) as { ok: boolean; error: { message: string } };
         expect(reply.ok).toBe(false);
         expect(reply.error.message).toMatch(/must (be a plain name inside the scratch root|stay inside the job's scratch directory)/);
       }

@@ -65,7 +65,7 @@ describe("a kernel defined in the script that runs it", () => {
   });
 
   it("chunkwise worker --kernels refuses a module that computes at its top level, before connecting", async () => {
-    const r = await runNode(["src/cli/main.ts", "worker", "--redis", "redis://127.0.0.1:1", "--kernels", "test/executors/fixtures/top-level-compute.ts"]);
+    const r = await runNode(["src/cli/main.ts", "worker", "--redis", "redis://127.0.0.1:1", "--insecure", "--kernels", "test/executors/fixtures/top-level-compute.ts"]);
     expect(r.killed).toBe(false);
     expect(r.code).toBe(1);
     expect(r.out).toBe("");
