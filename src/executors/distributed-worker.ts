@@ -28,7 +28,7 @@ import { TaskTimeoutError } from "./faults.js";
 import { allowKernels } from "./kernel-allowlist.js";
 import { DistributedError, parseRedis, probeRedis, redactText, type RedisConnection } from "./redis-connection.js";
 import { decodeBlockBytes, decodeValue, encodeValue, scratchPath, type Encoded } from "./scratch.js";
-import { sha256Hex, taskKeyBytes, verifyJob, type TaskKey } from "./task-signing.js";
+import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./task-signing.js";
 import { checkTaskStores, storePolicy } from "./task-stores.js";
 import { serializeError, type WireError } from "./thread-wire.js";
 import { threads } from "./threads.js";
@@ -50,11 +50,12 @@ export interface JobData {
   readonly sig?: string;
 }
 
-/** A worker's answer to a job. */
-export type JobReply =
+/** A worker's answer to a job; `sig` signs it with the task key (see `signAnswer`), absent from `--insecure` workers. */
+export type JobReply = (
   | { readonly ok: true; readonly result: Encoded }
   | { readonly ok: false; readonly error: WireError }
-  | { readonly ok: false; readonly aborted: true };
+  | { readonly ok: false; readonly aborted: true }
+) & { readonly sig?: string };
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
@@ -155,6 +156,11 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
     return { data, task: decodeBlockBytes(bytes, file) as Task };
   };
 
+  const answer = async (job: Job<JobData>): Promise<JobReply> => {
+    const reply = await processJob(job);
+    return key === undefined ? reply : { ...reply, sig: signAnswer(key, { queue: job.queueName, jobId: String(job.id) }, reply) };
+  };
+
   const processJob = async (job: Job<JobData>): Promise<JobReply> => {
     const t0 = performance.now();
     try {
@@ -181,7 +187,7 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
     }
   };
 
-  const worker = new Worker<JobData, JobReply>(queueName, processJob, {
+  const worker = new Worker<JobData, JobReply>(queueName, answer, {
     connection: { ...parsed.options, maxRetriesPerRequest: null },
     concurrency,
     lockDuration: staleMs,

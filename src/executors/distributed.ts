@@ -29,7 +29,7 @@ import { refusePoolInWorker } from "./worker-guard.js";
 import { DistributedError, lastingConnection, parseRedis, probeRedis, redactText, type Link, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
 import type { Executor, RunInfo } from "./scheduler.js";
 import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
-import { sha256Hex, signJob, taskKeyBytes, type TaskKey } from "./task-signing.js";
+import { sha256Hex, signJob, taskKeyBytes, verifyAnswer, type TaskKey } from "./task-signing.js";
 import { reviveError } from "./thread-wire.js";
 import { defaultScratchDir, type JobData } from "./distributed-worker.js";
 
@@ -152,7 +152,8 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
     const last = await client.xrevrange(queue.keys.events!, "+", "-", "COUNT", 1);
     const events = new QueueEvents(queueName, { connection, lastEventId: last[0]?.[0] ?? "0-0" });
     events.on("error", () => undefined);
-    const answers = watchAnswers({ queue, events, queueName, redis: parsed.redacted, staleMs: options.staleMs ?? 60_000 });
+    const trusted = key === undefined ? undefined : (jobId: string, answer: unknown): boolean => verifyAnswer(key, { queue: queueName, jobId }, answer);
+    const answers = watchAnswers({ queue, events, queueName, redis: parsed.redacted, staleMs: options.staleMs ?? 60_000, ...(trusted === undefined ? {} : { trusted }) });
     await events.waitUntilReady();
     return { queue, events, answers, link };
   };

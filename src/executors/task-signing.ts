@@ -6,7 +6,8 @@
  * the signature, in constant time, before it reads a scratch file, imports a module or touches
  * a store. Binding the queue and job id into the signature means a captured job cannot be
  * replayed as another job or on another queue; a task kept in a scratch file is covered by its
- * SHA-256, which the signed data carries.
+ * SHA-256, which the signed data carries. Workers sign their answers the same way (under
+ * another tag), and a client with a key takes no answer that is not signed.
  *
  * Keys are at least 32 bytes of secret (e.g. `openssl rand -hex 32`): given as bytes or text to
  * the API, read from a file (`--task-key-file`) or the `CHUNKWISE_TASK_KEY` variable on the
@@ -96,9 +97,11 @@ export interface JobAddress {
   readonly jobId: string;
 }
 
-function mac(key: Buffer, at: JobAddress, data: object): Buffer {
+function mac(key: Buffer, at: JobAddress, data: object, tag = TAG): Buffer {
   const { sig: _sig, ...rest } = data as { sig?: unknown };
-  return createHmac("sha256", key).update(`${TAG}\n${at.queue}\n${at.jobId}\n${canonicalJson(rest)}`, "utf8").digest();
+  // Signed as it travels: BullMQ stores JSON (undefined members dropped, NaN as null).
+  const plain = JSON.parse(JSON.stringify(rest)) as unknown;
+  return createHmac("sha256", key).update(`${tag}\n${at.queue}\n${at.jobId}\n${canonicalJson(plain)}`, "utf8").digest();
 }
 
 /**
@@ -115,16 +118,40 @@ export function signJob(key: Buffer, at: JobAddress, data: object): string {
  * @example if (!verifyJob(key, { queue: job.queueName, jobId: job.id }, job.data)) refuse();
  */
 export function verifyJob(key: Buffer, at: JobAddress, data: unknown): boolean {
+  return verify(key, at, data, TAG);
+}
+
+function verify(key: Buffer, at: JobAddress, data: unknown, tag: string): boolean {
   if (data === null || typeof data !== "object" || Array.isArray(data)) return false;
   const sig = (data as { sig?: unknown }).sig;
   if (typeof sig !== "string" || !SIG.test(sig)) return false;
   let want: Buffer;
   try {
-    want = mac(key, at, data);
+    want = mac(key, at, data, tag);
   } catch {
     return false;
   }
   return timingSafeEqual(want, Buffer.from(sig, "hex"));
+}
+
+const ANSWER_TAG = "chunkwise-answer-v1";
+
+/**
+ * The signature of a worker's answer to job `at` (its `sig` member left out): the client
+ * takes only answers signed with the key, so someone who can write to Redis cannot hand it
+ * a result.
+ * @example const reply = { ...answer, sig: signAnswer(key, at, answer) };
+ */
+export function signAnswer(key: Buffer, at: JobAddress, answer: object): string {
+  return mac(key, at, answer, ANSWER_TAG).toString("hex");
+}
+
+/**
+ * Whether `answer.sig` signs `answer` for job `at` under `key` (constant-time compare).
+ * @example if (!verifyAnswer(key, at, event.returnvalue)) ignore();
+ */
+export function verifyAnswer(key: Buffer, at: JobAddress, answer: unknown): boolean {
+  return verify(key, at, answer, ANSWER_TAG);
 }
 
 /** SHA-256 of bytes, as hex: how a signed job covers a task kept in a scratch file. */

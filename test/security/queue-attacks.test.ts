@@ -8,6 +8,8 @@
  * honest job, byte-identical to inline. Jobs signed with the right key test the defences that
  * hold even for a key holder.
  *
+ * Answers travel signed too: forged "completed" events on Redis' event stream are ignored.
+ *
  * The Redis password holds an "@" (`s3cret@TAIL`), which must never show in the worker's output.
  */
 import { spawn } from "node:child_process";
@@ -17,6 +19,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
@@ -245,6 +248,50 @@ describe("jobs signed with the key (defence in depth)", () => {
   it(`a hung kernel: stopped after --task-timeout-ms=${TASK_MS}, the slot serves the next job`, async () => {
     const module = pathToFileURL(join(REPO, "test/security/attack-kernels.ts")).href;
     await expectRefused({ key: "k[0]", kernel: { module, name: "stall" }, args: [], params: {} }, { key: KEY }, `must finish within ${TASK_MS} ms`, "timeout");
+  }, 60_000);
+});
+
+describe("forged answers", () => {
+  it("answers written into Redis' event stream by someone else are ignored: the job's result is the workers' own, byte-identical to inline", async () => {
+    const x = mapBlocks(heavy, [fromArray(ramp([32, 32]), { chunks: 16 })], { params: { rounds: 60_000 } }) as ChunkedArray;
+    const redisClient = await attacker.client;
+    const forged = new Set<string>();
+    let done = false;
+    // For every job in flight: a "completed" event with a made-up result, unsigned and signed with a wrong key.
+    const forging = (async () => {
+      while (!done) {
+        for (const job of await attacker.getJobs(["active", "waiting", "prioritized"])) {
+          if (job.id === undefined || forged.has(job.id) || job.id.startsWith("forged-")) continue;
+          forged.add(job.id);
+          const fake = { ok: true, result: { json: { dtype: "float64", data: [], shape: [16, 16], stride: [16, 1], offset: 0 } } };
+          const wrong = { ...fake, sig: signJob(WRONG_KEY, { queue: QUEUE, jobId: job.id }, fake) };
+          for (const returnvalue of [fake, wrong]) await (redisClient as unknown as Redis).xadd(attacker.keys.events!, "*", "event", "completed", "jobId", job.id, "returnvalue", JSON.stringify(returnvalue));
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    try {
+      const got = await compute(x, { executor: client });
+      expect(bytes(got).equals(bytes(await compute(x, { executor: inline() })))).toBe(true);
+    } finally {
+      done = true;
+      await forging;
+    }
+    expect(forged.size).toBeGreaterThan(0);
+  }, 60_000);
+
+  it("a client with a key and a worker started --insecure: the unsigned answers are refused with one line saying so", async () => {
+    const w = await spawnWorker(["--insecure", "--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "insecure-answers"], { CHUNKWISE_REDIS_URL: url, CHUNKWISE_TASK_KEY: undefined });
+    const keyed = distributed({ taskKey: TEST_TASK_KEY, connection: url, scratchDir: scratch, queue: "insecure-answers" });
+    try {
+      const x = mapBlocks(heavy, [fromArray(ramp([4, 4]), { chunks: 4 })], { params: { rounds: 1 } }) as ChunkedArray;
+      const err = await compute(x, { executor: keyed }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(Error);
+      expect(((err as Error).cause as Error).message).toBe("distributed: a worker's answer must be signed with the client's task key; got only answers that are not (a worker started with --insecure or another key, or one written into Redis by someone else). Start the workers with the client's --task-key-file");
+    } finally {
+      await keyed.close();
+      await w.stop();
+    }
   }, 60_000);
 });
 
