@@ -90,6 +90,10 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
   if (!Number.isInteger(faultRetries) || faultRetries < 0) {
     throw new ValueError("threads", `faultRetries must be a non-negative integer; got ${show(options.faultRetries)}. Pass e.g. { faultRetries: 2 }`);
   }
+  const t = options.timeouts;
+  if (t !== undefined && ![t.importMs, t.runMs].every((ms) => typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) {
+    throw new ValueError("threads", `timeouts must be { importMs, runMs } in ms, each >= 0 (0: no bound); got ${show(t)}. Pass e.g. { timeouts: { importMs: 60000, runMs: 3600000 } }`);
+  }
   const shareMinBytes = options.shareMinBytes ?? 64 * 1024;
   const name = `threads(${workers})`;
   let pool: Piscina | undefined;
