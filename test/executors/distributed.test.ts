@@ -427,7 +427,7 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
     expect((err as Error).message).toMatch(NONE);
   }, 15_000);
 
-  it.each(["TLS 1.3", "TLS 1.2"])("%s, a client certificate signed by another CA: a client fails within a few seconds with one line saying Redis refused it; a chunkwise worker given it exits 1 with that line", async (name) => {
+  it.each(["TLS 1.3", "TLS 1.2"])("%s, a client certificate signed by another CA: a client fails within a few seconds with one line saying Redis refused it; a chunkwise worker given it exits 2 (a usage error) with that line", async (name) => {
     const { url } = servers.find((s) => s.name === name)!;
     const tls = { ca: readFileSync(certs.ca), cert: readFileSync(certs.otherClientCert), key: readFileSync(certs.otherClientKey) };
     await expectRefused({ url, tls }, REFUSED);
@@ -437,7 +437,7 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
     expect(err).toBeInstanceOf(Error);
     expect(Date.now() - t0).toBeLessThan(10_000);
     const [head, ...lines] = (err as Error).message.split("\n");
-    expect(head).toBe("chunkwise worker exited with code 1; output:");
+    expect(head).toBe("chunkwise worker exited with code 2; output:");
     expect(lines.filter((l) => l !== "")).toHaveLength(1);
     expect(lines[0]!.replace(/^chunkwise: /, "")).toMatch(REFUSED);
     for (const s of secrets()) expect(lines[0]).not.toContain(s);
