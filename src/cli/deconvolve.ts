@@ -8,13 +8,18 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { MemoryError } from "../executors/memory-plan.js";
+import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
 import { ZarrError, toZarr } from "../io/zarr/index.js";
+import { isLeaseLost } from "../io/zarr/lease.js";
 import { progressBar } from "./progress.js";
+import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,
   Printer,
   choiceOption,
   executorChoice,
+  asSentence,
   messageOf,
   numberList,
   numberOption,
@@ -64,7 +69,8 @@ Deconvolution:
                             at 0 (default 0)
   --boundary B              neumann (default, ITK) or zero (scikit-image)
   --init I                  image (default, ITK), constant (0.5, scikit-image), or a number
-  --clip                    clip the result to [-1, 1] (scikit-image's default; off here)
+  --clip                    clip the result to [-1, 1] (scikit-image's default; off here and
+                            in the library, which keeps camera counts)
   --filter-epsilon E        ratio 0 where the blurred estimate is below E (default 1e-5, ITK;
                             0 for none)
   --threads-per-volume N    threads sharing each volume's transforms, 1 to 8, or auto
@@ -76,17 +82,25 @@ Running:
                             on Redis; start 'chunkwise worker' processes)
   --workers N               threads (default: one per core), or tasks in flight (distributed)
   --redis URL               Redis for --executor distributed (or CHUNKWISE_REDIS_URL)
-  --redis-ca FILE           with rediss://: PEM certificate of the CA that signed Redis'
-  --redis-cert FILE         with rediss://: PEM client certificate, for a Redis that requires
-  --redis-key FILE          one (tls-auth-clients yes), and its unencrypted key (never printed)
+  --redis-ca FILE           PEM certificate of the CA that signed Redis' TLS certificate, when
+                            it is not a public one (rediss:// only)
+  --redis-cert FILE         PEM client certificate, for a Redis that requires one
+                            (tls-auth-clients yes; rediss:// only); needs --redis-key
+  --redis-key FILE          unencrypted PEM private key of --redis-cert (never printed)
   --scratch DIR             shared scratch directory for distributed (the workers' --scratch)
   --queue NAME              queue name for distributed (the workers' --queue; default chunkwise)
-  --json                    print the plan and the result as JSON lines on stdout
+  --task-key-file FILE      secret that signs every task for distributed: the workers'
+                            --task-key-file (default: the CHUNKWISE_TASK_KEY variable)
+  --insecure                send tasks unsigned, for workers started with --insecure
+  --json                    print the plan, progress, result and errors as JSON lines on stdout
   --verbose                 stack traces with errors
   -h, --help                show this help
 
 Exit codes: 0 done; 1 failed while running (re-run with --resume to keep finished chunks);
-2 bad arguments or inputs (nothing written); 130 interrupted (re-run with --resume).
+2 bad arguments or inputs (nothing written); 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM
+(re-run with --resume). One run writes an output at a time (a lease file in it); --resume
+continues only the same computation (input, PSF, options and chunkwise version recorded in the
+output's attributes). See docs/cli.md.
 
 Examples:
   chunkwise deconvolve data.zarr --path data --psf "psfs/*.tif" --out data.zarr \\
@@ -194,11 +208,11 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
   const fe = numberOption(NAME, values, "filter-epsilon", { min: 0, example: "1e-5" }) ?? 1e-5;
   return {
     input,
-    path: stringOption(values, "path", ""),
+    path: arrayPathOption(values, "path", ""),
     psf: await psfSource(values),
     psfBackground: (bgText === "auto" || bgText === "none" ? bgText : bgNumber) as PsfBackground,
     out: stringOption(values, "out", input),
-    outPath: stringOption(values, "out-path", "deconvolved"),
+    outPath: arrayPathOption(values, "out-path", "deconvolved"),
     rl: {
       iterations: numberOption(NAME, values, "iterations", { min: 1, max: 100000, integer: true, example: "10" }) ?? 10,
       init: initText === "image" || initText === "constant" ? initText : initNumber,
@@ -237,9 +251,18 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
   const plan = await planDeconvolve(job);
   const started = await startExecutor(NAME, job.executor);
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error("interrupted"));
-  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
-  else process.once("SIGINT", onSignal);
+  let stoppedBy = "SIGINT" as NodeJS.Signals;
+  const onSignal = (sig: NodeJS.Signals) => (): void => {
+    stoppedBy = sig;
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  if (io.signal) io.signal.addEventListener("abort", onInt, { once: true });
+  else {
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+  }
   let done = 0;
   let total = 0;
   const bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
@@ -250,12 +273,15 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     const t0 = performance.now();
     let result;
     try {
-      result = await toZarr(plan.result, job.out, {
+      // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
+      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
+      const write = () => toZarr(plan.result, job.out, {
         path: job.outPath,
         overwrite: job.overwrite,
         resume: job.resume,
         executor: started.executor,
         signal: controller.signal,
+        fingerprint: plan.fingerprint,
         attributes: { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } },
         onProgress: (p) => {
           done = p.done;
@@ -267,15 +293,20 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
           }
         },
       });
+      result = job.executor.kind === "inline" && io.signal === undefined ? await breakOnSigint(write) : await write();
     } catch (e) {
-      if (e instanceof ZarrError && (e.kind === "exists" || e.kind === "mismatch")) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
-      if (controller.signal.aborted) {
+      if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind) && !isLeaseLost(e)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
+      if (e instanceof MemoryError) throw new UsageError(`${NAME}: ${memoryAdvice(e, job)}`, { cause: e });
+      const nonFinite = causes(e).find((c) => c.message.startsWith(`${NAME}: the image must hold only finite values`));
+      if (nonFinite !== undefined) throw new Error(nonFinite.message, { cause: e });
+      if (controller.signal.aborted || isSigintBreak(e)) {
         bar?.stop();
-        out.note(`chunkwise: ${NAME}: interrupted after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
-        out.event("interrupted", { done, total });
-        return { plan, seconds: (performance.now() - t0) / 1000, code: 130 };
+        const signal = controller.signal.aborted ? stoppedBy : "SIGINT";
+        out.note(`chunkwise: ${NAME}: interrupted${io.signal ? "" : ` by ${signal}`} after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
+        out.event("interrupted", { done, total, signal });
+        return { plan, seconds: (performance.now() - t0) / 1000, code: signal === "SIGTERM" ? 143 : 130 };
       }
-      throw new Error(`${NAME}: ${messageOf(e)} (re-run with --resume to keep the chunks already written)`, { cause: e });
+      throw new Error(`${NAME}: ${asSentence(messageOf(e))} Re-run with --resume to keep the chunks already written`, { cause: e });
     }
     const seconds = (performance.now() - t0) / 1000;
     bar?.stop();
@@ -285,8 +316,11 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     return { plan, seconds, code: 0 };
   } finally {
     bar?.stop();
-    if (io.signal) io.signal.removeEventListener("abort", onSignal);
-    else process.removeListener("SIGINT", onSignal);
+    if (io.signal) io.signal.removeEventListener("abort", onInt);
+    else {
+      process.removeListener("SIGINT", onInt);
+      process.removeListener("SIGTERM", onTerm);
+    }
     await started.close();
   }
 }

@@ -17,6 +17,7 @@ import { EXECUTOR_OPTIONS, Printer, choiceOption, executorChoice, numberOption, 
 import type { DeconvolveJob } from "./job-plan.js";
 import { errorCurve, volumeOf, writeDemoPictures } from "./job-pictures.js";
 import { formatSeconds } from "./job-report.js";
+import { checkWritable } from "./job-safety.js";
 import type { Command } from "./run.js";
 
 const NAME = "demo";
@@ -57,7 +58,12 @@ Options:
                     TLS for a rediss:// Redis, as chunkwise deconvolve's
   --scratch DIR     shared scratch directory for distributed
   --queue NAME      queue name for distributed (default chunkwise)
-  --json            JSON lines on stdout (deconvolve's plan, progress and result, then the demo's)
+  --task-key-file FILE
+                    secret that signs every task, the workers' --task-key-file
+                    (default: the CHUNKWISE_TASK_KEY variable)
+  --insecure        send tasks unsigned, for workers started with --insecure
+  --json            JSON lines on stdout (deconvolve's plan, progress and result, then the
+                    demo's; an error is an "error" event there too)
   --verbose         stack traces with errors
   -h, --help        show this help
 
@@ -110,6 +116,7 @@ export const demoCommand: Command = {
     const seed = numberOption(NAME, values, "seed", { min: 0, max: 2 ** 31, integer: true, example: "1" }) ?? 1;
     const executor = executorChoice(NAME, values);
     const dir = resolvePath(stringOption(values, "out", "chunkwise-demo"));
+    await checkWritable(NAME, "--out", dir, "chunkwise-demo");
     const t0 = performance.now();
 
     // 1. The dataset, as a microscope would leave it: a Zarr array and PSF files.

@@ -5,10 +5,12 @@
  * thing inline, on a worker thread or on another machine.
  * @module
  */
+import { callKernel } from "./sigint-break.js";
 import { KernelError, ValueError, show } from "../core/errors.js";
 import { asBlock, isBlockLike } from "../core/ndarray.js";
 import { refKey, registeredKernel, type KernelRef } from "../graph/kernel.js";
 import { isClosureRef, type ClosureRef, type Task } from "../graph/task.js";
+import { importAsWorker } from "./worker-guard.js";
 
 type Fn = (...args: any[]) => unknown;
 const imported = new Map<string, Promise<Fn>>();
@@ -20,7 +22,8 @@ export function loadKernel(ref: KernelRef): Promise<Fn> {
   const key = refKey(ref);
   let p = imported.get(key);
   if (p === undefined) {
-    p = import(ref.module).then((mod: Record<string, unknown>) => {
+    // In a worker, a run the module's top level starts is refused (see worker-guard.ts).
+    p = importAsWorker(ref.module, () => import(ref.module) as Promise<Record<string, unknown>>).then((mod: Record<string, unknown>) => {
       const fn = mod[ref.name];
       if (typeof fn !== "function") {
         throw new ValueError("compute", `kernel '${ref.name}' must be a function exported by ${ref.module}; got ${typeof fn}. Export it under the name given to defineKernel`);
@@ -68,7 +71,7 @@ export async function evaluateTask(
   }
   const fn = await resolveKernel(task.kernel, closures);
   const ctx = task.ctx === undefined ? { signal } : { ...(task.ctx as object), signal };
-  const result = await fn(...args, task.params ?? {}, ctx);
+  const result = await callKernel(fn, [...args, task.params ?? {}, ctx]);
   if (task.expect !== undefined) checkExpectation(task, result);
   return result;
 }
