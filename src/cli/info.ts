@@ -10,6 +10,7 @@ import { resolve as resolvePath } from "node:path";
 import { formatBytes, itemSize } from "../index.js";
 import { arrayInfo, readNode, type NodeInfo } from "../io/zarr/metadata.js";
 import { checkNodePath, isTempKey, keyOf, listKeys, readKey, storeRefOf, type StoreRef } from "../io/zarr/store.js";
+import { omeImageJson, omeImageOf, omeImageText } from "./info-ome.js";
 import { Printer, messageOf, positionalArgs, stringOption } from "./job-args.js";
 import { UsageError, type Command } from "./run.js";
 
@@ -20,7 +21,8 @@ const HELP = `Usage: chunkwise info <store> [--path P] [--json]
 Shows what a Zarr store (v2 or v3) holds, from its metadata alone (no chunk is read).
 An array: dask's summary table (bytes, shape, chunk shape, chunk count, dtype), the format,
 codecs, how many chunks are stored, and its attributes. A group: every array below it with
-shape, dtype and chunks, and its subgroups.
+shape, dtype and chunks, and its subgroups; an OME-Zarr image group (NGFF 0.4/0.5) first
+shows its axes (types, units) and levels with their voxel sizes.
 
 Options:
   --path P        the array or group inside the store (default: the root)
@@ -164,8 +166,11 @@ export const infoCommand: Command = {
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     if (arrays.length > 0) lines.push(...rows.map((r) => `  ${r.map((v, c) => v.padEnd(widths[c]!)).join("  ")}`.trimEnd()));
     if (groups.length > 0) lines.push(`groups: ${groups.map((g) => (path === "" ? g : g.slice(path.length + 1))).join(", ")}`);
+    const ome = await omeImageOf(store, path);
+    if (ome !== undefined && "image" in ome) out.text(omeImageText(ome.image));
+    if (ome !== undefined && "problem" in ome) out.text(`not a readable OME-Zarr image: ${ome.problem}\n`);
     out.text(`${lines.join("\n")}\n`);
-    out.event("info", { kind: "group", store: resolvePath(store), path, format: node.format, arrays, groups });
+    out.event("info", { kind: "group", store: resolvePath(store), path, format: node.format, arrays, groups, ...(ome !== undefined && "image" in ome ? { ome: omeImageJson(ome.image) } : {}) });
     return 0;
   },
 };

@@ -23,6 +23,7 @@ import { readNode } from "../io/zarr/metadata.js";
 import { storeRefOf } from "../io/zarr/store.js";
 import type { ExecutorChoice } from "./job-args.js";
 import { messageOf } from "./job-args.js";
+import { checkOmeOutput, openOmeInput, type OmeInput, type OmeOutputChoice } from "./job-ome.js";
 import { loadPsf, type LoadedPsf, type PsfBackground, type PsfSource } from "./job-psf.js";
 import { UsageError } from "./run.js";
 
@@ -51,13 +52,19 @@ export interface DeconvolveJob {
   readonly overwrite: boolean;
   readonly resume: boolean;
   readonly executor: ExecutorChoice;
+  /** Write the result as an OME-Zarr image (`--ome-zarr`); undefined: a plain Zarr array. */
+  readonly omeZarr?: OmeOutputChoice;
+  /** Zarr format of a plain result (`--zarr-format`, default 2). */
+  readonly format?: 2 | 3;
 }
 
 /** The checked job, ready to run. */
 export interface DeconvolvePlan {
   readonly job: DeconvolveJob;
-  /** The image as stored. */
+  /** The image as stored (an OME-Zarr input with t and c: viewed as (c, t, ...)). */
   readonly image: ChunkedArray;
+  /** The input's OME-Zarr metadata, when it is an OME-Zarr image. */
+  readonly ome: OmeInput | undefined;
   readonly psf: LoadedPsf;
   /** The lazy result (float32, the image's shape). */
   readonly result: ChunkedArray;
@@ -90,7 +97,7 @@ const SIGNATURE = "(i,j,k),(a,b,c)->(i,j,k)";
  * ```
  */
 export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePlan> {
-  const image = await openInput(asked.input, asked.path);
+  const { image, ome } = await openInput(asked.input, asked.path);
   const outputState = await checkOutput(asked);
   const psf = await loadPsf(asked.psf, asked.psfBackground, image.shape);
   const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
@@ -116,7 +123,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
   const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
-  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged };
+  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged, ome };
 }
 
 /**
@@ -131,15 +138,16 @@ export function threadsPerVolume(asked: number | "auto" | undefined, executor: P
   return Math.max(1, Math.min(8, Math.floor(availableParallelism() / Math.max(1, running))));
 }
 
-async function openInput(store: string, path: string): Promise<ChunkedArray> {
+async function openInput(store: string, path: string): Promise<{ image: ChunkedArray; ome: OmeInput | undefined }> {
   let image: ChunkedArray;
   try {
     await stat(store);
   } catch {
     throw new UsageError(`${FN}: the input store must exist; got nothing at ${resolvePath(store)}. Check the path, or make demo data with 'chunkwise demo'`);
   }
+  const omeInput = await openOmeInput(store, path);
   try {
-    image = await fromZarr(store, { path });
+    image = omeInput?.image ?? (await fromZarr(store, { path }));
   } catch (e) {
     throw new UsageError(`${FN}: the input could not be opened: ${messageOf(e)}`, { cause: e });
   }
@@ -152,7 +160,7 @@ async function openInput(store: string, path: string): Promise<ChunkedArray> {
     throw new UsageError(`${FN}: the input must hold integers or floats; got ${image.dtype} at ${where}. Pass the recorded intensities`);
   }
   if (image.shape.some((s) => s === 0)) throw new UsageError(`${FN}: the input must not be empty; got shape (${image.shape.join(", ")}) at ${where}. Pass an array with data`);
-  return image;
+  return { image, ome: omeInput?.ome };
 }
 
 /** What is at the output location now; refuses a location that would need --overwrite or --resume. */
@@ -161,6 +169,7 @@ async function checkOutput(job: DeconvolveJob): Promise<"none" | "array"> {
   if (resolvePath(job.out) === resolvePath(job.input) && job.outPath === job.path) {
     throw new UsageError(`${FN}: --out-path must differ from the input's --path in the same store; got ${JSON.stringify(job.outPath)} for both. Pass e.g. --out-path deconvolved`);
   }
+  if (job.omeZarr !== undefined) return checkOmeOutput(job);
   const info = await stat(job.out).catch(() => undefined);
   if (info !== undefined && !info.isDirectory()) throw new UsageError(`${FN}: --out must be a Zarr store (a directory); got the file ${resolvePath(job.out)}. Pass a directory such as out.zarr`);
   if (info === undefined) return "none";
