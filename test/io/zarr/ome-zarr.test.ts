@@ -9,12 +9,13 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { coarsen } from "../../../src/array/coarsen.js";
 import { fromArray } from "../../../src/array/creation.js";
-import type { DataType } from "../../../src/core/dtype.js";
 import { ValueError } from "../../../src/core/errors.js";
 import { toFlatArray, type Block } from "../../../src/core/ndarray.js";
 import { fromOmeZarr, openOmeZarr, toOmeZarr, toZarr, ZarrError } from "../../../src/io/zarr/index.js";
 import { planPyramid, viewingChunks } from "../../../src/io/zarr/pyramid.js";
 import { seededBlock } from "../../../src/testing/gufunc-cases.js";
+import { inline } from "../../../src/executors/inline.js";
+import { threads } from "../../../src/executors/threads.js";
 import { listFiles, tempDir } from "./helpers.js";
 
 const axesZyx = [{ name: "z", unit: "micrometer" }, { name: "y", unit: "micrometer" }, { name: "x", unit: "micrometer" }];
@@ -130,6 +131,46 @@ describe("toOmeZarr: resume and overwrite", () => {
     expect((await openOmeZarr(dir)).levels).toHaveLength(3);
   });
 
+  it("aborted during level 1, then resumed: the same files and values as an uninterrupted write", async () => {
+    const x = fromArray(seededBlock([8, 64, 64], 9, "uint16"), { chunks: [8, 32, 32] });
+    const opts = { chunks: [8, 16, 16], levels: 3 } as const;
+    const clean = join(tempDir(), "clean.ome.zarr");
+    await toOmeZarr(x, clean, opts);
+    const dir = join(tempDir(), "aborted.ome.zarr");
+    const controller = new AbortController();
+    let level = -1;
+    const run = toOmeZarr(x, dir, {
+      ...opts, signal: controller.signal, executor: inline(),
+      onProgress: (p) => {
+        if (p.done === 1) level++;
+        if (level === 1 && p.done === 2) controller.abort(new Error("stop"));
+      },
+    });
+    await expect(run).rejects.toThrow();
+    expect(existsSync(join(dir, ".zattrs"))).toBe(false); // the image is not advertised half-written
+    await expect(openOmeZarr(dir)).rejects.toThrow(/got no "multiscales"/);
+    const r = await toOmeZarr(x, dir, { ...opts, resume: true });
+    expect(r.levels[0]!.chunksSkipped).toBe(16);
+    expect(listFiles(dir)).toEqual(listFiles(clean));
+    for (let k = 0; k < 3; k++) expect(toFlatArray(await valuesOf(dir, k))).toEqual(toFlatArray(await valuesOf(clean, k)));
+  });
+
+  it("threads({ workers: 2 }) writes the same pyramid as inline (the coarsen and rounding kernels are named)", async () => {
+    const x = fromArray(seededBlock([2, 6, 40, 40], 5, "int16"), { chunks: [1, 6, 20, 20] });
+    const a = join(tempDir(), "inline.ome.zarr");
+    const b = join(tempDir(), "threads.ome.zarr");
+    await toOmeZarr(x, a, { chunks: [1, 6, 8, 8] });
+    const pool = threads({ workers: 2 });
+    try {
+      await toOmeZarr(x, b, { chunks: [1, 6, 8, 8], executor: pool });
+    } finally {
+      await pool.close();
+    }
+    const img = await openOmeZarr(b);
+    expect(img.levels.length).toBe(4);
+    for (let k = 0; k < img.levels.length; k++) expect(toFlatArray(await valuesOf(b, k))).toEqual(toFlatArray(await valuesOf(a, k)));
+  });
+
   it("an existing image is refused without overwrite; overwrite removes the older image's extra levels", async () => {
     const dir = join(tempDir(), "o.ome.zarr");
     const big = fromArray(seededBlock([4, 64, 64], 4, "float32"), { chunks: 32 });
@@ -201,6 +242,10 @@ describe("openOmeZarr: what is not an image", () => {
     ["a v3 group without ome", (d) => write(d, "zarr.json", { zarr_format: 3, node_type: "group", attributes: { multiscales: [] } }), /must have an "ome" attribute \(NGFF 0.5 in Zarr v3\)/],
     ["a listed level that is missing", (d) => { write(d, ".zgroup", { zarr_format: 2 }); write(d, ".zattrs", { multiscales: [{ version: "0.4", axes: [{ name: "y", type: "space" }, { name: "x", type: "space" }], datasets: [{ path: "0", coordinateTransformations: [{ type: "scale", scale: [1, 1] }] }] }] }); }, /every dataset listed in the multiscales .* must be a Zarr array; got nothing at "0"/],
     ["a scale of the wrong length", (d) => { write(d, ".zgroup", { zarr_format: 2 }); write(d, ".zattrs", { multiscales: [{ version: "0.4", axes: [{ name: "y", type: "space" }, { name: "x", type: "space" }], datasets: [{ path: "0", coordinateTransformations: [{ type: "scale", scale: [1] }] }] }] }); }, /a "scale" of 2 positive numbers/],
+    ["a dataset path leaving the store", (d) => { write(d, ".zgroup", { zarr_format: 2 }); write(d, ".zattrs", { multiscales: [{ version: "0.4", axes: [{ name: "y", type: "space" }, { name: "x", type: "space" }], datasets: [{ path: "../../etc", coordinateTransformations: [{ type: "scale", scale: [1, 1] }] }] }] }); }, /path must stay inside the store/],
+    ["a scale stored in a file", (d) => { write(d, ".zgroup", { zarr_format: 2 }); write(d, ".zattrs", { multiscales: [{ version: "0.4", axes: [{ name: "y", type: "space" }, { name: "x", type: "space" }], datasets: [{ path: "0", coordinateTransformations: [{ type: "scale", path: "scale.bin" }] }] }] }); }, /the scale inline .*got a scale stored in the file "scale.bin"/],
+    ["axes as plain names (NGFF 0.3) under version 0.4", (d) => { write(d, ".zgroup", { zarr_format: 2 }); write(d, ".zattrs", { multiscales: [{ version: "0.4", axes: ["y", "x"], datasets: [{ path: "0" }] }] }); }, /axes as objects .*got the name "y" at axis 0 \(NGFF 0.3\)/],
+    ["unreadable .zattrs", (d) => { write(d, ".zgroup", { zarr_format: 2 }); writeFileSync(join(d, ".zattrs"), "{not json"); }, /the attributes of .* must be JSON/],
     ["a translation before the scale", (d) => { write(d, ".zgroup", { zarr_format: 2 }); write(d, ".zattrs", { multiscales: [{ version: "0.4", axes: [{ name: "y", type: "space" }, { name: "x", type: "space" }], datasets: [{ path: "0", coordinateTransformations: [{ type: "translation", translation: [1, 1] }] }] }] }); }, /a "scale" first/],
   ];
   for (const [name, make, message] of CASES) {
@@ -218,4 +263,3 @@ describe("openOmeZarr: what is not an image", () => {
   });
 });
 
-export type { DataType };
