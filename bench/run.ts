@@ -8,6 +8,7 @@ const benches: Record<string, () => Promise<void>> = {
   rl: async () => (await import("./rl.js")).main(),
   threads: async () => (await import("./threads.js")).main(),
   executors: async () => (await import("./executors.js")).main(),
+  "tiff-lzw": async () => (await import("./tiff-lzw.js")).main(),
 };
 
 const names = process.argv.slice(2).filter((a) => !a.startsWith("-"));

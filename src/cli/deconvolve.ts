@@ -16,6 +16,7 @@ import {
   Printer,
   choiceOption,
   executorChoice,
+  asSentence,
   messageOf,
   numberList,
   numberOption,
@@ -74,7 +75,8 @@ Deconvolution:
                             at 0 (default 0)
   --boundary B              neumann (default, ITK) or zero (scikit-image)
   --init I                  image (default, ITK), constant (0.5, scikit-image), or a number
-  --clip                    clip the result to [-1, 1] (scikit-image's default; off here)
+  --clip                    clip the result to [-1, 1] (scikit-image's default; off here and
+                            in the library, which keeps camera counts)
   --filter-epsilon E        ratio 0 where the blurred estimate is below E (default 1e-5, ITK;
                             0 for none)
   --threads-per-volume N    threads sharing each volume's transforms, 1 to 8, or auto
@@ -86,12 +88,14 @@ Running:
                             on Redis; start 'chunkwise worker' processes)
   --workers N               threads (default: one per core), or tasks in flight (distributed)
   --redis URL               Redis for --executor distributed (or CHUNKWISE_REDIS_URL)
-  --redis-ca FILE           with rediss://: PEM certificate of the CA that signed Redis'
-  --redis-cert FILE         with rediss://: PEM client certificate, for a Redis that requires
-  --redis-key FILE          one (tls-auth-clients yes), and its unencrypted key (never printed)
+  --redis-ca FILE           PEM certificate of the CA that signed Redis' TLS certificate, when
+                            it is not a public one (rediss:// only)
+  --redis-cert FILE         PEM client certificate, for a Redis that requires one
+                            (tls-auth-clients yes; rediss:// only); needs --redis-key
+  --redis-key FILE          unencrypted PEM private key of --redis-cert (never printed)
   --scratch DIR             shared scratch directory for distributed (the workers' --scratch)
   --queue NAME              queue name for distributed (the workers' --queue; default chunkwise)
-  --json                    print the plan and the result as JSON lines on stdout
+  --json                    print the plan, progress, result and errors as JSON lines on stdout
   --verbose                 stack traces with errors
   -h, --help                show this help
 
@@ -299,7 +303,7 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
         out.event("interrupted", { done, total });
         return { plan, seconds: (performance.now() - t0) / 1000, code: 130 };
       }
-      throw new Error(`${NAME}: ${messageOf(e)} (re-run with --resume to keep the chunks already written)`, { cause: e });
+      throw new Error(`${NAME}: ${asSentence(messageOf(e))} Re-run with --resume to keep the chunks already written`, { cause: e });
     }
     const seconds = (performance.now() - t0) / 1000;
     bar?.stop();

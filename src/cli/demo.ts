@@ -60,7 +60,8 @@ Options:
                     TLS for a rediss:// Redis, as chunkwise deconvolve's
   --scratch DIR     shared scratch directory for distributed
   --queue NAME      queue name for distributed (default chunkwise)
-  --json            JSON lines on stdout (deconvolve's plan, progress and result, then the demo's)
+  --json            JSON lines on stdout (deconvolve's plan, progress and result, then the
+                    demo's; an error is an "error" event there too)
   --verbose         stack traces with errors
   -h, --help        show this help
 

@@ -26,7 +26,7 @@ shows its axes (types, units) and levels with their voxel sizes.
 
 Options:
   --path P        the array or group inside the store (default: the root)
-  --json          print one JSON object instead of text
+  --json          print one JSON object instead of text (an error too, on stdout)
   --verbose       stack traces with errors
   -h, --help      show this help
 

@@ -181,10 +181,24 @@ export async function startExecutor(command: string, choice: ExecutorChoice): Pr
   return { executor, label: `distributed (${executor.redis}, ${choice.workers} tasks in flight; start workers with 'chunkwise worker --redis ...')`, close: () => executor.close() };
 }
 
-/** An error's first line without a leading "fn: " already carried by the command name. */
+/**
+ * An error's first line without its leading `fn: ` (the library function that threw, e.g.
+ * `fromZarr: `): the command's name, which the printed line carries, stands for it.
+ */
 export function messageOf(e: unknown): string {
   const text = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
-  return text;
+  const fn = (e as { fn?: unknown } | null)?.fn;
+  return typeof fn === "string" && fn !== "" && text.startsWith(`${fn}: `) ? text.slice(fn.length + 2) : text;
+}
+
+/**
+ * A library error's text as a closed sentence for the command line: "See the cause ..." (the
+ * cause is not printed) dropped, and a full stop added where the advice has none.
+ * @example asSentence("... Pass e.g. --workers 2") // "... Pass e.g. --workers 2."
+ */
+export function asSentence(text: string): string {
+  const t = text.replace(/\.? See the cause for the kernel's own error\.?$/, "").trimEnd();
+  return /[.!?]$/.test(t) ? t : `${t}.`;
 }
 
 /** Writes text or, with `json`, one JSON line per event to stdout. */

@@ -5,7 +5,13 @@
  * @module
  */
 import { resolve as resolvePath } from "node:path";
-import { describe, formatBytes, summarize } from "../index.js";
+import { describe, formatBytes, summarize, type ChunkedArray } from "../index.js";
+import { forEachBlockIndex, numBlocks } from "../chunks/grid.js";
+import { flatten, graphWith } from "../graph/graph.js";
+import { blockKey, type Task } from "../graph/task.js";
+import { identity } from "../graph/block-kernels.js";
+import { kernelRefOf } from "../graph/kernel.js";
+import { scheduledTasks } from "../executors/scheduler.js";
 import type { ToZarrResult } from "../io/zarr/index.js";
 import type { DeconvolvePlan } from "./job-plan.js";
 
@@ -14,6 +20,31 @@ const indent = (text: string): string => text.split("\n").map((l) => `  ${l}`).j
 /** Where the output goes, as a user would type it. */
 export function outputLocation(plan: DeconvolvePlan): string {
   return `${resolvePath(plan.job.out)}${plan.job.outPath === "" ? "" : ` (path ${plan.job.outPath})`}`;
+}
+
+/**
+ * The tasks writing `x` to a store runs, as the progress bar counts them, and how many of them
+ * write a chunk: the graph's tasks plus one write per chunk, culled and with linear chains
+ * fused as the scheduler does (so a volume's read, cast, deconvolution and write are one task).
+ * toZarr's write tasks each read one block of `x`, which is all that fusing depends on.
+ * @example tasksToRun(plan.result) // { tasks: 7, writes: 4 } for 4 volumes and 3 PSF tasks
+ */
+export function tasksToRun(x: ChunkedArray): { tasks: number; writes: number } {
+  const name = "cli-plan-writes";
+  const writes = new Map<string, Task>();
+  forEachBlockIndex(numBlocks(x.chunks), (bi) => {
+    if (bi.some((b, ax) => x.chunks[ax]![b] === 0)) return;
+    const key = blockKey(name, bi);
+    writes.set(key, { key, kernel: kernelRefOf(identity)!, args: [{ ref: x.key(bi) }] });
+  });
+  return { tasks: scheduledTasks(flatten(graphWith({ name, tasks: writes }, x.graph)), [...writes.keys()]).size, writes: writes.size };
+}
+
+/** "7 tasks to run (...)": the progress bar's count, and what it counts. */
+function workTasks(plan: DeconvolvePlan): string {
+  const { tasks, writes } = tasksToRun(plan.result);
+  const resuming = plan.outputState === "array" && plan.job.resume;
+  return `${resuming ? "at most " : ""}${tasks} task${tasks === 1 ? "" : "s"} to run (the progress bar's count: the output's ${summarize(plan.result).tasks} graph tasks and ${writes} chunk write${writes === 1 ? "" : "s"}, each volume's chain of steps fused into one task${resuming ? "; chunks already written are skipped" : ""})`;
 }
 
 /**
@@ -34,7 +65,7 @@ export function formatPlan(plan: DeconvolvePlan, executor: string): string {
     `output ${outputLocation(plan)}${resume}`,
     indent(describe(plan.result)),
     `richardson-lucy: ${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${typeof rl.threads === "number" && rl.threads > 1 ? `, ${rl.threads} threads per volume` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
-    `work: ${plan.volumes} volume${plan.volumes === 1 ? "" : "s"} of (${plan.image.shape.slice(-3).join(", ")}) voxels, FFT domain (${plan.fftShape.join(", ")}), ${summarize(plan.result).tasks} graph tasks${plan.merged ? " (the input's z, y, x chunks are merged: each task reads a whole volume)" : ""}`,
+    `work: ${plan.volumes} volume${plan.volumes === 1 ? "" : "s"} of (${plan.image.shape.slice(-3).join(", ")}) voxels, FFT domain (${plan.fftShape.join(", ")}); ${workTasks(plan)}${plan.merged ? " (the input's z, y, x chunks are merged: each task reads a whole volume)" : ""}`,
     `memory: about ${formatBytes(plan.taskBytes)} per task, ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
     `executor: ${executor}`,
     "",
@@ -57,6 +88,7 @@ export function planJson(plan: DeconvolvePlan, executor: string): Record<string,
     richardsonLucy: plan.job.rl,
     background: plan.job.background,
     volumes: plan.volumes,
+    tasksToRun: tasksToRun(plan.result).tasks,
     fftShape: plan.fftShape,
     taskBytes: plan.taskBytes,
     peakBytes: plan.peakBytes,

@@ -107,10 +107,48 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     }
     return await command.run(parsed.values, parsed.positionals, io);
   } catch (e) {
-    const usage = e instanceof UsageError;
-    const message = e instanceof Error ? e.message : String(e);
-    io.stderr.write(`chunkwise: ${redactText(message.split("\n")[0]!)}\n`);
+    const code = e instanceof UsageError ? 2 : 1;
+    const command = name === undefined ? undefined : commands().get(name);
+    const text = redactText(errorLine(command?.name, e));
+    if (command !== undefined && "json" in command.options && argv.includes("--json")) {
+      // JSON mode: the error is the last event on stdout, like the plan and progress before it.
+      io.stdout.write(`${JSON.stringify({ event: "error", command: command.name, exitCode: code, error: errorName(e), message: text })}\n`);
+    } else {
+      io.stderr.write(`chunkwise: ${command === undefined ? "" : `${command.name}: `}${text}\n`);
+    }
     if (verbose && e instanceof Error && e.stack) io.stderr.write(`${redactText(e.stack)}\n`);
-    return usage ? 2 : 1;
+    return code;
   }
+}
+
+/** The error's class name; for a plain Error wrapping another, the wrapped one's (e.g. TaskError). */
+function errorName(e: unknown): string {
+  if (!(e instanceof Error)) return "Error";
+  return e.name === "Error" && e.cause instanceof Error ? errorName(e.cause) : e.name;
+}
+
+/**
+ * An error's first line without the prefixes the printed line already has: the command's
+ * name, and the library functions (`toZarr: `, `compute: `) that the error and its causes
+ * name, which mean nothing to someone typing a command. Printed after one `chunkwise:
+ * <command>: ` prefix.
+ * @example errorLine("deconvolve", new UsageError("deconvolve: the output must ...")) // "the output must ..."
+ */
+export function errorLine(command: string | undefined, e: unknown): string {
+  let text = (e instanceof Error ? e.message : String(e)).split("\n")[0]!;
+  const names = new Set<string>(command === undefined ? [] : [command]);
+  for (let c: unknown = e, depth = 0; c instanceof Error && depth < 16; c = c.cause, depth++) {
+    const fn = (c as { fn?: unknown }).fn;
+    if (typeof fn === "string" && fn !== "") names.add(fn);
+  }
+  for (let stripped = true; stripped; ) {
+    stripped = false;
+    for (const n of names) {
+      if (text.startsWith(`${n}: `)) {
+        text = text.slice(n.length + 2);
+        stripped = true;
+      }
+    }
+  }
+  return text;
 }

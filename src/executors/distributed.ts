@@ -25,6 +25,7 @@ import { taskDependencies, type Task } from "../graph/task.js";
 import { watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
 import { evaluateTask } from "./evaluate.js";
 import { WorkerLostError } from "./faults.js";
+import { refusePoolInWorker } from "./worker-guard.js";
 import { DistributedError, lastingConnection, parseRedis, probeRedis, redactText, type Link, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
 import type { Executor, RunInfo } from "./scheduler.js";
 import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
@@ -80,7 +81,7 @@ type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Li
  * Kernels must be named with `defineKernel` and their modules given to the workers with
  * `--kernels`. Connects on the first task; call `close()` when done.
  * @param options - see {@link DistributedOptions}
- * @throws {ValueError} for a bad URL or option
+ * @throws {ValueError} for a bad URL or option, or when called inside a chunkwise worker
  * @throws {DistributedError} (from compute) when Redis is unreachable or no worker listens
  * @example
  * ```ts
@@ -95,6 +96,7 @@ type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Li
  * ```
  */
 export function distributed(options: DistributedOptions): DistributedExecutor {
+  refusePoolInWorker("distributed");
   const parsed = parseRedis("distributed", options.connection);
   const concurrency = options.concurrency ?? 8;
   const positive = (name: string, v: number | undefined, min: number): void => {

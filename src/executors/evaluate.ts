@@ -9,6 +9,7 @@ import { KernelError, ValueError, show } from "../core/errors.js";
 import { asBlock, isBlockLike } from "../core/ndarray.js";
 import { refKey, registeredKernel, type KernelRef } from "../graph/kernel.js";
 import { isClosureRef, type ClosureRef, type Task } from "../graph/task.js";
+import { importAsWorker } from "./worker-guard.js";
 
 type Fn = (...args: any[]) => unknown;
 const imported = new Map<string, Promise<Fn>>();
@@ -20,7 +21,8 @@ export function loadKernel(ref: KernelRef): Promise<Fn> {
   const key = refKey(ref);
   let p = imported.get(key);
   if (p === undefined) {
-    p = import(ref.module).then((mod: Record<string, unknown>) => {
+    // In a worker, a run the module's top level starts is refused (see worker-guard.ts).
+    p = importAsWorker(ref.module, () => import(ref.module) as Promise<Record<string, unknown>>).then((mod: Record<string, unknown>) => {
       const fn = mod[ref.name];
       if (typeof fn !== "function") {
         throw new ValueError("compute", `kernel '${ref.name}' must be a function exported by ${ref.module}; got ${typeof fn}. Export it under the name given to defineKernel`);

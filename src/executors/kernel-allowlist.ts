@@ -20,6 +20,7 @@ import { isClosureRef, type ClosureRef, type Task, type TaskArg } from "../graph
 import { loadKernel } from "./evaluate.js";
 import { DistributedError } from "./redis-connection.js";
 import { ensureTsx } from "./tsx-loader.js";
+import { importAsWorker } from "./worker-guard.js";
 
 /** The kernels a worker accepts. */
 export interface KernelAllowlist {
@@ -59,7 +60,8 @@ export async function allowKernels(paths: readonly string[], cwd = process.cwd()
   for (const [i, m] of modules.entries()) {
     await ensureTsx(m);
     try {
-      await import(m);
+      // A module that starts a computation at its top level is refused here (worker-guard.ts).
+      await importAsWorker(m, () => import(m), true);
     } catch (e) {
       throw new ValueError("worker", `kernel module ${JSON.stringify(paths[i])} must import cleanly; got ${e instanceof Error ? e.message : String(e)}. Run it with node to see the error`, { cause: e });
     }

@@ -16,6 +16,7 @@ import { isExecutorFault } from "./faults.js";
 // Added for the memory plan and progress (executors issue, part 2).
 import { checkMemoryPlan, defaultMemoryBudget, planMemory, type MemoryPlan } from "./memory-plan.js";
 import { valueBytes } from "./scratch.js";
+import { refuseRunWhileImporting } from "./worker-guard.js";
 
 type Fn = (...args: any[]) => unknown;
 
@@ -100,10 +101,10 @@ export interface RunOptions {
  * @throws the signal's reason when aborted
  */
 export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], options: RunOptions): Promise<void> {
+  refuseRunWhileImporting("compute");
   const { executor, signal } = options;
   const outputs = new Set(outputKeys);
-  let tasks = cull(graph.tasks, outputKeys);
-  if (options.optimize !== false) tasks = fuseLinear(tasks, outputs);
+  const tasks = scheduledTasks(graph, outputKeys, options.optimize !== false);
   if (!executor.acceptsClosures) refuseClosures(tasks, executor.name);
   const order = priorities(tasks, outputKeys);
   const readers = dependents(tasks);
@@ -256,6 +257,20 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   }
 }
 
+/**
+ * The tasks {@link runGraph} runs for `outputKeys`, which its progress counts (`total`): the
+ * graph culled to what the outputs need, with linear chains fused unless `optimize` is false.
+ * Plans that print a task count use this, so that it is the progress bar's.
+ * @example
+ * ```ts
+ * const total = scheduledTasks(flatten(x.graph), outputKeys).size;
+ * ```
+ */
+export function scheduledTasks(graph: FlatGraph, outputKeys: readonly string[], optimize = true): Map<string, Task> {
+  const tasks = cull(graph.tasks, outputKeys);
+  return optimize ? fuseLinear(tasks, new Set(outputKeys)) : tasks;
+}
+
 /** Depth-first post-order from the outputs: lower numbers run first among ready tasks. */
 function priorities(tasks: ReadonlyMap<string, Task>, outputKeys: readonly string[]): Map<string, number> {
   const order = new Map<string, number>();
@@ -280,10 +295,12 @@ function priorities(tasks: ReadonlyMap<string, Task>, outputKeys: readonly strin
 function taskError(task: Task, cause: unknown, attempts: number): TaskError {
   if (cause instanceof TaskError) return cause;
   const ctx = task.ctx as { blockIndex?: number[] } | undefined;
-  const what = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+  // The cause's message is a sentence of its own (ending in its advice, usually without a
+  // full stop): the attempts come before it, and it is closed before what follows.
+  const what = (cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)).trimEnd();
   return new TaskError(
     "compute",
-    `task '${task.key}'${ctx?.blockIndex ? ` (block ${JSON.stringify(ctx.blockIndex)})` : ""} must succeed; got ${what} after ${attempts} attempt${attempts === 1 ? "" : "s"}. See the cause for the kernel's own error`,
+    `task '${task.key}'${ctx?.blockIndex ? ` (block ${JSON.stringify(ctx.blockIndex)})` : ""} must succeed; it failed after ${attempts} attempt${attempts === 1 ? "" : "s"} with ${what}${/[.!?]$/.test(what) ? "" : "."} See the cause for the kernel's own error`,
     { key: task.key, blockIndex: ctx?.blockIndex, cause },
   );
 }

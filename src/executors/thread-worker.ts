@@ -14,6 +14,7 @@ import { registeredKernel } from "../graph/kernel.js";
 import { isClosureRef, type Task } from "../graph/task.js";
 import { evaluateTask, kernelsOf } from "./evaluate.js";
 import { registerTsx } from "./tsx-loader.js";
+import { markWorkerThread } from "./worker-guard.js";
 import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
 
 /** Set (by the source-mode bootstrap, or here) once tsx's loader is registered in this thread. */
@@ -31,6 +32,9 @@ async function prepareTypeScript(task: Task): Promise<void> {
     return tsx;
   }
 }
+
+// Pools and runs started by a kernel module's top level are refused in this thread.
+markWorkerThread();
 
 const NO_CLOSURES = new Map<string, never>();
 let lastFlag: Int32Array | undefined;

@@ -25,6 +25,7 @@ import { kernelRefOf } from "../graph/kernel.js";
 import { taskDependencies, type Task, type TaskArg } from "../graph/task.js";
 import { evaluateTask } from "./evaluate.js";
 import { WorkerLostError } from "./faults.js";
+import { refusePoolInWorker } from "./worker-guard.js";
 import type { Executor, RunInfo } from "./scheduler.js";
 import { isShared, mapViews, reviveError, sharedCopy, compactCopy, type View, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
 
@@ -61,7 +62,7 @@ const IDENTITY = kernelRefOf(identity)!;
  * (closures are refused before anything runs). Kernel modules written in TypeScript work
  * when tsx is installed. Call `close()` when done (idle workers do not keep the process alive).
  * @param options - see {@link ThreadsOptions}
- * @throws {ValueError} for a bad number of workers or retries
+ * @throws {ValueError} for a bad number of workers or retries, or when called inside a chunkwise worker (a kernel module that starts the computation at its top level)
  * @example
  * ```ts
  * import { threads } from "chunkwise/threads";
@@ -74,6 +75,7 @@ const IDENTITY = kernelRefOf(identity)!;
  * ```
  */
 export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
+  refusePoolInWorker("threads");
   const workers = options.workers ?? Math.max(1, availableParallelism());
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ValueError("threads", `workers must be a positive integer; got ${show(options.workers)}. Pass e.g. { workers: 2 }`);

@@ -1,10 +1,16 @@
 /**
  * Richardson-Lucy deconvolution. Defaults match `skimage.restoration.richardson_lucy(image,
- * psf, num_iter, clip, filter_epsilon)` (scikit-image 0.19): the estimate starts at 0.5, each
- * iteration computes `conv = fftconvolve(estimate, psf, "same") + 1e-12`,
+ * psf, num_iter, clip=False, filter_epsilon)` (scikit-image 0.19): the estimate starts at 0.5,
+ * each iteration computes `conv = fftconvolve(estimate, psf, "same") + 1e-12`,
  * `ratio = image / conv` (0 where `conv < filterEpsilon` when that is set) and
- * `estimate *= fftconvolve(ratio, flip(psf), "same")`, and the result is clipped to [-1, 1]
- * at the end when `clip`. The options reproduce ITK 5.2's
+ * `estimate *= fftconvolve(ratio, flip(psf), "same")`.
+ *
+ * One default differs from scikit-image on purpose: `clip` is false. scikit-image clips the
+ * result to [-1, 1] by default because its pipeline scales images to [0, 1]; camera counts
+ * (uint16, or cast to float32) would come out as 1.0 nearly everywhere. `{ clip: true }`
+ * reproduces scikit-image's default exactly. A data-dependent default (clip only when the
+ * image lies in [-1, 1]) was rejected: a chunked run would then clip some blocks (a dark frame)
+ * and not others. The options reproduce ITK 5.2's
  * `RichardsonLucyDeconvolutionImageFilter`: `init: "image"` (estimate starts from the image),
  * `boundary: "neumann"` (the image is padded by edge replication, ITK's zero-flux Neumann
  * condition, to `fftShape` with `(P - n) // 2` voxels before; the estimate lives on that whole
@@ -57,7 +63,10 @@ import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 export interface RichardsonLucyOptions {
   /** Number of iterations (default 50, scikit-image's `num_iter`). */
   readonly iterations?: number;
-  /** Clip the result to [-1, 1] at the end (default true, as scikit-image). */
+  /**
+   * Clip the result to [-1, 1] at the end (default false; scikit-image's default is true, meant
+   * for images scaled to [0, 1]: pass `clip: true` to reproduce it exactly).
+   */
   readonly clip?: boolean;
   /** Where the blurred estimate is below this, the ratio is 0 (default none; 0 also means none). */
   readonly filterEpsilon?: number | null;
@@ -112,7 +121,8 @@ interface Resolved {
  * @throws {ValueError} for mismatched ranks, empty inputs or bad options; the signal's reason when aborted
  * @example
  * ```ts
- * const skimageLike = richardsonLucy(image, psf, { iterations: 30 });
+ * const onCameraCounts = richardsonLucy(image, psf, { iterations: 30 }); // skimage's clip=False
+ * const skimageDefault = richardsonLucy(image, psf, { iterations: 30, clip: true }); // skimage's clip=True
  * const itkLike = richardsonLucy(image, psf, { iterations: 10, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 });
  * ```
  */
@@ -215,7 +225,7 @@ function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly n
     throw new ValueError(FN, `onIteration must be a function; got ${show(o.onIteration)}. Pass (i, estimate) => ...`);
   }
   return {
-    iterations, clip: (o.clip as boolean | undefined) ?? true, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
+    iterations, clip: (o.clip as boolean | undefined) ?? false, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
     init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as Resolved["onIteration"], threads,
   };
 }

@@ -7,7 +7,10 @@ import { setDefaultFftBackend } from "../../src/fft/wasm-engine.js";
 import { richardsonLucy } from "../../src/filters/index.js";
 import { casesOf, relErr, tolerance, versions } from "./load-fixtures.js";
 
-describe(`richardsonLucy defaults match skimage.restoration.richardson_lucy (scikit-image ${versions.skimage}); relative error <= 1e-4 float32, 1e-9 float64`, () => {
+describe(`richardsonLucy's defaults with clip as each case passes it (true is skimage's default) match skimage.restoration.richardson_lucy (scikit-image ${versions.skimage}); relative error <= 1e-4 float32, 1e-9 float64`, () => {
+  it("every scikit-image case passes clip explicitly (chunkwise's default is false, scikit-image's true)", () => {
+    for (const c of casesOf("richardsonLucy")) expect(typeof c.params.clip, c.name).toBe("boolean");
+  });
   for (const c of casesOf("richardsonLucy")) {
     it(c.name, () => {
       const out = richardsonLucy(c.inputs[0]!, c.inputs[1]!, c.params);
@@ -53,6 +56,13 @@ describe("richardsonLucy behaviours", () => {
     const out = gufunc("(i,j),(a,b)->(i,j)", richardsonLucy, { params: { iterations: 4, clip: false } })(stack, psf);
     const half = { ...img, data: img.data.map((v) => v / 2) };
     expect(Array.from(out.data.subarray(9))).toEqual(Array.from(richardsonLucy(half, psf, { iterations: 4, clip: false }).data));
+  });
+  it("clip defaults to false (camera counts survive); clip: true is scikit-image's default, [-1, 1]", () => {
+    const counts = { ...img, data: img.data.map((v) => v * 4000) };
+    const unclipped = toFlatArray(richardsonLucy(counts, psf, { iterations: 3 }));
+    expect(toFlatArray(richardsonLucy(counts, psf, { iterations: 3, clip: false }))).toEqual(unclipped);
+    expect(Math.max(...unclipped)).toBeGreaterThan(1000);
+    expect(toFlatArray(richardsonLucy(counts, psf, { iterations: 3, clip: true }))).toEqual(unclipped.map((v) => Math.min(1, Math.max(-1, v))));
   });
   it("iterations 0 returns the initial estimate", () => {
     expect(toFlatArray(richardsonLucy(img, psf, { iterations: 0 }))).toEqual(new Array(9).fill(0.5));

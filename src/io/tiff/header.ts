@@ -2,7 +2,7 @@
  * Reading TIFF headers: the image file directories (IFDs, one per page) of a classic TIFF,
  * little- or big-endian, through random-access reads so a stack's shape is known without
  * reading its pixels. Only the tags that decide shape, dtype and pixel layout are kept.
- * Follows TIFF 6.0 (baseline plus SampleFormat, Predictor, tiles, Deflate).
+ * Follows TIFF 6.0 (baseline plus SampleFormat, Predictor, FillOrder, tiles, Deflate, LZW).
  * @module
  */
 import { TiffError } from "./tiff-error.js";
@@ -28,6 +28,8 @@ export interface PageInfo {
   readonly photometric: number;
   readonly planarConfiguration: number;
   readonly predictor: number;
+  /** FillOrder: 2 when each stored byte holds its bits lowest first. */
+  readonly fillOrder: number;
   readonly rowsPerStrip: number;
   /** Tile size, when the page is tiled. */
   readonly tileWidth: number | undefined;
@@ -49,7 +51,7 @@ export interface TiffHeader {
 
 const TAG = {
   subfileType: 254, width: 256, height: 257, bitsPerSample: 258, compression: 259, photometric: 262,
-  description: 270, stripOffsets: 273, samplesPerPixel: 277, rowsPerStrip: 278, stripByteCounts: 279,
+  fillOrder: 266, description: 270, stripOffsets: 273, samplesPerPixel: 277, rowsPerStrip: 278, stripByteCounts: 279,
   planarConfiguration: 284, predictor: 317, tileWidth: 322, tileHeight: 323, tileOffsets: 324,
   tileByteCounts: 325, sampleFormat: 339,
 } as const;
@@ -157,6 +159,8 @@ function pageInfo(fields: Map<number, number[] | string>, path: string, fn: stri
     photometric: num(TAG.photometric, 1),
     planarConfiguration: num(TAG.planarConfiguration, 1),
     predictor: num(TAG.predictor, 1),
+    // libtiff ignores values other than 1 and 2; so does tifffile's decoder.
+    fillOrder: num(TAG.fillOrder, 1) === 2 ? 2 : 1,
     rowsPerStrip: Math.min(num(TAG.rowsPerStrip, 2 ** 32 - 1), num(TAG.height)),
     tileWidth: tiled ? num(TAG.tileWidth) : undefined,
     tileHeight: tiled ? num(TAG.tileHeight) : undefined,

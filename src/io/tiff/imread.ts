@@ -65,8 +65,9 @@ export const imreadBlock = defineKernel(import.meta.url, "imreadBlock", async (p
 /**
  * Reads TIFF files matching a glob as one lazy array whose first axis is the file index, as
  * `dask.array.image.imread`. A file may hold one plane `(height, width)` (or with samples,
- * `(height, width, samples)`) or a multi-page stack `(pages, height, width)`; samples may be
- * 8-, 16- or 32-bit signed or unsigned integers or 32-bit floats.
+ * `(height, width, samples)`, or `(samples, height, width)` for separate sample planes) or a
+ * multi-page stack `(pages, height, width)`; samples may be 8-, 16- or 32-bit signed or
+ * unsigned integers or 32-bit floats. Values are tifffile's (the stored values).
  * @param pattern - a glob (tinyglobby syntax, relative to the working directory) or a file path
  * @param options - `chunks` to rechunk, `check` to read every header now, `signal`
  * @returns shape `(files, ...fileShape)`, chunks `((1, 1, ...), ...fileShape)` by default

@@ -20,10 +20,12 @@ export interface ReadTiffOptions {
 
 /**
  * Reads one TIFF file into a block, eagerly: one page as `(height, width)` (or
- * `(height, width, samples)`), several pages stacked on a leading axis, as tifffile.imread.
+ * `(height, width, samples)`, or `(samples, height, width)` for separate sample planes),
+ * several pages stacked on a leading axis, with tifffile.imread's values.
  * @param path - the file
- * @throws {TiffError} if the file is missing, not a TIFF, truncated, or holds samples other
- *   than 8/16/32-bit integers or 32-bit floats, or a compression other than Deflate or LZW
+ * @throws {TiffError} if the file is missing, not a TIFF, truncated or damaged, or holds
+ *   samples other than 8/16/32-bit integers or 32-bit floats, or a compression other than
+ *   Deflate, LZW or PackBits
  * @example
  * ```ts
  * const stack = await readTiff("psfs/psf_1.tif"); // Block<"uint16">, shape (pages, height, width)

@@ -12,6 +12,7 @@ import { tokenize } from "../../graph/hash.js";
 import { kernelRefOf } from "../../graph/kernel.js";
 import { blockKey, type Task } from "../../graph/task.js";
 import { ZarrError } from "./errors.js";
+import { refuseForeignLayout } from "./foreign-layouts.js";
 import { arrayInfo, checkReadable, readNode } from "./metadata.js";
 import { readZarrRegion, type ReadRegionParams } from "./read-kernels.js";
 import { checkNodePath, describeStore, listKeys, storeRefOf, type StoreInput } from "./store.js";
@@ -34,14 +35,18 @@ const FN = "fromZarr";
 
 /**
  * Opens a Zarr array lazily. Reads Zarr v2 and v3, C and F order, `.` and `/` chunk keys,
- * arrays in groups, and every codec zarrita decodes (blosc with any shuffle, zstd, lz4, gzip,
- * zlib, ...). Missing chunks read as the fill value; a corrupt or truncated chunk fails the
- * compute with a {@link ZarrError} naming its key.
+ * arrays in groups and shards; compressors blosc (any shuffle; lz4, lz4hc, blosclz, zstd, zlib
+ * inside), zstd, lz4, gzip, zlib; filters delta (with `astype`), fixedscaleoffset, shuffle,
+ * bitround; v3 codecs bytes, transpose, crc32c, sharding_indexed. Anything else is refused here,
+ * at open. Missing chunks read as the fill value; a chunk that fails its codec's own checks
+ * (header sizes, stream bounds, checksums) or its size fails the compute with a
+ * {@link ZarrError} of kind "corrupt-chunk" naming its key, never returns data.
  * @param store - a directory path, an http(s) URL, or a zarrita store (in-memory stores run inline only)
  * @param options - `path` of the array in the store, `chunks` of the lazy array
  * @returns a ChunkedArray whose blocks read the store when computed
  * @throws {ZarrError} when nothing or a group is at `path` (the message lists the arrays of a
- *   group), the path would leave the store, or the dtype or a codec is unsupported
+ *   group), the store is N5 or the Zarr v3 draft layout, the path would leave the store, or the
+ *   dtype, a filter or a codec is unsupported
  * @example
  * ```ts
  * import { fromZarr } from "chunkwise/zarr";
@@ -56,6 +61,7 @@ export async function fromZarr(store: StoreInput, options: FromZarrOptions = {})
   const node = await readNode(FN, ref, path);
   const at = `${describeStore(ref)}${path === "" ? "" : `/${path}`}`;
   if (node.kind === "none") {
+    await refuseForeignLayout(FN, ref, path);
     throw new ZarrError(FN, `path ${JSON.stringify(path)} must hold a Zarr array (.zarray or zarr.json); got nothing at ${at}. Check the store and path${await childHint(ref, path)}`, { kind: "not-found", path });
   }
   if (node.kind === "group") {
@@ -66,13 +72,11 @@ export async function fromZarr(store: StoreInput, options: FromZarrOptions = {})
   const chunks = normalizeChunks(options.chunks ?? info.chunks, info.shape, { dtype, previousChunks: info.chunks });
   const token = tokenize(node.meta);
   const name = `fromZarr-${tokenize(ref, path, token, chunks)}`;
-  const last = info.codecs[info.codecs.length - 1];
-  const bloscFrames = (last === "numcodecs.blosc" || last === "blosc") && !info.sharded;
   const tasks = new Map<string, Task>();
   forEachBlockIndex(numBlocks(chunks), (bi) => {
     const key = blockKey(name, bi);
     const region = blockRegion(chunks, bi);
-    const params: ReadRegionParams = { store: ref, path, format: info.format, token, dtype, chunks: info.chunks, keyEncoding: info.keyEncoding, region, bloscFrames };
+    const params: ReadRegionParams = { store: ref, path, format: info.format, token, dtype, chunks: info.chunks, keyEncoding: info.keyEncoding, region, ...(info.shardShape ? { shardShape: info.shardShape } : {}) };
     tasks.set(key, {
       key,
       kernel: kernelRefOf(readZarrRegion)!,

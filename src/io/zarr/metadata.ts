@@ -5,9 +5,10 @@
  * layout zarr-python 2 writes (sorted keys, 4-space indent), and v3 `zarr.json` by the spec.
  * @module
  */
-import { registry } from "zarrita";
 import { isDataType, itemSize, type DataType } from "../../core/dtype.js";
 import { ZarrError, reason } from "./errors.js";
+import { filterDataType } from "./checked-codecs.js";
+import { isV3Draft, v3DraftError } from "./foreign-layouts.js";
 import { describeStore, keyOf, readKey, type StoreRef } from "./store.js";
 
 /** What a node at a path is. */
@@ -15,6 +16,15 @@ export type NodeInfo =
   | { readonly kind: "array"; readonly format: 2 | 3; readonly meta: Record<string, unknown>; readonly file: string }
   | { readonly kind: "group"; readonly format: 2 | 3; readonly file: string }
   | { readonly kind: "none" };
+
+/** One filter, compressor or v3 codec as the metadata states it. */
+export interface CodecSpec {
+  /** The name zarrita's registry uses (`numcodecs.delta`, `blosc`, ...). */
+  readonly name: string;
+  /** What the metadata calls it: a v2 filter, the v2 compressor, or a v3 codec. */
+  readonly role: "filter" | "compressor" | "codec";
+  readonly config: Record<string, unknown>;
+}
 
 /** The parts of array metadata chunkwise needs, whatever the format. */
 export interface ArrayInfo {
@@ -26,10 +36,14 @@ export interface ArrayInfo {
   readonly dtype: DataType | undefined;
   /** Codec names as zarrita's registry knows them (`numcodecs.zlib`, `gzip`, ...). */
   readonly codecs: string[];
+  /** Each filter, compressor or v3 codec with its configuration, in metadata order (metadata read from a store). */
+  readonly codecSpecs?: CodecSpec[];
   /** How chunk coordinates become keys: v2 `i.j`, v3 default `c/i/j`. */
   readonly keyEncoding: { readonly v2: boolean; readonly separator: string };
   /** Whether chunks are stored inside shards (v3 sharding_indexed). */
   readonly sharded: boolean;
+  /** For sharded arrays, the shard shape (the chunk grid's chunk_shape); `chunks` is then the inner chunk shape. */
+  readonly shardShape?: number[];
 }
 
 const decoder = new TextDecoder();
@@ -50,6 +64,7 @@ export async function readNode(fn: string, ref: StoreRef, path: string): Promise
   const v3 = await readKey(fn, ref, keyOf(path, "zarr.json"));
   if (v3 !== undefined) {
     const meta = parseJson(fn, v3, where("zarr.json"), path);
+    if (isV3Draft(meta)) throw v3DraftError(fn, ref, path);
     if (meta.node_type === "array") return { kind: "array", format: 3, meta, file: where("zarr.json") };
     if (meta.node_type === "group") return { kind: "group", format: 3, file: where("zarr.json") };
     throw new ZarrError(fn, `metadata file ${where("zarr.json")} must have node_type "array" or "group"; got ${JSON.stringify(meta.node_type)}. Fix or re-write the node`, { kind: "metadata", path });
@@ -86,12 +101,14 @@ export function arrayInfo(fn: string, node: Extract<NodeInfo, { kind: "array" }>
     if (chunks.length !== shape.length || chunks.some((c) => c < 1)) bad(`chunks of ${shape.length} positive integers`, m.chunks);
     const zarrDtype = typeof m.dtype === "string" ? m.dtype : bad("a dtype string", m.dtype);
     const match = /^[<>|=]([biuf]\d)$/.exec(zarrDtype);
-    const codecs: string[] = [];
-    for (const f of (m.filters as { id?: unknown }[] | null | undefined) ?? []) codecs.push(`numcodecs.${String(f?.id)}`);
-    const comp = m.compressor as { id?: unknown } | null | undefined;
-    if (comp != null) codecs.push(`numcodecs.${String(comp.id)}`);
+    const specs: CodecSpec[] = [];
+    const filters = m.filters == null ? [] : Array.isArray(m.filters) ? (m.filters as Record<string, unknown>[]) : bad("filters as a list or null", m.filters);
+    for (const f of filters) specs.push({ name: `numcodecs.${String(f?.id)}`, role: "filter", config: f ?? {} });
+    const comp = m.compressor as Record<string, unknown> | null | undefined;
+    if (comp != null) specs.push({ name: `numcodecs.${String(comp.id)}`, role: "compressor", config: comp });
     const separator = m.dimension_separator === "/" ? "/" : ".";
-    return { format: 2, shape, chunks, zarrDtype, dtype: match ? V2_DTYPES[match[1]!] : undefined, codecs, keyEncoding: { v2: true, separator }, sharded: false };
+    const dtype = match ? V2_DTYPES[match[1]!] : undefined;
+    return { format: 2, shape, chunks, zarrDtype, dtype, codecs: specs.map((c) => c.name), codecSpecs: specs, keyEncoding: { v2: true, separator }, sharded: false };
   }
   const grid = m.chunk_grid as { name?: unknown; configuration?: { chunk_shape?: unknown } } | undefined;
   if (grid?.name !== "regular") bad(`a "regular" chunk_grid`, grid?.name);
@@ -100,32 +117,76 @@ export function arrayInfo(fn: string, node: Extract<NodeInfo, { kind: "array" }>
   const inner = sharding ? numbers(sharding.configuration?.chunk_shape) : undefined;
   const chunks = inner ?? numbers(grid?.configuration?.chunk_shape) ?? bad("chunk_grid.configuration.chunk_shape", grid?.configuration);
   if (chunks.length !== shape.length || chunks.some((c) => c < 1)) bad(`chunk_shape of ${shape.length} positive integers`, chunks);
-  const names = codecList.filter((c) => c?.name !== "sharding_indexed").map((c) => String(c?.name));
+  const spec = (c: { name?: unknown; configuration?: unknown }): CodecSpec => ({ name: String(c?.name), role: "codec", config: (c?.configuration ?? {}) as Record<string, unknown> });
+  const specs = codecList.map(spec);
   if (sharding && Array.isArray(sharding.configuration?.codecs)) {
-    for (const c of sharding.configuration.codecs as { name?: unknown }[]) names.push(String(c?.name));
+    for (const c of sharding.configuration.codecs as { name?: unknown }[]) specs.push(spec(c));
   }
+  const names = specs.map((c) => c.name).filter((n) => n !== "sharding_indexed");
   const enc = m.chunk_key_encoding as { name?: unknown; configuration?: { separator?: unknown } } | undefined;
   const v2 = enc?.name === "v2";
   const separator = typeof enc?.configuration?.separator === "string" ? enc.configuration.separator : v2 ? "." : "/";
   const zarrDtype = typeof m.data_type === "string" ? m.data_type : bad("a data_type string", m.data_type);
-  return { format: 3, shape, chunks, zarrDtype, dtype: isDataType(zarrDtype) ? zarrDtype : undefined, codecs: names, keyEncoding: { v2, separator }, sharded: sharding !== undefined };
+  return { format: 3, shape, chunks, zarrDtype, dtype: isDataType(zarrDtype) ? zarrDtype : undefined, codecs: names, codecSpecs: specs, keyEncoding: { v2, separator }, sharded: sharding !== undefined, ...(inner ? { shardShape: numbers(grid?.configuration?.chunk_shape) ?? bad("chunk_grid.configuration.chunk_shape", grid?.configuration) } : {}) };
 }
 
 /**
- * Checks that chunkwise can hold the dtype and zarrita can decode every codec.
- * @throws {ZarrError} kinds "dtype" and "codec", naming the metadata file and what to do
+ * Checks that chunkwise can hold the dtype and decode every filter and codec, so that an
+ * unsupported array is refused when it is opened, never first at compute.
+ * @throws {ZarrError} kinds "dtype" and "codec", naming the metadata file, the filter or codec
+ *   at fault and what to do
  */
 export function checkReadable(fn: string, info: ArrayInfo, file: string, path: string): DataType {
   if (info.dtype === undefined) {
     throw new ZarrError(fn, `array ${JSON.stringify(path)} must have one of the dtypes bool, int8, int16, int32, uint8, uint16, uint32, float32, float64; got ${JSON.stringify(info.zarrDtype)} in ${file}. Convert it first, e.g. in Python: z2 = zarr.array(z[...].astype("float64"))`, { kind: "dtype", path });
   }
-  for (const name of info.codecs) {
-    if (!registry.has(name)) {
-      const id = name.replace(/^numcodecs\./, "");
-      throw new ZarrError(fn, `codec ${JSON.stringify(id)} of array ${JSON.stringify(path)} (in ${file}) must be one zarrita decodes (blosc, zstd, lz4, gzip, zlib, shuffle, delta, transpose, bytes, crc32c, sharding); got ${JSON.stringify(id)}. Re-write the array with a supported compressor, e.g. in Python: zarr.copy_store or zarr.array(z[...], compressor=numcodecs.Zstd())`, { kind: "codec", path });
+  for (const spec of info.codecSpecs ?? []) {
+    const problem = codecProblem(spec, info.dtype);
+    if (problem !== undefined) {
+      throw new ZarrError(fn, `${spec.role} ${JSON.stringify(spec.name.replace(/^numcodecs\./, ""))} of array ${JSON.stringify(path)} (in ${file}) must ${problem}. ${FIX[spec.role]}`, { kind: "codec", path });
     }
   }
   return info.dtype;
+}
+
+const FIX: Record<CodecSpec["role"], string> = {
+  filter: "The chunks are intact; to read them with chunkwise, re-write the array without that filter, e.g. in Python: zarr.save_array(dst, z[...], chunks=z.chunks, filters=None, compressor=numcodecs.Zstd())",
+  compressor: "The chunks are intact; to read them with chunkwise, re-write the array with a supported compressor, e.g. in Python: zarr.save_array(dst, z[...], chunks=z.chunks, compressor=numcodecs.Zstd())",
+  codec: "The chunks are intact; to read them with chunkwise, re-write the array with supported codecs (bytes, transpose, blosc, zstd, gzip, crc32c, sharding_indexed)",
+};
+
+const FILTERS = ["delta", "fixedscaleoffset", "shuffle", "bitround"];
+const COMPRESSORS = ["blosc", "zstd", "lz4", "gzip", "zlib"];
+const V3_CODECS = ["bytes", "transpose", "blosc", "zstd", "gzip", "crc32c", "sharding_indexed", "numcodecs.delta", "numcodecs.shuffle", "numcodecs.zlib", "numcodecs.lz4", "numcodecs.blosc", "numcodecs.zstd", "numcodecs.gzip", "numcodecs.bitround"];
+
+/** Why chunkwise cannot decode `spec` (the "must ..." part of the message), or undefined. */
+function codecProblem(spec: CodecSpec, dtype: DataType): string | undefined {
+  const id = spec.name.replace(/^numcodecs\./, "");
+  const c = spec.config;
+  const got = `got ${JSON.stringify(id)}`;
+  if (spec.role === "filter" && !FILTERS.includes(id)) return `be one chunkwise decodes (${FILTERS.join(", ")}); ${got}`;
+  if (spec.role === "compressor" && !COMPRESSORS.includes(id)) return `be one chunkwise decodes (${COMPRESSORS.join(", ")}); ${got}`;
+  if (spec.role === "codec" && !V3_CODECS.includes(spec.name)) return `be one chunkwise decodes (${V3_CODECS.join(", ")}); ${got}`;
+  if (id === "delta") {
+    const own = filterDataType(c.dtype ?? dtype);
+    const astype = filterDataType(c.astype ?? c.dtype ?? dtype);
+    const kind = (t: string | undefined) => (t === undefined ? "?" : t.startsWith("float") ? "f" : "i");
+    const endian = [c.dtype, c.astype].some((t) => typeof t === "string" && t.startsWith(">"));
+    if (own !== dtype || astype === undefined || endian || kind(astype) !== kind(dtype) || ["int64", "uint64", "float16", "bool"].includes(astype)) {
+      return `have a little-endian dtype equal to the array's (${dtype}) and an astype of the same kind (integer or float, at most 32-bit integers); got dtype ${JSON.stringify(c.dtype ?? null)}, astype ${JSON.stringify(c.astype ?? null)}`;
+    }
+  }
+  if (id === "fixedscaleoffset") {
+    const astype = filterDataType(c.astype ?? c.dtype ?? dtype);
+    if (typeof c.scale !== "number" || typeof c.offset !== "number" || astype === undefined || astype === "bool" || (typeof c.astype === "string" && c.astype.startsWith(">"))) {
+      return `have numeric scale and offset and a little-endian numeric astype; got scale ${JSON.stringify(c.scale)}, offset ${JSON.stringify(c.offset)}, astype ${JSON.stringify(c.astype ?? null)}`;
+    }
+  }
+  if (id === "sharding_indexed" && c.index_location === "start") {
+    return `keep its index at the end of each shard (zarrita reads it from there); got index_location "start"`;
+  }
+  if (id === "blosc" && typeof c.cname === "string" && c.cname === "snappy") return `use a blosc cname chunkwise decodes (lz4, lz4hc, blosclz, zstd, zlib); got cname "snappy"`;
+  return undefined;
 }
 
 /** The chunk key (relative to the array) of chunk `coords`. */

@@ -2,7 +2,9 @@
  * The task kernel behind `fromZarr`: reads one rectangular region of a Zarr array, touching
  * only the chunks that overlap it. Its params are JSON (store ref, array path, region), so any
  * worker re-opens the store itself. Missing chunks read as the fill value (Zarr semantics);
- * a present chunk that does not decode to exactly its chunk's size is an error naming its key.
+ * every chunk is decoded by the checked codecs (checked-codecs.ts), and a present chunk that
+ * fails a codec's own checks or does not decode to exactly its chunk's size is an error naming
+ * its key, never data.
  * @module
  */
 import * as zarr from "zarrita";
@@ -12,6 +14,7 @@ import { copyInto, emptyBlock, sizeOf, type Block } from "../../core/ndarray.js"
 import { index as view } from "../../core/views.js";
 import { defineKernel } from "../../graph/kernel.js";
 import { ZarrError, reason } from "./errors.js";
+import { CorruptData, checkedMetadata } from "./checked-codecs.js";
 import { chunkKeyOf, type ArrayInfo } from "./metadata.js";
 import { describeStore, keyOf, openStore, type StoreRef, type ZarrStore } from "./store.js";
 
@@ -26,8 +29,8 @@ export interface ReadRegionParams {
   readonly chunks: readonly number[];
   readonly keyEncoding: ArrayInfo["keyEncoding"];
   readonly region: { readonly start: readonly number[]; readonly stop: readonly number[] };
-  /** The stored chunks are blosc frames: check their header before decoding (blosc decodes a truncated frame silently). */
-  readonly bloscFrames: boolean;
+  /** For sharded arrays, the shard shape (`chunks` is the inner chunk shape): errors name the shard file. */
+  readonly shardShape?: readonly number[];
 }
 
 type ZArray = zarr.Array<zarr.DataType, zarr.Readable>;
@@ -35,12 +38,11 @@ const arrays = new Map<string, Promise<ZArray>>();
 const FN = "fromZarr";
 
 /** Opens (once per thread and metadata version) the zarrita array a read task names. */
-export function openArray(p: Pick<ReadRegionParams, "store" | "path" | "format" | "token" | "bloscFrames">): Promise<ZArray> {
-  const key = JSON.stringify([p.store, p.path, p.token, p.bloscFrames]);
+export function openArray(p: Pick<ReadRegionParams, "store" | "path" | "format" | "token">): Promise<ZArray> {
+  const key = JSON.stringify([p.store, p.path, p.token]);
   let a = arrays.get(key);
   if (a === undefined) {
-    const store = openStore(FN, p.store);
-    const checked = p.bloscFrames ? bloscChecked(store, p.path) : store;
+    const checked = checkedStore(openStore(FN, p.store));
     const loc = zarr.root(checked).resolve(p.path === "" ? "/" : `/${p.path}`);
     a = (p.format === 3 ? zarr.open.v3(loc, { kind: "array" }) : zarr.open.v2(loc, { kind: "array", attrs: false })) as Promise<ZArray>;
     a.catch(() => arrays.delete(key));
@@ -51,23 +53,19 @@ export function openArray(p: Pick<ReadRegionParams, "store" | "path" | "format" 
 }
 
 /**
- * A view of `store` that checks every chunk it returns is one whole blosc frame: the header's
- * compressed size (bytes 12..15) must equal the bytes read. numcodecs.js's blosc returns
- * garbage for a truncated frame instead of failing, so this is what keeps a damaged chunk
- * from being read as data.
+ * A view of `store` whose metadata names chunkwise's checked codecs (see checked-codecs.ts), so
+ * that no chunk is decoded without its format's consistency checks. Chunk bytes pass through.
  */
-function bloscChecked(store: ZarrStore, path: string): ZarrStore {
-  return {
+function checkedStore(store: ZarrStore): ZarrStore {
+  const view: ZarrStore = {
     get: async (key: AbsolutePath, options?: { signal?: AbortSignal }) => {
       const bytes = await store.get(key, options);
-      if (bytes === undefined || /(^|\/)(\.zarray|\.zattrs|\.zgroup|zarr\.json)$/.test(key)) return bytes;
-      const cbytes = bytes.length >= 16 ? new DataView(bytes.buffer, bytes.byteOffset, 16).getUint32(12, true) : -1;
-      if (cbytes !== bytes.length) {
-        throw new ZarrError(FN, `chunk ${JSON.stringify(key.slice(1))} must be a complete blosc frame; got ${bytes.length} bytes where its header says ${cbytes < 0 ? "nothing (no header)" : cbytes}. The chunk file is truncated or corrupt: restore it, or delete it to read the fill value`, { kind: "corrupt-chunk", path, chunkKey: key.slice(1) });
-      }
-      return bytes;
+      return bytes === undefined ? bytes : checkedMetadata(key, bytes);
     },
   };
+  const getRange = store.getRange?.bind(store);
+  if (getRange !== undefined) view.getRange = async (key, range, options) => getRange(key, range, options);
+  return view;
 }
 
 /** Reads `params.region` of the array into a new C-contiguous block. */
@@ -103,20 +101,29 @@ export const readZarrRegion = defineKernel(import.meta.url, "readZarrRegion", as
 
 /** One decoded chunk as a block (F-order chunks keep their strides), checked for size. */
 async function readChunk(arr: ZArray, p: ReadRegionParams, coords: readonly number[], signal?: AbortSignal): Promise<Block> {
-  const key = keyOf(p.path, chunkKeyOf(p, coords)).slice(1);
-  const where = `chunk ${JSON.stringify(key)} of ${describeStore(p.store)}`;
+  const shard = p.shardShape?.map((s, ax) => Math.floor((coords[ax]! * p.chunks[ax]!) / s));
+  const key = keyOf(p.path, chunkKeyOf(p, shard ?? coords)).slice(1);
+  const where = shard === undefined ? `chunk ${JSON.stringify(key)} of ${describeStore(p.store)}` : `inner chunk ${JSON.stringify(coords)} of shard ${JSON.stringify(key)} of ${describeStore(p.store)}`;
   let chunk: zarr.Chunk<zarr.DataType>;
   try {
     chunk = await arr.getChunk([...coords], signal ? { signal } : undefined);
   } catch (e) {
     if (signal?.aborted || e instanceof ZarrError) throw e;
-    throw new ZarrError(FN, `${where} must decode with the array's codecs; got ${reason(e)}. The chunk file is corrupt or truncated: restore it, or delete it to read the fill value`, { kind: "corrupt-chunk", path: p.path, chunkKey: key, cause: e });
+    throw new ZarrError(FN, `${where} must decode with the array's codecs; got ${corruptDetail(e)}. The chunk is corrupt: restore it from a good copy of the store`, { kind: "corrupt-chunk", path: p.path, chunkKey: key, cause: e });
   }
   const want = sizeOf(p.chunks);
   const data = chunk.data instanceof zarr.BoolArray ? new Uint8Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.length) : chunk.data;
   if (!ArrayBuffer.isView(data) || (data as ArrayLike<number>).length !== want) {
     const got = ArrayBuffer.isView(data) ? `${(data as ArrayLike<number>).length} elements` : "non-numeric data";
-    throw new ZarrError(FN, `${where} must hold ${want} elements (chunk shape ${JSON.stringify(p.chunks)}); got ${got}. The chunk file is truncated or corrupt: restore it, or delete it to read the fill value`, { kind: "corrupt-chunk", path: p.path, chunkKey: key });
+    throw new ZarrError(FN, `${where} must hold ${want} elements (chunk shape ${JSON.stringify(p.chunks)}); got ${got}. The chunk is truncated or corrupt: restore it from a good copy of the store`, { kind: "corrupt-chunk", path: p.path, chunkKey: key });
   }
   return { dtype: p.dtype, data: data as Block["data"], shape: [...p.chunks], stride: chunk.stride, offset: 0 } as Block;
+}
+
+/** The innermost reason a chunk failed to decode (zarrita wraps codec errors in its own). */
+function corruptDetail(e: unknown): string {
+  for (let c: unknown = e; c instanceof Error; c = c.cause) {
+    if (c instanceof CorruptData) return c.message;
+  }
+  return reason(e);
 }

@@ -82,7 +82,7 @@ describe("fromZarr bad input: errors name the path or chunk key and what to do",
   it.each([
     ["does/not/exist", "not-found", /must hold a Zarr array .*got nothing at .*does\/not\/exist/],
     ["nested", "not-an-array", /must be a Zarr array; got a group .*nodes below it: nested\/sub\/volume/],
-    ["bz2", "codec", /codec "bz2" of array "bz2" .* must be one zarrita decodes/],
+    ["bz2", "codec", /compressor "bz2" of array "bz2" .* must be one chunkwise decodes .*got "bz2"\. The chunks are intact/],
     ["int64", "dtype", /must have one of the dtypes .*got "<i8"/],
   ] as const)("path=%s -> %s", async (path, kind, message) => {
     const err = await fromZarr(join(FIXTURES, "v2.zarr"), { path }).catch((e: unknown) => e);

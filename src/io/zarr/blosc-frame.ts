@@ -1,0 +1,135 @@
+/**
+ * Decodes a blosc 1.x frame (what numcodecs' Blosc and the Zarr v3 `blosc` codec store),
+ * enforcing every check c-blosc 1.21 makes in `blosc_decompress` plus the ones numcodecs.js
+ * skips: numcodecs.js's WebAssembly blosc ignores `blosc_decompress`'s return value and hands
+ * back uninitialised memory for a damaged frame, so this module decodes the frame itself.
+ *
+ * Checked, in this order: a 16-byte header; `cbytes` equal to the chunk's byte length;
+ * `nbytes` equal to the size the chunk's shape and dtype need; format version 2, no future
+ * flags, typesize >= 1, 0 < blocksize <= nbytes; a memcpyed frame exactly 16 + nbytes long;
+ * the block-start table inside the frame; each split stream's length inside the frame; each
+ * stream decoding to exactly its share of the block (`nbytes != neblock` is c-blosc's -2).
+ * Byte shuffle is undone here; bit shuffle is left to numcodecs.js's blosc once every stream
+ * has been verified (then its decode cannot fail), and its output length is checked too.
+ * @module
+ */
+import { inflateSync } from "node:zlib";
+import { CorruptData, blosclz, lz4Block, zstdFrames } from "./byte-codecs.js";
+
+/** numcodecs.js decoders this module delegates to (zstd streams and bit-unshuffle). */
+export interface BloscHelpers {
+  zstd(bytes: Uint8Array): Promise<Uint8Array>;
+  blosc(bytes: Uint8Array): Promise<Uint8Array>;
+}
+
+const DOSHUFFLE = 0x1;
+const MEMCPYED = 0x2;
+const DOBITSHUFFLE = 0x4;
+const DONT_SPLIT = 0x10;
+const MAX_SPLITS = 16;
+const MIN_BUFFERSIZE = 128;
+const FORMATS = ["blosclz", "lz4", "snappy", "zlib", "zstd"];
+
+/**
+ * Decodes a blosc frame.
+ * @param expected - the decoded byte length the chunk must have, when known
+ * @throws {CorruptData} naming the first inconsistency
+ */
+export async function decodeBlosc(src: Uint8Array, expected: number | undefined, helpers: BloscHelpers): Promise<Uint8Array> {
+  if (src.length < 16) throw new CorruptData(`blosc frame is ${src.length} bytes, shorter than blosc's 16-byte header`);
+  const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
+  const [version, , flags, typesize] = [src[0]!, src[1]!, src[2]!, src[3]!];
+  const nbytes = dv.getInt32(4, true);
+  const blocksize = dv.getInt32(8, true);
+  const cbytes = dv.getInt32(12, true);
+  if (cbytes !== src.length) throw new CorruptData(`blosc header says the frame is ${cbytes} bytes; the chunk has ${src.length}`);
+  if (expected !== undefined && nbytes !== expected) throw new CorruptData(`blosc header says ${nbytes} decoded bytes; the chunk's shape and dtype need ${expected}`);
+  if (nbytes < 0) throw new CorruptData(`blosc header says ${nbytes} decoded bytes`);
+  if (nbytes === 0) return new Uint8Array(0);
+  if (version !== 2) throw new CorruptData(`blosc format version is ${version}; blosc 1.x writes 2`);
+  if (flags & 0x08) throw new CorruptData(`blosc header flags 0x${flags.toString(16)} set a bit blosc 1.x never writes`);
+  if (typesize < 1) throw new CorruptData("blosc header says typesize 0");
+  if (blocksize <= 0 || blocksize > nbytes) throw new CorruptData(`blosc header says blocksize ${blocksize} for ${nbytes} bytes`);
+  if (flags & MEMCPYED) {
+    if (cbytes !== nbytes + 16) throw new CorruptData(`blosc frame stored uncompressed must be 16 + ${nbytes} bytes; got ${cbytes}`);
+    return src.slice(16);
+  }
+  const format = FORMATS[(flags & 0xe0) >>> 5];
+  if (format === undefined || format === "snappy") {
+    throw new CorruptData(`blosc frame uses compressor format ${(flags & 0xe0) >>> 5}${format ? ` (${format})` : ""}, which chunkwise cannot decode`);
+  }
+  const nblocks = Math.ceil(nbytes / blocksize);
+  const leftover = nbytes % blocksize;
+  if (nblocks > Math.floor((cbytes - 16) / 4)) throw new CorruptData(`blosc frame is too short for its ${nblocks} block offsets`);
+  const out = new Uint8Array(nbytes);
+  const tmp = new Uint8Array(blocksize);
+  let bitshuffled = false;
+  for (let j = 0; j < nblocks; j++) {
+    const last = j === nblocks - 1 && leftover > 0;
+    const bsize = last ? leftover : blocksize;
+    const doshuffle = (flags & DOSHUFFLE) !== 0 && typesize > 1;
+    const dobit = (flags & DOBITSHUFFLE) !== 0 && bsize >= typesize;
+    const nsplits = !(flags & DONT_SPLIT) && typesize <= MAX_SPLITS && Math.floor(bsize / typesize) >= MIN_BUFFERSIZE && !last ? typesize : 1;
+    if (bsize % nsplits !== 0) throw new CorruptData(`blosc block ${j} of ${bsize} bytes cannot split into ${nsplits} streams`);
+    const neblock = bsize / nsplits;
+    const dest = doshuffle || dobit ? tmp : out.subarray(j * blocksize, j * blocksize + bsize);
+    let at = dv.getInt32(16 + 4 * j, true);
+    for (let s = 0; s < nsplits; s++) {
+      if (at < 0 || at > cbytes - 4) throw new CorruptData(`blosc block ${j} stream ${s} starts at byte ${at}, outside the ${cbytes}-byte frame`);
+      const csize = dv.getInt32(at, true);
+      at += 4;
+      if (csize < 0 || csize > cbytes - at) throw new CorruptData(`blosc block ${j} stream ${s} says ${csize} bytes; only ${cbytes - at} remain in the frame`);
+      const stream = src.subarray(at, at + csize);
+      const into = dest.subarray(s * neblock, (s + 1) * neblock);
+      if (csize === neblock) into.set(stream);
+      else {
+        const n = await decodeStream(format, stream, into, helpers);
+        if (n !== neblock) throw new CorruptData(`blosc block ${j} stream ${s} (${format}) decodes to ${n} bytes; it must be ${neblock}`);
+      }
+      at += csize;
+    }
+    if (doshuffle) unshuffle(typesize, bsize, tmp, out.subarray(j * blocksize));
+    else if (dobit) bitshuffled = true;
+  }
+  if (!bitshuffled) return out;
+  const native = await helpers.blosc(src);
+  if (native.length !== nbytes) throw new CorruptData(`blosc decoded ${native.length} bytes; the header says ${nbytes}`);
+  return native;
+}
+
+/** Decodes one split stream into `into`; returns the decoded length (or what it would be). */
+async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array, helpers: BloscHelpers): Promise<number> {
+  switch (format) {
+    case "blosclz": return blosclz(stream, into);
+    case "lz4": return lz4Block(stream, into);
+    case "zlib": {
+      let bytes: Uint8Array;
+      try {
+        bytes = inflateSync(stream, { maxOutputLength: into.length });
+      } catch (e) {
+        throw new CorruptData(`blosc zlib stream does not inflate: ${(e as Error).message}`);
+      }
+      into.set(bytes.subarray(0, into.length));
+      return bytes.length;
+    }
+    default: {
+      const { stated, atLeast } = zstdFrames(stream);
+      if (stated !== undefined && stated !== into.length) return stated;
+      if (atLeast > into.length) return atLeast;
+      const bytes = await helpers.zstd(stream);
+      into.set(bytes.subarray(0, into.length));
+      return bytes.length;
+    }
+  }
+}
+
+/** c-blosc's `unshuffle_generic`: byte `b` of element `i` sits at `b * n + i`; a tail shorter than one element is copied as is. */
+function unshuffle(typesize: number, size: number, src: Uint8Array, dest: Uint8Array): void {
+  const n = Math.floor(size / typesize);
+  for (let b = 0; b < typesize; b++) {
+    const from = b * n;
+    for (let i = 0; i < n; i++) dest[i * typesize + b] = src[from + i]!;
+  }
+  const tail = size - n * typesize;
+  if (tail > 0) dest.set(src.subarray(size - tail, size), size - tail);
+}
