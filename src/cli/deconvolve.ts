@@ -285,15 +285,11 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
           }
         },
       };
+      const attributes = { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } };
       if (job.omeZarr !== undefined) {
-        ({ summary: result, image } = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, run));
+        ({ summary: result, image } = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, { ...run, attributes }));
       } else {
-        result = await toZarr(plan.result, job.out, {
-          ...run,
-          path: job.outPath,
-          format: job.format ?? 2,
-          attributes: { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } },
-        });
+        result = await toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
       }
     } catch (e) {
       if (e instanceof ZarrError && (e.kind === "exists" || e.kind === "mismatch")) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });

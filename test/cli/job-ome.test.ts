@@ -6,7 +6,7 @@
  * puts time first); `--zarr-format 3` writes NGFF 0.5; `info` shows levels, axes and scales;
  * bad combinations are exit code 2 with nothing written.
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromArray, moveaxis, toFlatArray } from "../../src/index.js";
@@ -46,6 +46,8 @@ describe("deconvolve --ome-zarr", () => {
     const img = await openOmeZarr(out);
     expect([img.version, img.axes.map((a) => `${a.name}:${a.type}`)]).toEqual(["0.4", ["t:time", "c:channel", "z:space", "y:space", "x:space"]]);
     expect(toFlatArray(await (await img.level(0)).compute())).toEqual(plain);
+    const attrs = JSON.parse(await readFile(join(out, ".zattrs"), "utf8")) as { deconvolve: { iterations: number; path: string } };
+    expect([attrs.deconvolve.iterations, attrs.deconvolve.path]).toEqual([2, "data"]);
   });
 
   it("OME-Zarr input without --path, --zarr-format 3: NGFF 0.5, the input's axes, units, scales, translation and channel labels kept; values equal the plain result", async () => {

@@ -50,6 +50,8 @@ export interface ToOmeZarrOptions extends Pick<ToZarrOptions, "overwrite" | "res
   name?: string;
   /** `omero` channel labels, colours, windows; windows default to the data range of the coarsest level. Omitted: no `omero`. */
   channels?: readonly OmeChannel[];
+  /** User attributes of the image group (beside the OME keys, which they cannot replace). */
+  attributes?: Record<string, unknown>;
 }
 
 /** What {@link toOmeZarr} wrote. */
@@ -130,7 +132,7 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
     ...(channels === undefined ? {} : { channels }),
   });
   const { multiscales: _m, omero: _o, ome: _ome, ...own } = await readAttributes(ref, path, format);
-  await writeGroupAttributes(ref, path, format, { ...own, ...attributes });
+  await writeGroupAttributes(ref, path, format, { ...own, ...options.attributes, ...attributes });
   const sum = (f: (r: ToZarrResult) => number) => results.reduce((s, r) => s + f(r), 0);
   return {
     store: describeStore(ref), path, version: format === 2 ? "0.4" : "0.5", axes, levels: results,

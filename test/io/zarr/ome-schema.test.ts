@@ -45,6 +45,7 @@ const CASES: [string, number[], ToOmeZarrOptions][] = [
   ["zyx with units and anisotropic scale", [8, 40, 40], { axes: [{ name: "z", unit: "um" }, { name: "y", unit: "um" }, { name: "x", unit: "um" }], scale: [0.5, 0.1, 0.1], chunks: [8, 16, 16] }],
   ["czyx with channels and a translation", [2, 4, 32, 32], { channels: [{ label: "DAPI" }, { label: "GFP", color: "00FF00" }], translation: [0, 5, -2, 3.5], chunks: [1, 4, 16, 16] }],
   ["tczyx with time unit", [2, 1, 4, 16, 16], { axes: [{ name: "t", unit: "second" }, "c", "z", "y", "x"], scale: [2, 1, 1, 0.3, 0.3], chunks: [1, 1, 4, 8, 8] }],
+  ["user attributes beside the OME keys (deconvolve's provenance)", [6, 20, 20], { attributes: { deconvolve: { iterations: 10, psf: "psfs/*.tif" } } }],
   ["custom axis before space", [3, 16, 16], { axes: [{ name: "angle", type: "angle" }, "y", "x"], chunks: [1, 8, 8] }],
 ];
 

@@ -7,7 +7,9 @@
 import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import type { ChunkedArray } from "../../../src/array/chunked-array.js";
 import { coarsen } from "../../../src/array/coarsen.js";
+import { mapBlocks } from "../../../src/array/map-blocks.js";
 import { fromArray } from "../../../src/array/creation.js";
 import { ValueError } from "../../../src/core/errors.js";
 import { toFlatArray, type Block } from "../../../src/core/ndarray.js";
@@ -108,6 +110,19 @@ describe("toOmeZarr -> openOmeZarr", () => {
     expect(img.levels.map((l) => l.path)).toEqual(["images/a/0", "images/a/1", "images/a/2"]);
     expect(await img.level(2).then((a) => a.shape)).toEqual([150, 75]);
     await expect(img.level(3)).rejects.toThrow(/level must be an integer in \[0, 2\]; got 3/);
+  });
+});
+
+describe("toOmeZarr: the source is computed once", () => {
+  it("each source block runs once although level 0 is rechunked smaller and every level reads the one below", async () => {
+    let calls = 0;
+    const source = mapBlocks((b: Block) => {
+      calls++;
+      return b;
+    }, [fromArray(seededBlock([2, 8, 64, 64], 3, "float32"), { chunks: [1, 8, 64, 64] })]) as ChunkedArray;
+    const r = await toOmeZarr(source, join(tempDir(), "once.ome.zarr"), { chunks: [1, 8, 16, 16] });
+    expect(r.levels.length).toBe(3);
+    expect(calls).toBe(2);
   });
 });
 
