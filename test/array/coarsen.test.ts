@@ -9,6 +9,9 @@ import { readFileSync } from "node:fs";
 import { test, fc } from "@fast-check/vitest";
 import { describe, expect, it } from "vitest";
 import { coarsen, alignChunks } from "../../src/array/coarsen.js";
+import { windowView } from "../../src/array/coarsen-kernels.js";
+import * as core from "../../src/core/reduce.js";
+import { transpose as transposeView } from "../../src/core/views.js";
 import { fromArray } from "../../src/array/creation.js";
 import { allocate, type DataType } from "../../src/core/dtype.js";
 import { ValueError } from "../../src/core/errors.js";
@@ -82,6 +85,33 @@ describe("coarsen: lazy equals eager for random shapes, chunkings and factors", 
     const x = seededBlock(shape, seed, dtype);
     const axes = Object.fromEntries(factors.map((f, a) => [a, f]));
     await assertLazyEqual(coarsen(fromArray(x, { chunks }), axes, { reduction, trimExcess: true }), coarsen(x, axes, { reduction, trimExcess: true }));
+  });
+});
+
+describe("coarsen: the window loop equals the core reductions over the (n, f) view", () => {
+  const caseArb = fc.integer({ min: 0, max: 3 }).chain((nd) => fc.record({
+    windows: fc.tuple(...Array.from({ length: nd }, () => fc.integer({ min: 0, max: 4 }))),
+    factors: fc.tuple(...Array.from({ length: nd }, () => fc.integer({ min: 1, max: 3 }))),
+    reduction: fc.constantFrom("mean" as const, "min" as const, "max" as const),
+    dtype: fc.constantFrom<DataType>("float64", "float32", "int16", "uint8", "bool"),
+    nan: fc.boolean(),
+    transposed: fc.boolean(),
+    seed: fc.nat(10_000),
+  }));
+  test.prop([caseArb], { numRuns: 150 })("values, dtype, NaN, strided input", ({ windows, factors, reduction, dtype, nan, transposed, seed }) => {
+    const shape = windows.map((n, a) => n * factors[a]!);
+    let x = seededBlock(shape, seed, dtype);
+    if (nan && dtype.startsWith("float") && x.data.length > 0) (x.data as Float64Array)[seed % x.data.length] = Number.NaN;
+    let f = factors;
+    if (transposed && shape.length > 1) {
+      x = transposeView(x);
+      f = [...factors].reverse();
+    }
+    const got = coarsen(x, Object.fromEntries(f.map((v, a) => [a, v])), { reduction });
+    const want = (core[reduction] as (b: Block, o: object) => Block)(windowView(x, f), { axis: f.map((_, a) => 2 * a + 1) });
+    expect([got.dtype, got.shape]).toEqual([want.dtype, want.shape]);
+    const [g, w] = [toFlatArray(got), toFlatArray(want)];
+    g.forEach((v, i) => (Number.isNaN(w[i]!) ? expect(v).toBeNaN() : expect(v).toBeCloseTo(w[i]!, dtype === "float32" ? 5 : 12)));
   });
 });
 
