@@ -281,7 +281,7 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
           bar?.onProgress(p);
           if (json && (p.done === p.total || p.elapsedMs - lastEvent >= 1000)) {
             lastEvent = p.elapsedMs;
-            out.event("progress", { done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs) });
+            out.event("progress", { ...("level" in p ? { level: p.level } : {}), done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs) });
           }
         },
       };

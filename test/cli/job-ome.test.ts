@@ -56,6 +56,7 @@ describe("deconvolve --ome-zarr", () => {
     expect(r.code).toBe(0);
     const done = jsonLines(r.out).find((e) => e.event === "done") as { omeZarr: { version: string; levels: { shape: number[] }[] } };
     expect(done.omeZarr.version).toBe("0.5");
+    expect(jsonLines(r.out).filter((e) => e.event === "progress").every((e) => e.level === 0)).toBe(true);
     const input = await openOmeZarr(join(dir, "input.ome.zarr"));
     const img = await openOmeZarr(out);
     expect([img.version, img.zarrFormat]).toEqual(["0.5", 3]);

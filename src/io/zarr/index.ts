@@ -11,6 +11,6 @@ export type { StoreInput, StoreRef, ZarrStore } from "./store.js";
 export { readZarrRegion, type ReadRegionParams } from "./read-kernels.js";
 export { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 export { openOmeZarr, fromOmeZarr, type OmeZarrImage, type OmeLevel, type OpenOmeZarrOptions, type FromOmeZarrOptions } from "./ome-read.js";
-export { toOmeZarr, type ToOmeZarrOptions, type ToOmeZarrResult } from "./ome-write.js";
+export { toOmeZarr, type OmeProgress, type ToOmeZarrOptions, type ToOmeZarrResult } from "./ome-write.js";
 export type { OmeAxis, OmeChannel } from "./ome-metadata.js";
 export type { OmeAxisInput } from "./ome-axes.js";

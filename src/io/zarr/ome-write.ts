@@ -20,6 +20,7 @@ import { mapBlocks } from "../../array/map-blocks.js";
 import { max, min } from "../../array/reduce.js";
 import { rechunk } from "../../array/rechunk.js";
 import { dtypeKind } from "../../core/dtype.js";
+import type { Progress } from "../../executors/scheduler.js";
 import { ValueError, show } from "../../core/errors.js";
 import { ZarrError } from "./errors.js";
 import { fromZarr } from "./from-zarr.js";
@@ -30,8 +31,13 @@ import { maxLevels, planPyramid, roundToDtype, viewingChunks, type PyramidLevel 
 import { checkNodePath, deleteNode, describeStore, keyOf, listKeys, readKey, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
 
+/** Progress of one level's write: toZarr's, plus which level (0 first) of how many. */
+export type OmeProgress = Progress & { readonly level: number; readonly levels: number };
+
 /** Options of {@link toOmeZarr}. */
-export interface ToOmeZarrOptions extends Pick<ToZarrOptions, "overwrite" | "resume" | "compressor" | "executor" | "signal" | "onProgress" | "retries" | "memoryBudget"> {
+export interface ToOmeZarrOptions extends Pick<ToZarrOptions, "overwrite" | "resume" | "compressor" | "executor" | "signal" | "retries" | "memoryBudget"> {
+  /** Called after every task of every level (each level is one run: `done`/`total` restart at each). */
+  onProgress?: (progress: OmeProgress) => void;
   /** The image group inside the store; default `""` (the store root). */
   path?: string;
   /** Zarr format: 2 (default) writes NGFF 0.4, 3 writes NGFF 0.5. */
@@ -112,12 +118,13 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
   await prepareGroup(ref, path, format, options);
   const levelOptions: ToZarrOptions = {
     format, overwrite: options.overwrite ?? false, resume: options.resume ?? false,
-    ...pick(options, ["compressor", "executor", "signal", "onProgress", "retries", "memoryBudget"]),
+    ...pick(options, ["compressor", "executor", "signal", "retries", "memoryBudget"]),
   };
   const results: ToOmeZarrResult["levels"][number][] = [];
   for (const [k, level] of plan.entries()) {
     const x = k === 0 ? levelZero(array, level) : await downsampled(store, levelPath(path, k - 1), level, array);
-    const r = await toZarr(x, store, { ...levelOptions, path: levelPath(path, k) });
+    const onProgress = options.onProgress;
+    const r = await toZarr(x, store, { ...levelOptions, path: levelPath(path, k), ...(onProgress ? { onProgress: (p: Progress) => onProgress({ ...p, level: k, levels: plan.length }) } : {}) });
     results.push({ ...r, scale: level.scale, translation: level.translation });
   }
   const channels = options.channels === undefined ? undefined : await channelWindows(store, levelPath(path, plan.length - 1), options.channels, channelAxis);

@@ -104,7 +104,9 @@ describe("toOmeZarr -> openOmeZarr", () => {
   it("a 2-D yx image in a group path, default levels: until y and x fit one 256 chunk", async () => {
     const dir = tempDir();
     const x = seededBlock([600, 300], 1, "float64");
-    await toOmeZarr(fromArray(x, { chunks: 300 }), dir, { path: "images/a" });
+    const seen = new Set<string>();
+    await toOmeZarr(fromArray(x, { chunks: 300 }), dir, { path: "images/a", onProgress: (p) => seen.add(`${p.level}/${p.levels}`) });
+    expect([...seen]).toEqual(["0/3", "1/3", "2/3"]);
     const img = await openOmeZarr(dir, { path: "images/a" });
     expect(img.levels.map((l) => l.shape)).toEqual([[600, 300], [300, 150], [150, 75]]);
     expect(img.levels.map((l) => l.path)).toEqual(["images/a/0", "images/a/1", "images/a/2"]);
