@@ -27,7 +27,7 @@ import {
 } from "./job-args.js";
 import { planDeconvolve, type DeconvolveJob, type DeconvolvePlan } from "./job-plan.js";
 import type { PsfBackground, PsfSource } from "./job-psf.js";
-import { omeResultText, writeOmeResult } from "./job-ome.js";
+import { omeInputText, omeResultText, writeOmeResult } from "./job-ome.js";
 import { formatPlan, formatResult, planJson } from "./job-report.js";
 import { UsageError, type CliIO, type Command } from "./run.js";
 
@@ -264,6 +264,7 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
   const bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
   try {
     out.text(formatPlan(plan, started.label));
+    if (plan.ome !== undefined) out.text(omeInputText(plan.ome, job.omeZarr !== undefined));
     out.event("plan", planJson(plan, started.label));
     let lastEvent = -Infinity;
     const t0 = performance.now();

@@ -146,3 +146,10 @@ export async function checkOmeOutput(job: Pick<DeconvolveJob, "input" | "path" |
   }
   return isImage ? "array" : "none";
 }
+
+/** One plan line about an OME-Zarr input: version, axes with units, voxel size, and the axis order used. */
+export function omeInputText(ome: OmeInput, omeOutput: boolean): string {
+  const axes = ome.axes.map((a) => `${a.name}${a.unit ? ` (${a.unit})` : ""}`).join(", ");
+  const order = !ome.swappedTimeChannel ? "" : omeOutput ? "; deconvolved as (c, t, z, y, x), written back as (t, c, z, y, x)" : "; deconvolved and written as (c, t, z, y, x)";
+  return `input is an OME-Zarr ${ome.version} image (${ome.levels} level${ome.levels === 1 ? "" : "s"}, full resolution read): axes ${axes}, voxel size (${ome.scale.map((s) => +s.toPrecision(6)).join(", ")})${order}\n`;
+}

@@ -71,6 +71,7 @@ describe("deconvolve --ome-zarr", () => {
   it("OME-Zarr input to plain Zarr output (no --ome-zarr): the input's (t, c, ...) is deconvolved as (c, t, ...)", async () => {
     const r = await cli("deconvolve", join(dir, "input.ome.zarr"), "--out", join(dir, "c.zarr"), "--out-path", "r", ...common());
     expect(r.code).toBe(0);
+    expect(r.out).toContain("input is an OME-Zarr 0.4 image (1 level, full resolution read): axes t (second), c, z (micrometer), y (micrometer), x (micrometer), voxel size (2, 1, 0.4, 0.1, 0.1); deconvolved and written as (c, t, z, y, x)");
     expect(toFlatArray(await moveaxis(await fromZarr(join(dir, "c.zarr"), { path: "r" }), 1, 0).compute())).toEqual(plain);
   });
 
