@@ -6,7 +6,7 @@
  * puts time first); `--zarr-format 3` writes NGFF 0.5; `info` shows levels, axes and scales;
  * bad combinations are exit code 2 with nothing written.
  */
-import { readFile, rm } from "node:fs/promises";
+import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromArray, moveaxis, toFlatArray } from "../../src/index.js";
@@ -84,6 +84,19 @@ describe("deconvolve --ome-zarr", () => {
     expect(text.out).toContain("channels: beads 488, filaments 561");
     const json = jsonLines((await cli("info", join(dir, "input.ome.zarr"), "--json")).out)[0] as { ome: { version: string; levels: { scale: number[] }[] } };
     expect([json.ome.version, json.ome.levels[0]!.scale]).toEqual(["0.4", [2, 1, 0.4, 0.1, 0.1]]);
+  });
+});
+
+describe("info on a group with broken OME-Zarr metadata", () => {
+  it("says why it is not a readable image, then lists the group as any group (exit 0)", async () => {
+    const g = join(dir, "broken.ome.zarr");
+    await mkdir(g, { recursive: true });
+    await writeFile(join(g, ".zgroup"), JSON.stringify({ zarr_format: 2 }));
+    await writeFile(join(g, ".zattrs"), JSON.stringify({ multiscales: [{ version: "0.4", axes: [{ name: "x", type: "space" }], datasets: [{ path: "0" }] }] }));
+    const r = await cli("info", g);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^not a readable OME-Zarr image: openOmeZarr: the OME-Zarr metadata of .* must have 2 to 5 axes/m);
+    expect(r.out).toMatch(/^group .*broken.ome.zarr \(zarr v2\): 0 arrays/m);
   });
 });
 
