@@ -8,9 +8,13 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
+import { MemoryError } from "../executors/memory-plan.js";
 import type { Progress } from "../executors/scheduler.js";
-import { ZarrError, toZarr } from "../io/zarr/index.js";
+import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
+import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
+import { isLeaseLost } from "../io/zarr/lease.js";
 import { progressBar } from "./progress.js";
+import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,
   Printer,
@@ -100,7 +104,10 @@ Running:
   -h, --help                show this help
 
 Exit codes: 0 done; 1 failed while running (re-run with --resume to keep finished chunks);
-2 bad arguments or inputs (nothing written); 130 interrupted (re-run with --resume).
+2 bad arguments or inputs (nothing written); 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM
+(re-run with --resume). One run writes an output at a time (a lease file in it); --resume
+continues only the same computation (input, PSF, options and chunkwise version recorded in the
+output's attributes). See docs/cli.md.
 
 Examples:
   chunkwise deconvolve data.zarr --path data --psf "psfs/*.tif" --out data.zarr \\
@@ -212,11 +219,11 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
   const ome = values["ome-zarr"] === true;
   return {
     input,
-    path: stringOption(values, "path", ""),
+    path: arrayPathOption(values, "path", ""),
     psf: await psfSource(values),
     psfBackground: (bgText === "auto" || bgText === "none" ? bgText : bgNumber) as PsfBackground,
     out: stringOption(values, "out", input),
-    outPath: stringOption(values, "out-path", ome && values.out !== undefined ? "" : "deconvolved"),
+    outPath: arrayPathOption(values, "out-path", ome && values.out !== undefined ? "" : "deconvolved"),
     ...(ome ? { omeZarr: { format } } : { format }),
     rl: {
       iterations: numberOption(NAME, values, "iterations", { min: 1, max: 100000, integer: true, example: "10" }) ?? 10,
@@ -256,9 +263,18 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
   const plan = await planDeconvolve(job);
   const started = await startExecutor(NAME, job.executor);
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error("interrupted"));
-  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
-  else process.once("SIGINT", onSignal);
+  let stoppedBy = "SIGINT" as NodeJS.Signals;
+  const onSignal = (sig: NodeJS.Signals) => (): void => {
+    stoppedBy = sig;
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  if (io.signal) io.signal.addEventListener("abort", onInt, { once: true });
+  else {
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+  }
   let done = 0;
   let total = 0;
   const bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
@@ -269,13 +285,14 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     let lastEvent = -Infinity;
     const t0 = performance.now();
     let result;
-    let image;
+    let image = undefined as ToOmeZarrResult | undefined;
     try {
       const run = {
         overwrite: job.overwrite,
         resume: job.resume,
         executor: started.executor,
         signal: controller.signal,
+        fingerprint: plan.fingerprint,
         onProgress: (p: Progress) => {
           done = p.done;
           total = p.total;
@@ -287,18 +304,26 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
         },
       };
       const attributes = { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } };
-      if (job.omeZarr !== undefined) {
-        ({ summary: result, image } = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, { ...run, attributes }));
-      } else {
-        result = await toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
-      }
+      // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
+      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
+      const write = async (): Promise<ToZarrResult> => {
+        if (job.omeZarr === undefined) return toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
+        const written = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, { ...run, attributes });
+        image = written.image;
+        return written.summary;
+      };
+      result = job.executor.kind === "inline" && io.signal === undefined ? await breakOnSigint(write) : await write();
     } catch (e) {
-      if (e instanceof ZarrError && (e.kind === "exists" || e.kind === "mismatch")) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
-      if (controller.signal.aborted) {
+      if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind) && !isLeaseLost(e)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
+      if (e instanceof MemoryError) throw new UsageError(`${NAME}: ${memoryAdvice(e, job)}`, { cause: e });
+      const nonFinite = causes(e).find((c) => c.message.startsWith(`${NAME}: the image must hold only finite values`));
+      if (nonFinite !== undefined) throw new Error(nonFinite.message, { cause: e });
+      if (controller.signal.aborted || isSigintBreak(e)) {
         bar?.stop();
-        out.note(`chunkwise: ${NAME}: interrupted after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
-        out.event("interrupted", { done, total });
-        return { plan, seconds: (performance.now() - t0) / 1000, code: 130 };
+        const signal = controller.signal.aborted ? stoppedBy : "SIGINT";
+        out.note(`chunkwise: ${NAME}: interrupted${io.signal ? "" : ` by ${signal}`} after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
+        out.event("interrupted", { done, total, signal });
+        return { plan, seconds: (performance.now() - t0) / 1000, code: signal === "SIGTERM" ? 143 : 130 };
       }
       throw new Error(`${NAME}: ${asSentence(messageOf(e))} Re-run with --resume to keep the chunks already written`, { cause: e });
     }
@@ -311,8 +336,11 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     return { plan, seconds, code: 0 };
   } finally {
     bar?.stop();
-    if (io.signal) io.signal.removeEventListener("abort", onSignal);
-    else process.removeListener("SIGINT", onSignal);
+    if (io.signal) io.signal.removeEventListener("abort", onInt);
+    else {
+      process.removeListener("SIGINT", onInt);
+      process.removeListener("SIGTERM", onTerm);
+    }
     await started.close();
   }
 }

@@ -17,6 +17,7 @@ import { EXECUTOR_OPTIONS, Printer, choiceOption, executorChoice, numberOption, 
 import type { DeconvolveJob } from "./job-plan.js";
 import { errorCurve, volumeOf, writeDemoPictures } from "./job-pictures.js";
 import { formatSeconds } from "./job-report.js";
+import { checkWritable } from "./job-safety.js";
 import type { Command } from "./run.js";
 
 const NAME = "demo";
@@ -114,6 +115,7 @@ export const demoCommand: Command = {
     const seed = numberOption(NAME, values, "seed", { min: 0, max: 2 ** 31, integer: true, example: "1" }) ?? 1;
     const executor = executorChoice(NAME, values);
     const dir = resolvePath(stringOption(values, "out", "chunkwise-demo"));
+    await checkWritable(NAME, "--out", dir, "chunkwise-demo");
     const t0 = performance.now();
 
     // 1. The dataset, as a microscope would leave it: a Zarr array and PSF files.

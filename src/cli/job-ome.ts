@@ -30,6 +30,8 @@ export interface OmeInput {
   readonly translation: readonly number[];
   readonly channels: readonly OmeChannel[] | undefined;
   readonly levels: number;
+  /** The level-0 array's path in the store (what the command reads). */
+  readonly levelPath: string;
   /** Whether the image was moved from (t, c, ...) to (c, t, ...) for the deconvolution. */
   readonly swappedTimeChannel: boolean;
 }
@@ -66,7 +68,7 @@ export async function openOmeInput(store: string, path: string): Promise<{ image
     const c = img.axes.findIndex((a) => a.type === "channel");
     const swapped = t >= 0 && c === t + 1;
     if (swapped) image = moveaxis(image, c, t);
-    return { image, ome: { version: img.version, axes: img.axes, scale: img.levels[0]!.scale, translation: img.levels[0]!.translation, channels: img.channels, levels: img.levels.length, swappedTimeChannel: swapped } };
+    return { image, ome: { version: img.version, axes: img.axes, scale: img.levels[0]!.scale, translation: img.levels[0]!.translation, channels: img.channels, levels: img.levels.length, levelPath: img.levels[0]!.path, swappedTimeChannel: swapped } };
   } catch (e) {
     if (e instanceof UsageError) throw e;
     if (/must have "multiscales" \(an image\); got no "multiscales"|must have an "ome" attribute/.test(messageOf(e))) return undefined;
@@ -98,6 +100,7 @@ export function omeOutput(result: ChunkedArray, input: OmeInput | undefined, cho
  * reports (level 0's array facts; chunk and byte counts over all levels).
  */
 export async function writeOmeResult(result: ChunkedArray, out: string, outPath: string, input: OmeInput | undefined, choice: OmeOutputChoice, run: ToOmeZarrOptions): Promise<{ summary: ToZarrResult; image: ToOmeZarrResult }> {
+  // The run's fingerprint goes to level 0 (the computed level); the others follow from it.
   const { array, options } = omeOutput(result, input, choice);
   const image = await toOmeZarr(array, out, { ...options, ...run, path: outPath });
   const level0 = image.levels[0]!;

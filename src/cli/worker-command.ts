@@ -4,7 +4,9 @@
  * tasks it is running finish.
  * @module
  */
+import { ValueError } from "../core/errors.js";
 import { startWorker } from "../executors/distributed-worker.js";
+import { DistributedError } from "../executors/redis-connection.js";
 import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import type { Command } from "./run.js";
 import { UsageError } from "./run.js";
@@ -79,6 +81,8 @@ export const workerCommand: Command = {
     const concurrency = integer("concurrency", values.concurrency, 1);
     const staleMs = integer("stale-ms", values["stale-ms"], 200);
     const stores = list(values.stores);
+    // A bad option (a missing --kernels file, an unreachable Redis) is a usage error, exit 2,
+    // as for every other command.
     const worker = await startWorker({
       connection: tls === undefined ? redis : { url: redis, tls },
       kernels: list(values.kernels),
@@ -89,6 +93,9 @@ export const workerCommand: Command = {
       ...(stores.length === 0 ? {} : { stores }),
       verbose: values.verbose === true,
       log: (line) => io.stderr.write(`${line}\n`),
+    }).catch((e: unknown) => {
+      if (e instanceof ValueError || (e instanceof DistributedError && e.kind === "unreachable")) throw new UsageError((e as Error).message.split("\n")[0]!, { cause: e });
+      throw e;
     });
     await new Promise<void>((resolve) => {
       if (io.signal !== undefined) {

@@ -98,9 +98,9 @@ describe("chunkwise (in process)", () => {
     }
   });
 
-  it("a bad kernel module is a failure (exit 1) in one line; --verbose adds the stack", async () => {
+  it("a missing kernel module is a usage error (exit 2) in one line; --verbose adds the stack", async () => {
     const r = await run("worker", "--redis", "redis://127.0.0.1:1", "--kernels", "./no-such-kernels.js");
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/^chunkwise: worker: every --kernels module must be a file; got "\.\/no-such-kernels\.js"/);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     const v = await run("worker", "--redis", "redis://127.0.0.1:1", "--kernels", "./no-such-kernels.js", "--verbose");
@@ -116,10 +116,10 @@ describe("chunkwise (the bin, spawned)", () => {
     expect(r.out).toContain("worker");
   });
 
-  it("worker with an unreachable Redis: exit 1 within a few seconds, one line, password masked", async () => {
+  it("worker with an unreachable Redis: a usage error (exit 2, as deconvolve's) within a few seconds, one line, password masked", async () => {
     const port = await freePort();
     const r = await spawnCli(["worker", "--redis", `redis://app:hunter2-secret@127.0.0.1:${port}`]);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.ms).toBeLessThan(8000);
     expect(r.err).toContain(`chunkwise: worker: Redis at redis://app:***@127.0.0.1:${port} must be reachable; got`);
     expect(r.err).not.toContain("hunter2");

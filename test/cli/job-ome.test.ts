@@ -102,9 +102,9 @@ describe("info on a group with broken OME-Zarr metadata", () => {
 
 describe("deconvolve --ome-zarr: refusals (exit 2, nothing written)", () => {
   const CASES: [string, () => string[], RegExp][] = [
-    ["the input image's own path as output", () => [join(dir, "input.ome.zarr"), "--ome-zarr", "--out", join(dir, "input.ome.zarr"), "--out-path", ""], /--out-path must differ from the input's --path in the same store/],
-    ["an output image whose level 0 is the input (an image's level read as a plain array)", () => [join(dir, "input.ome.zarr"), "--path", "0", "--ome-zarr", "--out", join(dir, "input.ome.zarr"), "--out-path", ""], /the OME-Zarr output must not contain the input; got the output image .* holding the input 0/],
-    ["the same, the image named as the directory above", () => [join(dir, "input.ome.zarr", "0"), "--ome-zarr", "--out", join(dir, "input.ome.zarr")], /the OME-Zarr output must not contain the input/],
+    ["the input image's own path as output", () => [join(dir, "input.ome.zarr"), "--ome-zarr", "--out", join(dir, "input.ome.zarr"), "--out-path", ""], /the output must not overlap the input/],
+    ["an output image whose level 0 is the input (an image's level read as a plain array)", () => [join(dir, "input.ome.zarr"), "--path", "0", "--ome-zarr", "--out", join(dir, "input.ome.zarr"), "--out-path", ""], /the output must not overlap the input; got .* which holds the input/],
+    ["the same, the image named as the directory above", () => [join(dir, "input.ome.zarr", "0"), "--ome-zarr", "--out", join(dir, "input.ome.zarr")], /the output must not overlap the input/],
     ["--zarr-format 4", () => [demo.store, "--path", "data", "--ome-zarr", "--zarr-format", "4"], /--zarr-format must be one of 2, 3; got "4"/],
     ["a plain array at the output path", () => [demo.store, "--path", "data", "--ome-zarr", "--out", demo.store, "--out-path", "truth"], /the OME-Zarr output path must be new or an image group; got the array/],
   ];

@@ -35,7 +35,7 @@ import { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
 export type OmeProgress = Progress & { readonly level: number; readonly levels: number };
 
 /** Options of {@link toOmeZarr}. */
-export interface ToOmeZarrOptions extends Pick<ToZarrOptions, "overwrite" | "resume" | "compressor" | "executor" | "signal" | "retries" | "memoryBudget"> {
+export interface ToOmeZarrOptions extends Pick<ToZarrOptions, "overwrite" | "resume" | "compressor" | "executor" | "signal" | "retries" | "memoryBudget" | "fingerprint"> {
   /** Called after every task of every level (each level is one run: `done`/`total` restart at each). */
   onProgress?: (progress: OmeProgress) => void;
   /** The image group inside the store; default `""` (the store root). */
@@ -124,7 +124,8 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
   for (const [k, level] of plan.entries()) {
     const x = k === 0 ? levelZero(array, level) : await downsampled(store, levelPath(path, k - 1), level, array);
     const onProgress = options.onProgress;
-    const r = await toZarr(x, store, { ...levelOptions, path: levelPath(path, k), ...(onProgress ? { onProgress: (p: Progress) => onProgress({ ...p, level: k, levels: plan.length }) } : {}) });
+    const fingerprint = k === 0 && options.fingerprint !== undefined ? { fingerprint: options.fingerprint } : {};
+    const r = await toZarr(x, store, { ...levelOptions, ...fingerprint, path: levelPath(path, k), ...(onProgress ? { onProgress: (p: Progress) => onProgress({ ...p, level: k, levels: plan.length }) } : {}) });
     results.push({ ...r, scale: level.scale, translation: level.translation });
   }
   const channels = options.channels === undefined ? undefined : await channelWindows(store, levelPath(path, plan.length - 1), options.channels, channelAxis);

@@ -211,3 +211,21 @@ export async function deleteNode(fn: string, ref: StoreRef, path: string, keys: 
 export function isTempKey(key: string): boolean {
   return /\.tmp-[0-9a-f]+$/.test(key);
 }
+
+/**
+ * Removes temporary files a killed writer left: under the array (chunks and metadata) and the
+ * metadata of its parent groups. `leftover` says which temporary-looking keys under the array
+ * are leftovers (not, say, another writer's lease being created).
+ */
+export async function removeTempFiles(fn: string, ref: StoreRef, path: string, leftover: (key: string) => boolean = () => true): Promise<void> {
+  const keys = (await listKeys(fn, ref, path)) ?? [];
+  await deleteNode(fn, ref, path, keys.filter((k) => isTempKey(k) && leftover(k)));
+  if (!("fs" in ref)) return;
+  const parts = path === "" ? [] : path.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const group = parts.slice(0, i).join("/");
+    const dir = fileOf(fn, ref.fs, group === "" ? "/" : `/${group}`);
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const n of names) if (isTempKey(n) && /^(\.zgroup|\.zattrs|\.zarray|zarr\.json)\.tmp-/.test(n)) await fs.rm(nodePath.join(dir, n), { force: true });
+  }
+}
