@@ -127,4 +127,15 @@ describe("deconvolve --ome-zarr: refusals (exit 2, nothing written)", () => {
     expect(await snapshot(dir)).toEqual(before);
     expect((await cli("deconvolve", demo.store, "--path", "data", "--ome-zarr", "--out", out, "--overwrite", ...common())).code).toBe(0);
   });
+
+  it("--resume of an OME-Zarr output continues only the same computation (the fingerprint on level 0)", async () => {
+    const out = join(dir, "resume.ome.zarr");
+    expect((await cli("deconvolve", demo.store, "--path", "data", "--ome-zarr", "--out", out, ...common())).code).toBe(0);
+    const other = await cli("deconvolve", demo.store, "--path", "data", "--ome-zarr", "--out", out, "--resume", ...common().map((a) => (a === "2" ? "3" : a)));
+    expect(other.code).toBe(2);
+    expect(other.err).toMatch(/same computation|fingerprint/);
+    const same = await cli("deconvolve", demo.store, "--path", "data", "--ome-zarr", "--out", out, "--resume", ...common());
+    expect(same.code).toBe(0);
+    expect(same.out).toMatch(/0 chunks written, 2 already there \(resumed\)/);
+  });
 });
