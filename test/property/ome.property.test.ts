@@ -39,9 +39,12 @@ describe("OME-Zarr metadata and pyramid properties", () => {
     translation: fc.tuple(...axes.map(() => finite)),
     chunk: fc.constantFrom(16, 64, 256),
     levels: fc.option(fc.integer({ min: 1, max: 6 }), { nil: undefined }),
-  }))], { numRuns: 200 })("planPyramid: halving rules, scales and translations", ({ axes, shape, scale, translation, chunk, levels }) => {
-    const chunks = axes.map((a) => (a.type === "space" ? chunk : 1));
-    const plan = planPyramid({ axes, shape, scale, translation, chunks, ...(levels === undefined ? {} : { levels }) });
+    sourceBlocks: fc.boolean(),
+  }))], { numRuns: 200 })("planPyramid: halving rules, scales, translations and chunks", ({ axes, shape, scale, translation, chunk, levels, sourceBlocks }) => {
+    const viewing = axes.map((a) => (a.type === "space" ? chunk : 1));
+    // Level 0 chunked as a source's whole blocks (every space axis whole), shrinking towards the viewing chunks.
+    const chunks = sourceBlocks ? shape.map((n, i) => (axes[i]!.type === "space" ? n : 1)) : viewing;
+    const plan = planPyramid({ axes, shape, scale, translation, chunks, ...(sourceBlocks ? { shrinkTo: viewing } : {}), ...(levels === undefined ? {} : { levels }) });
     const space = axes.flatMap((a, i) => (a.type === "space" ? [i] : []));
     const [y, x] = space.slice(-2) as [number, number];
     const z = space.length === 3 ? space[0]! : undefined;
@@ -57,7 +60,8 @@ describe("OME-Zarr metadata and pyramid properties", () => {
         expect(cur.shape[i]).toBe(Math.floor(prev.shape[i]! / f));
         expect(cur.scale[i]).toBeCloseTo(prev.scale[i]! * f, 9);
         expect(cur.translation[i]).toBeCloseTo(prev.translation[i]! + ((f - 1) * prev.scale[i]!) / 2, 6);
-        expect(cur.chunks[i]).toBe(Math.max(1, Math.min(chunks[i]!, cur.shape[i]!)));
+        const chunkWant = sourceBlocks ? Math.max(viewing[i]!, Math.ceil(prev.chunks[i]! / f)) : chunks[i]!;
+        expect(cur.chunks[i]).toBe(Math.max(1, Math.min(chunkWant, cur.shape[i]!)));
       });
       expect(prev.shape[y]! >= 2 && prev.shape[x]! >= 2).toBe(true);
     }
@@ -65,6 +69,15 @@ describe("OME-Zarr metadata and pyramid properties", () => {
     if (levels === undefined) {
       const top = plan[plan.length - 1]!;
       expect((top.shape[y]! <= chunk && top.shape[x]! <= chunk) || top.shape[y]! < 2 || top.shape[x]! < 2).toBe(true);
+      // A level's read block (its chunk times the factors) covers whole chunks of the level below,
+      // or lies inside one, or is the level's only block along that axis (clipped to the shape).
+      for (let k = 1; k < plan.length; k++) {
+        plan[k]!.chunks.forEach((c, i) => {
+          const read = c * plan[k]!.factors[i]!;
+          const below = plan[k - 1]!.chunks[i]!;
+          expect(read % below === 0 || below % read === 0 || c >= plan[k]!.shape[i]!).toBe(true);
+        });
+      }
     }
   });
 });

@@ -19,7 +19,7 @@ import { coarsen } from "../../array/coarsen.js";
 import { mapBlocks } from "../../array/map-blocks.js";
 import { max, min } from "../../array/reduce.js";
 import { rechunk } from "../../array/rechunk.js";
-import { dtypeKind } from "../../core/dtype.js";
+import { dtypeKind, itemSize } from "../../core/dtype.js";
 import type { Progress } from "../../executors/scheduler.js";
 import { ValueError, show } from "../../core/errors.js";
 import { ZarrError } from "./errors.js";
@@ -110,7 +110,12 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
   if (options.channels !== undefined) checkChannels(FN, options.channels, channelCount);
   const name = options.name ?? "image";
   if (typeof name !== "string") throw new ValueError(FN, `name must be a string; got ${show(name)}. Pass e.g. "deconvolved"`);
-  const plan = planPyramid({ shape: array.shape, axes, scale, translation, chunks, ...(options.levels === undefined ? {} : { levels: options.levels }) });
+  const source = options.chunks === undefined ? keepSourceBlocks(array, chunks) : undefined;
+  const plan = planPyramid({
+    shape: array.shape, axes, scale, translation, chunks: source ?? chunks,
+    ...(source === undefined ? {} : { shrinkTo: chunks }),
+    ...(options.levels === undefined ? {} : { levels: options.levels }),
+  });
   const ref = storeRefOf(FN, store);
   if ("url" in ref) throw new ZarrError(FN, `store must be writable; got the URL ${ref.url}. Write to a directory path`, { kind: "store" });
   options.signal?.throwIfAborted();
@@ -160,6 +165,25 @@ function checkChunks(chunks: readonly number[] | undefined, shape: readonly numb
     throw new ValueError(FN, `chunks must have one positive integer per axis (${axes.map((a) => a.name).join(", ")}); got ${show(chunks)}. Pass e.g. [${viewingChunks(shape, axes).join(", ")}] or leave it out`);
   }
   return [...chunks];
+}
+
+/** Above this, a block split into viewing chunks is kept whole instead (see {@link keepSourceBlocks}). */
+const SPLIT_BYTES = 32 * 2 ** 20;
+const SPLIT_PIECES = 8;
+
+/**
+ * The array's own (regular) block shape as level 0's chunks when splitting its blocks into
+ * viewing chunks would be costly, else undefined. A rechunk task receives the whole block it
+ * cuts from: splitting a 600 MB deconvolved volume into 1 MiB chunks would copy (threads) or
+ * re-read (distributed) that volume hundreds of times. So a block over 32 MiB that would
+ * become more than 8 chunks is written as one chunk, and the levels above shrink their chunks
+ * by the same factors down to the viewing chunks.
+ */
+function keepSourceBlocks(array: ChunkedArray, viewing: readonly number[]): number[] | undefined {
+  const block = array.chunks.map((c) => Math.max(1, ...c));
+  const pieces = block.reduce((n, b, a) => n * Math.ceil(b / viewing[a]!), 1);
+  const bytes = block.reduce((n, b) => n * b, itemSize(array.dtype));
+  return pieces > SPLIT_PIECES && bytes > SPLIT_BYTES ? block : undefined;
 }
 
 /** Level 0 in its Zarr chunks (a rechunk only when the array's blocks differ from them). */

@@ -36,6 +36,12 @@ export interface PyramidInput {
   readonly translation: readonly number[];
   /** Level 0's chunk shape; later levels use the same, clipped to their shape. */
   readonly chunks: readonly number[];
+  /**
+   * When level 0 keeps a source's large blocks as chunks: each later level's chunks are the
+   * level below's divided by the factors, but never below these (the viewing chunks), so a
+   * task reads one or a few chunks of the level below and writes one.
+   */
+  readonly shrinkTo?: readonly number[];
   /** Number of levels; default: until y and x each fit in one chunk. */
   readonly levels?: number;
 }
@@ -58,13 +64,14 @@ export function planPyramid(input: PyramidInput): PyramidLevel[] {
   const space = input.axes.flatMap((a, i) => (a.type === "space" ? [i] : []));
   const [yAxis, xAxis] = space.slice(-2) as [number, number];
   const zAxis = space.length === 3 ? space[0] : undefined;
-  const clip = (shape: readonly number[]) => input.chunks.map((c, i) => Math.max(1, Math.min(c, shape[i]!)));
-  const levels: PyramidLevel[] = [{ shape: [...input.shape], factors: input.shape.map(() => 1), scale: [...input.scale], translation: [...input.translation], chunks: clip(input.shape) }];
+  const clip = (chunks: readonly number[], shape: readonly number[]) => chunks.map((c, i) => Math.max(1, Math.min(c, shape[i]!)));
+  const levels: PyramidLevel[] = [{ shape: [...input.shape], factors: input.shape.map(() => 1), scale: [...input.scale], translation: [...input.translation], chunks: clip(input.chunks, input.shape) }];
+  const tile = input.shrinkTo ?? input.chunks;
   const wanted = input.levels ?? MAX_DEFAULT_LEVELS;
   for (;;) {
     const prev = levels[levels.length - 1]!;
     if (levels.length >= wanted) break;
-    const fitsOneTile = prev.shape[yAxis]! <= input.chunks[yAxis]! && prev.shape[xAxis]! <= input.chunks[xAxis]!;
+    const fitsOneTile = prev.shape[yAxis]! <= tile[yAxis]! && prev.shape[xAxis]! <= tile[xAxis]!;
     if (input.levels === undefined && fitsOneTile) break;
     if (prev.shape[yAxis]! < 2 || prev.shape[xAxis]! < 2) break;
     const factors = prev.shape.map(() => 1);
@@ -76,7 +83,7 @@ export function planPyramid(input: PyramidInput): PyramidLevel[] {
       shape, factors,
       scale: prev.scale.map((s, i) => s * factors[i]!),
       translation: prev.translation.map((t, i) => t + ((factors[i]! - 1) * prev.scale[i]!) / 2),
-      chunks: clip(shape),
+      chunks: clip(input.shrinkTo === undefined ? input.chunks : prev.chunks.map((c, i) => Math.max(input.shrinkTo![i]!, Math.ceil(c / factors[i]!))), shape),
     });
   }
   return levels;

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import type { ChunkedArray } from "../../../src/array/chunked-array.js";
 import { coarsen } from "../../../src/array/coarsen.js";
 import { mapBlocks } from "../../../src/array/map-blocks.js";
-import { fromArray } from "../../../src/array/creation.js";
+import { fromArray, zeros } from "../../../src/array/creation.js";
 import { ValueError } from "../../../src/core/errors.js";
 import { toFlatArray, type Block } from "../../../src/core/ndarray.js";
 import { fromOmeZarr, openOmeZarr, toOmeZarr, toZarr, ZarrError } from "../../../src/io/zarr/index.js";
@@ -125,6 +125,21 @@ describe("toOmeZarr: the source is computed once", () => {
     const r = await toOmeZarr(source, join(tempDir(), "once.ome.zarr"), { chunks: [1, 8, 16, 16] });
     expect(r.levels.length).toBe(3);
     expect(calls).toBe(2);
+  });
+});
+
+describe("toOmeZarr: large source blocks are not cut into viewing chunks", () => {
+  it("a 48 MiB block (one deconvolved volume) stays one level-0 chunk; levels above shrink their chunks by the factors", async () => {
+    const x = zeros([1, 1, 48, 512, 512], { dtype: "float32", chunks: [1, 1, 48, 512, 512] });
+    const r = await toOmeZarr(x, join(tempDir(), "big.ome.zarr"));
+    expect(r.levels.map((l) => l.chunks)).toEqual([[1, 1, 48, 512, 512], [1, 1, 24, 256, 256], [1, 1, 12, 128, 128], [1, 1, 6, 64, 64]]);
+    expect(r.levels.map((l) => l.chunksWritten)).toEqual([1, 1, 1, 1]);
+  });
+  it("small blocks, or chunks given explicitly, use the viewing chunks", async () => {
+    const small = await toOmeZarr(zeros([4, 128, 128], { dtype: "float32", chunks: [4, 128, 128] }), join(tempDir(), "small.ome.zarr"), { levels: 1 });
+    expect(small.levels[0]!.chunks).toEqual([4, 64, 64]);
+    const given = await toOmeZarr(zeros([1, 1, 48, 512, 512], { dtype: "float32", chunks: [1, 1, 48, 512, 512] }), join(tempDir(), "given.ome.zarr"), { levels: 1, chunks: [1, 1, 48, 256, 256] });
+    expect(given.levels[0]!.chunks).toEqual([1, 1, 48, 256, 256]);
   });
 });
 
