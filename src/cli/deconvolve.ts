@@ -99,6 +99,9 @@ Running:
   --redis-key FILE          unencrypted PEM private key of --redis-cert (never printed)
   --scratch DIR             shared scratch directory for distributed (the workers' --scratch)
   --queue NAME              queue name for distributed (the workers' --queue; default chunkwise)
+  --task-key-file FILE      secret that signs every task for distributed: the workers'
+                            --task-key-file (default: the CHUNKWISE_TASK_KEY variable)
+  --insecure                send tasks unsigned, for workers started with --insecure
   --json                    print the plan, progress, result and errors as JSON lines on stdout
   --verbose                 stack traces with errors
   -h, --help                show this help

@@ -61,6 +61,10 @@ Options:
                     TLS for a rediss:// Redis, as chunkwise deconvolve's
   --scratch DIR     shared scratch directory for distributed
   --queue NAME      queue name for distributed (default chunkwise)
+  --task-key-file FILE
+                    secret that signs every task, the workers' --task-key-file
+                    (default: the CHUNKWISE_TASK_KEY variable)
+  --insecure        send tasks unsigned, for workers started with --insecure
   --json            JSON lines on stdout (deconvolve's plan, progress and result, then the
                     demo's; an error is an "error" event there too)
   --verbose         stack traces with errors

@@ -4,7 +4,7 @@
  * the Zarr output equals the eager gufunc result computed here by hand; every bad input is a
  * one-line error with exit code 2 that leaves the file system as it was.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ import { richardsonLucy } from "../../src/filters/index.js";
 import { fromZarr, toZarr } from "../../src/io/zarr/index.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 import { threadsPerVolume } from "../../src/cli/job-plan.js";
-import { freePort, makeCertificates, spawnWorker, startRedis, type Certificates, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
+import { freePort, makeCertificates, spawnWorker, startRedis, TEST_TASK_KEY, type Certificates, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
 import { cli, cliWith, jsonLines, snapshot, tempDir } from "./job-helpers.js";
 
 let dir: string;
@@ -29,6 +29,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A file holding the test workers' task key (what `--task-key-file` reads). */
+function keyFile(): string {
+  const file = join(dir, "task.key");
+  if (!existsSync(file)) writeFileSync(file, `${TEST_TASK_KEY}\n`, { mode: 0o600 });
+  return file;
+}
 
 /** The PSF as the command prepares it, computed independently: shell median off, clamp, sum 1. */
 function preparedPsf(measured: Block): Block<"float32"> {
@@ -188,6 +195,8 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],
     ["--redis-cert without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--redis-cert", "client.crt"], /--redis-cert must come with --executor distributed; got --executor threads/],
     ["--redis-cert without --redis-key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "rediss://127.0.0.1:1", "--redis-cert", "client.crt"], /--redis-cert and --redis-key must be given together; got --redis-cert without --redis-key/],
+    ["distributed without a task key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "redis://127.0.0.1:1"], /a task key must be given to sign the tasks the workers run; got neither --task-key-file nor CHUNKWISE_TASK_KEY/],
+    ["--task-key-file without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--task-key-file", "task.key"], /--task-key-file must come with --executor distributed; got --executor threads/],
     ["--redis-ca with redis://", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "redis://127.0.0.1:1", "--redis-ca", "ca.pem"], /--redis-ca must come with a rediss:\/\/ URL \(TLS\)/],
   ];
 
@@ -213,7 +222,7 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     const port = await freePort();
     const out = join(dir, "never.zarr");
     const t0 = Date.now();
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`, "--task-key-file", keyFile()));
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/^chunkwise: deconvolve: /);
@@ -244,7 +253,7 @@ describe("deconvolve: distributed over mutual TLS (--redis-ca, --redis-cert, --r
 
   it("a Redis that requires client certificates: the job runs with the flags, and equals the eager gufunc", async () => {
     const out = join(dir, "out-tls.zarr");
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey, "--scratch", scratch, "--queue", "job-tls", "--workers", "2"));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey, "--scratch", scratch, "--queue", "job-tls", "--workers", "2", "--task-key-file", keyFile()));
     expect(r.err.split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([]);
     expect(r.code).toBe(0);
     const result = await (await fromZarr(out, { path: "result" })).compute();
@@ -253,7 +262,7 @@ describe("deconvolve: distributed over mutual TLS (--redis-ca, --redis-cert, --r
 
   it("without the client certificate: exit 2 with one line saying the server requires one, nothing written", async () => {
     const out = join(dir, "out-tls-refused.zarr");
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--task-key-file", keyFile()));
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/requires a client certificate/);
@@ -279,7 +288,7 @@ describe("deconvolve: distributed (redis-server and two chunkwise worker process
 
   it("executor=distributed: output equals the eager gufunc", async () => {
     const out = join(dir, "out-distributed.zarr");
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--scratch", scratch, "--queue", "job-cli", "--workers", "2"));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--scratch", scratch, "--queue", "job-cli", "--workers", "2", "--task-key-file", keyFile()));
     expect(r.err.split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([]);
     expect(r.code).toBe(0);
     const result = await (await fromZarr(out, { path: "result" })).compute();

@@ -7,7 +7,7 @@ export { fromZarr, type FromZarrOptions } from "./from-zarr.js";
 export { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
 export type { CompressorConfig, CompressorName, CompressorSpec, ResolvedCompressor } from "./codecs.js";
 export { ZarrError, type ZarrErrorKind } from "./errors.js";
-export type { StoreInput, StoreRef, ZarrStore } from "./store.js";
+export type { StoreInput, StoreKey, StoreRef, ZarrStore } from "./store.js";
 export { readZarrRegion, type ReadRegionParams } from "./read-kernels.js";
 export { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 export { openOmeZarr, fromOmeZarr, type OmeZarrImage, type OmeLevel, type OpenOmeZarrOptions, type FromOmeZarrOptions } from "./ome-read.js";
