@@ -27,7 +27,8 @@ import { fromZarr } from "./from-zarr.js";
 import { metadataJson, readNode } from "./metadata.js";
 import { checkAxes, checkChannels, checkPerAxis, completeChannel, type OmeAxisInput } from "./ome-axes.js";
 import { buildOmeAttributes, type OmeAxis, type OmeChannel } from "./ome-metadata.js";
-import { maxLevels, planPyramid, roundToDtype, viewingChunks, type PyramidLevel } from "./pyramid.js";
+import { maxLevels, planPyramid, viewingChunks, type PyramidLevel } from "./pyramid.js";
+import { roundToDtype } from "./pyramid-kernels.js";
 import { checkNodePath, deleteNode, describeStore, keyOf, listKeys, readKey, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
 
