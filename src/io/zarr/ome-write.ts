@@ -135,7 +135,19 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
     results.push({ ...r, scale: level.scale, translation: level.translation });
   }
   const channels = options.channels === undefined ? undefined : await channelWindows(store, levelPath(path, plan.length - 1), options.channels, channelAxis);
-  const attributes = buildOmeAttributes({
+  const attributes = imageAttributes(format, name, axes, plan, channels);
+  const { multiscales: _m, omero: _o, ome: _ome, ...own } = await readAttributes(ref, path, format);
+  await writeGroupAttributes(ref, path, format, { ...own, ...options.attributes, ...attributes });
+  const sum = (f: (r: ToZarrResult) => number) => results.reduce((s, r) => s + f(r), 0);
+  return {
+    store: describeStore(ref), path, version: format === 2 ? "0.4" : "0.5", axes, levels: results,
+    chunksWritten: sum((r) => r.chunksWritten), chunksSkipped: sum((r) => r.chunksSkipped), bytesWritten: sum((r) => r.bytesWritten),
+  };
+}
+
+/** The OME keys of the image group: multiscales naming the method, and omero when given. */
+function imageAttributes(format: 2 | 3, name: string, axes: readonly OmeAxis[], plan: readonly PyramidLevel[], channels: readonly OmeChannel[] | undefined): Record<string, unknown> {
+  return buildOmeAttributes({
     version: format === 2 ? "0.4" : "0.5", name, axes,
     datasets: plan.map((l, k) => ({ path: String(k), scale: l.scale, translation: l.translation })),
     type: "local_mean",
@@ -145,13 +157,6 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
     },
     ...(channels === undefined ? {} : { channels }),
   });
-  const { multiscales: _m, omero: _o, ome: _ome, ...own } = await readAttributes(ref, path, format);
-  await writeGroupAttributes(ref, path, format, { ...own, ...options.attributes, ...attributes });
-  const sum = (f: (r: ToZarrResult) => number) => results.reduce((s, r) => s + f(r), 0);
-  return {
-    store: describeStore(ref), path, version: format === 2 ? "0.4" : "0.5", axes, levels: results,
-    chunksWritten: sum((r) => r.chunksWritten), chunksSkipped: sum((r) => r.chunksSkipped), bytesWritten: sum((r) => r.bytesWritten),
-  };
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Pick<T, K> {
