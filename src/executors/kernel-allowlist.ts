@@ -31,6 +31,7 @@ import { importAsWorker } from "./worker-guard.js";
  * `defineKernel`.
  */
 export const KERNEL_MODULES: readonly string[] = Object.freeze([
+  "array/coarsen-kernels",
   "array/gufunc-kernels",
   "array/overlap-kernels",
   "array/reduce-kernels",
@@ -44,6 +45,7 @@ export const KERNEL_MODULES: readonly string[] = Object.freeze([
   "filters/wiener",
   "graph/block-kernels",
   "io/tiff/imread",
+  "io/zarr/pyramid-kernels",
   "io/zarr/read-kernels",
   "io/zarr/write-kernels",
 ]);
