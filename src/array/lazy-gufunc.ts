@@ -9,7 +9,7 @@
 import { itemSize } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { fromTypedArray } from "../core/ndarray.js";
-import { formatBytes } from "./summary.js";
+import { formatBytes } from "../core/format-bytes.js";
 import { bindShapes } from "../gufunc/bind.js";
 import { resolveOutputDtypes, type Kernel } from "../gufunc/eager.js";
 import type { GufuncOperand, GufuncOptions } from "../gufunc/gufunc.js";
@@ -18,7 +18,7 @@ import { blockwise, rechunkMeta } from "../graph/blockwise.js";
 import { ChunkedArray, isChunkedArray } from "./chunked-array.js";
 import { toLazy } from "./elementwise.js";
 import { fromArray } from "./creation.js";
-import { gufuncBlock } from "./gufunc-kernels.js";
+import { gufuncBlock } from "../graph/gufunc-kernels.js";
 
 /** Default largest block (bytes) a merged core dim may produce: 2 GiB. */
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;

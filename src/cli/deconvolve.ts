@@ -8,8 +8,8 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { MemoryError } from "../executors/memory-plan.js";
-import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
+import { MemoryError } from "../schedule/memory-plan.js";
+import { breakOnSigint, isSigintBreak } from "../schedule/sigint-break.js";
 import { ZarrError, toZarr } from "../io/zarr/index.js";
 import { isLeaseLost } from "../io/zarr/lease.js";
 import { progressBar } from "./progress.js";

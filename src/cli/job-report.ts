@@ -11,7 +11,7 @@ import { flatten, graphWith } from "../graph/graph.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { identity } from "../graph/block-kernels.js";
 import { kernelRefOf } from "../graph/kernel.js";
-import { scheduledTasks } from "../executors/scheduler.js";
+import { scheduledTasks } from "../schedule/scheduler.js";
 import type { ToZarrResult } from "../io/zarr/index.js";
 import type { DeconvolvePlan } from "./job-plan.js";
 

@@ -4,8 +4,8 @@
  * @module
  */
 import { createRequire } from "node:module";
-import { formatBytes } from "../array/summary.js";
-import type { Progress } from "../executors/scheduler.js";
+import { formatBytes } from "../core/format-bytes.js";
+import type { Progress } from "../schedule/scheduler.js";
 
 /** Options of {@link progressBar}. */
 export interface ProgressBarOptions {

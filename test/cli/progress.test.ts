@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { progressBar } from "../../src/cli/progress.js";
-import type { Progress } from "../../src/executors/scheduler.js";
+import type { Progress } from "../../src/schedule/scheduler.js";
 
 const events = (total: number): Progress[] =>
   Array.from({ length: total }, (_, i) => ({ done: i + 1, total, elapsedMs: (i + 1) * 100, etaMs: (total - i - 1) * 100, bytesWritten: (i + 1) * 1000, heldBytes: 0 }));

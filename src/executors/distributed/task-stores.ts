@@ -11,15 +11,15 @@
 import { realpathSync } from "node:fs";
 import * as nodePath from "node:path";
 import { fileURLToPath } from "node:url";
-import { ValueError } from "../core/errors.js";
-import { kernelRefOf, type KernelRef } from "../graph/kernel.js";
-import { isClosureRef, type ClosureRef, type Task } from "../graph/task.js";
-import { imreadBlock } from "../io/tiff/imread.js";
-import { checkChunkWrite, realStoreRoot } from "../io/zarr/chunk-write-guard.js";
-import { readZarrRegion } from "../io/zarr/read-kernels.js";
-import { checkNodePath } from "../io/zarr/store.js";
-import { writeZarrChunk, type WriteChunkParams } from "../io/zarr/write-kernels.js";
-import { DistributedError } from "./redis-connection.js";
+import { ValueError } from "../../core/errors.js";
+import { kernelRefOf, type KernelRef } from "../../graph/kernel.js";
+import { isClosureRef, type ClosureRef, type Task } from "../../graph/task.js";
+import { imreadBlock } from "../../io/tiff/imread.js";
+import { checkChunkWrite, realStoreRoot } from "../../io/zarr/chunk-write-guard.js";
+import { readZarrRegion } from "../../io/zarr/read-kernels.js";
+import { checkNodePath } from "../../io/zarr/store.js";
+import { writeZarrChunk, type WriteChunkParams } from "../../io/zarr/write-kernels.js";
+import { DistributedError } from "./distributed-error.js";
 
 /** Where tasks may read and write: directories (real paths) and URL prefixes; undefined: anywhere. */
 export interface StorePolicy {

@@ -10,12 +10,12 @@
  * @module
  */
 import { move, transferableSymbol, valueSymbol } from "piscina";
-import { registeredKernel } from "../graph/kernel.js";
-import { isClosureRef, type Task } from "../graph/task.js";
-import { evaluateTask, kernelsOf, resolveKernel } from "./evaluate.js";
-import { registerTsx } from "./tsx-loader.js";
-import { markWorkerThread } from "./worker-guard.js";
-import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
+import { registeredKernel } from "../../graph/kernel.js";
+import { isClosureRef, type Task } from "../../graph/task.js";
+import { evaluateTask, kernelsOf, resolveKernel } from "../../schedule/evaluate.js";
+import { registerTsx } from "../tsx-loader.js";
+import { markWorkerThread } from "../../schedule/worker-guard.js";
+import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 
 /** Set (by the source-mode bootstrap, or here) once tsx's loader is registered in this thread. */
 const TSX_READY = Symbol.for("chunkwise.tsxRegistered");

@@ -5,7 +5,8 @@
  */
 export { distributed, type DistributedExecutor, type DistributedOptions } from "./distributed.js";
 export { startWorker, defaultScratchDir, type ChunkwiseWorker, type WorkerOptions } from "./distributed-worker.js";
-export { DistributedError, parseRedis, redactText, type ParsedRedis, type RedisConnection, type RedisTls } from "./redis-connection.js";
-export { MemoryError, withWorkspace, planMemory, defaultMemoryBudget, type MemoryPlan, type PlanOptions, type WorkspaceFn } from "./memory-plan.js";
-export { TaskTimeoutError, WorkerLostError } from "./faults.js";
+export { DistributedError } from "./distributed-error.js";
+export { parseRedis, redactText, type ParsedRedis, type RedisConnection, type RedisTls } from "./redis-connection.js";
+export { MemoryError, withWorkspace, planMemory, defaultMemoryBudget, type MemoryPlan, type PlanOptions, type WorkspaceFn } from "../../schedule/memory-plan.js";
+export { TaskTimeoutError, WorkerLostError } from "../../schedule/faults.js";
 export type { TaskKey } from "./task-signing.js";

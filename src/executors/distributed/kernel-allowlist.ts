@@ -17,13 +17,13 @@
 import { existsSync, realpathSync, statSync } from "node:fs";
 import * as nodePath from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { ValueError } from "../core/errors.js";
-import { kernelRefOf, type KernelRef } from "../graph/kernel.js";
-import { isClosureRef, type ClosureRef, type Task, type TaskArg } from "../graph/task.js";
-import { loadKernel } from "./evaluate.js";
-import { DistributedError } from "./redis-connection.js";
-import { ensureTsx } from "./tsx-loader.js";
-import { importAsWorker } from "./worker-guard.js";
+import { ValueError } from "../../core/errors.js";
+import { kernelRefOf, type KernelRef } from "../../graph/kernel.js";
+import { isClosureRef, type ClosureRef, type Task, type TaskArg } from "../../graph/task.js";
+import { loadKernel } from "../../schedule/evaluate.js";
+import { DistributedError } from "./distributed-error.js";
+import { ensureTsx } from "../tsx-loader.js";
+import { importAsWorker } from "../../schedule/worker-guard.js";
 
 /**
  * chunkwise's kernel modules (paths inside `src/` or `dist/`, without extension): the only
@@ -31,7 +31,6 @@ import { importAsWorker } from "./worker-guard.js";
  * `defineKernel`.
  */
 export const KERNEL_MODULES: readonly string[] = Object.freeze([
-  "array/gufunc-kernels",
   "array/overlap-kernels",
   "array/reduce-kernels",
   "array/view-kernels",
@@ -43,6 +42,7 @@ export const KERNEL_MODULES: readonly string[] = Object.freeze([
   "filters/unsharp-mask",
   "filters/wiener",
   "graph/block-kernels",
+  "graph/gufunc-kernels",
   "io/tiff/imread",
   "io/zarr/read-kernels",
   "io/zarr/write-kernels",
@@ -56,7 +56,7 @@ export interface KernelAllowlist {
   check(task: Task): Promise<Task>;
 }
 
-const ROOT = nodePath.resolve(fileURLToPath(new URL("../../", import.meta.url)));
+const ROOT = nodePath.resolve(fileURLToPath(new URL("../../../", import.meta.url)));
 const FROM_SOURCE = import.meta.url.endsWith(".ts");
 const LAYOUT = FROM_SOURCE ? "src" : "dist";
 const STRIP_EXT = /\.(?:[cm]?[jt]sx?)$/;

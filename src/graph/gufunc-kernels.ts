@@ -6,7 +6,7 @@
  */
 import type { Block } from "../core/ndarray.js";
 import { gufunc, type GufuncOptions } from "../gufunc/gufunc.js";
-import { defineKernel } from "../graph/kernel.js";
+import { defineKernel } from "./kernel.js";
 
 /** Parameters of {@link gufuncBlock}: the signature and the JSON-able gufunc options. */
 export interface GufuncBlockParams {

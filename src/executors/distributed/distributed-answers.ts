@@ -18,7 +18,7 @@ import { randomBytes } from "node:crypto";
 import type { Queue, QueueEvents, QueueEventsListener } from "bullmq";
 import { ReplyError, type Redis } from "ioredis";
 import type { JobReply } from "./distributed-worker.js";
-import type { WireError } from "./thread-wire.js";
+import type { WireError } from "../thread-wire.js";
 
 /** A job's answer: the worker's reply, or the job lost (its worker died twice, or Redis lost it). */
 export type Answer = JobReply | { readonly lost: string; readonly vanished?: true };

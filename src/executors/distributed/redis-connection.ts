@@ -12,24 +12,14 @@
  */
 import { isIP } from "node:net";
 import { Redis, type RedisOptions } from "ioredis";
-import { ChunkwiseError, ValueError, show } from "../core/errors.js";
+import { ValueError, show } from "../../core/errors.js";
+import { DistributedError } from "./distributed-error.js";
 import { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "./redis-tls.js";
 
 export { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "./redis-tls.js";
 
-
 /** A Redis server: a URL string, or `{ url, tls }`. */
 export type RedisConnection = string | { readonly url: string; readonly tls?: RedisTls };
-
-/** Failures of the distributed machinery (not of a kernel): Redis unreachable, a refused job, a timeout. */
-export class DistributedError extends ChunkwiseError {
-  /** What went wrong: "unreachable", "refused" (a job the worker will not run), "timeout". */
-  readonly kind: "unreachable" | "refused" | "timeout";
-  constructor(fn: string, message: string, details: { kind: DistributedError["kind"]; cause?: unknown }) {
-    super(fn, message, details.cause === undefined ? undefined : { cause: details.cause });
-    this.kind = details.kind;
-  }
-}
 
 /** Parsed connection: ioredis options, the URL with its password masked, and the secrets to mask. */
 export interface ParsedRedis {

@@ -19,15 +19,15 @@
  * @module
  */
 import { totalmem } from "node:os";
-import { formatBytes } from "../array/summary.js";
+import { formatBytes } from "../core/format-bytes.js";
 import { itemSize, isDataType } from "../core/dtype.js";
 import { ChunkwiseError } from "../core/errors.js";
 import { registeredKernel } from "../graph/kernel.js";
 import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
-import { gufuncBlock } from "../array/gufunc-kernels.js";
+import { gufuncBlock } from "../graph/gufunc-kernels.js";
 import { kernelRefOf } from "../graph/kernel.js";
 import type { WorkspaceFn } from "../graph/workspace.js";
-import { valueBytes } from "./scratch.js";
+import { valueBytes } from "./value-views.js";
 
 export { withWorkspace, type WorkspaceFn } from "../graph/workspace.js";
 

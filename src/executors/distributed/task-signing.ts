@@ -16,7 +16,7 @@
  */
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { ValueError, show } from "../core/errors.js";
+import { ValueError, show } from "../../core/errors.js";
 
 /** A task key: text (its UTF-8 bytes are the key) or bytes. */
 export type TaskKey = string | Uint8Array;

@@ -15,7 +15,7 @@ import { kernelsOf } from "./evaluate.js";
 import { isExecutorFault } from "./faults.js";
 // Added for the memory plan and progress (executors issue, part 2).
 import { checkMemoryPlan, defaultMemoryBudget, planMemory, type MemoryPlan } from "./memory-plan.js";
-import { valueBytes } from "./scratch.js";
+import { valueBytes } from "./value-views.js";
 import { refuseRunWhileImporting } from "./worker-guard.js";
 
 type Fn = (...args: any[]) => unknown;

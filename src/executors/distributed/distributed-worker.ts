@@ -22,16 +22,17 @@ import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
 import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
-import { ValueError, show } from "../core/errors.js";
-import type { Task } from "../graph/task.js";
-import { TaskTimeoutError } from "./faults.js";
+import { ValueError, show } from "../../core/errors.js";
+import type { Task } from "../../graph/task.js";
+import { TaskTimeoutError } from "../../schedule/faults.js";
 import { allowKernels } from "./kernel-allowlist.js";
-import { DistributedError, parseRedis, probeRedis, redactText, type RedisConnection } from "./redis-connection.js";
+import { DistributedError } from "./distributed-error.js";
+import { parseRedis, probeRedis, redactText, type RedisConnection } from "./redis-connection.js";
 import { decodeBlockBytes, decodeValue, encodeValue, scratchPath, type Encoded } from "./scratch.js";
 import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./task-signing.js";
 import { checkTaskStores, storePolicy } from "./task-stores.js";
-import { serializeError, type WireError } from "./thread-wire.js";
-import { threads } from "./threads.js";
+import { serializeError, type WireError } from "../thread-wire.js";
+import { threads } from "../threads/threads.js";
 
 /** The data of one task job: only keys, file names and small JSON, never block bytes. */
 export interface JobData {

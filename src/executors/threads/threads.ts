@@ -19,15 +19,16 @@
 import { availableParallelism } from "node:os";
 import type { ResourceLimits } from "node:worker_threads";
 import { Piscina } from "piscina";
-import { ValueError, show } from "../core/errors.js";
-import { identity } from "../graph/block-kernels.js";
-import { kernelRefOf } from "../graph/kernel.js";
-import { taskDependencies, type Task, type TaskArg } from "../graph/task.js";
-import { evaluateTask } from "./evaluate.js";
-import { TaskTimeoutError, WorkerLostError } from "./faults.js";
-import { refusePoolInWorker } from "./worker-guard.js";
-import type { Executor, RunInfo } from "./scheduler.js";
-import { isShared, mapViews, reviveError, sharedCopy, compactCopy, type View, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
+import { ValueError, show } from "../../core/errors.js";
+import { identity } from "../../graph/block-kernels.js";
+import { kernelRefOf } from "../../graph/kernel.js";
+import { taskDependencies, type Task, type TaskArg } from "../../graph/task.js";
+import { evaluateTask } from "../../schedule/evaluate.js";
+import { TaskTimeoutError, WorkerLostError } from "../../schedule/faults.js";
+import { refusePoolInWorker } from "../../schedule/worker-guard.js";
+import type { Executor, RunInfo } from "../../schedule/scheduler.js";
+import { mapViews, type View } from "../../schedule/value-views.js";
+import { isShared, reviveError, sharedCopy, compactCopy, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 
 /** Options of {@link threads}. */
 export interface ThreadsOptions {

@@ -21,8 +21,8 @@
 import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
-import { ValueError, show } from "../core/errors.js";
-import { mapViews, type View } from "./thread-wire.js";
+import { ValueError, show } from "../../core/errors.js";
+import type { View } from "../../schedule/value-views.js";
 
 /** A value as it travels in a job: inline JSON, or a file in the scratch run directory. */
 export type Encoded = { readonly json: unknown } | { readonly file: string; readonly bytes: number };
@@ -230,18 +230,4 @@ export async function encodeValue(value: unknown, dir: string, key: string): Pro
 export async function decodeValue(e: Encoded, root: string, run: string, shared = false): Promise<unknown> {
   if ("json" in e) return joinValue(e.json, []);
   return readBlockFile(scratchPath(root, run, e.file), shared);
-}
-
-/** Total bytes of the typed arrays in a value (each buffer counted once). */
-export function valueBytes(value: unknown): number {
-  const seen = new Set<ArrayBufferLike>();
-  let n = 0;
-  mapViews(value, (v) => {
-    if (!seen.has(v.buffer)) {
-      seen.add(v.buffer);
-      n += v.byteLength;
-    }
-    return v;
-  });
-  return n;
 }
