@@ -12,7 +12,7 @@ import { MemoryError } from "../schedule/memory-plan.js";
 import { breakOnSigint, isSigintBreak } from "../schedule/sigint-break.js";
 import { ZarrError, toZarr } from "../io/zarr/index.js";
 import { isLeaseLost } from "../io/zarr/lease.js";
-import { progressBar } from "./progress.js";
+import { progressBar } from "../schedule/progress-bar.js";
 import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,

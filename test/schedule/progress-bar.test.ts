@@ -1,5 +1,5 @@
-import { describe, expect, it } from "vitest";
-import { progressBar } from "../../src/cli/progress.js";
+import { describe, expect, it, vi } from "vitest";
+import { progressBar } from "../../src/schedule/progress-bar.js";
 import type { Progress } from "../../src/schedule/scheduler.js";
 
 const events = (total: number): Progress[] =>
@@ -23,12 +23,23 @@ describe("progressBar", () => {
     expect(lines.length).toBe(4);
   });
 
-  it("a terminal: draws a cli-progress bar", () => {
+  it("a terminal: draws a cli-progress bar", async () => {
     const s = sink(true);
     const bar = progressBar({ label: "write", stream: s.stream });
     for (const e of events(4)) bar.onProgress(e);
+    await vi.waitFor(() => expect(s.text()).toContain("4/4 tasks"));
     bar.stop();
     expect(s.text()).toContain("write [");
-    expect(s.text()).toContain("4/4 tasks");
+  });
+
+  it("a terminal: events and stop() before cli-progress has loaded still draw the last state", async () => {
+    const s = sink(true);
+    const bar = progressBar({ label: "early", stream: s.stream });
+    const all = events(3);
+    for (const e of all) bar.onProgress(e);
+    bar.stop();
+    bar.onProgress(all[0]!);
+    await vi.waitFor(() => expect(s.text()).toContain("3/3 tasks"));
+    expect(s.text()).not.toContain("1/3 tasks");
   });
 });
