@@ -11,7 +11,7 @@
 import { join } from "node:path";
 import { copy, index, type Block } from "../index.js";
 import { richardsonLucy } from "../filters/index.js";
-import { linePlotPng, maxProjection, mipPng, sideBySidePng, writeLinePlotSvg } from "../io/png/index.js";
+import { linePlotPng, maxProjection, mipPng, sideBySidePng, writeLinePlotSvg } from "./pictures/index.js";
 import type { RlOptions } from "./job-plan.js";
 
 /** One volume of each kind, (z, y, x). */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { airy, besselJ1, erf } from "../../src/demo/special.js";
+import { airy, besselJ1, erf } from "../../../src/cli/demo-data/special.js";
 
 // Reference values from scipy.special 1.x (j1, erf), printed with float64 repr.
 describe("besselJ1", () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
-import { fromTypedArray, type Block } from "../../src/core/ndarray.js";
-import { createBlur } from "../../src/demo/blur.js";
-import { createRng } from "../../src/demo/random.js";
+import { ValueError } from "../../../src/core/errors.js";
+import { fromTypedArray, type Block } from "../../../src/core/ndarray.js";
+import { createBlur } from "../../../src/cli/demo-data/blur.js";
+import { createRng } from "../../../src/cli/demo-data/random.js";
 
 /** Direct "same" convolution, as scipy.signal.convolve(x, k, mode="same"). */
 function directSame(x: Block, k: Block): Float64Array {

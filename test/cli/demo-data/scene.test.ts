@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createRng } from "../../src/demo/random.js";
-import { FILAMENT_STEP, makeScene, renderFrame, splat } from "../../src/demo/scene.js";
+import { createRng } from "../../../src/cli/demo-data/random.js";
+import { FILAMENT_STEP, makeScene, renderFrame, splat } from "../../../src/cli/demo-data/scene.js";
 
 const sum = (a: Float32Array): number => a.reduce((s, v) => s + v, 0);
 

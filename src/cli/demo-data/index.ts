@@ -1,7 +1,7 @@
 /**
  * The demo's synthetic light-sheet data: a seeded random generator, PSF models, and
  * `syntheticStack` (beads and filaments, blurred, with Poisson noise). Pure and synchronous;
- * the CLI writes the results with chunkwise/zarr, chunkwise/tiff and io/png.
+ * the CLI writes the results with chunkwise/zarr, chunkwise/tiff and cli/pictures.
  * @module
  */
 export { createRng, logFactorial, type Rng } from "./random.js";

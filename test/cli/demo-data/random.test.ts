@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
-import { createRng, logFactorial } from "../../src/demo/random.js";
+import { ValueError } from "../../../src/core/errors.js";
+import { createRng, logFactorial } from "../../../src/cli/demo-data/random.js";
 
 function moments(xs: readonly number[]): { mean: number; variance: number } {
   const mean = xs.reduce((a, b) => a + b, 0) / xs.length;

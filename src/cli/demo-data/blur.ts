@@ -5,9 +5,9 @@
  * of the volume's maximum). One plan and one PSF spectrum serve every volume of a channel.
  * @module
  */
-import { ValueError, show } from "../core/errors.js";
-import { fromTypedArray, type Block } from "../core/ndarray.js";
-import { createRfftnPlan, nextFastLen, type RfftnPlan } from "../fft/index.js";
+import { ValueError, show } from "../../core/errors.js";
+import { fromTypedArray, type Block } from "../../core/ndarray.js";
+import { createRfftnPlan, nextFastLen, type RfftnPlan } from "../../fft/index.js";
 
 /**
  * A reusable "same"-mode FFT convolution with one PSF for volumes of one shape.

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
-import type { Block } from "../../src/core/ndarray.js";
-import { gaussianPsf, lightSheetPsf, lightSheetPsfWidths, type LightSheetPsfOptions } from "../../src/demo/psf.js";
+import { ValueError } from "../../../src/core/errors.js";
+import type { Block } from "../../../src/core/ndarray.js";
+import { gaussianPsf, lightSheetPsf, lightSheetPsfWidths, type LightSheetPsfOptions } from "../../../src/cli/demo-data/psf.js";
 
 const at = (b: Block, z: number, y: number, x: number): number => b.data[z * b.stride[0]! + y * b.stride[1]! + x * b.stride[2]!]!;
 const total = (b: Block): number => Array.from(b.data as Float32Array).reduce((a, v) => a + v, 0);

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ValueError } from "../../../src/core/errors.js";
-import { SERIES_COLORS, linePlotPng, niceTicks, renderLinePlotSvg, writeLinePlotSvg, type PlotSeries } from "../../../src/io/png/line-plot.js";
+import { SERIES_COLORS, linePlotPng, niceTicks, renderLinePlotSvg, writeLinePlotSvg, type PlotSeries } from "../../../src/cli/pictures/line-plot.js";
 
 let dir = "";
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "chunkwise-plot-")); });

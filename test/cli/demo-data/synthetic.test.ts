@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { ValueError } from "../../src/core/errors.js";
-import { syntheticStack, type SyntheticOptions } from "../../src/demo/synthetic.js";
+import { ValueError } from "../../../src/core/errors.js";
+import { syntheticStack, type SyntheticOptions } from "../../../src/cli/demo-data/synthetic.js";
 
 // A reduced size keeps these tests fast; the presets are exercised once below.
 const tiny: SyntheticOptions = {

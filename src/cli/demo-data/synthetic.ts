@@ -14,8 +14,8 @@
  * (V8 computes `Math.log`, `Math.exp` and `Math.cos` identically everywhere; see random.ts).
  * @module
  */
-import { ValueError, show } from "../core/errors.js";
-import { fromTypedArray, type Block } from "../core/ndarray.js";
+import { ValueError, show } from "../../core/errors.js";
+import { fromTypedArray, type Block } from "../../core/ndarray.js";
 import { createBlur } from "./blur.js";
 import { gaussianPsf, lightSheetPsf, lightSheetPsfWidths } from "./psf.js";
 import { createRng } from "./random.js";

@@ -7,7 +7,7 @@
  * picture; an existing file is replaced.
  * @module
  */
-import { replaceFileAtomically } from "../atomic-write.js";
+import { replaceFileAtomically } from "../../io/atomic-write.js";
 import { PNG } from "pngjs";
 import { ChunkwiseError, ValueError, show } from "../../core/errors.js";
 import { asBlock, type Block, type BlockLike } from "../../core/ndarray.js";

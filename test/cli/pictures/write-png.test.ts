@@ -7,8 +7,8 @@ import { array } from "../../../src/core/creation.js";
 import { ValueError } from "../../../src/core/errors.js";
 import { fromTypedArray } from "../../../src/core/ndarray.js";
 import { transpose } from "../../../src/core/views.js";
-import { PngError, maxProjection, mipPng, sideBySidePng, writePng } from "../../../src/io/png/write-png.js";
-import { colormapTable } from "../../../src/io/png/raster.js";
+import { PngError, maxProjection, mipPng, sideBySidePng, writePng } from "../../../src/cli/pictures/write-png.js";
+import { colormapTable } from "../../../src/cli/pictures/raster.js";
 
 let dir = "";
 beforeAll(async () => { dir = await mkdtemp(join(tmpdir(), "chunkwise-png-")); });

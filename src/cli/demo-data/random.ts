@@ -13,7 +13,7 @@
  * with squeeze, 1993) from 10 on, which is exact (no normal approximation) at every lambda.
  * @module
  */
-import { ValueError, show } from "../core/errors.js";
+import { ValueError, show } from "../../core/errors.js";
 
 /**
  * A seeded random stream; every method advances it.

@@ -25,8 +25,8 @@
  *   narrower than a voxel do not alias. No noise, no pixel-size blur of a camera.
  * @module
  */
-import { ValueError, show } from "../core/errors.js";
-import { fromTypedArray, type Block } from "../core/ndarray.js";
+import { ValueError, show } from "../../core/errors.js";
+import { fromTypedArray, type Block } from "../../core/ndarray.js";
 import { airy } from "./special.js";
 
 /**

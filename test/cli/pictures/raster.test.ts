@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { array } from "../../../src/core/creation.js";
 import { ValueError } from "../../../src/core/errors.js";
-import { blankRaster, blit, colormapTable, displayRange, percentiles, toRaster, zoomRaster } from "../../../src/io/png/raster.js";
-import { drawText, textWidth } from "../../../src/io/png/font.js";
+import { blankRaster, blit, colormapTable, displayRange, percentiles, toRaster, zoomRaster } from "../../../src/cli/pictures/raster.js";
+import { drawText, textWidth } from "../../../src/cli/pictures/font.js";
 
 describe("percentiles", () => {
   it("matches numpy.percentile (linear) on [3, 1, 4, 1, 5, 9, 2, 6]", () => {
