@@ -193,7 +193,7 @@ async function psfSource(values: Values): Promise<PsfSource> {
  * @throws {UsageError} for a missing or bad option
  * @example const job = await parseDeconvolve({ psf: "psfs/*.tif" }, ["data.zarr"]);
  */
-export async function parseDeconvolve(values: Values, positionals: readonly string[]): Promise<DeconvolveJob> {
+async function parseDeconvolve(values: Values, positionals: readonly string[]): Promise<DeconvolveJob> {
   const [input] = positionalArgs(NAME, positionals, ["<input.zarr>"]) as [string];
   const initText = stringOption(values, "init", "image");
   const initNumber = Number(initText);

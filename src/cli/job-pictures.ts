@@ -37,7 +37,7 @@ export interface ErrorCurve {
 }
 
 /** Relative RMS error of `x` against `truth` (both C-contiguous, same size). */
-export function relativeError(x: ArrayLike<number>, truth: ArrayLike<number>): number {
+function relativeError(x: ArrayLike<number>, truth: ArrayLike<number>): number {
   let e = 0;
   let t = 0;
   for (let i = 0; i < truth.length; i++) {

@@ -186,7 +186,7 @@ function refuseNonFinite(values: Float64Array, k: number, count: number, descrip
 }
 
 /** The median of the voxels on the box's faces: a measured PSF's background (camera offset, stray light). */
-export function shellMedian(values: ArrayLike<number>, [nz, ny, nx]: readonly [number, number, number]): number {
+function shellMedian(values: ArrayLike<number>, [nz, ny, nx]: readonly [number, number, number]): number {
   const shell: number[] = [];
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {

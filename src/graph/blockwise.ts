@@ -94,7 +94,7 @@ const closureIds = new WeakMap<(...args: any[]) => unknown, string>();
 let closureCounter = 0;
 
 /** The kernel spec of a function: its name if defined with `defineKernel`, else a closure id. */
-export function kernelSpec(fn: (...args: any[]) => unknown): { spec: KernelRef | ClosureRef; closures?: Map<string, (...args: any[]) => unknown> } {
+function kernelSpec(fn: (...args: any[]) => unknown): { spec: KernelRef | ClosureRef; closures?: Map<string, (...args: any[]) => unknown> } {
   const ref = kernelRefOf(fn);
   if (ref !== undefined) return { spec: ref };
   let id = closureIds.get(fn);

@@ -9,7 +9,7 @@ import { gufunc, type GufuncOptions } from "../gufunc/gufunc.js";
 import { defineKernel } from "./kernel.js";
 
 /** Parameters of {@link gufuncBlock}: the signature and the JSON-able gufunc options. */
-export interface GufuncBlockParams {
+interface GufuncBlockParams {
   readonly signature: string;
   readonly options: GufuncOptions;
   /** For each loop dim, its axis in the block grid (so `ctx.index` is global, as eagerly). */

@@ -28,7 +28,7 @@ function normalize(value: unknown, depth: number): unknown {
 }
 
 /** 64-bit hash (two 32-bit lanes of a murmur-style mix) of a string, as 16 hex digits. */
-export function hashString(text: string): string {
+function hashString(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {

@@ -39,11 +39,6 @@ export function markWorkerThread(): void {
   if (!isMainThread) state().workerThread = true;
 }
 
-/** Whether this thread is a worker thread of `threads()`. */
-export function inWorkerThread(): boolean {
-  return state().workerThread;
-}
-
 /**
  * Imports `module` (a kernel module) as a chunkwise worker, so that a run its top level starts
  * is refused. In a plain thread this is just `load()`: a user's own imports are not guarded.

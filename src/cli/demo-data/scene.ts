@@ -17,7 +17,7 @@ import { erf } from "./special.js";
  * const bead: Bead = { position: [2, 5, 5], brightness: [1, 0.8] };
  * ```
  */
-export interface Bead {
+interface Bead {
   readonly position: readonly [number, number, number];
   readonly brightness: readonly number[];
 }
@@ -29,7 +29,7 @@ export interface Bead {
  * const f: Filament = { points: new Float64Array([2, 1, 1, 2, 1, 1.05]), channel: 0, brightness: 1 };
  * ```
  */
-export interface Filament {
+interface Filament {
   readonly points: Float64Array;
   readonly channel: number;
   readonly brightness: number;

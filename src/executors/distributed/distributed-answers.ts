@@ -43,7 +43,7 @@ export interface AnswerOptions {
 }
 
 /** One job being waited for. */
-export interface Waiting {
+interface Waiting {
   readonly answer: Promise<Answer>;
   /** Says the job is in Redis now (`queue.add` resolved); from then on the audit watches it. */
   added(): void;

@@ -27,7 +27,7 @@ import { evaluateTask } from "../../schedule/evaluate.js";
 import { WorkerLostError } from "../../schedule/faults.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
 import { DistributedError } from "./distributed-error.js";
-import { lastingConnection, parseRedis, probeRedis, redactText, type Link, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
+import { lastingConnection, parseRedis, probeRedis, redactText, type Link, type RedisConnection } from "./redis-connection.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
 import { sha256Hex, signJob, taskKeyBytes, verifyAnswer, type TaskKey } from "./task-signing.js";
@@ -321,5 +321,3 @@ function isLiteralSource(task: Task): boolean {
   const k = task.kernel;
   return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
 }
-
-export type { ParsedRedis };

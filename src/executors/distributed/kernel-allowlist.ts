@@ -83,7 +83,7 @@ function realOf(file: string): string | undefined {
 }
 
 /** `p`, or a rejection with `timeout()` when it has not settled within `ms` (0: no bound). */
-export function within<T>(p: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
+function within<T>(p: Promise<T>, ms: number, timeout: () => Error): Promise<T> {
   if (ms === 0) return p;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(timeout()), ms)));

@@ -16,7 +16,7 @@ import { ValueError, show } from "../../core/errors.js";
 import { DistributedError } from "./distributed-error.js";
 import { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "./redis-tls.js";
 
-export { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "./redis-tls.js";
+export type { RedisTls } from "./redis-tls.js";
 
 /** A Redis server: a URL string, or `{ url, tls }`. */
 export type RedisConnection = string | { readonly url: string; readonly tls?: RedisTls };

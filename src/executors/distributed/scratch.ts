@@ -33,10 +33,10 @@ const VIEW_TYPES: Record<string, new (buffer: ArrayBufferLike, offset: number, l
   Float32Array, Float64Array, BigInt64Array, BigUint64Array,
 };
 /** Values without typed arrays and at most this long as JSON travel inline in the job. */
-export const INLINE_MAX = 16 * 1024;
+const INLINE_MAX = 16 * 1024;
 
 /** The skeleton of `value` with typed arrays replaced by `{ $view: i }`, and the arrays. */
-export function splitValue(value: unknown, fn = "distributed"): { skeleton: unknown; views: View[] } {
+function splitValue(value: unknown, fn = "distributed"): { skeleton: unknown; views: View[] } {
   const views: View[] = [];
   const walk = (v: unknown, depth: number): unknown => {
     if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
@@ -118,13 +118,13 @@ export function scratchPath(root: string, run: string, name?: string): string {
 }
 
 /** A file name for the value of task `key`: readable, unique, and safe. */
-export function scratchName(key: string): string {
+function scratchName(key: string): string {
   const safe = key.replace(/[^A-Za-z0-9_-]+/g, "_").slice(0, 80);
   return `${safe || "v"}-${randomBytes(6).toString("hex")}.blk`;
 }
 
 /** Writes `views` with their header to `file` (temporary name, then rename); returns the bytes written. */
-export async function writeBlockFile(file: string, skeleton: unknown, views: readonly View[]): Promise<number> {
+async function writeBlockFile(file: string, skeleton: unknown, views: readonly View[]): Promise<number> {
   let at = 0;
   const layout = views.map((v) => {
     const entry = { type: v instanceof Uint8Array ? "Uint8Array" : v.constructor.name, at, byteLength: v.byteLength };

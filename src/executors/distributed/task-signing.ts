@@ -25,7 +25,7 @@ export type TaskKey = string | Uint8Array;
 export const TASK_KEY_ENV = "CHUNKWISE_TASK_KEY";
 
 /** The shortest key accepted, in bytes. */
-export const MIN_TASK_KEY_BYTES = 32;
+const MIN_TASK_KEY_BYTES = 32;
 
 const TAG = "chunkwise-task-v1";
 const SIG = /^[0-9a-f]{64}$/;
