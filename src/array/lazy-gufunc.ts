@@ -43,9 +43,9 @@ export function lazyGufunc(
   });
   const binding = bindShapes(name, sig, arrays.map((a) => a.shape), options, true);
   const nLoop = binding.loopShape.length;
-  // Fix: a dim repeated in one output ("(m)->(m,m)") gets a distinct label per occurrence
-  // (`core:m`, `core:m#1`); with one shared label blockwise collapsed the two axes into one grid
-  // axis and the block keys lost an index. Inputs keep shared labels (their core axes are one chunk).
+  // A dim repeated in one output ("(m)->(m,m)") gets a distinct label per occurrence
+  // (`core:m`, `core:m#1`): with one shared label blockwise would collapse the two axes into one
+  // grid axis and the block keys would lose an index. Inputs keep shared labels (their core axes are one chunk).
   const labelsOf = (dims: Signature["inputs"][number], layout: { remap: readonly number[]; loopNdim: number }, unique = false): string[] => {
     const seen = new Map<string, number>();
     const core = dims.filter((d) => !binding.missing.has(d.name)).map((d) => {

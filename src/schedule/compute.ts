@@ -29,7 +29,7 @@ export interface ComputeOptions {
   optimize?: boolean;
   /**
    * Estimated peak bytes allowed (the memory plan, checked before anything runs); default 75%
-   * of the machine's memory, `Infinity` to skip. Added with the executors issue.
+   * of the machine's memory, `Infinity` to skip.
    */
   memoryBudget?: number;
 }

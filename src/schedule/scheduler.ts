@@ -13,7 +13,6 @@ import { fuseLinear } from "../graph/optimize.js";
 import { isClosureRef, taskDependencies, type Task, type TaskArg } from "../graph/task.js";
 import { kernelsOf } from "./evaluate.js";
 import { isExecutorFault } from "./faults.js";
-// Added for the memory plan and progress (executors issue, part 2).
 import { checkMemoryPlan, defaultMemoryBudget, planMemory, type MemoryPlan } from "./memory-plan.js";
 import { valueBytes } from "./value-views.js";
 import { refuseRunWhileImporting } from "./worker-guard.js";
@@ -110,7 +109,7 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   if (!executor.acceptsClosures) refuseClosures(tasks, executor.name);
   const order = priorities(tasks, outputKeys);
   const readers = dependents(tasks);
-  // The memory plan: refuse before anything runs (executors issue).
+  // The memory plan: refuse before anything runs, so a run over budget writes nothing.
   const budget = options.memoryBudget ?? defaultMemoryBudget();
   if (budget !== Infinity || options.onPlan) {
     const plan = planMemory(tasks, { concurrency: executor.concurrency, closures: graph.closures, order, readers, reservedBytes: options.reservedBytes ?? 0, resultsInMemory: executor.resultsInMemory ?? true });
@@ -147,7 +146,7 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   const lookup = (key: string): unknown => results.get(key);
   const total = tasks.size;
   let done = 0;
-  // Progress accounting (executors issue): time, bytes written by store tasks, bytes held.
+  // Progress accounting: time, bytes written by store tasks, bytes held.
   const t0 = performance.now();
   let bytesWritten: number | undefined;
   let heldBytes = 0;
@@ -232,8 +231,8 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
           info = { lastUse: new Set(), output };
           continue;
         }
-        // Fix: finish (and the caller's onResult check) runs outside the try, so an error in
-        // the consumer (a block of the wrong shape) is not retried nor reported as a task failure.
+        // finish (and the caller's onResult check) runs outside the try, so an error in the
+        // consumer (a block of the wrong shape) is neither retried nor reported as a task failure.
         finish(key, value);
         return;
       }
