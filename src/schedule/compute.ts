@@ -13,7 +13,7 @@ import type { ArrayMeta } from "../graph/blockwise.js";
 import { flatten } from "../graph/graph.js";
 import { blockKey } from "../graph/task.js";
 import { inline } from "./inline.js";
-import { runGraph, type Executor, type Progress } from "./scheduler.js";
+import { runGraph, type Executor, type Progress, type RunOptions } from "./scheduler.js";
 
 /** Options of {@link compute}. */
 export interface ComputeOptions {
@@ -32,6 +32,23 @@ export interface ComputeOptions {
    * of the machine's memory, `Infinity` to skip.
    */
   memoryBudget?: number;
+}
+
+/**
+ * The scheduler's options from compute's, with compute's defaults (`inline()`, no retries,
+ * fusion on): the one place every entry that runs a graph for a user (compute, computeBlocks,
+ * store) turns its options into a run.
+ * @example runGraph(graph, keys, { ...runOptionsOf({ retries: 2 }), onResult })
+ */
+export function runOptionsOf(options: ComputeOptions): RunOptions {
+  return {
+    executor: options.executor ?? inline(),
+    ...(options.signal ? { signal: options.signal } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    retries: options.retries ?? 0,
+    optimize: options.optimize ?? true,
+    ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
+  };
 }
 
 /**
@@ -78,12 +95,7 @@ export async function computeBlocks(
   arrays.forEach((a, k) => forEachBlockIndex(numBlocks(a.chunks), (bi) => where.set(blockKey(a.name, bi), { k, index: [...bi] })));
   const graph = flatten(...arrays.map((a) => a.graph));
   await runGraph(graph, [...where.keys()], {
-    executor: options.executor ?? inline(),
-    ...(options.signal ? { signal: options.signal } : {}),
-    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-    retries: options.retries ?? 0,
-    optimize: options.optimize ?? true,
-    ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
+    ...runOptionsOf(options),
     ...(options.reservedBytes === undefined ? {} : { reservedBytes: options.reservedBytes }),
     onResult: (key, value) => {
       const { k, index } = where.get(key)!;
