@@ -91,6 +91,7 @@ export {
   type AnyOperand,
 } from "./array/elementwise.js";
 export { rechunk } from "./array/rechunk.js";
+export { coarsen, type CoarsenOptions, type CoarsenReduction } from "./array/coarsen.js";
 export { expandDims, index, moveaxis, selectBlocks, squeeze, transpose } from "./array/indexing.js";
 export { concatenate, stack, type ConcatInput } from "./array/concatenate.js";
 export { DEFAULT_SPLIT_EVERY, max, mean, min, prod, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./array/reduce.js";

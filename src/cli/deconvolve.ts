@@ -9,8 +9,9 @@
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../schedule/memory-plan.js";
+import type { Progress } from "../schedule/scheduler.js";
 import { breakOnSigint, isSigintBreak } from "../schedule/sigint-break.js";
-import { ZarrError, toZarr } from "../io/zarr/index.js";
+import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
 import { isLeaseLost } from "../io/zarr/lease.js";
 import { progressBar } from "../schedule/progress-bar.js";
 import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
@@ -30,6 +31,7 @@ import {
 } from "./job-args.js";
 import { planDeconvolve, type DeconvolveJob, type DeconvolvePlan } from "./job-plan.js";
 import type { PsfBackground, PsfSource } from "./job-psf.js";
+import { omeInputText, omeResultText, writeOmeResult } from "./job-ome.js";
 import { formatPlan, formatResult, planJson } from "./job-report.js";
 import { UsageError, type CliIO, type Command } from "./run.js";
 
@@ -43,10 +45,18 @@ defaults (estimate starts from the image, zero-flux Neumann boundary, no clippin
 Everything is checked and the plan printed before any work starts.
 
 Input and output:
-  <input.zarr>              Zarr store (v2 or v3) holding the image, any integer or float dtype
-  --path P                  the image's array inside the store (default: the store root)
+  <input.zarr>              Zarr store (v2 or v3) holding the image, any integer or float dtype;
+                            or an OME-Zarr image (NGFF 0.4/0.5): its full-resolution level is
+                            read, its axes tell channel, time and space (no --path needed)
+  --path P                  the image's array (or OME-Zarr image group) inside the store
+                            (default: the store root)
   --out STORE               where the result goes (default: the input store)
-  --out-path P              the result's path inside --out (default: deconvolved)
+  --out-path P              the result's path inside --out (default: deconvolved; with
+                            --ome-zarr and --out: the store root)
+  --ome-zarr                write the result as an OME-Zarr image: full resolution plus a
+                            pyramid of 2x block means, with the input's axes, units and
+                            voxel sizes when it is OME-Zarr; opens in napari, neuroglancer
+  --zarr-format F           2 (default; OME-Zarr NGFF 0.4) or 3 (NGFF 0.5)
   --overwrite               replace an array already at the output path
   --resume                  finish an interrupted run: keep the chunks already written
 
@@ -115,6 +125,8 @@ const OPTIONS = {
   "out-path": { type: "string" },
   overwrite: { type: "boolean" },
   resume: { type: "boolean" },
+  "ome-zarr": { type: "boolean" },
+  "zarr-format": { type: "string" },
   psf: { type: "string" },
   "psf-path": { type: "string" },
   "psf-background": { type: "string" },
@@ -206,13 +218,16 @@ async function parseDeconvolve(values: Values, positionals: readonly string[]): 
     throw new UsageError(`${NAME}: --psf-background must be auto, none or a count >= 0; got ${JSON.stringify(bgText)}. Pass e.g. --psf-background 100`);
   }
   const fe = numberOption(NAME, values, "filter-epsilon", { min: 0, example: "1e-5" }) ?? 1e-5;
+  const format = Number(choiceOption(NAME, values, "zarr-format", ["2", "3"] as const, "2")) as 2 | 3;
+  const ome = values["ome-zarr"] === true;
   return {
     input,
     path: arrayPathOption(values, "path", ""),
     psf: await psfSource(values),
     psfBackground: (bgText === "auto" || bgText === "none" ? bgText : bgNumber) as PsfBackground,
     out: stringOption(values, "out", input),
-    outPath: arrayPathOption(values, "out-path", "deconvolved"),
+    outPath: arrayPathOption(values, "out-path", ome && values.out !== undefined ? "" : "deconvolved"),
+    ...(ome ? { omeZarr: { format } } : { format }),
     rl: {
       iterations: numberOption(NAME, values, "iterations", { min: 1, max: 100000, integer: true, example: "10" }) ?? 10,
       init: initText === "image" || initText === "constant" ? initText : initNumber,
@@ -268,31 +283,38 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
   const bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
   try {
     out.text(formatPlan(plan, started.label));
+    if (plan.ome !== undefined) out.text(omeInputText(plan.ome, job.omeZarr !== undefined));
     out.event("plan", planJson(plan, started.label));
     let lastEvent = -Infinity;
     const t0 = performance.now();
     let result;
+    let image = undefined as ToOmeZarrResult | undefined;
     try {
-      // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
-      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
-      const write = () => toZarr(plan.result, job.out, {
-        path: job.outPath,
+      const run = {
         overwrite: job.overwrite,
         resume: job.resume,
         executor: started.executor,
         signal: controller.signal,
         fingerprint: plan.fingerprint,
-        attributes: { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } },
-        onProgress: (p) => {
+        onProgress: (p: Progress) => {
           done = p.done;
           total = p.total;
           bar?.onProgress(p);
           if (json && (p.done === p.total || p.elapsedMs - lastEvent >= 1000)) {
             lastEvent = p.elapsedMs;
-            out.event("progress", { done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs) });
+            out.event("progress", { ...("level" in p ? { level: p.level } : {}), done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs) });
           }
         },
-      });
+      };
+      const attributes = { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } };
+      // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
+      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
+      const write = async (): Promise<ToZarrResult> => {
+        if (job.omeZarr === undefined) return toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
+        const written = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, { ...run, attributes });
+        image = written.image;
+        return written.summary;
+      };
       result = job.executor.kind === "inline" && io.signal === undefined ? await breakOnSigint(write) : await write();
     } catch (e) {
       if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind) && !isLeaseLost(e)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
@@ -312,7 +334,8 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     bar?.stop();
     const report = formatResult(plan, result, seconds);
     out.text(report.text);
-    out.event("done", report.json);
+    if (image !== undefined) out.text(omeResultText(image, job.out, job.outPath));
+    out.event("done", image === undefined ? report.json : { ...report.json, omeZarr: { version: image.version, axes: image.axes, levels: image.levels.map((l) => ({ path: l.path, shape: l.shape, chunks: l.chunks, scale: l.scale })) } });
     return { plan, seconds, code: 0 };
   } finally {
     bar?.stop();

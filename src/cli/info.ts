@@ -11,6 +11,7 @@ import { formatBytes, itemSize } from "../index.js";
 import { arrayInfo, readNode, type NodeInfo } from "../io/zarr/metadata.js";
 import { LEASE_NAME, leaseStatus } from "../io/zarr/lease.js";
 import { checkNodePath, isTempKey, keyOf, listKeys, readKey, storeRefOf, type StoreRef } from "../io/zarr/store.js";
+import { omeImageJson, omeImageOf, omeImageText } from "./info-ome.js";
 import { Printer, messageOf, positionalArgs, stringOption } from "./job-args.js";
 import { UsageError, type Command } from "./run.js";
 
@@ -21,7 +22,8 @@ const HELP = `Usage: chunkwise info <store> [--path P] [--json]
 Shows what a Zarr store (v2 or v3) holds, from its metadata alone (no chunk is read).
 An array: dask's summary table (bytes, shape, chunk shape, chunk count, dtype), the format,
 codecs, how many chunks are stored, and its attributes. A group: every array below it with
-shape, dtype and chunks, and its subgroups.
+shape, dtype and chunks, and its subgroups; an OME-Zarr image group (NGFF 0.4/0.5) first
+shows its axes (types, units) and levels with their voxel sizes.
 
 Options:
   --path P        the array or group inside the store (default: the root)
@@ -184,8 +186,11 @@ export const infoCommand: Command = {
     if (arrays.length > 0) lines.push(...rows.map((r) => `  ${r.map((v, c) => v.padEnd(widths[c]!)).join("  ")}`.trimEnd()));
     if (groups.length > 0) lines.push(`groups: ${groups.map((g) => (path === "" ? g : g.slice(path.length + 1))).join(", ")}`);
     for (const b of broken) lines.push(`BROKEN ${path === "" ? b.path : b.path.slice(path.length + 1)}: ${b.error}`);
+    const ome = await omeImageOf(store, path);
+    if (ome !== undefined && "image" in ome) out.text(omeImageText(ome.image));
+    if (ome !== undefined && "problem" in ome) out.text(`not a readable OME-Zarr image: ${ome.problem}\n`);
     out.text(`${lines.join("\n")}\n`);
-    out.event("info", { kind: "group", store: resolvePath(store), path, format: node.format, arrays, groups, broken });
+    out.event("info", { kind: "group", store: resolvePath(store), path, format: node.format, arrays, groups, broken, ...(ome !== undefined && "image" in ome ? { ome: omeImageJson(ome.image) } : {}) });
     if (broken.length > 0) out.note(`chunkwise: info: ${broken.length} array${broken.length === 1 ? "" : "s"} below ${where} could not be read (marked BROKEN); the others are listed`);
     return broken.length > 0 ? 1 : 0;
   },

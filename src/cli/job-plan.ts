@@ -28,6 +28,7 @@ import { overlaps, realPathOf, type ArrayLocation } from "../io/zarr/overlap.js"
 import { checkWritable } from "./job-safety.js";
 import type { ExecutorChoice } from "./job-args.js";
 import { messageOf } from "./job-args.js";
+import { checkOmeOutput, openOmeInput, type OmeInput, type OmeOutputChoice } from "./job-ome.js";
 import { loadPsf, type LoadedPsf, type PsfBackground, type PsfSource } from "./job-psf.js";
 import { UsageError } from "./run.js";
 
@@ -56,13 +57,19 @@ export interface DeconvolveJob {
   readonly overwrite: boolean;
   readonly resume: boolean;
   readonly executor: ExecutorChoice;
+  /** Write the result as an OME-Zarr image (`--ome-zarr`); undefined: a plain Zarr array. */
+  readonly omeZarr?: OmeOutputChoice;
+  /** Zarr format of a plain result (`--zarr-format`, default 2). */
+  readonly format?: 2 | 3;
 }
 
 /** The checked job, ready to run. */
 export interface DeconvolvePlan {
   readonly job: DeconvolveJob;
-  /** The image as stored. */
+  /** The image as stored (an OME-Zarr input with t and c: viewed as (c, t, ...)). */
   readonly image: ChunkedArray;
+  /** The input's OME-Zarr metadata, when it is an OME-Zarr image. */
+  readonly ome: OmeInput | undefined;
   readonly psf: LoadedPsf;
   /** The lazy result (float32, the image's shape). */
   readonly result: ChunkedArray;
@@ -97,14 +104,14 @@ const SIGNATURE = "(i,j,k),(a,b,c)->(i,j,k)";
  * ```
  */
 export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePlan> {
-  const image = await openInput(asked.input, asked.path);
-  const outputState = await checkOutput(asked);
+  const { image, ome } = await openInput(asked.input, asked.path);
+  const outputState = await checkOutput(asked, ome);
   const psf = await loadPsf(asked.psf, asked.psfBackground, image.shape);
   const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
   const running = Math.min(asked.executor.workers, volumes);
   const job: DeconvolveJob = { ...asked, rl: { ...asked.rl, threads: threadsPerVolume(asked.rl.threads, asked.executor, running) } };
   const fingerprint = {
-    input: await arrayIdentity(FN, asked.input, asked.path),
+    input: await arrayIdentity(FN, asked.input, ome?.levelPath ?? asked.path),
     psf: { sha256: psf.sha256, shape: psf.array.shape },
     deconvolve: { iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon, background: job.background },
   };
@@ -129,7 +136,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
   const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
-  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged, fingerprint };
+  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged, fingerprint, ome };
 }
 
 /**
@@ -170,15 +177,16 @@ export function threadsPerVolume(asked: number | "auto" | undefined, executor: P
   return Math.max(1, Math.min(8, Math.floor(availableParallelism() / Math.max(1, running))));
 }
 
-async function openInput(store: string, path: string): Promise<ChunkedArray> {
+async function openInput(store: string, path: string): Promise<{ image: ChunkedArray; ome: OmeInput | undefined }> {
   let image: ChunkedArray;
   try {
     await stat(store);
   } catch {
     throw new UsageError(`${FN}: the input store must exist; got nothing at ${resolvePath(store)}. Check the path, or make demo data with 'chunkwise demo'`);
   }
+  const omeInput = await openOmeInput(store, path);
   try {
-    image = await fromZarr(store, { path });
+    image = omeInput?.image ?? (await fromZarr(store, { path }));
   } catch (e) {
     throw new UsageError(`${FN}: the input could not be opened: ${messageOf(e)}`, { cause: e });
   }
@@ -191,7 +199,7 @@ async function openInput(store: string, path: string): Promise<ChunkedArray> {
     throw new UsageError(`${FN}: the input must hold integers or floats; got ${image.dtype} at ${where}. Pass the recorded intensities`);
   }
   if (image.shape.some((s) => s === 0)) throw new UsageError(`${FN}: the input must not be empty; got shape (${image.shape.join(", ")}) at ${where}. Pass an array with data`);
-  return image;
+  return { image, ome: omeInput?.ome };
 }
 
 /** Refuses an output that is, holds or lies inside the input image or a Zarr PSF (real paths, symlinks resolved). */
@@ -209,9 +217,11 @@ function checkNoOverlap(job: DeconvolveJob): void {
 }
 
 /** What is at the output location now; refuses a location that would need --overwrite or --resume. */
-async function checkOutput(job: DeconvolveJob): Promise<"none" | "array"> {
+async function checkOutput(job: DeconvolveJob, ome: OmeInput | undefined): Promise<"none" | "array"> {
   if (job.overwrite && job.resume) throw new UsageError(`${FN}: --overwrite and --resume must not be given together; got both. Pass --resume to finish an interrupted run, --overwrite to start again`);
-  checkNoOverlap(job);
+  // An OME-Zarr input is read from its level-0 array: that is what the output must not overlap.
+  checkNoOverlap(ome === undefined ? job : { ...job, path: ome.levelPath });
+  if (job.omeZarr !== undefined) return checkOmeOutput(job);
   const info = await stat(job.out).catch(() => undefined);
   if (info !== undefined && !info.isDirectory()) throw new UsageError(`${FN}: --out must be a Zarr store (a directory); got the file ${resolvePath(job.out)}. Pass a directory such as out.zarr`);
   await checkWritable(FN, "--out", join(resolvePath(job.out), ...job.outPath.split("/")), "out.zarr");

@@ -207,8 +207,8 @@ describe("distributed: security", () => {
     expect((err as DistributedError).kind).toBe("refused");
   });
 
-  it("an export of an allowed module that is not a defineKernel kernel is refused (chunkwise's openArray, a plain function of a kernel module)", async () => {
-    for (const [module, name] of [[new URL("../../src/io/zarr/read-kernels.ts", import.meta.url).href, "openArray"], [new URL("./distributed-kernels.ts", import.meta.url).href, "notAKernel"]] as const) {
+  it("an export of an allowed module that is not a defineKernel kernel is refused (chunkwise's gaussianRadius, a plain function of a kernel module)", async () => {
+    for (const [module, name] of [[new URL("../../src/filters/gaussian.ts", import.meta.url).href, "gaussianRadius"], [new URL("./distributed-kernels.ts", import.meta.url).href, "notAKernel"]] as const) {
       const err = await run({ key: "plain", kernel: { module, name }, args: [{ value: "x" }] }).catch((e: unknown) => e);
       expect((err as DistributedError).kind).toBe("refused");
       expect((err as Error).message).toContain("must be a kernel defined with defineKernel");

@@ -31,6 +31,7 @@ import { importAsWorker } from "../../schedule/worker-guard.js";
  * `defineKernel`.
  */
 export const KERNEL_MODULES: readonly string[] = Object.freeze([
+  "array/coarsen-kernels",
   "array/overlap-kernels",
   "array/reduce-kernels",
   "array/view-kernels",
@@ -44,6 +45,7 @@ export const KERNEL_MODULES: readonly string[] = Object.freeze([
   "graph/block-kernels",
   "graph/gufunc-kernels",
   "io/tiff/imread",
+  "io/zarr/pyramid-kernels",
   "io/zarr/read-kernels",
   "io/zarr/write-kernels",
 ]);
