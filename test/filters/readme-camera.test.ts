@@ -23,7 +23,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "chunkwise/zarr": "src/io/zarr/index.ts",
   "chunkwise/tiff": "src/io/tiff/index.ts",
   "chunkwise/filters": "src/filters/index.ts",
-  "chunkwise/threads": "src/executors/threads-entry.ts",
+  "chunkwise/threads": "src/executors/threads/index.ts",
 };
 
 /** The README's first ```ts block. */
