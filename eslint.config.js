@@ -44,13 +44,9 @@ export default tseslint.config(
             // the pass runner the executors inject replaces it (issue 14, "fft/ owns a thread pool").
             { file: "fft/wasm-team.ts", import: "node:worker_threads" },
             // The default memory budget is 75% of os.totalmem(); a host interface from the
-            // executors (memory size, main-thread check, interruptible kernel call) replaces
-            // these three (issue 14, pass-runner item: the executor passes budgets in the context).
+            // executors (memory size, as kernel-call.ts injects the interruptible call) replaces
+            // it (issue 14, pass-runner item: the executor passes budgets in the task context).
             { file: "schedule/memory-plan.ts", import: "node:os" },
-            // Ctrl-C ending a synchronous kernel on the main thread (vm breakOnSigint).
-            { file: "schedule/sigint-break.ts", import: "node:vm" },
-            // isMainThread: refusing a pool or a run started while a worker imports a kernel module.
-            { file: "schedule/worker-guard.ts", import: "node:worker_threads" },
           ],
         },
       ],

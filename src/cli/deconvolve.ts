@@ -10,7 +10,7 @@ import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { MemoryError } from "../schedule/memory-plan.js";
 import type { Progress } from "../schedule/scheduler.js";
-import { breakOnSigint, isSigintBreak } from "../schedule/sigint-break.js";
+import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
 import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
 import { isLeaseLost } from "../io/zarr/lease.js";
 import { progressBar } from "../schedule/progress-bar.js";
@@ -308,7 +308,7 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
       };
       const attributes = { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } };
       // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
-      // there, SIGINT ends the kernel itself (see schedule/sigint-break.ts).
+      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
       const write = async (): Promise<ToZarrResult> => {
         if (job.omeZarr === undefined) return toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
         const written = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, { ...run, attributes });

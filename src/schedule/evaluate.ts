@@ -5,7 +5,7 @@
  * thing inline, on a worker thread or on another machine.
  * @module
  */
-import { callKernel } from "./sigint-break.js";
+import { callKernel } from "./kernel-call.js";
 import { KernelError, ValueError, show } from "../core/errors.js";
 import { asBlock, isBlockLike } from "../core/ndarray.js";
 import { refKey, registeredKernel, type KernelRef } from "../graph/kernel.js";

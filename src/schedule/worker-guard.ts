@@ -16,7 +16,6 @@
  * main thread as the task's error and the computation fails with it.
  * @module
  */
-import { isMainThread } from "node:worker_threads";
 import { ValueError } from "../core/errors.js";
 
 /** Shared across copies of chunkwise in one thread (a source copy and an installed one). */
@@ -34,9 +33,12 @@ function state(): GuardState {
   return (g[STATE] ??= { workerThread: false, importing: [] });
 }
 
-/** Marks this thread as a worker thread of `threads()` (called once by the worker module). */
+/**
+ * Marks this thread as a worker thread of `threads()`. The worker module calls it once, and
+ * only off the main thread (it knows `isMainThread`; this layer imports no Node builtin).
+ */
 export function markWorkerThread(): void {
-  if (!isMainThread) state().workerThread = true;
+  state().workerThread = true;
 }
 
 /**

@@ -9,6 +9,7 @@
  * module registers tsx here (resolved from the kernel's own location, then from chunkwise's).
  * @module
  */
+import { isMainThread } from "node:worker_threads";
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { registeredKernel } from "../../graph/kernel.js";
 import { isClosureRef, type Task } from "../../graph/task.js";
@@ -33,8 +34,9 @@ async function prepareTypeScript(task: Task): Promise<void> {
   }
 }
 
-// Pools and runs started by a kernel module's top level are refused in this thread.
-markWorkerThread();
+// Pools and runs started by a kernel module's top level are refused in this thread (a test
+// may import this module on the main thread, which must stay unmarked).
+if (!isMainThread) markWorkerThread();
 
 const NO_CLOSURES = new Map<string, never>();
 let lastFlag: Int32Array | undefined;
