@@ -23,13 +23,13 @@ import { sizeOf, type Block } from "../core/ndarray.js";
 import { ResidentRfftn } from "../fft/resident-rfftn.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { RlUpdate, RunState, needsUpdate, type RowLayout, type RunOptions } from "./richardson-lucy-update.js";
 import { multiplyWithDelay } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
-export interface ResidentRlOptions {
+export interface ResidentRlOptions extends RunOptions {
   /** ITK's algorithm (Neumann padding, the estimate on the padded domain) or scikit-image's. */
   readonly neumann: boolean;
-  readonly iterations: number;
   /** The divide threshold (0: none). */
   readonly fe: number;
   /** The regulariser added before dividing. */
@@ -37,7 +37,6 @@ export interface ResidentRlOptions {
   readonly init: number | "image";
   readonly fftShape: readonly number[];
   readonly threads: number;
-  readonly onIteration: ((i: number, estimate: Block) => void) | undefined;
 }
 
 /**
@@ -99,14 +98,20 @@ export function richardsonLucyResident(
     });
     const offset = lo.reduce((s, l, i) => s + l * stride[i]!, 0);
     const view = (): Block => ({ dtype, data: fft.real(est), shape: [...n], stride: [...stride], offset }) as Block;
+    // Acceleration and the stopping rule update the estimate in TypeScript over the region's
+    // rows (the same products the fused multiply would store, then their own passes).
+    const update = needsUpdate(o) ? new RlUpdate(fft.real(est), regionRows(region, stride), o.acceleration) : undefined;
+    const run = new RunState(o);
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
       fft.forward(est, spec, { at: tf, conj: false });
       fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
-      fft.inverse(spec, spec, { multiplyInto: est });
-      o.onIteration?.(it, view());
+      fft.inverse(spec, spec, update === undefined ? { multiplyInto: est } : undefined);
+      if (run.done(it, update?.step(fft.real(spec)), view())) break;
+      update?.extrapolate();
     }
+    run.finish();
     const out = allocFloat(dtype, sizeOf(n));
     const src = fft.real(est);
     const nlen = n[nd - 1]!;
@@ -118,6 +123,17 @@ export function richardsonLucyResident(
   } finally {
     fft.close();
   }
+}
+
+/** Where each row of `region` starts in an array of strides `stride`, and the row's length. */
+function regionRows(region: readonly number[], stride: readonly number[]): RowLayout {
+  const len = region[region.length - 1]!;
+  const rows = new Int32Array(sizeOf(region) / len);
+  let r = 0;
+  forEachRowOf(region, { stride, offset: 0 }, (start) => {
+    rows[r++] = start;
+  });
+  return { rows, len };
 }
 
 /** Copies a C-order array of shape `n` into the rows of a strided one starting at `offset`. */
