@@ -5,11 +5,17 @@
  *
  * Biggs & Andrews, "Acceleration of iterative image restoration algorithms", Applied Optics
  * 36(8), 1997, as MATLAB's `deconvlucy` implements it: with `y_k` the point the k-th RL step
- * starts from (`y_0 = x_0`), the step gives `x_{k+1} = y_k c` and `g_k = x_{k+1} - y_k`; then
+ * starts from (`y_0 = x_0`), the step gives `x_{k+1} = max(y_k c, 0)` (c can dip below 0 by the
+ * transforms' rounding where the ratio spikes) and `g_k = x_{k+1} - y_k`; then
  * `alpha = sum(g_k g_{k-1}) / sum(g_{k-1}^2)` (0 until two steps exist) and
- * `y_{k+1} = max(x_{k+1} + alpha (x_{k+1} - x_k), 0)`. The safeguard: alpha must lie in
- * [0, 1) (deconvlucy clamps to [0, 1]); outside it, or when it is not finite, alpha is reset to
- * 0 and the next step is a plain RL step from `x_{k+1}`.
+ * `y_{k+1} = max(x_{k+1} + alpha (x_{k+1} - x_k), 0)`. The safeguards: alpha must lie in
+ * [0, 1) (deconvlucy clamps to [0, 1]), and the step must not have grown
+ * (`sum(g_k^2) <= sum(g_{k-1}^2)`: the extrapolation assumes contracting iterates); otherwise,
+ * or when alpha is not finite, alpha is reset to 0 and the next step is a plain RL step from
+ * `x_{k+1}`. The second safeguard is ours: without it scikit-image's algorithm with an even PSF
+ * axis (whose two "same" crops are not each other's adjoint, so the iterates drift) diverged to
+ * 1e17 within 25 iterations on a noisy 12x20x18 test volume; with it, it follows plain RL, and
+ * runs that contract are unchanged.
  *
  * Arithmetic: every product and difference is rounded to the storage dtype where it is
  * stored (float32 for float32 data), sums are accumulated in float64 in row order, on one
@@ -69,7 +75,7 @@ export class RlUpdate {
   step(c: FloatArray): number {
     const est = this.est, prev = this.prev, grad = this.grad;
     const { rows, len } = this.layout;
-    let change = 0, norm = 0, dot = 0, last = 0, q = 0;
+    let change = 0, norm = 0, dot = 0, last = 0, now = 0, q = 0;
     for (let r = 0; r < rows.length; r++) {
       const s = rows[r]!;
       if (prev === undefined || grad === undefined) {
@@ -84,19 +90,21 @@ export class RlUpdate {
       }
       for (let j = s; j < s + len; j++, q++) {
         const y = est[j]!;
-        est[j] = y * c[j]!;
+        const v = y * c[j]!;
+        est[j] = v > 0 ? v : 0;
         const x = est[j]!, g0 = grad[q]!, xp = prev[q]!;
         grad[q] = x - y;
         const g = grad[q]!;
         dot += g * g0;
         last += g0 * g0;
+        now += g * g;
         change += (x - xp) * (x - xp);
         norm += xp * xp;
       }
     }
     if (prev !== undefined) {
       this.steps++;
-      const alpha = this.steps >= 2 && last > 0 ? dot / last : 0;
+      const alpha = this.steps >= 2 && last > 0 && now <= last ? dot / last : 0;
       this.alpha = alpha >= 0 && alpha < 1 ? alpha : 0;
     }
     return norm > 0 ? Math.sqrt(change / norm) : change > 0 ? Infinity : 0;
