@@ -755,6 +755,80 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   }
 }
 
+// ---- Richardson-Lucy's estimate update (src/filters/richardson-lucy-update.ts) ----
+// One thread walks the rows of a strided real array in order (row r starts at the byte address
+// rows[r], an i32 table; c's row at that address plus delta) and the compact arrays prev and
+// grad in step; sums accumulate in f64 in that order, so the result is one fixed function of
+// the data. Products and differences round to T where they are stored, as the TypeScript
+// reference does (f64 arithmetic rounded once on store is T's own arithmetic for +, -, x).
+
+/**
+ * est = est * c (clamped at 0 when acc). With acc: grad = est - y, and sums (f64 at `sums`)
+ * [change^2, norm^2, dot, last, now] = [sum (x - prev)^2, sum prev^2, sum g g0, sum g0^2,
+ * sum g^2]; without: [sum (x - y)^2, sum y^2, 0, 0, 0].
+ */
+function rlStep<T>(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, grad: usize, acc: bool, sums: usize): void {
+  const E = <usize>sizeof<T>();
+  let change: f64 = 0, norm: f64 = 0, dot: f64 = 0, last: f64 = 0, now: f64 = 0;
+  let q: usize = 0;
+  for (let r = 0; r < nrows; r++) {
+    const row = <usize>load<u32>(rows + <usize>r * 4);
+    for (let i = 0; i < len; i++) {
+      const pe = row + <usize>i * E;
+      const y = <f64>load<T>(pe);
+      let v = <T>(y * <f64>load<T>(pe + <usize>delta));
+      if (acc && !(v > <T>0)) v = <T>0;
+      store<T>(pe, v);
+      const x = <f64>v;
+      if (acc) {
+        const pg = grad + q * E, pp = prev + q * E;
+        const g0 = <f64>load<T>(pg), xp = <f64>load<T>(pp);
+        const gt = <T>(x - y);
+        store<T>(pg, gt);
+        const g = <f64>gt;
+        dot += g * g0;
+        last += g0 * g0;
+        now += g * g;
+        change += (x - xp) * (x - xp);
+        norm += xp * xp;
+        q++;
+      } else {
+        const d = x - y;
+        change += d * d;
+        norm += y * y;
+      }
+    }
+  }
+  store<f64>(sums, change);
+  store<f64>(sums, norm, 8);
+  store<f64>(sums, dot, 16);
+  store<f64>(sums, last, 24);
+  store<f64>(sums, now, 32);
+}
+
+/** est = max(x + alpha (x - prev), 0) and prev = x, x the estimate's value, over the same rows. */
+function rlExtrapolate<T>(rows: usize, nrows: i32, len: i32, prev: usize, alpha: f64): void {
+  const E = <usize>sizeof<T>();
+  let q: usize = 0;
+  for (let r = 0; r < nrows; r++) {
+    const row = <usize>load<u32>(rows + <usize>r * 4);
+    for (let i = 0; i < len; i++) {
+      const pe = row + <usize>i * E, pp = prev + q * E;
+      const xt = load<T>(pe);
+      const x = <f64>xt;
+      const v = x + alpha * (x - <f64>load<T>(pp));
+      store<T>(pp, xt);
+      store<T>(pe, v > 0 ? <T>v : <T>0);
+      q++;
+    }
+  }
+}
+
+export function rlStep32(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, grad: usize, acc: bool, sums: usize): void { rlStep<f32>(rows, nrows, len, delta, prev, grad, acc, sums); }
+export function rlStep64(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, grad: usize, acc: bool, sums: usize): void { rlStep<f64>(rows, nrows, len, delta, prev, grad, acc, sums); }
+export function rlExtrapolate32(rows: usize, nrows: i32, len: i32, prev: usize, alpha: f64): void { rlExtrapolate<f32>(rows, nrows, len, prev, alpha); }
+export function rlExtrapolate64(rows: usize, nrows: i32, len: i32, prev: usize, alpha: f64): void { rlExtrapolate<f64>(rows, nrows, len, prev, alpha); }
+
 export function runPassJob32(job: usize, part: i32, parts: i32): void { runPassJob<f32>(job, part, parts); }
 export function runPassJob64(job: usize, part: i32, parts: i32): void { runPassJob<f64>(job, part, parts); }
 

@@ -13,7 +13,7 @@
  */
 import { c2rChain, r2cChain, type PassChain } from "./nd-passes.js";
 import { JOB_BYTES, MAX_PARTS, lineBufferBytes, passFits, writePassJob, type JobArea, type PassEpilogue } from "./pass-jobs.js";
-import { wasmLengthsOk } from "./wasm-engine.js";
+import { wasmLengthsOk, type Kernels } from "./wasm-engine.js";
 import { WasmTeam } from "./wasm-team.js";
 
 /**
@@ -128,6 +128,11 @@ export class ResidentRfftn {
   /** Threads that run each pass. */
   get threads(): number {
     return this.team.size;
+  }
+
+  /** The engine's kernels in this plan's precision, for the caller's own passes over its arrays (on the calling thread). */
+  get kernels(): Kernels {
+    return this.team.engine.kernels(this.E === 4);
   }
 
   /** Bytes of wasm memory reserved (arrays, line buffers, twiddles). */

@@ -23,7 +23,7 @@ import { sizeOf, type Block } from "../core/ndarray.js";
 import { ResidentRfftn } from "../fft/resident-rfftn.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
-import { RlUpdate, RunState, needsUpdate, type RowLayout, type RunOptions } from "./richardson-lucy-update.js";
+import { RlUpdate, RunState, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { multiplyWithDelay } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
@@ -63,7 +63,9 @@ export function richardsonLucyResident(
   // table (the image row each padded row replicates) and a column map.
   const E = dtype === "float32" ? 4 : 8;
   const rowCount = sizeOf(p) / p[nd - 1]!;
-  const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64;
+  const regionRowCount = sizeOf(region) / region[nd - 1]!;
+  const updateBytes = needsUpdate(o) ? regionRowCount * 4 + 40 + (o.acceleration === "biggs" ? 2 * sizeOf(region) * E : 0) + 3 * 64 : 0;
+  const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64 + updateBytes;
   const fft = ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
   if (fft === undefined) return undefined;
   try {
@@ -100,7 +102,7 @@ export function richardsonLucyResident(
     const view = (): Block => ({ dtype, data: fft.real(est), shape: [...n], stride: [...stride], offset }) as Block;
     // Acceleration and the stopping rule update the estimate in TypeScript over the region's
     // rows (the same products the fused multiply would store, then their own passes).
-    const update = needsUpdate(o) ? new RlUpdate(fft.real(est), regionRows(region, stride), o.acceleration) : undefined;
+    const update = needsUpdate(o) ? new RlUpdate(new WasmCore(fft, est, regionRows(region, stride), o.acceleration), o.acceleration) : undefined;
     const run = new RunState(o);
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
@@ -108,7 +110,7 @@ export function richardsonLucyResident(
       fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
       fft.inverse(spec, spec, update === undefined ? { multiplyInto: est } : undefined);
-      if (run.done(it, update?.step(fft.real(spec)), view())) break;
+      if (run.done(it, update?.step(spec), view())) break;
       update?.extrapolate();
     }
     run.finish();
@@ -122,6 +124,48 @@ export function richardsonLucyResident(
     return floatBlock(out, n);
   } finally {
     fft.close();
+  }
+}
+
+/**
+ * {@link UpdateCore} in wasm memory: the engine's `rlStep` and `rlExtrapolate` kernels on the
+ * calling thread, over the estimate's rows (a table of byte addresses) and compact `prev` and
+ * `grad` arrays, with the arithmetic of the TypeScript `ArrayCore`.
+ */
+class WasmCore implements UpdateCore {
+  private readonly rowsAt: number;
+  private readonly prevAt: number = 0;
+  private readonly gradAt: number = 0;
+  private readonly sumsAt: number;
+  private readonly acc: boolean;
+
+  constructor(private readonly fft: ResidentRfftn, private readonly estAt: number, private readonly layout: RowLayout, acceleration: RlAcceleration) {
+    const E = fft.dtype === "float32" ? 4 : 8;
+    const nrows = layout.rows.length;
+    this.acc = acceleration === "biggs";
+    this.rowsAt = fft.allocBytes(nrows * 4);
+    this.sumsAt = fft.allocBytes(40);
+    if (this.acc) {
+      this.prevAt = fft.allocBytes(nrows * layout.len * E);
+      this.gradAt = fft.allocBytes(nrows * layout.len * E);
+    }
+    const table = new Int32Array(fft.buffer, this.rowsAt, nrows);
+    for (let r = 0; r < nrows; r++) table[r] = estAt + layout.rows[r]! * E;
+    if (!this.acc) return;
+    const est = fft.real(estAt);
+    const prev = E === 4 ? new Float32Array(fft.buffer, this.prevAt, nrows * layout.len) : new Float64Array(fft.buffer, this.prevAt, nrows * layout.len);
+    for (let r = 0; r < nrows; r++) prev.set(est.subarray(layout.rows[r]!, layout.rows[r]! + layout.len), r * layout.len);
+  }
+
+  step(cAt: number): readonly [number, number, number, number, number] {
+    const { rows, len } = this.layout;
+    this.fft.kernels.rlStep(this.rowsAt, rows.length, len, cAt - this.estAt, this.prevAt, this.gradAt, this.acc ? 1 : 0, this.sumsAt);
+    const s = new Float64Array(this.fft.buffer, this.sumsAt, 5);
+    return [s[0]!, s[1]!, s[2]!, s[3]!, s[4]!];
+  }
+
+  extrapolate(alpha: number): void {
+    this.fft.kernels.rlExtrapolate(this.rowsAt, this.layout.rows.length, this.layout.len, this.prevAt, alpha);
   }
 }
 

@@ -35,11 +35,29 @@ export interface RowLayout {
   readonly len: number;
 }
 
+/** The five sums one step yields: see {@link UpdateCore.step}. */
+type Sums = readonly [change: number, norm: number, dot: number, last: number, now: number];
+
+/**
+ * The elementwise passes, on TypeScript arrays ({@link ArrayCore}) or in wasm memory
+ * ({@link ResidentRlUpdate}'s core): the same arithmetic either way.
+ */
+export interface UpdateCore {
+  /**
+   * `est = est * c` (clamped at 0 with acceleration), the gradient `g = est - y` stored;
+   * returns `[sum (x - x_prev)^2, sum x_prev^2, sum g g_prev, sum g_prev^2, sum g^2]`
+   * (without acceleration `x_prev` is `y` and the last three are 0).
+   */
+  step(c: FloatArray | number): Sums;
+  /** `est = max(x + alpha (x - x_prev), 0)`, `x_prev = x`. */
+  extrapolate(alpha: number): void;
+}
+
 /**
  * One call's update state (see the module notes); `step` then `extrapolate` each iteration.
  * @example
  * ```ts
- * const u = new RlUpdate(est, { rows: [0], len: est.length }, "biggs");
+ * const u = new RlUpdate(new ArrayCore(est, { rows: [0], len: est.length }, "biggs"), "biggs");
  * const change = u.step(correction); // est = x_{k+1}
  * u.extrapolate();                   // est = y_{k+1}, the next step's start
  * ```
@@ -47,9 +65,44 @@ export interface RowLayout {
 export class RlUpdate {
   /** The last extrapolation coefficient used (0 after a reset). */
   alpha = 0;
+  private steps = 0;
+
+  constructor(private readonly core: UpdateCore, private readonly acceleration: RlAcceleration) {}
+
+  /**
+   * Bytes of the update's own memory for an estimate of `voxels` samples of `itemSize` bytes in
+   * rows of `rowLength`: with acceleration two arrays (`x_prev`, `g`), and the resident
+   * engine's row table.
+   */
+  static bytes(acceleration: RlAcceleration | undefined, voxels: number, itemSize: number, rowLength: number): number {
+    return acceleration === "biggs" ? 2 * voxels * itemSize + 4 * (voxels / rowLength) + 64 : 0;
+  }
+
+  /**
+   * `est = est * c` (`c` an array, or its address in wasm memory for the resident core): the
+   * estimate becomes `x_{k+1}` (the value any observer sees); returns the relative change
+   * `||x_{k+1} - x_k|| / ||x_k||` (Infinity when `x_k` is 0).
+   */
+  step(c: FloatArray | number): number {
+    const [change, norm, dot, last, now] = this.core.step(c);
+    if (this.acceleration === "biggs") {
+      this.steps++;
+      const alpha = this.steps >= 2 && last > 0 && now <= last ? dot / last : 0;
+      this.alpha = alpha >= 0 && alpha < 1 ? alpha : 0;
+    }
+    return norm > 0 ? Math.sqrt(change / norm) : change > 0 ? Infinity : 0;
+  }
+
+  /** The next step's start: `est = max(x + alpha (x - x_prev), 0)` (nothing without acceleration). */
+  extrapolate(): void {
+    if (this.acceleration === "biggs") this.core.extrapolate(this.alpha);
+  }
+}
+
+/** {@link UpdateCore} over TypeScript arrays (the reference paths): the estimate's rows, compact `prev` and `grad`. */
+export class ArrayCore implements UpdateCore {
   private readonly prev: FloatArray | undefined;
   private readonly grad: FloatArray | undefined;
-  private steps = 0;
 
   constructor(private readonly est: FloatArray, private readonly layout: RowLayout, acceleration: RlAcceleration) {
     if (acceleration !== "biggs") return;
@@ -63,16 +116,7 @@ export class RlUpdate {
     }
   }
 
-  /** Bytes of the extra arrays for an estimate of `voxels` samples of `itemSize` bytes. */
-  static bytes(acceleration: RlAcceleration | undefined, voxels: number, itemSize: number): number {
-    return acceleration === "biggs" ? 2 * voxels * itemSize : 0;
-  }
-
-  /**
-   * `est = est * c`: the estimate becomes `x_{k+1}` (the value any observer sees); returns
-   * the relative change `||x_{k+1} - x_k|| / ||x_k||` (Infinity when `x_k` is 0).
-   */
-  step(c: FloatArray): number {
+  step(c: FloatArray): Sums {
     const est = this.est, prev = this.prev, grad = this.grad;
     const { rows, len } = this.layout;
     let change = 0, norm = 0, dot = 0, last = 0, now = 0, q = 0;
@@ -102,18 +146,11 @@ export class RlUpdate {
         norm += xp * xp;
       }
     }
-    if (prev !== undefined) {
-      this.steps++;
-      const alpha = this.steps >= 2 && last > 0 && now <= last ? dot / last : 0;
-      this.alpha = alpha >= 0 && alpha < 1 ? alpha : 0;
-    }
-    return norm > 0 ? Math.sqrt(change / norm) : change > 0 ? Infinity : 0;
+    return [change, norm, dot, last, now];
   }
 
-  /** `est = max(x + alpha (x - x_prev), 0)`, the next step's start (nothing without acceleration). */
-  extrapolate(): void {
-    const est = this.est, prev = this.prev, alpha = this.alpha;
-    if (prev === undefined) return;
+  extrapolate(alpha: number): void {
+    const est = this.est, prev = this.prev!;
     const { rows, len } = this.layout;
     let q = 0;
     for (let r = 0; r < rows.length; r++) {

@@ -51,7 +51,7 @@ import { lanesFor } from "../fft/pass-jobs.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
-import { RlUpdate, RunState, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
+import { ArrayCore, RlUpdate, RunState, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
 /**
@@ -231,7 +231,7 @@ export function richardsonLucyWorkspace(
     return rows * 2 * lanesFor(rows, E) * E;
   }));
   // Acceleration's two arrays of the estimate's domain (the padded one for "neumann").
-  const accel = RlUpdate.bytes(params?.acceleration, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E);
+  const accel = RlUpdate.bytes(params?.acceleration, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, neumann ? px : n[nd - 1]!);
   return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel;
 }
 
@@ -309,7 +309,7 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
   const workBlock = floatBlock(work, n);
   const useFe = o.fe !== 0;
   const fe = o.fe;
-  const update = needsUpdate(o) ? new RlUpdate(est, { rows: [0], len: size }, o.acceleration) : undefined;
+  const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: size }, o.acceleration), o.acceleration) : undefined;
   const run = new RunState(o);
   for (let it = 1; it <= o.iterations; it++) {
     checkAbort(signal);
@@ -367,7 +367,7 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
   const view: Block = { dtype, data: est, shape: [...n], stride: pstride, offset: lo.reduce((s, l, i) => s + l * pstride[i]!, 0) } as Block;
   const useFe = o.fe !== 0;
   const fe = o.fe;
-  const update = needsUpdate(o) ? new RlUpdate(est, { rows: [0], len: est.length }, o.acceleration) : undefined;
+  const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: est.length }, o.acceleration), o.acceleration) : undefined;
   const run = new RunState(o);
   const divide = (dst: number, src: number): void => {
     for (let i = 0; i < len; i++) {
