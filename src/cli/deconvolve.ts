@@ -69,6 +69,11 @@ Deconvolution:
                             in the library, which keeps camera counts)
   --filter-epsilon E        ratio 0 where the blurred estimate is below E (default 1e-5, ITK;
                             0 for none)
+  --acceleration A          none (default, ITK's plain iterations) or biggs (Biggs-Andrews
+                            extrapolation as MATLAB's deconvlucy: the same error in about half
+                            the iterations; pass fewer --iterations with it)
+  --tolerance T             stop a volume early once the estimate's relative change per
+                            iteration is at most T (e.g. 1e-3); --iterations is then the maximum
   --threads-per-volume N    threads sharing each volume's transforms, 1 to 8, or auto
                             (default: the cores left over when fewer volumes than workers
                             run at once, e.g. 2 for one volume on 2 cores; 1 distributed)
@@ -122,6 +127,8 @@ const OPTIONS = {
   init: { type: "string" },
   clip: { type: "boolean" },
   "filter-epsilon": { type: "string" },
+  acceleration: { type: "string" },
+  tolerance: { type: "string" },
   "threads-per-volume": { type: "string" },
   json: { type: "boolean" },
   ...EXECUTOR_OPTIONS,
@@ -196,6 +203,8 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
     throw new UsageError(`${NAME}: --psf-background must be auto, none or a count >= 0; got ${JSON.stringify(bgText)}. Pass e.g. --psf-background 100`);
   }
   const fe = numberOption(NAME, values, "filter-epsilon", { min: 0, example: "1e-5" }) ?? 1e-5;
+  const acceleration = choiceOption(NAME, values, "acceleration", ["none", "biggs"] as const, "none");
+  const tolerance = numberOption(NAME, values, "tolerance", { min: 0, example: "1e-3" });
   return {
     input,
     path: stringOption(values, "path", ""),
@@ -209,6 +218,9 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
       boundary: choiceOption(NAME, values, "boundary", ["neumann", "zero"] as const, "neumann"),
       clip: values.clip === true,
       filterEpsilon: fe === 0 ? null : fe,
+      // Only when asked: plans, reports and output attributes of plain runs stay as they were.
+      ...(acceleration === "none" ? {} : { acceleration }),
+      ...(tolerance === undefined || tolerance === 0 ? {} : { tolerance }),
       threads: values["threads-per-volume"] === "auto" || values["threads-per-volume"] === undefined
         ? "auto"
         : numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" })!,

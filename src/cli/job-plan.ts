@@ -33,6 +33,10 @@ export interface RlOptions {
   readonly boundary: "neumann" | "zero";
   readonly clip: boolean;
   readonly filterEpsilon: number | null;
+  /** The kernel's `acceleration` (absent: none). */
+  readonly acceleration?: "none" | "biggs";
+  /** The kernel's `tolerance` (absent: run every iteration). */
+  readonly tolerance?: number;
   /** Threads sharing each volume's transforms (the kernel's `threads`), or "auto" (see {@link threadsPerVolume}). */
   readonly threads?: number | "auto";
 }
@@ -101,6 +105,8 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const threads = job.rl.threads as number;
   const params = {
     iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon,
+    ...(job.rl.acceleration === undefined || job.rl.acceleration === "none" ? {} : { acceleration: job.rl.acceleration }),
+    ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
     ...(threads > 1 ? { threads } : {}),
   };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });
