@@ -17,10 +17,10 @@
  *
  * Prints each method's error per iteration with its cumulative seconds, then the goal's
  * figures: the iteration and time at which each method first reaches plain RL's error at
- * iteration 20, and each method's best error. `--plot FILE.png` writes the error per second
- * (PNG line plot, with an SVG beside it).
+ * iteration 20, and each method's best error. `--plot PREFIX` writes the error per iteration
+ * and per second (PREFIX-iterations.png, PREFIX-seconds.png, each with an SVG beside it).
  *
- * Run: npx tsx bench/rl-quality.ts [--iterations 30] [--shape 48,256,256] [--plot docs/images/rl-quality.png]
+ * Run: npx tsx bench/rl-quality.ts [--iterations 30] [--shape 48,256,256] [--plot docs/images/rl-quality]
  */
 import { copy, type Block } from "../src/index.js";
 import { syntheticStack } from "../src/demo/index.js";
@@ -105,11 +105,15 @@ export async function main(): Promise<void> {
   }
   const plot = arg("plot", "");
   if (plot !== "") {
-    const series = curves.map((c) => ({ name: c.name, x: c.seconds, y: c.errors }));
-    const options = { title: `Error against the truth, volume (${shape.join(", ")})`, xLabel: "seconds (1 thread)", yLabel: "best-scale relative RMS error" };
-    await linePlotPng(plot, series, options);
-    await writeLinePlotSvg(plot.replace(/\.png$/, ".svg"), series, options);
-    console.log(`wrote ${plot}`);
+    // Two figures: per iteration (robust) and per second (as measured on this machine).
+    for (const [suffix, xOf, xLabel] of [["iterations", (c: Curve) => c.errors.map((_, i) => i), "iteration"], ["seconds", (c: Curve) => c.seconds, "seconds (1 thread)"]] as const) {
+      const series = curves.map((c) => ({ name: c.name, x: xOf(c), y: c.errors }));
+      const options = { title: `RL error vs truth (${shape.join("x")})`, xLabel, yLabel: "best-scale rel. RMS error" };
+      const file = `${plot}-${suffix}.png`;
+      await linePlotPng(file, series, options);
+      await writeLinePlotSvg(file.replace(/\.png$/, ".svg"), series, options);
+      console.log(`wrote ${file}`);
+    }
   }
 }
 

@@ -63,8 +63,7 @@ export function richardsonLucyResident(
   // table (the image row each padded row replicates) and a column map.
   const E = dtype === "float32" ? 4 : 8;
   const rowCount = sizeOf(p) / p[nd - 1]!;
-  const regionRowCount = sizeOf(region) / region[nd - 1]!;
-  const updateBytes = needsUpdate(o) ? regionRowCount * 4 + 40 + (o.acceleration === "biggs" ? 2 * sizeOf(region) * E : 0) + 3 * 64 : 0;
+  const updateBytes = needsUpdate(o) ? rowCount * 44 + (o.acceleration === "biggs" ? 2 * sizeOf(region) * E : 0) + 4 * 64 : 0;
   const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64 + updateBytes;
   const fft = ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
   if (fft === undefined) return undefined;
@@ -100,16 +99,18 @@ export function richardsonLucyResident(
     });
     const offset = lo.reduce((s, l, i) => s + l * stride[i]!, 0);
     const view = (): Block => ({ dtype, data: fft.real(est), shape: [...n], stride: [...stride], offset }) as Block;
-    // Acceleration and the stopping rule update the estimate in TypeScript over the region's
-    // rows (the same products the fused multiply would store, then their own passes).
-    const update = needsUpdate(o) ? new RlUpdate(new WasmCore(fft, est, regionRows(region, stride), o.acceleration), o.acceleration) : undefined;
+    // Acceleration and the stopping rule: the step fused into the last inverse pass and the
+    // extrapolation into the next forward's first (or, when those passes do not run along the
+    // rows, as passes of their own).
+    const core = needsUpdate(o) ? new WasmCore(fft, est, regionRows(region, stride), o.acceleration) : undefined;
+    const update = core === undefined ? undefined : new RlUpdate(core, o.acceleration);
     const run = new RunState(o);
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
-      fft.forward(est, spec, { at: tf, conj: false });
+      fft.forward(est, spec, { at: tf, conj: false }, core?.takePrologue());
       fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
-      fft.inverse(spec, spec, update === undefined ? { multiplyInto: est } : undefined);
+      fft.inverse(spec, spec, core === undefined ? { multiplyInto: est } : core.stepEpilogue());
       if (run.done(it, update?.step(spec), view())) break;
       update?.extrapolate();
     }
@@ -128,9 +129,12 @@ export function richardsonLucyResident(
 }
 
 /**
- * {@link UpdateCore} in wasm memory: the engine's `rlStep` and `rlExtrapolate` kernels on the
- * calling thread, over the estimate's rows (a table of byte addresses) and compact `prev` and
- * `grad` arrays, with the arithmetic of the TypeScript `ArrayCore`.
+ * {@link UpdateCore} in wasm memory, with the arithmetic of the TypeScript `ArrayCore`: where
+ * the transforms' first and last passes run along the rows ({@link ResidentRfftn.rowsFirst}),
+ * the step is the last inverse pass's epilogue (per-row sums, added here in row order, so the
+ * result does not depend on which thread took a row) and the extrapolation the next forward's
+ * prologue; otherwise the engine's `rlStep` and `rlExtrapolate` kernels run on the calling
+ * thread. Arrays: compact `prev` and `grad` (with acceleration), a row table and the sums.
  */
 class WasmCore implements UpdateCore {
   private readonly rowsAt: number;
@@ -138,34 +142,66 @@ class WasmCore implements UpdateCore {
   private readonly gradAt: number = 0;
   private readonly sumsAt: number;
   private readonly acc: boolean;
+  private readonly fused: boolean;
+  private alpha: number | undefined;
 
   constructor(private readonly fft: ResidentRfftn, private readonly estAt: number, private readonly layout: RowLayout, acceleration: RlAcceleration) {
     const E = fft.dtype === "float32" ? 4 : 8;
     const nrows = layout.rows.length;
+    const padded = fft.scalars / fft.pitch;
     this.acc = acceleration === "biggs";
-    this.rowsAt = fft.allocBytes(nrows * 4);
-    this.sumsAt = fft.allocBytes(40);
+    this.fused = fft.rowsFirst;
+    // Fused: the table maps each padded row to its compact row's byte offset, and sums are
+    // per padded row; unfused: the table lists the region rows' addresses, one sum.
+    this.rowsAt = fft.allocBytes((this.fused ? padded : nrows) * 4);
+    this.sumsAt = fft.allocBytes(this.fused ? padded * 40 : 40);
     if (this.acc) {
       this.prevAt = fft.allocBytes(nrows * layout.len * E);
       this.gradAt = fft.allocBytes(nrows * layout.len * E);
     }
-    const table = new Int32Array(fft.buffer, this.rowsAt, nrows);
-    for (let r = 0; r < nrows; r++) table[r] = estAt + layout.rows[r]! * E;
+    const table = new Int32Array(fft.buffer, this.rowsAt, this.fused ? padded : nrows);
+    for (let r = 0; r < nrows; r++) {
+      if (this.fused) table[layout.rows[r]! / fft.pitch] = r * layout.len * E;
+      else table[r] = estAt + layout.rows[r]! * E;
+    }
     if (!this.acc) return;
     const est = fft.real(estAt);
     const prev = E === 4 ? new Float32Array(fft.buffer, this.prevAt, nrows * layout.len) : new Float64Array(fft.buffer, this.prevAt, nrows * layout.len);
     for (let r = 0; r < nrows; r++) prev.set(est.subarray(layout.rows[r]!, layout.rows[r]! + layout.len), r * layout.len);
   }
 
+  /** The last inverse's epilogue: the fused step, or undefined (a plain inverse, then {@link WasmCore.step}). */
+  stepEpilogue(): { rlStep: { at: number; table: number; prev: number; grad: number; sums: number; acc: boolean } } | undefined {
+    if (!this.fused) return undefined;
+    return { rlStep: { at: this.estAt, table: this.rowsAt, prev: this.prevAt, grad: this.gradAt, sums: this.sumsAt, acc: this.acc } };
+  }
+
+  /** The forward's prologue when an extrapolation is pending (fused), once. */
+  takePrologue(): { kind: "rlExtrapolate"; table: number; prev: number; alpha: number } | undefined {
+    const alpha = this.alpha;
+    this.alpha = undefined;
+    return alpha === undefined ? undefined : { kind: "rlExtrapolate", table: this.rowsAt, prev: this.prevAt, alpha };
+  }
+
   step(cAt: number): readonly [number, number, number, number, number] {
     const { rows, len } = this.layout;
-    this.fft.kernels.rlStep(this.rowsAt, rows.length, len, cAt - this.estAt, this.prevAt, this.gradAt, this.acc ? 1 : 0, this.sumsAt);
-    const s = new Float64Array(this.fft.buffer, this.sumsAt, 5);
-    return [s[0]!, s[1]!, s[2]!, s[3]!, s[4]!];
+    if (!this.fused) {
+      this.fft.kernels.rlStep(this.rowsAt, rows.length, len, cAt - this.estAt, this.prevAt, this.gradAt, this.acc ? 1 : 0, this.sumsAt);
+      const s = new Float64Array(this.fft.buffer, this.sumsAt, 5);
+      return [s[0]!, s[1]!, s[2]!, s[3]!, s[4]!];
+    }
+    const s = new Float64Array(this.fft.buffer, this.sumsAt, (this.fft.scalars / this.fft.pitch) * 5);
+    const t = [0, 0, 0, 0, 0];
+    for (let r = 0; r < rows.length; r++) {
+      const at = (rows[r]! / this.fft.pitch) * 5;
+      for (let k = 0; k < 5; k++) t[k]! += s[at + k]!;
+    }
+    return [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!];
   }
 
   extrapolate(alpha: number): void {
-    this.fft.kernels.rlExtrapolate(this.rowsAt, this.layout.rows.length, this.layout.len, this.prevAt, alpha);
+    if (this.fused) this.alpha = alpha;
+    else this.fft.kernels.rlExtrapolate(this.rowsAt, this.layout.rows.length, this.layout.len, this.prevAt, alpha);
   }
 }
 

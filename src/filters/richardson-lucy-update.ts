@@ -70,12 +70,14 @@ export class RlUpdate {
   constructor(private readonly core: UpdateCore, private readonly acceleration: RlAcceleration) {}
 
   /**
-   * Bytes of the update's own memory for an estimate of `voxels` samples of `itemSize` bytes in
-   * rows of `rowLength`: with acceleration two arrays (`x_prev`, `g`), and the resident
-   * engine's row table.
+   * Bytes of the update's own memory for an estimate of `voxels` samples of `itemSize` bytes,
+   * on a padded domain of `paddedRows` rows: with acceleration two arrays (`x_prev`, `g`); with
+   * acceleration or a tolerance the resident engine's row table and per-row sums (44 bytes a
+   * row).
    */
-  static bytes(acceleration: RlAcceleration | undefined, voxels: number, itemSize: number, rowLength: number): number {
-    return acceleration === "biggs" ? 2 * voxels * itemSize + 4 * (voxels / rowLength) + 64 : 0;
+  static bytes(acceleration: RlAcceleration | undefined, tolerance: number | null | undefined, voxels: number, itemSize: number, paddedRows: number): number {
+    const arrays = acceleration === "biggs" ? 2 * voxels * itemSize : 0;
+    return arrays > 0 || (tolerance ?? 0) > 0 ? arrays + 44 * paddedRows + 4 * 64 : 0;
   }
 
   /**

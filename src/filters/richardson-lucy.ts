@@ -231,7 +231,7 @@ export function richardsonLucyWorkspace(
     return rows * 2 * lanesFor(rows, E) * E;
   }));
   // Acceleration's two arrays of the estimate's domain (the padded one for "neumann").
-  const accel = RlUpdate.bytes(params?.acceleration, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, neumann ? px : n[nd - 1]!);
+  const accel = RlUpdate.bytes(params?.acceleration, params?.tolerance, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, fftShape.reduce((a, b) => a * b, 1) / px);
   return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel;
 }
 

@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { cStrides, toFlatArray, type Block } from "../../src/core/ndarray.js";
+import { ResidentRfftn } from "../../src/fft/resident-rfftn.js";
 import { setDefaultFftBackend } from "../../src/fft/wasm-engine.js";
 import { richardsonLucy, richardsonLucyWorkspace, type RichardsonLucyOptions, type RichardsonLucyStopInfo } from "../../src/filters/index.js";
 import { baselineCases } from "../fixtures/rl-accel/baseline-cases.js";
@@ -76,6 +77,13 @@ describe("Biggs-Andrews acceleration", () => {
       }
     }
   });
+  it("the resident engine fuses the step and extrapolation into the row passes for these shapes (the guard that the fused path is what the tests above ran)", () => {
+    for (const shape of [[12, 20, 18], [16, 27, 25], [15, 25, 23]]) {
+      const fft = ResidentRfftn.create(shape, "float32", 1, 1, shape.map((d) => d - 3));
+      expect(fft?.rowsFirst, String(shape)).toBe(true);
+      fft?.close();
+    }
+  });
   it("the estimate stays non-negative at every iteration, though the extrapolation overshoots (float32, both algorithms)", () => {
     for (const opts of [{ iterations: 25, acceleration: "biggs" }, { ...c.params, iterations: 25 }] as RichardsonLucyOptions[]) {
       let min = Infinity;
@@ -105,11 +113,13 @@ describe("Biggs-Andrews acceleration", () => {
       }
     }
   });
-  it("workspace declares two more arrays of the estimate's domain (the image's for zero, the padded one for neumann), its row table and the sums", () => {
+  it("workspace declares two more arrays of the estimate's domain (the image's for zero, the padded one for neumann), and a row table and per-row sums (44 bytes per padded row) with acceleration or a tolerance", () => {
     const shapes = [[12, 20, 18], [4, 6, 6]];
-    expect(richardsonLucyWorkspace({ acceleration: "biggs" }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(2 * 4 * 12 * 20 * 18 + 4 * 12 * 20 + 64);
+    const zeroRows = 15 * 25; // nextFastLen(12 + 4 - 1) x nextFastLen(20 + 6 - 1)
+    expect(richardsonLucyWorkspace({ acceleration: "biggs" }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(2 * 4 * 12 * 20 * 18 + 44 * zeroRows + 256);
+    expect(richardsonLucyWorkspace({ tolerance: 1e-3 }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(44 * zeroRows + 256);
     const p = [16, 27, 25];
-    expect(richardsonLucyWorkspace({ acceleration: "biggs", boundary: "neumann", fftShape: p }, shapes, [8, 8]) - richardsonLucyWorkspace({ boundary: "neumann", fftShape: p }, shapes, [8, 8])).toBe(2 * 8 * 16 * 27 * 25 + 4 * 16 * 27 + 64);
+    expect(richardsonLucyWorkspace({ acceleration: "biggs", boundary: "neumann", fftShape: p }, shapes, [8, 8]) - richardsonLucyWorkspace({ boundary: "neumann", fftShape: p }, shapes, [8, 8])).toBe(2 * 8 * 16 * 27 * 25 + 44 * 16 * 27 + 256);
   });
 });
 
