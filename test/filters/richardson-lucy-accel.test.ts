@@ -78,7 +78,7 @@ describe("Biggs-Andrews acceleration", () => {
     }
   });
   it("the resident engine fuses the step and extrapolation into the row passes for these shapes (the guard that the fused path is what the tests above ran)", () => {
-    for (const shape of [[12, 20, 18], [16, 27, 25], [15, 25, 23]]) {
+    for (const shape of [[12, 20, 18], [16, 27, 25], [15, 25, 24]]) {
       const fft = ResidentRfftn.create(shape, "float32", 1, 1, shape.map((d) => d - 3));
       expect(fft?.rowsFirst, String(shape)).toBe(true);
       fft?.close();
