@@ -32,6 +32,11 @@
  * multiply steps are single fused loops. In "zero" mode the transforms skip the padding lines
  * on the way in and the cropped lines on the way out.
  *
+ * `acceleration: "biggs"` and `tolerance` (richardson-lucy-update.ts) replace the final
+ * `est *= c` with a step that also keeps the previous estimate and the gradient (two more
+ * arrays of the estimate's domain with acceleration) and five sums, then extrapolate; without
+ * them the loop is exactly the plain one, byte for byte.
+ *
  * The reference paths' memory in bytes, with `b` = 4 (float32) or 8 (float64), `n` image
  * voxels and `P` padded voxels: "zero" about `2 b n + 2 b P` (estimate, output-sized input copy only when
  * the input is not already contiguous in the compute dtype, two half spectra); "neumann" about
@@ -200,7 +205,8 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
  * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
  * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis), the image's copy with its row
- * and column maps, and each thread's line buffers. The input shapes may carry leading loop dims (a gufunc's block): the last
+ * and column maps, each thread's line buffers, and with `acceleration: "biggs"` two arrays of the
+ * estimate's domain (plus a row table and per-row sums with acceleration or a tolerance). The input shapes may carry leading loop dims (a gufunc's block): the last
  * `psf.length` axes are the image's.
  * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
  * @param shapes - the image's and the PSF's block shapes
