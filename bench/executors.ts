@@ -17,7 +17,7 @@ import { fromTypedArray } from "../src/core/ndarray.js";
 import type { Executor } from "../src/executors/scheduler.js";
 import { threads } from "../src/executors/threads-entry.js";
 import { distributed } from "../src/executors/distributed-entry.js";
-import { spawnWorker, startRedis } from "../test/executors/redis-fixture.js";
+import { spawnWorker, startRedis, TEST_TASK_KEY } from "../test/executors/redis-fixture.js";
 import { burn } from "./kernels.js";
 import { bareSpeedup, median, timeIt } from "./timing.js";
 
@@ -32,9 +32,9 @@ export async function main(): Promise<void> {
   const workers = await Promise.all([spawnWorker(args(2, "tiny")), spawnWorker(args(1, "medium")), spawnWorker(args(1, "medium"))]);
   const pool = threads({ workers: 2 });
   const pool1 = threads({ workers: 1 });
-  const dTiny = distributed({ connection: redis.url, scratchDir: scratch, queue: "tiny", concurrency: 16 });
-  const d1 = distributed({ connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 1 });
-  const d2 = distributed({ connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 2 });
+  const dTiny = distributed({ taskKey: TEST_TASK_KEY, connection: redis.url, scratchDir: scratch, queue: "tiny", concurrency: 16 });
+  const d1 = distributed({ taskKey: TEST_TASK_KEY, connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 1 });
+  const d2 = distributed({ taskKey: TEST_TASK_KEY, connection: redis.url, scratchDir: scratch, queue: "medium", concurrency: 2 });
   try {
     const n = 10_000;
     const tiny = mapBlocks(plusOne, [ones([n], { chunks: 1 })]) as ChunkedArray;

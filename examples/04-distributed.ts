@@ -2,12 +2,15 @@
  * A deconvolution-shaped job on a local "cluster": starts Debian's redis-server on 127.0.0.1
  * (a free port), two `chunkwise worker` processes, and runs Richardson-Lucy over a small
  * (channel, time, z, y, x) stack through `distributed(...)`; the result is byte-identical to
- * the inline executor's. Needs `apt-get install -y redis-server`.
+ * the inline executor's. Client and workers share a task key (a file made here, as
+ * `openssl rand -hex 32 > task.key` would): workers run only tasks signed with it.
+ * Needs `apt-get install -y redis-server`.
  *
  * Run: npx tsx examples/04-distributed.ts
  */
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -48,10 +51,12 @@ function start(cmd: string, args: string[], ready: RegExp): Promise<ChildProcess
 const port = await freePort();
 const redisUrl = `redis://127.0.0.1:${port}`;
 const scratch = mkdtempSync(join(tmpdir(), "chunkwise-example-scratch-"));
+const keyFile = join(scratch, "task.key");
+writeFileSync(keyFile, `${randomBytes(32).toString("hex")}\n`, { mode: 0o600 });
 const processes: ChildProcess[] = [];
 try {
   processes.push(await start("redis-server", ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"], /Ready to accept connections/));
-  const workerArgs = ["--import", "tsx", "src/cli/main.ts", "worker", "--redis", redisUrl, "--scratch", scratch, "--concurrency", "1"];
+  const workerArgs = ["--import", "tsx", "src/cli/main.ts", "worker", "--redis", redisUrl, "--task-key-file", keyFile, "--scratch", scratch, "--concurrency", "1"];
   processes.push(...(await Promise.all([0, 1].map(() => start(process.execPath, workerArgs, /listening on/)))));
   console.log(`redis-server on ${redisUrl}, two chunkwise workers`);
 
@@ -65,7 +70,7 @@ try {
   });
   const out = deconvolve(imgs, psf);
 
-  const executor = distributed({ connection: redisUrl, scratchDir: scratch });
+  const executor = distributed({ connection: redisUrl, taskKey: readFileSync(keyFile), scratchDir: scratch });
   const t0 = performance.now();
   const onCluster = await compute(out, { executor, onProgress: ({ done, total }) => process.stdout.write(`\r  ${done}/${total} tasks`) });
   const clusterMs = performance.now() - t0;

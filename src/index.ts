@@ -45,7 +45,7 @@ export {
   type Block,
   type BlockLike,
 } from "./core/ndarray.js";
-export { arange, array, fromNdarray, toNdarray, type CreationOptions, type NestedArray } from "./core/creation.js";
+export { arange, array, fromNdarray, toNdarray, type CreationOptions, type NdarrayLike, type NdarrayView, type NestedArray } from "./core/creation.js";
 export { astype as astypeBlock, type AstypeOptions } from "./core/astype.js";
 export { allclose, arrayEqual, isclose, type IsCloseOptions } from "./core/allclose.js";
 export type { ElementwiseOptions } from "./core/elementwise.js";
@@ -56,7 +56,7 @@ export { parseSignature, formatSignature, type CoreDim, type Signature } from ".
 export type { BindOptions, OutputSize } from "./gufunc/bind.js";
 export type { Kernel, KernelContext } from "./gufunc/eager.js";
 export type { Gufunc, GufuncCallOptions, GufuncOperand, GufuncOptions } from "./gufunc/gufunc.js";
-export { gufunc, applyGufunc, type AnyGufuncOperand, type ChunkedGufunc } from "./array/apply-gufunc.js";
+export { gufunc, applyGufunc, type AnyGufuncOperand, type ChunkedGufunc, type TypedGufuncOptions } from "./array/apply-gufunc.js";
 export { DEFAULT_MEMORY_BUDGET, type LazyGufuncOptions } from "./array/lazy-gufunc.js";
 
 // Lazy chunked arrays
@@ -91,10 +91,11 @@ export {
   type AnyOperand,
 } from "./array/elementwise.js";
 export { rechunk } from "./array/rechunk.js";
+export { coarsen, type CoarsenOptions, type CoarsenReduction } from "./array/coarsen.js";
 export { expandDims, index, moveaxis, selectBlocks, squeeze, transpose } from "./array/indexing.js";
 export { concatenate, stack, type ConcatInput } from "./array/concatenate.js";
 export { DEFAULT_SPLIT_EVERY, max, mean, min, prod, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./array/reduce.js";
-export { mapBlocks, type MapBlocksOptions } from "./array/map-blocks.js";
+export { mapBlocks, type MapBlocksArrays, type MapBlocksOptions, type TypedMapBlocksOptions } from "./array/map-blocks.js";
 export {
   mapOverlap,
   overlap,
@@ -108,6 +109,7 @@ export type { Boundary, BoundaryInput, DepthInput, AxisDepth } from "./chunks/ov
 export { describe, formatBytes, summarize, type Summary } from "./array/summary.js";
 export { toSVG, type ToSVGOptions } from "./array/svg.js";
 export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
+export { progressBar, type ProgressBarOptions, type ProgressDisplay } from "./cli/progress.js";
 export { inline, type InlineOptions } from "./executors/inline.js";
 export { MemoryError, withWorkspace } from "./executors/memory-plan.js";
 export type { Executor, Progress, RunInfo } from "./executors/scheduler.js";
@@ -126,4 +128,4 @@ export {
   type NormalizeChunksOptions,
   type Region,
 } from "./chunks/grid.js";
-export type { GufuncInputs, GufuncResult, InputCount, OutputCount, TupleOf } from "./gufunc/types.js";
+export type { GufuncInputs, GufuncResult, InputCount, KernelParams, OutputCount, TupleOf } from "./gufunc/types.js";

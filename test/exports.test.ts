@@ -1,21 +1,45 @@
 /**
- * The public surface of the root and of `chunkwise/testing`, snapshot-tested so every change
- * to the list of exports is deliberate (zarrita's habit).
+ * The public surface of every entry point in package.json's `exports`, snapshot-tested so
+ * every change to the list of exports is deliberate (zarrita's habit), and the source-mode
+ * mapping (tsconfig `paths`, used by tests, examples and the docs runner) checked against it.
  */
+import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
-import * as root from "../src/index.js";
-import * as testing from "../src/testing/index.js";
 
-it("chunkwise exports exactly these values", () => {
-  expect(Object.keys(root).sort()).toMatchSnapshot();
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, string | { types: string; default: string }> };
+const tsconfig = JSON.parse(readFileSync("tsconfig.json", "utf8")) as { compilerOptions: { paths: Record<string, string[]> } };
+
+/** `./dist/io/zarr/index.js` -> `./src/io/zarr/index.ts`. */
+const sourceOf = (distJs: string): string => distJs.replace(/^\.\/dist\//, "./src/").replace(/\.js$/, ".ts");
+
+const entries = Object.entries(pkg.exports)
+  .filter(([sub]) => sub !== "./package.json")
+  .map(([sub, target]) => {
+    if (typeof target === "string") throw new Error(`package.json: exports["${sub}"] must give types and default; got ${target}`);
+    return { name: sub === "." ? "chunkwise" : `chunkwise/${sub.slice(2)}`, target };
+  });
+
+it("package.json exports 8 entry points, each with its .d.ts beside its .js", () => {
+  expect(entries.map((e) => e.name).sort()).toEqual([
+    "chunkwise", "chunkwise/distributed", "chunkwise/fft", "chunkwise/filters", "chunkwise/testing",
+    "chunkwise/threads", "chunkwise/tiff", "chunkwise/zarr",
+  ]);
+  for (const { target } of entries) expect(target.types).toBe(target.default.replace(/\.js$/, ".d.ts"));
 });
 
-it("chunkwise/testing exports exactly these values", () => {
-  expect(Object.keys(testing).sort()).toMatchSnapshot();
+it("tsconfig paths map each entry point to the source of what package.json exports", () => {
+  const paths = Object.fromEntries(Object.entries(tsconfig.compilerOptions.paths).map(([k, v]) => [k, v[0]]));
+  expect(paths).toEqual(Object.fromEntries(entries.map((e) => [e.name, sourceOf(e.target.default)])));
 });
+
+for (const { name, target } of entries) {
+  it(`${name} exports exactly these values`, async () => {
+    const mod = (await import(/* @vite-ignore */ `../${sourceOf(target.default)}`)) as Record<string, unknown>;
+    expect(Object.keys(mod).sort()).toMatchSnapshot();
+  });
+}
 
 it("the root never loads zarrita, piscina or bullmq (following its relative imports)", async () => {
-  const { readFileSync } = await import("node:fs");
   const { dirname, resolve } = await import("node:path");
   const heavy = /from "(zarrita|@zarrita\/[^"]*|piscina|bullmq|ioredis|numcodecs[^"]*|pngjs)"/;
   const seen = new Set<string>();

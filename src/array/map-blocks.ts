@@ -10,6 +10,8 @@ import { checkDtype } from "../core/creation.js";
 import { ValueError, show } from "../core/errors.js";
 import type { Block } from "../core/ndarray.js";
 import { blockwise, type BlockwiseInput } from "../graph/blockwise.js";
+import type { Kernel } from "../gufunc/eager.js";
+import type { KernelParams, TupleOf } from "../gufunc/types.js";
 import { ChunkedArray, isChunkedArray } from "./chunked-array.js";
 import { rightLabels, toLazy } from "./elementwise.js";
 
@@ -34,6 +36,15 @@ export interface MapBlocksOptions {
   name?: string;
 }
 
+/** The arrays `mapBlocks` maps over: one array, or a list (numbers pass to the kernel as they are). */
+export type MapBlocksArrays = ChunkedArray | Block | readonly (ChunkedArray | Block | number)[];
+
+/** How many arguments `arrays` puts before the kernel's `params`. */
+type ArgCount<A> = A extends readonly unknown[] ? A["length"] : 1;
+
+/** {@link MapBlocksOptions} with `params` typed by the kernel's own parameter after its `N` blocks. */
+export type TypedMapBlocksOptions<K, N extends number> = MapBlocksOptions & { params?: KernelParams<K, N> };
+
 /**
  * Maps `fn(...blocks, params, ctx)` over aligned blocks. `ctx` has `blockIndex`, `location`
  * (`[start, stop)` per axis in the full output) and `shape`. Every returned block is checked
@@ -42,13 +53,19 @@ export interface MapBlocksOptions {
  * @example
  * ```ts
  * const out = mapBlocks((img, psf, params, ctx) => deconvolve(img, psf), [imgs, psf], { dtype: "float32" });
+ * const [lo, hi] = mapBlocks(split, x, { nout: 2 }); // with nout, a tuple of arrays
  * ```
  */
-export function mapBlocks(
-  fn: (...args: any[]) => unknown,
-  arrays: ChunkedArray | Block | readonly (ChunkedArray | Block | number)[],
-  options: MapBlocksOptions = {},
-): ChunkedArray | ChunkedArray[] {
+export function mapBlocks<K extends Kernel, const A extends MapBlocksArrays>(
+  fn: K, arrays: A, options?: TypedMapBlocksOptions<K, ArgCount<A>> & { nout?: undefined },
+): ChunkedArray;
+export function mapBlocks<K extends Kernel, const A extends MapBlocksArrays, const N extends number>(
+  fn: K, arrays: A, options: TypedMapBlocksOptions<K, ArgCount<A>> & { nout: N },
+): TupleOf<ChunkedArray, N>;
+export function mapBlocks<K extends Kernel, const A extends MapBlocksArrays>(
+  fn: K, arrays: A, options?: TypedMapBlocksOptions<K, ArgCount<A>>,
+): ChunkedArray | ChunkedArray[];
+export function mapBlocks(fn: Kernel, arrays: MapBlocksArrays, options: MapBlocksOptions = {}): ChunkedArray | ChunkedArray[] {
   const op = options.name ?? "mapBlocks";
   if (typeof fn !== "function") throw new ValueError(op, `fn must be a function; got ${show(fn)}. Pass (…blocks, params, ctx) => block`);
   const list = Array.isArray(arrays) ? arrays : [arrays];

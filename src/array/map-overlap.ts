@@ -15,6 +15,8 @@
  */
 import { resultTypeOf, type DataType } from "../core/dtype.js";
 import { checkDtype } from "../core/creation.js";
+import type { Kernel } from "../gufunc/eager.js";
+import type { KernelParams } from "../gufunc/types.js";
 import { BroadcastError, ChunkError, ValueError, show } from "../core/errors.js";
 import { isBlockLike, type Block } from "../core/ndarray.js";
 import { forEachBlockIndex, numBlocks, type Chunks } from "../chunks/grid.js";
@@ -164,6 +166,9 @@ export function trimInternal<D extends DataType>(x: ChunkedArray<D>, options: Tr
   return new ChunkedArray<D>(trimMeta(op, x, halos, chunks) as ArrayMeta & { dtype: D });
 }
 
+/** How many arguments `arrays` puts before the kernel's `params`. */
+type ArgCount<A> = A extends readonly unknown[] ? A["length"] : 1;
+
 /**
  * Maps `fn(...extendedBlocks, params, ctx)` over overlapping blocks, as dask's `map_overlap`:
  * each array gets its own halo (`overlap`), blocks are aligned as `mapBlocks` aligns
@@ -177,7 +182,8 @@ export function trimInternal<D extends DataType>(x: ChunkedArray<D>, options: Tr
  * extended block (smaller than the depth where `"none"` meets the edge), and `ctx.depth`.
  *
  * With several arrays, a list `depth` or `boundary` gives one entry per array (each a number,
- * per-axis list or record); for one array, a list is per axis.
+ * per-axis list or record); for one array, a list is per axis. `params` must fit the kernel's
+ * own params type.
  * @throws {ChunkError} for bad depths or boundaries (naming the array and axis);
  *   {@link BroadcastError} for arrays whose split axes differ in length; {@link ValueError}
  *   for other bad options
@@ -188,10 +194,10 @@ export function trimInternal<D extends DataType>(x: ChunkedArray<D>, options: Tr
  * const z = mapOverlap(convolve, [image, psf], { depth: [{ 0: 8, 1: 8 }, 0], boundary: "reflect" });
  * ```
  */
-export function mapOverlap(
-  fn: (...args: any[]) => unknown,
-  arrays: ChunkedArray | Block | readonly (ChunkedArray | Block)[],
-  options: MapOverlapOptions = {},
+export function mapOverlap<K extends Kernel, const A extends ChunkedArray | Block | readonly (ChunkedArray | Block)[]>(
+  fn: K,
+  arrays: A,
+  options: MapOverlapOptions & { params?: KernelParams<K, ArgCount<A>> } = {},
 ): ChunkedArray {
   const op = "mapOverlap";
   if (typeof fn !== "function") throw new ValueError(op, `fn must be a function; got ${show(fn)}. Pass (...blocks, params, ctx) => block`);

@@ -8,8 +8,13 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { ZarrError, toZarr } from "../io/zarr/index.js";
+import { MemoryError } from "../executors/memory-plan.js";
+import type { Progress } from "../executors/scheduler.js";
+import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
+import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
+import { isLeaseLost } from "../io/zarr/lease.js";
 import { progressBar } from "./progress.js";
+import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,
   Printer,
@@ -26,6 +31,7 @@ import {
 } from "./job-args.js";
 import { planDeconvolve, type DeconvolveJob, type DeconvolvePlan } from "./job-plan.js";
 import type { PsfBackground, PsfSource } from "./job-psf.js";
+import { omeInputText, omeResultText, writeOmeResult } from "./job-ome.js";
 import { formatPlan, formatResult, planJson } from "./job-report.js";
 import { UsageError, type CliIO, type Command } from "./run.js";
 
@@ -39,10 +45,18 @@ defaults (estimate starts from the image, zero-flux Neumann boundary, no clippin
 Everything is checked and the plan printed before any work starts.
 
 Input and output:
-  <input.zarr>              Zarr store (v2 or v3) holding the image, any integer or float dtype
-  --path P                  the image's array inside the store (default: the store root)
+  <input.zarr>              Zarr store (v2 or v3) holding the image, any integer or float dtype;
+                            or an OME-Zarr image (NGFF 0.4/0.5): its full-resolution level is
+                            read, its axes tell channel, time and space (no --path needed)
+  --path P                  the image's array (or OME-Zarr image group) inside the store
+                            (default: the store root)
   --out STORE               where the result goes (default: the input store)
-  --out-path P              the result's path inside --out (default: deconvolved)
+  --out-path P              the result's path inside --out (default: deconvolved; with
+                            --ome-zarr and --out: the store root)
+  --ome-zarr                write the result as an OME-Zarr image: full resolution plus a
+                            pyramid of 2x block means, with the input's axes, units and
+                            voxel sizes when it is OME-Zarr; opens in napari, neuroglancer
+  --zarr-format F           2 (default; OME-Zarr NGFF 0.4) or 3 (NGFF 0.5)
   --overwrite               replace an array already at the output path
   --resume                  finish an interrupted run: keep the chunks already written
 
@@ -90,12 +104,18 @@ Running:
   --redis-key FILE          unencrypted PEM private key of --redis-cert (never printed)
   --scratch DIR             shared scratch directory for distributed (the workers' --scratch)
   --queue NAME              queue name for distributed (the workers' --queue; default chunkwise)
+  --task-key-file FILE      secret that signs every task for distributed: the workers'
+                            --task-key-file (default: the CHUNKWISE_TASK_KEY variable)
+  --insecure                send tasks unsigned, for workers started with --insecure
   --json                    print the plan, progress, result and errors as JSON lines on stdout
   --verbose                 stack traces with errors
   -h, --help                show this help
 
 Exit codes: 0 done; 1 failed while running (re-run with --resume to keep finished chunks);
-2 bad arguments or inputs (nothing written); 130 interrupted (re-run with --resume).
+2 bad arguments or inputs (nothing written); 130 interrupted by Ctrl-C (SIGINT), 143 by SIGTERM
+(re-run with --resume). One run writes an output at a time (a lease file in it); --resume
+continues only the same computation (input, PSF, options and chunkwise version recorded in the
+output's attributes). See docs/cli.md.
 
 Examples:
   chunkwise deconvolve data.zarr --path data --psf "psfs/*.tif" --out data.zarr \\
@@ -110,6 +130,8 @@ const OPTIONS = {
   "out-path": { type: "string" },
   overwrite: { type: "boolean" },
   resume: { type: "boolean" },
+  "ome-zarr": { type: "boolean" },
+  "zarr-format": { type: "string" },
   psf: { type: "string" },
   "psf-path": { type: "string" },
   "psf-background": { type: "string" },
@@ -205,13 +227,16 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
   const fe = numberOption(NAME, values, "filter-epsilon", { min: 0, example: "1e-5" }) ?? 1e-5;
   const acceleration = choiceOption(NAME, values, "acceleration", ["none", "biggs"] as const, "none");
   const tolerance = numberOption(NAME, values, "tolerance", { min: 0, example: "1e-3" });
+  const format = Number(choiceOption(NAME, values, "zarr-format", ["2", "3"] as const, "2")) as 2 | 3;
+  const ome = values["ome-zarr"] === true;
   return {
     input,
-    path: stringOption(values, "path", ""),
+    path: arrayPathOption(values, "path", ""),
     psf: await psfSource(values),
     psfBackground: (bgText === "auto" || bgText === "none" ? bgText : bgNumber) as PsfBackground,
     out: stringOption(values, "out", input),
-    outPath: stringOption(values, "out-path", "deconvolved"),
+    outPath: arrayPathOption(values, "out-path", ome && values.out !== undefined ? "" : "deconvolved"),
+    ...(ome ? { omeZarr: { format } } : { format }),
     rl: {
       iterations: numberOption(NAME, values, "iterations", { min: 1, max: 100000, integer: true, example: "10" }) ?? 10,
       init: initText === "image" || initText === "constant" ? initText : initNumber,
@@ -253,43 +278,67 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
   const plan = await planDeconvolve(job);
   const started = await startExecutor(NAME, job.executor);
   const controller = new AbortController();
-  const onSignal = (): void => controller.abort(new Error("interrupted"));
-  if (io.signal) io.signal.addEventListener("abort", onSignal, { once: true });
-  else process.once("SIGINT", onSignal);
+  let stoppedBy = "SIGINT" as NodeJS.Signals;
+  const onSignal = (sig: NodeJS.Signals) => (): void => {
+    stoppedBy = sig;
+    controller.abort(new Error(`interrupted by ${sig}`));
+  };
+  const onInt = onSignal("SIGINT");
+  const onTerm = onSignal("SIGTERM");
+  if (io.signal) io.signal.addEventListener("abort", onInt, { once: true });
+  else {
+    process.once("SIGINT", onInt);
+    process.once("SIGTERM", onTerm);
+  }
   let done = 0;
   let total = 0;
   const bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
   try {
     out.text(formatPlan(plan, started.label));
+    if (plan.ome !== undefined) out.text(omeInputText(plan.ome, job.omeZarr !== undefined));
     out.event("plan", planJson(plan, started.label));
     let lastEvent = -Infinity;
     const t0 = performance.now();
     let result;
+    let image = undefined as ToOmeZarrResult | undefined;
     try {
-      result = await toZarr(plan.result, job.out, {
-        path: job.outPath,
+      const run = {
         overwrite: job.overwrite,
         resume: job.resume,
         executor: started.executor,
         signal: controller.signal,
-        attributes: { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } },
-        onProgress: (p) => {
+        fingerprint: plan.fingerprint,
+        onProgress: (p: Progress) => {
           done = p.done;
           total = p.total;
           bar?.onProgress(p);
           if (json && (p.done === p.total || p.elapsedMs - lastEvent >= 1000)) {
             lastEvent = p.elapsedMs;
-            out.event("progress", { done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs) });
+            out.event("progress", { ...("level" in p ? { level: p.level } : {}), done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs) });
           }
         },
-      });
+      };
+      const attributes = { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } };
+      // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
+      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
+      const write = async (): Promise<ToZarrResult> => {
+        if (job.omeZarr === undefined) return toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
+        const written = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, { ...run, attributes });
+        image = written.image;
+        return written.summary;
+      };
+      result = job.executor.kind === "inline" && io.signal === undefined ? await breakOnSigint(write) : await write();
     } catch (e) {
-      if (e instanceof ZarrError && (e.kind === "exists" || e.kind === "mismatch")) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
-      if (controller.signal.aborted) {
+      if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind) && !isLeaseLost(e)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
+      if (e instanceof MemoryError) throw new UsageError(`${NAME}: ${memoryAdvice(e, job)}`, { cause: e });
+      const nonFinite = causes(e).find((c) => c.message.startsWith(`${NAME}: the image must hold only finite values`));
+      if (nonFinite !== undefined) throw new Error(nonFinite.message, { cause: e });
+      if (controller.signal.aborted || isSigintBreak(e)) {
         bar?.stop();
-        out.note(`chunkwise: ${NAME}: interrupted after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
-        out.event("interrupted", { done, total });
-        return { plan, seconds: (performance.now() - t0) / 1000, code: 130 };
+        const signal = controller.signal.aborted ? stoppedBy : "SIGINT";
+        out.note(`chunkwise: ${NAME}: interrupted${io.signal ? "" : ` by ${signal}`} after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
+        out.event("interrupted", { done, total, signal });
+        return { plan, seconds: (performance.now() - t0) / 1000, code: signal === "SIGTERM" ? 143 : 130 };
       }
       throw new Error(`${NAME}: ${asSentence(messageOf(e))} Re-run with --resume to keep the chunks already written`, { cause: e });
     }
@@ -297,12 +346,16 @@ export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean
     bar?.stop();
     const report = formatResult(plan, result, seconds);
     out.text(report.text);
-    out.event("done", report.json);
+    if (image !== undefined) out.text(omeResultText(image, job.out, job.outPath));
+    out.event("done", image === undefined ? report.json : { ...report.json, omeZarr: { version: image.version, axes: image.axes, levels: image.levels.map((l) => ({ path: l.path, shape: l.shape, chunks: l.chunks, scale: l.scale })) } });
     return { plan, seconds, code: 0 };
   } finally {
     bar?.stop();
-    if (io.signal) io.signal.removeEventListener("abort", onSignal);
-    else process.removeListener("SIGINT", onSignal);
+    if (io.signal) io.signal.removeEventListener("abort", onInt);
+    else {
+      process.removeListener("SIGINT", onInt);
+      process.removeListener("SIGTERM", onTerm);
+    }
     await started.close();
   }
 }

@@ -11,12 +11,13 @@ import { join, resolve as resolvePath } from "node:path";
 import { fromArray, index, subtract, maximum, astypeBlock, type Block } from "../index.js";
 import { syntheticStack, type SyntheticOptions, type SyntheticStack } from "../demo/index.js";
 import { imwrite } from "../io/tiff/index.js";
-import { fromZarr, toZarr } from "../io/zarr/index.js";
+import { fromOmeZarr, toZarr } from "../io/zarr/index.js";
 import { runDeconvolve } from "./deconvolve.js";
 import { EXECUTOR_OPTIONS, Printer, choiceOption, executorChoice, numberOption, positionalArgs, stringOption } from "./job-args.js";
 import type { DeconvolveJob } from "./job-plan.js";
 import { errorCurve, volumeOf, writeDemoPictures } from "./job-pictures.js";
 import { formatSeconds } from "./job-report.js";
+import { checkWritable } from "./job-safety.js";
 import type { Command } from "./run.js";
 
 const NAME = "demo";
@@ -37,8 +38,11 @@ Makes a synthetic light-sheet dataset with a known ground truth (beads and filam
 channels, blurred by each channel's PSF, with Poisson and camera noise; the same every time
 for a given --seed) and deconvolves it with 'chunkwise deconvolve':
 
-  DIR/demo.zarr        data (c, t, z, y, x) uint16, the recording; truth (float32);
-                       deconvolved (float32), the result
+  DIR/demo.zarr        data (c, t, z, y, x) uint16, the recording; truth (float32)
+  DIR/deconvolved.ome.zarr
+                       the result (float32) as an OME-Zarr image (NGFF 0.4): axes t, c,
+                       z, y, x with voxel sizes in micrometres, plus a pyramid of 2x block
+                       means; open it with: napari --plugin napari-ome-zarr DIR/deconvolved.ome.zarr
   DIR/psfs/psf_<c>.tif measured-looking PSFs (uint16 with background and noise)
   DIR/pictures/        mip-before.png, mip-after.png, mip-compare.png (recorded |
                        deconvolved | truth, top view), mip-compare-side.png (x-z view),
@@ -57,6 +61,10 @@ Options:
                     TLS for a rediss:// Redis, as chunkwise deconvolve's
   --scratch DIR     shared scratch directory for distributed
   --queue NAME      queue name for distributed (default chunkwise)
+  --task-key-file FILE
+                    secret that signs every task, the workers' --task-key-file
+                    (default: the CHUNKWISE_TASK_KEY variable)
+  --insecure        send tasks unsigned, for workers started with --insecure
   --json            JSON lines on stdout (deconvolve's plan, progress and result, then the
                     demo's; an error is an "error" event there too)
   --verbose         stack traces with errors
@@ -111,6 +119,7 @@ export const demoCommand: Command = {
     const seed = numberOption(NAME, values, "seed", { min: 0, max: 2 ** 31, integer: true, example: "1" }) ?? 1;
     const executor = executorChoice(NAME, values);
     const dir = resolvePath(stringOption(values, "out", "chunkwise-demo"));
+    await checkWritable(NAME, "--out", dir, "chunkwise-demo");
     const t0 = performance.now();
 
     // 1. The dataset, as a microscope would leave it: a Zarr array and PSF files.
@@ -121,19 +130,22 @@ export const demoCommand: Command = {
     out.text(`  ${store} (data ${data.noisy.dtype} (${data.noisy.shape.join(", ")}), truth), ${data.psfs.shape[0]} PSF files ${psfPattern}\n`);
 
     // 2. Deconvolve it exactly as a user would.
+    const result3 = join(dir, "deconvolved.ome.zarr");
     const job: DeconvolveJob = {
-      input: store, path: "data", out: store, outPath: "deconvolved",
+      input: store, path: "data", out: result3, outPath: "", omeZarr: { format: 2, voxelSize: data.voxelSize },
       psf: { kind: "tiff", pattern: psfPattern }, psfBackground: "auto",
       rl: { iterations, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 },
       background: data.background, overwrite: true, resume: false, executor,
     };
     const workers = executor.kind === "inline" ? "--executor inline" : `--executor ${executor.kind} --workers ${executor.workers}`;
-    out.text(`running: chunkwise deconvolve ${store} --path data --psf "${job.psf.kind === "tiff" ? job.psf.pattern : ""}" --out-path deconvolved --iterations ${iterations} --background ${data.background} --overwrite ${workers}\n`);
+    out.text(`running: chunkwise deconvolve ${store} --path data --psf "${job.psf.kind === "tiff" ? job.psf.pattern : ""}" --out ${result3} --ome-zarr --iterations ${iterations} --background ${data.background} --overwrite ${workers}\n`);
     const outcome = await runDeconvolve(job, io, json);
     if (outcome.code !== 0) return outcome.code;
 
     // 3. Pictures of channel 0 at t = 0, and the error per iteration on that volume.
-    const result = await (await fromZarr(store, { path: "deconvolved" })).blocks([0, 0]).compute();
+    // The OME-Zarr result is (t, c, z, y, x); channel 0 at t = 0 is the same element either way.
+    const first = { start: 0, stop: 1 };
+    const result = await (await fromOmeZarr(result3)).index([first, first]).compute();
     const recordedCounts = volumeOf(data.noisy, 0, 0);
     const recorded = astypeBlock(maximum(subtract(astypeBlock(recordedCounts, "float32"), data.background), 0) as Block, "float32") as Block<"float32">;
     const psfs = await outcome.plan.psf.array.compute();
@@ -152,10 +164,10 @@ export const demoCommand: Command = {
       `error against the ground truth (channel 0, t = 0; relative RMS): recorded ${curve.errors[0]!.toFixed(3)} -> deconvolved ${last.toFixed(3)} after ${iterations} iterations (${(100 * (1 - last / curve.errors[0]!)).toFixed(0)}% lower; the noise-free blurred volume: ${curve.blurredError.toFixed(3)}); Biggs-Andrews accelerated (--acceleration biggs), the same iterations: ${curve.acceleratedErrors[curve.acceleratedErrors.length - 1]!.toFixed(3)}`,
       `pictures in ${pictures}:`,
       ...files.map((f) => `  ${f}`),
-      `demo finished in ${formatSeconds(seconds)}. Next: chunkwise info ${store}`,
+      `demo finished in ${formatSeconds(seconds)}. Next: chunkwise info ${result3}, or view it: napari --plugin napari-ome-zarr ${result3}`,
       "",
     ].join("\n"));
-    out.event("demo", { dir, store, psfs: psfPattern, pictures: files, iterations, errors: curve.errors, acceleratedErrors: curve.acceleratedErrors, blurredError: curve.blurredError, seconds });
+    out.event("demo", { dir, store, result: result3, psfs: psfPattern, pictures: files, iterations, errors: curve.errors, acceleratedErrors: curve.acceleratedErrors, blurredError: curve.blurredError, seconds });
     return 0;
   },
 };

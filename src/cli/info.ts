@@ -9,7 +9,9 @@ import { stat } from "node:fs/promises";
 import { resolve as resolvePath } from "node:path";
 import { formatBytes, itemSize } from "../index.js";
 import { arrayInfo, readNode, type NodeInfo } from "../io/zarr/metadata.js";
+import { LEASE_NAME, leaseStatus } from "../io/zarr/lease.js";
 import { checkNodePath, isTempKey, keyOf, listKeys, readKey, storeRefOf, type StoreRef } from "../io/zarr/store.js";
+import { omeImageJson, omeImageOf, omeImageText } from "./info-ome.js";
 import { Printer, messageOf, positionalArgs, stringOption } from "./job-args.js";
 import { UsageError, type Command } from "./run.js";
 
@@ -20,7 +22,8 @@ const HELP = `Usage: chunkwise info <store> [--path P] [--json]
 Shows what a Zarr store (v2 or v3) holds, from its metadata alone (no chunk is read).
 An array: dask's summary table (bytes, shape, chunk shape, chunk count, dtype), the format,
 codecs, how many chunks are stored, and its attributes. A group: every array below it with
-shape, dtype and chunks, and its subgroups.
+shape, dtype and chunks, and its subgroups; an OME-Zarr image group (NGFF 0.4/0.5) first
+shows its axes (types, units) and levels with their voxel sizes.
 
 Options:
   --path P        the array or group inside the store (default: the root)
@@ -28,7 +31,8 @@ Options:
   --verbose       stack traces with errors
   -h, --help      show this help
 
-Exit codes: 0 ok; 2 no store or nothing at the path; 1 unreadable metadata.
+Exit codes: 0 ok; 2 no store or nothing at the path; 1 unreadable metadata (in a group, the
+readable arrays are still listed and each unreadable one is marked BROKEN with why).
 
 Examples:
   chunkwise info demo/demo.zarr
@@ -48,6 +52,14 @@ interface ArrayFacts {
   storedChunks: number | null;
   codecs: string[];
   attributes: Record<string, unknown>;
+  /** The run writing it now (its lease), or the lease a stopped run left. */
+  lease: { holder: string; stale: string | null } | null;
+}
+
+/** An array below a group whose metadata could not be read. */
+interface BrokenArray {
+  path: string;
+  error: string;
 }
 
 const tuple = (s: readonly number[]): string => (s.length === 1 ? `(${s[0]},)` : `(${s.join(", ")})`);
@@ -71,7 +83,8 @@ async function arrayFacts(ref: StoreRef, path: string, node: Extract<NodeInfo, {
   const chunkCount = info.shape.reduce((n, s, ax) => n * Math.ceil(s / info.chunks[ax]!), 1);
   const keys = await listKeys(NAME, ref, path);
   const meta = new Set([".zarray", ".zattrs", "zarr.json", ".zgroup"]);
-  const stored = keys === undefined ? null : keys.filter((k) => !meta.has(k) && !isTempKey(k)).length;
+  const stored = keys === undefined ? null : keys.filter((k) => !meta.has(k) && !isTempKey(k) && !k.startsWith(LEASE_NAME)).length;
+  const lease = "fs" in ref ? await leaseStatus(ref.fs, path) : undefined;
   return {
     path,
     format: info.format,
@@ -84,6 +97,7 @@ async function arrayFacts(ref: StoreRef, path: string, node: Extract<NodeInfo, {
     storedChunks: info.sharded ? null : stored,
     codecs: info.codecs.map((c) => c.replace(/^numcodecs\./, "")),
     attributes: await attributesOf(ref, path, node),
+    lease: lease === undefined ? null : { holder: lease.holder, stale: lease.stale ?? null },
   };
 }
 
@@ -104,6 +118,7 @@ function arrayText(f: ArrayFacts, where: string): string {
     table,
     `codecs: ${f.codecs.length === 0 ? "none" : f.codecs.join(", ")}`,
     ...(attrs.length > 0 ? [`attributes: ${attrs.join(", ")}`] : []),
+    ...(f.lease === null ? [] : [f.lease.stale === null ? `being written by: ${f.lease.holder}` : `left unfinished by: ${f.lease.holder} (${f.lease.stale}; resume it with --resume)`]),
     "",
   ].join("\n");
 }
@@ -152,10 +167,16 @@ export const infoCommand: Command = {
     }
     const arrays: ArrayFacts[] = [];
     const groups: string[] = [];
+    const broken: BrokenArray[] = [];
     for (const p of await nodesBelow(ref, path)) {
-      const n = await readNode(NAME, ref, p);
-      if (n.kind === "array") arrays.push(await arrayFacts(ref, p, n));
-      else if (n.kind === "group") groups.push(p);
+      // One unreadable array must not hide the others: it is listed as broken, with why.
+      try {
+        const n = await readNode(NAME, ref, p);
+        if (n.kind === "array") arrays.push(await arrayFacts(ref, p, n));
+        else if (n.kind === "group") groups.push(p);
+      } catch (e) {
+        broken.push({ path: p, error: messageOf(e).replace(/^info: /, "") });
+      }
     }
     const lines = [`group ${where} (zarr v${node.format}): ${arrays.length} array${arrays.length === 1 ? "" : "s"}${groups.length > 0 ? `, ${groups.length} group${groups.length === 1 ? "" : "s"}` : ""}`];
     const rows = [["path", "shape", "chunks", "dtype", "bytes", "stored"], ...arrays.map((a) => [
@@ -164,8 +185,13 @@ export const infoCommand: Command = {
     const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     if (arrays.length > 0) lines.push(...rows.map((r) => `  ${r.map((v, c) => v.padEnd(widths[c]!)).join("  ")}`.trimEnd()));
     if (groups.length > 0) lines.push(`groups: ${groups.map((g) => (path === "" ? g : g.slice(path.length + 1))).join(", ")}`);
+    for (const b of broken) lines.push(`BROKEN ${path === "" ? b.path : b.path.slice(path.length + 1)}: ${b.error}`);
+    const ome = await omeImageOf(store, path);
+    if (ome !== undefined && "image" in ome) out.text(omeImageText(ome.image));
+    if (ome !== undefined && "problem" in ome) out.text(`not a readable OME-Zarr image: ${ome.problem}\n`);
     out.text(`${lines.join("\n")}\n`);
-    out.event("info", { kind: "group", store: resolvePath(store), path, format: node.format, arrays, groups });
-    return 0;
+    out.event("info", { kind: "group", store: resolvePath(store), path, format: node.format, arrays, groups, broken, ...(ome !== undefined && "image" in ome ? { ome: omeImageJson(ome.image) } : {}) });
+    if (broken.length > 0) out.note(`chunkwise: info: ${broken.length} array${broken.length === 1 ? "" : "s"} below ${where} could not be read (marked BROKEN); the others are listed`);
+    return broken.length > 0 ? 1 : 0;
   },
 };

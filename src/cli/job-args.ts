@@ -8,6 +8,7 @@ import { availableParallelism } from "node:os";
 import { inline, type Executor } from "../index.js";
 import type { RedisTls } from "../executors/redis-tls.js";
 import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
+import { TASK_KEY_OPTIONS, taskKeyFlags } from "./task-key-flags.js";
 import { UsageError, type CliIO } from "./run.js";
 
 /** Parsed values as `node:util` parseArgs returns them. */
@@ -100,6 +101,7 @@ export const EXECUTOR_OPTIONS = {
   workers: { type: "string" },
   redis: { type: "string" },
   ...REDIS_TLS_OPTIONS,
+  ...TASK_KEY_OPTIONS,
   scratch: { type: "string" },
   queue: { type: "string" },
 } as const;
@@ -114,12 +116,14 @@ export interface ExecutorChoice {
   readonly tls?: RedisTls;
   readonly scratch?: string;
   readonly queue?: string;
+  /** `--task-key-file` (or CHUNKWISE_TASK_KEY) read, or `--insecure` (distributed only). */
+  readonly signing?: { readonly taskKey: Buffer } | { readonly insecure: true };
 }
 
 /**
  * Reads `--executor`, `--workers`, `--redis`, `--redis-ca`/`--redis-cert`/`--redis-key`,
- * `--scratch`, `--queue` (threads by default, one worker per core; distributed needs `--redis`
- * or `CHUNKWISE_REDIS_URL`).
+ * `--scratch`, `--queue`, `--task-key-file`, `--insecure` (threads by default, one worker per
+ * core; distributed needs `--redis` or `CHUNKWISE_REDIS_URL`, and a task key or `--insecure`).
  * @throws {UsageError} for a bad choice or count, or distributed without a Redis URL
  * @example executorChoice("deconvolve", { executor: "inline" }) // { kind: "inline", workers: 1 }
  */
@@ -136,12 +140,13 @@ export function executorChoice(command: string, values: Values, fallback: Execut
   const scratch = stringOption(values, "scratch");
   const queue = stringOption(values, "queue");
   const tlsFiles = Object.keys(REDIS_TLS_OPTIONS).map((k) => [k, values[k]] as const);
-  for (const [name, v] of [["scratch", scratch], ["queue", queue], ...tlsFiles] as const) {
+  for (const [name, v] of [["scratch", scratch], ["queue", queue], ["task-key-file", values["task-key-file"]], ["insecure", values.insecure], ...tlsFiles] as const) {
     if (v !== undefined && kind !== "distributed") throw new UsageError(`${command}: --${name} must come with --executor distributed; got --executor ${kind}. Add --executor distributed`);
   }
   const tls = kind === "distributed" ? redisTlsFlags(command, values, redis!) : undefined;
+  const signing = kind === "distributed" ? taskKeyFlags(command, values) : undefined;
   return {
-    kind, workers, ...(redis === undefined ? {} : { redis }), ...(tls === undefined ? {} : { tls }),
+    kind, workers, ...(redis === undefined ? {} : { redis }), ...(tls === undefined ? {} : { tls }), ...(signing === undefined ? {} : { signing }),
     ...(scratch === undefined ? {} : { scratch }), ...(queue === undefined ? {} : { queue }),
   };
 }
@@ -177,7 +182,7 @@ export async function startExecutor(command: string, choice: ExecutorChoice): Pr
   } catch (e) {
     throw new UsageError(`${command}: ${messageOf(e)}`, { cause: e });
   }
-  const executor = distributed({ connection, concurrency: choice.workers, ...(choice.scratch === undefined ? {} : { scratchDir: choice.scratch }), ...(choice.queue === undefined ? {} : { queue: choice.queue }) });
+  const executor = distributed({ connection, concurrency: choice.workers, ...choice.signing, ...(choice.scratch === undefined ? {} : { scratchDir: choice.scratch }), ...(choice.queue === undefined ? {} : { queue: choice.queue }) });
   return { executor, label: `distributed (${executor.redis}, ${choice.workers} tasks in flight; start workers with 'chunkwise worker --redis ...')`, close: () => executor.close() };
 }
 

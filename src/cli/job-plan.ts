@@ -14,15 +14,21 @@
  */
 import { stat } from "node:fs/promises";
 import { availableParallelism } from "node:os";
-import { resolve as resolvePath } from "node:path";
-import { dtypeKind, gufunc, maximum, subtract, summarize, type ChunkedArray } from "../index.js";
+import { join, resolve as resolvePath, sep } from "node:path";
+import { dtypeKind, gufunc, mapBlocks, maximum, subtract, summarize, type ChunkedArray } from "../index.js";
+import { requireFinite, type RequireFiniteParams } from "../graph/block-kernels.js";
 import { nextFastLen } from "../fft/index.js";
 import { richardsonLucy, richardsonLucyWorkspace } from "../filters/index.js";
 import { fromZarr } from "../io/zarr/index.js";
 import { readNode } from "../io/zarr/metadata.js";
 import { storeRefOf } from "../io/zarr/store.js";
+import { arrayIdentity, fingerprintDiff, recordedAttributes, runFingerprint } from "../io/zarr/fingerprint.js";
+import { leaseStatus } from "../io/zarr/lease.js";
+import { overlaps, realPathOf, type ArrayLocation } from "../io/zarr/overlap.js";
+import { checkWritable } from "./job-safety.js";
 import type { ExecutorChoice } from "./job-args.js";
 import { messageOf } from "./job-args.js";
+import { checkOmeOutput, openOmeInput, type OmeInput, type OmeOutputChoice } from "./job-ome.js";
 import { loadPsf, type LoadedPsf, type PsfBackground, type PsfSource } from "./job-psf.js";
 import { UsageError } from "./run.js";
 
@@ -55,13 +61,19 @@ export interface DeconvolveJob {
   readonly overwrite: boolean;
   readonly resume: boolean;
   readonly executor: ExecutorChoice;
+  /** Write the result as an OME-Zarr image (`--ome-zarr`); undefined: a plain Zarr array. */
+  readonly omeZarr?: OmeOutputChoice;
+  /** Zarr format of a plain result (`--zarr-format`, default 2). */
+  readonly format?: 2 | 3;
 }
 
 /** The checked job, ready to run. */
 export interface DeconvolvePlan {
   readonly job: DeconvolveJob;
-  /** The image as stored. */
+  /** The image as stored (an OME-Zarr input with t and c: viewed as (c, t, ...)). */
   readonly image: ChunkedArray;
+  /** The input's OME-Zarr metadata, when it is an OME-Zarr image. */
+  readonly ome: OmeInput | undefined;
   readonly psf: LoadedPsf;
   /** The lazy result (float32, the image's shape). */
   readonly result: ChunkedArray;
@@ -79,6 +91,8 @@ export interface DeconvolvePlan {
   readonly outputState: "none" | "array";
   /** Whether core axes (z, y, x) were split in chunks and are merged for the kernel. */
   readonly merged: boolean;
+  /** What identifies this run for `--resume` (recorded in the output's attributes; see docs/cli.md). */
+  readonly fingerprint: Record<string, unknown>;
 }
 
 const FN = "deconvolve";
@@ -94,13 +108,19 @@ const SIGNATURE = "(i,j,k),(a,b,c)->(i,j,k)";
  * ```
  */
 export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePlan> {
-  const image = await openInput(asked.input, asked.path);
-  const outputState = await checkOutput(asked);
+  const { image, ome } = await openInput(asked.input, asked.path);
+  const outputState = await checkOutput(asked, ome);
   const psf = await loadPsf(asked.psf, asked.psfBackground, image.shape);
   const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
   const running = Math.min(asked.executor.workers, volumes);
   const job: DeconvolveJob = { ...asked, rl: { ...asked.rl, threads: threadsPerVolume(asked.rl.threads, asked.executor, running) } };
-  let x: ChunkedArray = image.astype("float32");
+  const fingerprint = {
+    input: await arrayIdentity(FN, asked.input, ome?.levelPath ?? asked.path),
+    psf: { sha256: psf.sha256, shape: psf.array.shape },
+    deconvolve: { iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon, background: job.background },
+  };
+  if (job.resume && outputState === "array") await checkSameRun(job, fingerprint);
+  let x: ChunkedArray = checkFinite(image).astype("float32");
   if (job.background > 0) x = maximum(subtract(x, job.background), 0).astype("float32");
   const threads = job.rl.threads as number;
   const params = {
@@ -122,7 +142,33 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
   const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
-  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged };
+  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged, fingerprint, ome };
+}
+
+/**
+ * A float image checked block by block for NaN and infinity as it is read: deconvolution
+ * spreads one NaN over its whole volume, so such an image is refused (count, block, first
+ * voxel) instead of silently giving NaN volumes. Integer images cannot hold them.
+ */
+function checkFinite(image: ChunkedArray): ChunkedArray {
+  if (dtypeKind(image.dtype) !== "f") return image;
+  const params: RequireFiniteParams = {
+    op: FN, what: "the image",
+    fix: "Replace them in the input (e.g. numpy.nan_to_num), then run again with --overwrite",
+  };
+  return mapBlocks(requireFinite, image, { params, dtype: image.dtype, name: "requireFinite" }) as ChunkedArray;
+}
+
+/** `--resume` continues only the run whose fingerprint the output recorded. */
+async function checkSameRun(job: DeconvolveJob, fingerprint: Record<string, unknown>): Promise<void> {
+  const ref = storeRefOf(FN, job.out);
+  const node = await readNode(FN, ref, job.outPath);
+  if (node.kind !== "array") return;
+  const recorded = ((await recordedAttributes(FN, ref, job.outPath, node.format, node.meta)).chunkwise as { fingerprint?: unknown } | undefined)?.fingerprint;
+  const diffs = fingerprintDiff(recorded, runFingerprint(fingerprint));
+  if (diffs.length === 0) return;
+  const got = recorded === undefined ? "an output with no recorded fingerprint (written by another tool or an older chunkwise)" : `differences (recorded vs now): ${diffs.join("; ")}`;
+  throw new UsageError(`${FN}: --resume must continue the same computation; got ${got}. Re-run with the original input, PSF and options, or pass --overwrite instead of --resume to start again`);
 }
 
 /**
@@ -137,15 +183,16 @@ export function threadsPerVolume(asked: number | "auto" | undefined, executor: P
   return Math.max(1, Math.min(8, Math.floor(availableParallelism() / Math.max(1, running))));
 }
 
-async function openInput(store: string, path: string): Promise<ChunkedArray> {
+async function openInput(store: string, path: string): Promise<{ image: ChunkedArray; ome: OmeInput | undefined }> {
   let image: ChunkedArray;
   try {
     await stat(store);
   } catch {
     throw new UsageError(`${FN}: the input store must exist; got nothing at ${resolvePath(store)}. Check the path, or make demo data with 'chunkwise demo'`);
   }
+  const omeInput = await openOmeInput(store, path);
   try {
-    image = await fromZarr(store, { path });
+    image = omeInput?.image ?? (await fromZarr(store, { path }));
   } catch (e) {
     throw new UsageError(`${FN}: the input could not be opened: ${messageOf(e)}`, { cause: e });
   }
@@ -158,17 +205,40 @@ async function openInput(store: string, path: string): Promise<ChunkedArray> {
     throw new UsageError(`${FN}: the input must hold integers or floats; got ${image.dtype} at ${where}. Pass the recorded intensities`);
   }
   if (image.shape.some((s) => s === 0)) throw new UsageError(`${FN}: the input must not be empty; got shape (${image.shape.join(", ")}) at ${where}. Pass an array with data`);
-  return image;
+  return { image, ome: omeInput?.ome };
+}
+
+/** Refuses an output that is, holds or lies inside the input image or a Zarr PSF (real paths, symlinks resolved). */
+function checkNoOverlap(job: DeconvolveJob): void {
+  const out: ArrayLocation = { store: { fs: resolvePath(job.out) }, path: job.outPath };
+  const reads: [string, ArrayLocation][] = [["the input", { store: { fs: resolvePath(job.input) }, path: job.path }]];
+  if (job.psf.kind === "zarr") reads.push(["the PSF", { store: { fs: resolvePath(job.psf.store) }, path: job.psf.path }]);
+  for (const [what, loc] of reads) {
+    if (!overlaps(out, loc)) continue;
+    const a = realPathOf(join(resolvePath(job.out), job.outPath));
+    const b = realPathOf(join((loc.store as { fs: string }).fs, loc.path));
+    const how = a === b ? "is" : b.startsWith(`${a}${sep}`) ? "holds" : "lies inside";
+    throw new UsageError(`${FN}: the output must not overlap ${what}; got --out ${job.out} --out-path ${JSON.stringify(job.outPath)}, which ${how} ${what} ${b} (compared by real path, symlinks resolved). Pass another --out-path, e.g. deconvolved, or another --out`);
+  }
 }
 
 /** What is at the output location now; refuses a location that would need --overwrite or --resume. */
-async function checkOutput(job: DeconvolveJob): Promise<"none" | "array"> {
+async function checkOutput(job: DeconvolveJob, ome: OmeInput | undefined): Promise<"none" | "array"> {
   if (job.overwrite && job.resume) throw new UsageError(`${FN}: --overwrite and --resume must not be given together; got both. Pass --resume to finish an interrupted run, --overwrite to start again`);
-  if (resolvePath(job.out) === resolvePath(job.input) && job.outPath === job.path) {
-    throw new UsageError(`${FN}: --out-path must differ from the input's --path in the same store; got ${JSON.stringify(job.outPath)} for both. Pass e.g. --out-path deconvolved`);
-  }
+  // An OME-Zarr input is read from its level-0 array: that is what the output must not overlap.
+  checkNoOverlap(ome === undefined ? job : { ...job, path: ome.levelPath });
+  if (job.omeZarr !== undefined) return checkOmeOutput(job);
   const info = await stat(job.out).catch(() => undefined);
   if (info !== undefined && !info.isDirectory()) throw new UsageError(`${FN}: --out must be a Zarr store (a directory); got the file ${resolvePath(job.out)}. Pass a directory such as out.zarr`);
+  await checkWritable(FN, "--out", join(resolvePath(job.out), ...job.outPath.split("/")), "out.zarr");
+  const lease = await leaseStatus(resolvePath(job.out), job.outPath);
+  const at = `${resolvePath(job.out)}${job.outPath === "" ? "" : `/${job.outPath}`}`;
+  if (lease !== undefined && lease.stale === undefined) {
+    throw new UsageError(`${FN}: the output must have one writer at a time; got a run writing ${at} now (${lease.holder}). Wait for it to end, or pass another --out-path`);
+  }
+  if (lease !== undefined && !job.resume && !job.overwrite) {
+    throw new UsageError(`${FN}: the output's last run must have finished; got the lease of a run that stopped (${lease.holder}): ${lease.stale}. Re-run the same command with --resume to take it over and finish, or with --overwrite to start again`);
+  }
   if (info === undefined) return "none";
   let node: Awaited<ReturnType<typeof readNode>>;
   try {

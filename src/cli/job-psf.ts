@@ -12,6 +12,7 @@
  *   axis (`psf.index([":", null, "..."])`, the blog's step).
  * @module
  */
+import { createHash } from "node:crypto";
 import { fromArray, type Block, type ChunkedArray } from "../index.js";
 import { astype } from "../core/astype.js";
 import { cStrides } from "../core/ndarray.js";
@@ -48,6 +49,8 @@ export interface LoadedPsf {
   readonly backgrounds: readonly number[];
   /** Words for the plan. */
   readonly description: string;
+  /** SHA-256 of the prepared float32 values: what `--resume` compares (file contents, background and model all end up here). */
+  readonly sha256: string;
 }
 
 const FN = "deconvolve";
@@ -73,7 +76,8 @@ export async function loadPsf(source: PsfSource, background: PsfBackground, imag
   const { data, backgrounds } = prepare(block, measured ? background : "none", description);
   const prepared: Block<"float32"> = { dtype: "float32", data, shape: target, stride: cStrides(target), offset: 0 };
   const chunks = target.map((n, ax) => (ax < target.length - 3 ? 1 : n));
-  return { array: fromArray(prepared, { chunks }), rawShape: raw.shape, rawDtype: raw.dtype, backgrounds, description };
+  const sha256 = createHash("sha256").update(new Uint8Array(data.buffer, data.byteOffset, data.byteLength)).digest("hex");
+  return { array: fromArray(prepared, { chunks }), rawShape: raw.shape, rawDtype: raw.dtype, backgrounds, description, sha256 };
 }
 
 async function readPsf(source: PsfSource): Promise<{ block: Block; description: string }> {
@@ -147,6 +151,7 @@ function prepare(block: Block, background: PsfBackground, description: string): 
   const backgrounds: number[] = [];
   for (let k = 0; k < count; k++) {
     const values = flat.subarray(k * frame, (k + 1) * frame);
+    refuseNonFinite(values, k, count, description);
     const bg = background === "auto" ? shellMedian(values, core) : background === "none" ? 0 : background;
     backgrounds.push(bg);
     let sum = 0;
@@ -162,6 +167,22 @@ function prepare(block: Block, background: PsfBackground, description: string): 
     for (let i = 0; i < frame; i++) data[k * frame + i]! /= sum;
   }
   return { data, backgrounds };
+}
+
+/** A PSF with NaN or infinite voxels would turn every deconvolved voxel to NaN: refused, counted. */
+function refuseNonFinite(values: Float64Array, k: number, count: number, description: string): void {
+  let nan = 0;
+  let inf = 0;
+  let first = -1;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v)) continue;
+    if (Number.isNaN(v)) nan++;
+    else inf++;
+    if (first < 0) first = i;
+  }
+  if (first < 0) return;
+  throw new UsageError(`${FN}: the PSF must hold only finite values; got ${nan} NaN and ${inf} infinite voxel${nan + inf === 1 ? "" : "s"}${count > 1 ? ` in PSF ${k}` : ""} of ${description} (the first at flat index ${first}). Fix or re-measure the PSF`);
 }
 
 /** The median of the voxels on the box's faces: a measured PSF's background (camera offset, stray light). */

@@ -4,8 +4,7 @@
  * @module
  */
 import ndarrayFactory from "ndarray";
-import type { NdArray } from "ndarray";
-import { allocate, dtypeOfTypedArray, isDataType, type DataType, type TypedArrayFor } from "./dtype.js";
+import { allocate, dtypeOfTypedArray, isDataType, type AnyTypedArray, type DataType, type TypedArrayFor } from "./dtype.js";
 import { DtypeError, ValueError, show } from "./errors.js";
 import { asBlock, fromTypedArray, sizeOf, type Block } from "./ndarray.js";
 
@@ -153,16 +152,55 @@ export function arange<D extends DataType = DataType>(
 }
 
 /**
+ * A scijs `ndarray` as `fromNdarray` reads it: the view fields and the dtype name. Declared
+ * here, structurally, so chunkwise's published types need neither `ndarray`'s types nor
+ * `@types/ndarray`; a scijs `NdArray` (typed by `@types/ndarray` or not) is one.
+ */
+export interface NdarrayLike {
+  /** The elements: a TypedArray, or (rejected at run time) a plain or generic array. */
+  readonly data: ArrayLike<number> | { get(index: number): unknown; readonly length: number };
+  readonly shape: readonly number[];
+  readonly stride: readonly number[];
+  readonly offset: number;
+  /** scijs's dtype name: `"float32"`, `"uint8_clamped"`, `"array"`, ... */
+  readonly dtype: string;
+}
+
+/** The scijs `ndarray` that `toNdarray` returns: its view fields and its element and view methods. */
+export interface NdarrayView<T extends AnyTypedArray = AnyTypedArray> extends NdarrayLike {
+  readonly data: T;
+  readonly shape: number[];
+  readonly stride: number[];
+  readonly size: number;
+  readonly dimension: number;
+  get(...index: number[]): number;
+  /** `set(i0, i1, ..., value)`. */
+  set(...indexAndValue: number[]): number;
+  /** The flat position of an element in `data`. */
+  index(...index: number[]): number;
+  lo(...index: number[]): NdarrayView<T>;
+  hi(...index: number[]): NdarrayView<T>;
+  step(...steps: number[]): NdarrayView<T>;
+  transpose(...axes: number[]): NdarrayView<T>;
+  /** Fixes the axes given a number, keeps those given `null` or `undefined`. */
+  pick(...index: (number | null | undefined)[]): NdarrayView<T>;
+}
+
+/**
  * Wraps a scijs `ndarray` as a block, sharing its data (no copy).
  * @throws {DtypeError} for `"array"`/`"generic"`/bigint ndarrays
+ * @example fromNdarray(ndarray(new Float32Array(6), [2, 3]))
  */
-export function fromNdarray(nd: NdArray): Block {
+export function fromNdarray(nd: NdarrayLike): Block {
   return asBlock(nd, "fromNdarray", "ndarray");
 }
 
-/** A scijs `ndarray` viewing the same data as `block` (no copy). */
-export function toNdarray(block: Block): NdArray {
+/**
+ * A scijs `ndarray` viewing the same data as `block` (no copy).
+ * @example toNdarray(zeros([2, 3])).get(1, 2) // 0
+ */
+export function toNdarray<D extends DataType>(block: Block<D>): NdarrayView<TypedArrayFor<D>> {
   const b = asBlock(block, "toNdarray", "block");
-  return ndarrayFactory(b.data as unknown as number[], [...b.shape], [...b.stride], b.offset) as NdArray;
+  return ndarrayFactory(b.data as unknown as number[], [...b.shape], [...b.stride], b.offset) as unknown as NdarrayView<TypedArrayFor<D>>;
 }
 

@@ -34,6 +34,12 @@ export interface AnswerOptions {
   readonly staleMs: number;
   /** How often to look for vanished jobs; default 1000 ms. */
   readonly auditMs?: number;
+  /**
+   * Whether an answer comes from a worker holding the task key (see `verifyAnswer`). An answer
+   * that does not is ignored (someone who can write to Redis must not hand the client a
+   * result); if the job then ends without a trusted answer, it fails saying so.
+   */
+  readonly trusted?: (jobId: string, answer: unknown) => boolean;
 }
 
 /** One job being waited for. */
@@ -76,6 +82,7 @@ export function watchAnswers(o: AnswerOptions): Answers {
     const w = waiting.get(id);
     if (w === undefined) return false;
     waiting.delete(id);
+    untrusted.delete(id);
     w.resolve(answer);
     return true;
   };
@@ -83,7 +90,15 @@ export function watchAnswers(o: AnswerOptions): Answers {
     const error: WireError = { name: "DistributedError", message, fields: { kind } };
     for (const id of [...waiting.keys()]) settle(id, { ok: false, error });
   };
-  o.events.on("completed", ({ jobId, returnvalue }) => settle(jobId, returnvalue as unknown as JobReply));
+  // Jobs that got an answer not signed with the task key (kept until the job settles).
+  const untrusted = new Set<string>();
+  o.events.on("completed", ({ jobId, returnvalue }) => {
+    if (o.trusted !== undefined && !o.trusted(jobId, returnvalue)) {
+      if (waiting.has(jobId)) untrusted.add(jobId);
+      return;
+    }
+    settle(jobId, returnvalue as unknown as JobReply);
+  });
   o.events.on("failed", ({ jobId, failedReason }) => settle(jobId, { lost: failedReason }));
   o.events.on<BarrierListener, typeof BARRIER>(BARRIER, ({ token }) => barriers.get(token)?.());
 
@@ -109,7 +124,12 @@ export function watchAnswers(o: AnswerOptions): Answers {
       clearTimeout(timer);
     }
     const lost = `job gone from Redis at ${o.redis} before any worker answered (Redis restarted without persistence, was flushed, or evicted it)`;
-    for (const id of missing) settle(id, { lost, vanished: true });
+    const unsigned: WireError = {
+      name: "DistributedError",
+      message: `distributed: a worker's answer must be signed with the client's task key; got only answers that are not (a worker started with --insecure or another key, or one written into Redis by someone else). Start the workers with the client's --task-key-file`,
+      fields: { kind: "refused" },
+    };
+    for (const id of missing) settle(id, untrusted.has(id) ? { ok: false, error: unsigned } : { lost, vanished: true });
   };
 
   let lastAnswer = Date.now();

@@ -7,4 +7,5 @@ export { distributed, type DistributedExecutor, type DistributedOptions } from "
 export { startWorker, defaultScratchDir, type ChunkwiseWorker, type WorkerOptions } from "./distributed-worker.js";
 export { DistributedError, parseRedis, redactText, type ParsedRedis, type RedisConnection, type RedisTls } from "./redis-connection.js";
 export { MemoryError, withWorkspace, planMemory, defaultMemoryBudget, type MemoryPlan, type PlanOptions, type WorkspaceFn } from "./memory-plan.js";
-export { WorkerLostError } from "./faults.js";
+export { TaskTimeoutError, WorkerLostError } from "./faults.js";
+export type { TaskKey } from "./task-signing.js";

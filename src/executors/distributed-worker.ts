@@ -5,6 +5,12 @@
  * stops the lock renewals BullMQ's stalled-job detection relies on), writes the result back to
  * scratch, and answers with the result's file name, or the value itself when small JSON.
  *
+ * Before anything else a job's signature is checked against the worker's task key (see
+ * `task-signing.ts`): a job not signed by a client holding the key is refused before any
+ * scratch file is read, module imported or store touched. Then every kernel must pass the
+ * allow-list (`kernel-allowlist.ts`) and every file or URL the task names the store rules
+ * (`task-stores.ts`); imports and tasks are bounded in time, so a hung one frees its slot.
+ *
  * A kernel's error is an answer, not a failed job: it travels flattened (name, message, stack,
  * fields, cause chain) so the client retries or reports it exactly as the threads executor
  * would. A job fails in BullMQ's sense only when its worker dies (then the job stalls, another
@@ -18,9 +24,12 @@ import { Worker, type Job } from "bullmq";
 import type { Redis } from "ioredis";
 import { ValueError, show } from "../core/errors.js";
 import type { Task } from "../graph/task.js";
+import { TaskTimeoutError } from "./faults.js";
 import { allowKernels } from "./kernel-allowlist.js";
 import { DistributedError, parseRedis, probeRedis, redactText, type RedisConnection } from "./redis-connection.js";
-import { decodeValue, encodeValue, scratchPath, type Encoded } from "./scratch.js";
+import { decodeBlockBytes, decodeValue, encodeValue, scratchPath, type Encoded } from "./scratch.js";
+import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./task-signing.js";
+import { checkTaskStores, storePolicy } from "./task-stores.js";
 import { serializeError, type WireError } from "./thread-wire.js";
 import { threads } from "./threads.js";
 
@@ -35,19 +44,24 @@ export interface JobData {
   readonly inputs: readonly (readonly [string, Encoded])[];
   /** A Redis key the client sets when the job's signal aborts: a job not yet started then never starts. */
   readonly abortKey?: string;
+  /** SHA-256 (hex) of the task's scratch file, when the task travels as one: the signature covers it through this. */
+  readonly taskSha256?: string;
+  /** HMAC-SHA256 (hex) of the rest, bound to the queue and job id (see `signJob`); absent from clients without a key. */
+  readonly sig?: string;
 }
 
-/** A worker's answer to a job. */
-export type JobReply =
+/** A worker's answer to a job; `sig` signs it with the task key (see `signAnswer`), absent from `--insecure` workers. */
+export type JobReply = (
   | { readonly ok: true; readonly result: Encoded }
   | { readonly ok: false; readonly error: WireError }
-  | { readonly ok: false; readonly aborted: true };
+  | { readonly ok: false; readonly aborted: true }
+) & { readonly sig?: string };
 
 /** Options of {@link startWorker}. */
 export interface WorkerOptions {
   /** The Redis server, e.g. "redis://127.0.0.1:6379" or "rediss://user:password@host:6380". */
   connection: RedisConnection;
-  /** Kernel modules this worker may import (paths; relative to `cwd`). chunkwise's own are always allowed. */
+  /** Kernel modules this worker may import (paths; relative to `cwd`). chunkwise's own kernel modules are always allowed. */
   kernels?: readonly string[];
   /** Tasks at once (and worker threads); default `os.availableParallelism()`. */
   concurrency?: number;
@@ -57,8 +71,19 @@ export interface WorkerOptions {
   queue?: string;
   /** A job whose worker sent no sign of life for this long is re-run elsewhere (BullMQ's lock duration); default 30000. */
   staleMs?: number;
-  /** If given, zarr stores a task names must lie inside one of these directories. */
+  /**
+   * The secret every task must be signed with (the clients' `taskKey`, at least 32 bytes).
+   * Required unless `insecure` is set.
+   */
+  taskKey?: TaskKey;
+  /** Run tasks without checking signatures: anyone who can write to the queue can then make this worker run chunkwise kernels on files it can reach. Never with `taskKey`. */
+  insecure?: boolean;
+  /** If given, stores and files a task names must lie inside one of these directories, and URL stores under one of these `http(s)://` prefixes. */
   stores?: readonly string[];
+  /** A task's kernel modules must finish importing within this; default 60000 ms (0: no bound). */
+  importTimeoutMs?: number;
+  /** A task must finish within this, or its thread is stopped and the task fails; default 3600000 ms (one hour; 0: no bound). */
+  taskTimeoutMs?: number;
   /** Where log lines go (passwords already masked); default stderr. */
   log?: (line: string) => void;
   /** Log every task, not only refusals and errors. */
@@ -83,11 +108,11 @@ export function defaultScratchDir(): string {
 /**
  * Starts a worker pulling chunkwise task jobs; `chunkwise worker` is this plus a command line.
  * @throws {DistributedError} (kind "unreachable") when Redis cannot be reached within a few seconds
- * @throws {ValueError} for bad options or kernel modules that do not import
+ * @throws {ValueError} for bad options, no task key (without `insecure`), or kernel modules that do not import
  * @example
  * ```ts
  * import { startWorker } from "chunkwise/distributed";
- * const worker = await startWorker({ connection: "redis://127.0.0.1:6379", kernels: ["./my-kernels.js"] });
+ * const worker = await startWorker({ connection: "redis://127.0.0.1:6379", taskKey: readFileSync("/etc/chunkwise/task.key"), kernels: ["./my-kernels.js"] });
  * process.on("SIGTERM", () => void worker.close());
  * ```
  */
@@ -99,42 +124,70 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
   }
   const staleMs = options.staleMs ?? 30_000;
   if (!Number.isFinite(staleMs) || staleMs < 200) throw new ValueError("worker", `staleMs must be at least 200; got ${show(options.staleMs)}. Pass e.g. 30000`);
+  const importMs = bound("importTimeoutMs", options.importTimeoutMs, 60_000);
+  const runMs = bound("taskTimeoutMs", options.taskTimeoutMs, 3_600_000);
+  const key = signingKey(options);
   const cwd = options.cwd ?? process.cwd();
   const root = nodePath.resolve(cwd, options.scratchDir ?? defaultScratchDir());
-  const stores = options.stores?.map((s) => nodePath.resolve(cwd, s));
+  const policy = options.stores === undefined ? undefined : storePolicy(options.stores, cwd);
   const log = (line: string): void => (options.log ?? ((l) => process.stderr.write(`${l}\n`)))(redactText(line, parsed.secrets));
   await fs.mkdir(root, { recursive: true });
-  const allow = await allowKernels(options.kernels ?? [], cwd);
+  const allow = await allowKernels(options.kernels ?? [], { cwd, importTimeoutMs: importMs });
   await probeRedis("worker", parsed);
-  const pool = threads({ workers: concurrency, faultRetries: 0 });
+  const pool = threads({ workers: concurrency, faultRetries: 0, timeouts: { importMs, runMs } });
+  const queueName = options.queue ?? "chunkwise";
+
+  /** The task, once the job is known to come from a key holder; nothing is read or parsed before. */
+  const trustedTask = async (job: Job<JobData>): Promise<{ data: JobData; task: Task }> => {
+    if (key !== undefined && !verifyJob(key, { queue: job.queueName, jobId: String(job.id) }, job.data)) {
+      const got = typeof (job.data as { sig?: unknown } | undefined)?.sig === "string" ? "a signature that does not match" : "no signature";
+      throw new DistributedError("worker", `a job must be signed with this worker's task key; got ${got}. The job is refused with nothing read or run: give the client the same key (distributed({ taskKey }), --task-key-file or CHUNKWISE_TASK_KEY)`, { kind: "refused" });
+    }
+    const data = job.data;
+    if (data?.v !== 1 || typeof data.run !== "string" || !Array.isArray(data.inputs) || data.task === null || typeof data.task !== "object") {
+      throw new DistributedError("worker", `a job must come from a chunkwise client of this version; got ${show(data)}. Upgrade the client and workers together`, { kind: "refused" });
+    }
+    if (!("file" in data.task)) return { data, task: (await decodeValue(data.task, root, data.run)) as Task };
+    const file = scratchPath(root, data.run, data.task.file);
+    const bytes = await fs.readFile(file);
+    if (key !== undefined && sha256Hex(bytes) !== data.taskSha256) {
+      throw new DistributedError("worker", `the task file ${data.task.file} must be the one the client signed; got other contents. The job is refused: check who else writes to the scratch directory`, { kind: "refused" });
+    }
+    return { data, task: decodeBlockBytes(bytes, file) as Task };
+  };
+
+  const answer = async (job: Job<JobData>): Promise<JobReply> => {
+    const reply = await processJob(job);
+    return key === undefined ? reply : { ...reply, sig: signAnswer(key, { queue: job.queueName, jobId: String(job.id) }, reply) };
+  };
 
   const processJob = async (job: Job<JobData>): Promise<JobReply> => {
     const t0 = performance.now();
     try {
-      const data = job.data;
-      if (data?.v !== 1 || typeof data.run !== "string" || !Array.isArray(data.inputs)) {
-        throw new DistributedError("worker", `a job must come from a chunkwise client of this version; got ${show(data)}. Upgrade the client and workers together`, { kind: "refused" });
-      }
+      const { data, task: named } = await trustedTask(job);
+      const task = await allow.check(named);
+      await checkTaskStores(task, policy);
       const dir = scratchPath(root, data.run);
-      const task = await allow.check((await decodeValue(data.task, root, data.run)) as Task);
-      if (stores !== undefined) checkStores(task, stores);
       const inputs = new Map<string, unknown>();
       for (const [k, e] of data.inputs) inputs.set(k, await decodeValue(e, root, data.run, true));
       // Checked last, just before the kernel starts: a job the client aborted meanwhile never starts.
       if (typeof data.abortKey === "string" && (await ((await worker.client) as unknown as Redis).exists(data.abortKey)) === 1) return { ok: false, aborted: true };
-      const value = await pool.run(task, (k) => inputs.get(k), new Map(), undefined, { lastUse: new Set(inputs.keys()) });
+      const value = await pool.run(task, (k) => inputs.get(k), new Map(), undefined, { lastUse: new Set(inputs.keys()) }).catch((e: unknown) => {
+        throw e instanceof TaskTimeoutError ? new DistributedError("worker", e.message.replace(/^threads: /, ""), { kind: "timeout", cause: e }) : e;
+      });
       await fs.mkdir(dir, { recursive: true });
       const result = await encodeValue(value, dir, task.key);
       if (options.verbose) log(`chunkwise worker: task '${task.key}' done in ${(performance.now() - t0).toFixed(1)} ms`);
       return { ok: true, result };
     } catch (e) {
-      const refused = e instanceof DistributedError && e.kind === "refused";
-      if (refused || options.verbose) log(`chunkwise worker: ${refused ? "refused" : "failed"} job ${job.id} (${job.name}): ${e instanceof Error ? e.message : String(e)}`);
+      const loud = e instanceof DistributedError && (e.kind === "refused" || e.kind === "timeout");
+      const what = !loud ? "failed" : (e as DistributedError).kind === "refused" ? "refused" : "timed out:";
+      if (loud || options.verbose) log(`chunkwise worker: ${what} job ${job.id} (${String(job.name).slice(0, 80)}): ${e instanceof Error ? e.message : String(e)}`);
       return { ok: false, error: serializeError(e) };
     }
   };
 
-  const worker = new Worker<JobData, JobReply>(options.queue ?? "chunkwise", processJob, {
+  const worker = new Worker<JobData, JobReply>(queueName, answer, {
     connection: { ...parsed.options, maxRetriesPerRequest: null },
     concurrency,
     lockDuration: staleMs,
@@ -145,7 +198,8 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
   worker.on("error", (e) => log(`chunkwise worker: ${e.message}`));
   worker.on("stalled", (id) => log(`chunkwise worker: job ${id} stalled (its worker stopped renewing the lock); it runs again`));
   await worker.waitUntilReady();
-  log(`chunkwise worker: pid ${process.pid} listening on ${parsed.redacted} queue '${options.queue ?? "chunkwise"}' with ${concurrency} slot${concurrency === 1 ? "" : "s"}; scratch ${root}; kernels: ${allow.modules.length === 0 ? "chunkwise's own only" : allow.modules.join(", ")}`);
+  if (key === undefined) log("chunkwise worker: WARNING: --insecure: tasks are not checked for a signature; anyone who can write to this Redis queue can make this worker read and write files. Give it a task key (--task-key-file) instead");
+  log(`chunkwise worker: pid ${process.pid} listening on ${parsed.redacted} queue '${queueName}' with ${concurrency} slot${concurrency === 1 ? "" : "s"}; scratch ${root}; kernels: ${allow.modules.length === 0 ? "chunkwise's own only" : allow.modules.join(", ")}; tasks ${key === undefined ? "NOT signed (--insecure)" : "signed"}`);
   return {
     redis: parsed.redacted,
     async close() {
@@ -155,25 +209,21 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
   };
 }
 
-/** Refuses a task whose zarr store (a `{ fs }` in its params) lies outside the allowed directories. */
-function checkStores(task: Task, roots: readonly string[]): void {
-  const visit = (v: unknown, depth: number): void => {
-    if (v === null || typeof v !== "object" || depth > 8) return;
-    const fsPath = (v as { fs?: unknown }).fs;
-    if (typeof fsPath === "string") {
-      const p = nodePath.resolve(fsPath);
-      if (!roots.some((r) => p === r || p.startsWith(r + nodePath.sep))) {
-        throw new DistributedError("worker", `stores must lie inside the directories this worker was started with (--stores); got ${JSON.stringify(p)} in task '${task.key}'. Start the worker with --stores pointing at it`, { kind: "refused" });
-      }
-    }
-    for (const x of Object.values(v as object)) visit(x, depth + 1);
-  };
-  const walk = (t: Task): void => {
-    visit(t.params, 0);
-    for (const a of t.args) {
-      if ("task" in a) walk(a.task);
-      else if ("value" in a) visit(a.value, 0);
-    }
-  };
-  walk(task);
+/** A timeout option: a non-negative number of ms (0: no bound). */
+function bound(name: string, v: number | undefined, fallback: number): number {
+  if (v === undefined) return fallback;
+  if (!Number.isFinite(v) || v < 0) throw new ValueError("worker", `${name} must be a number of ms >= 0 (0: no bound); got ${show(v)}. Pass e.g. ${fallback}`);
+  return v;
+}
+
+/** The task key as bytes; undefined only with `insecure`. */
+function signingKey(options: WorkerOptions): Buffer | undefined {
+  if (options.insecure === true) {
+    if (options.taskKey !== undefined) throw new ValueError("worker", `insecure must not come with a taskKey; got both. Drop --insecure: with a key, every task is checked`);
+    return undefined;
+  }
+  if (options.taskKey === undefined) {
+    throw new ValueError("worker", `a task key must be given so that only trusted clients' tasks run; got none. Pass --task-key-file FILE (or CHUNKWISE_TASK_KEY), made with 'openssl rand -hex 32 > FILE' and given to the clients too; or --insecure to accept anyone who can write to the queue`);
+  }
+  return taskKeyBytes("worker", options.taskKey);
 }

@@ -29,6 +29,7 @@ import { refusePoolInWorker } from "./worker-guard.js";
 import { DistributedError, lastingConnection, parseRedis, probeRedis, redactText, type Link, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
 import type { Executor, RunInfo } from "./scheduler.js";
 import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
+import { sha256Hex, signJob, taskKeyBytes, verifyAnswer, type TaskKey } from "./task-signing.js";
 import { reviveError } from "./thread-wire.js";
 import { defaultScratchDir, type JobData } from "./distributed-worker.js";
 
@@ -50,6 +51,14 @@ export interface DistributedOptions {
   faultRetries?: number;
   /** How long to wait for Redis to answer when connecting; default 3000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * The secret the workers were started with (their `--task-key-file`; at least 32 bytes, e.g.
+   * `readFileSync("task.key")`): every task is signed with it, and workers run nothing else.
+   * Required unless `insecure` is set.
+   */
+  taskKey?: TaskKey;
+  /** Send tasks unsigned, for workers started with `--insecure` only. Never with `taskKey`. */
+  insecure?: boolean;
 }
 
 /** An {@link Executor} backed by a Redis queue; `close()` ends its connections and removes its scratch files. */
@@ -79,15 +88,16 @@ type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Li
 /**
  * An executor running tasks on `chunkwise worker` processes through a BullMQ queue on Redis.
  * Kernels must be named with `defineKernel` and their modules given to the workers with
- * `--kernels`. Connects on the first task; call `close()` when done.
+ * `--kernels`. Every task is signed with `taskKey`, the secret the workers hold. Connects on
+ * the first task; call `close()` when done.
  * @param options - see {@link DistributedOptions}
- * @throws {ValueError} for a bad URL or option, or when called inside a chunkwise worker
+ * @throws {ValueError} for a bad URL or option, no `taskKey` (without `insecure`), or when called inside a chunkwise worker
  * @throws {DistributedError} (from compute) when Redis is unreachable or no worker listens
  * @example
  * ```ts
  * import { distributed } from "chunkwise/distributed";
- * // elsewhere: chunkwise worker --redis redis://10.0.0.5:6379 --kernels ./kernels.js --scratch /mnt/shared/scratch
- * const executor = distributed({ connection: "redis://10.0.0.5:6379", scratchDir: "/mnt/shared/scratch" });
+ * // elsewhere: chunkwise worker --redis redis://10.0.0.5:6379 --task-key-file task.key --kernels ./kernels.js --scratch /mnt/shared/scratch
+ * const executor = distributed({ connection: "redis://10.0.0.5:6379", taskKey: readFileSync("task.key"), scratchDir: "/mnt/shared/scratch" });
  * try {
  *   await toZarr(deconvolved, "/mnt/shared/out.zarr", { executor });
  * } finally {
@@ -109,6 +119,7 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
   positive("staleMs", options.staleMs, 0);
   positive("faultRetries", options.faultRetries, 0);
   const queueName = options.queue ?? "chunkwise";
+  const key = clientKey(options);
   const root = nodePath.resolve(options.scratchDir ?? defaultScratchDir());
   const run = randomBytes(8).toString("hex");
   const dir = nodePath.join(root, run);
@@ -141,7 +152,8 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
     const last = await client.xrevrange(queue.keys.events!, "+", "-", "COUNT", 1);
     const events = new QueueEvents(queueName, { connection, lastEventId: last[0]?.[0] ?? "0-0" });
     events.on("error", () => undefined);
-    const answers = watchAnswers({ queue, events, queueName, redis: parsed.redacted, staleMs: options.staleMs ?? 60_000 });
+    const trusted = key === undefined ? undefined : (jobId: string, answer: unknown): boolean => verifyAnswer(key, { queue: queueName, jobId }, answer);
+    const answers = watchAnswers({ queue, events, queueName, redis: parsed.redacted, staleMs: options.staleMs ?? 60_000, ...(trusted === undefined ? {} : { trusted }) });
     await events.waitUntilReady();
     return { queue, events, answers, link };
   };
@@ -233,7 +245,10 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
         if ("file" in encodedTask) taskFile = encodedTask.file;
         const id = `${run}-${++counter}`;
         const abortKey = abortKeyOf(signal, queue);
-        const data: JobData = { v: 1, run, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }) };
+        // A task kept in a file is signed through its hash (a worker checks it before parsing).
+        const taskSha256 = taskFile === undefined || key === undefined ? undefined : sha256Hex(await fs.readFile(nodePath.join(dir, taskFile)));
+        const unsigned: JobData = { v: 1, run, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }) };
+        const data: JobData = key === undefined ? unsigned : { ...unsigned, sig: signJob(key, { queue: queueName, jobId: id }, unsigned) };
         const { answer, added, forget } = answerOf(connected, id, signal);
         // With Redis unreachable the add waits for a reconnection; the watchdog's answer ends the wait.
         const adding = queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(added);
@@ -279,6 +294,18 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The task key as bytes; undefined only with `insecure`. */
+function clientKey(options: DistributedOptions): Buffer | undefined {
+  if (options.insecure === true) {
+    if (options.taskKey !== undefined) throw new ValueError("distributed", `insecure must not come with a taskKey; got both. Drop insecure: with a key, every task is signed`);
+    return undefined;
+  }
+  if (options.taskKey === undefined) {
+    throw new ValueError("distributed", `taskKey must be the secret the workers were started with (--task-key-file); got none. Pass { taskKey: readFileSync("task.key") }, or { insecure: true } for workers started with --insecure`);
+  }
+  return taskKeyBytes("distributed", options.taskKey);
 }
 
 /** Rebuilds a worker's error; chunkwise's distributed errors come back as their class. */

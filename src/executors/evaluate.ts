@@ -5,6 +5,7 @@
  * thing inline, on a worker thread or on another machine.
  * @module
  */
+import { callKernel } from "./sigint-break.js";
 import { KernelError, ValueError, show } from "../core/errors.js";
 import { asBlock, isBlockLike } from "../core/ndarray.js";
 import { refKey, registeredKernel, type KernelRef } from "../graph/kernel.js";
@@ -70,7 +71,7 @@ export async function evaluateTask(
   }
   const fn = await resolveKernel(task.kernel, closures);
   const ctx = task.ctx === undefined ? { signal } : { ...(task.ctx as object), signal };
-  const result = await fn(...args, task.params ?? {}, ctx);
+  const result = await callKernel(fn, [...args, task.params ?? {}, ctx]);
   if (task.expect !== undefined) checkExpectation(task, result);
   return result;
 }

@@ -35,3 +35,25 @@ export class WorkerLostError extends ChunkwiseError {
 export function isExecutorFault(e: unknown): e is WorkerLostError {
   return e instanceof WorkerLostError;
 }
+
+/**
+ * A task on a worker thread that did not finish within its bound: its kernel modules did not
+ * finish importing within `importMs`, or the whole task within `runMs`. The thread was
+ * terminated (a fresh one takes its place) and the task is not retried.
+ * @example
+ * ```ts
+ * const pool = threads({ workers: 2, timeouts: { importMs: 60_000, runMs: 3_600_000 } });
+ * // a hung kernel: its run() rejects with a TaskTimeoutError after an hour
+ * ```
+ */
+export class TaskTimeoutError extends ChunkwiseError {
+  /** What did not finish: the imports of the task's kernel modules, or the whole task. */
+  readonly phase: "import" | "run";
+  /** The bound, in ms. */
+  readonly ms: number;
+  constructor(fn: string, message: string, details: { phase: "import" | "run"; ms: number }) {
+    super(fn, message);
+    this.phase = details.phase;
+    this.ms = details.ms;
+  }
+}

@@ -61,9 +61,11 @@ export function parseRedis(fn: string, connection: RedisConnection): ParsedRedis
   } catch {
     throw new ValueError(fn, `connection must be a Redis URL such as "redis://127.0.0.1:6379"; got ${JSON.stringify(redactText(text))}. Write redis://[user:password@]host:port[/db]`);
   }
-  const password = decodeURIComponent(url.password);
+  const password = safeDecode(url.password);
   const secrets = [password, url.password].filter((s) => s !== "");
-  const redacted = redactText(withScheme, secrets);
+  // Rebuilt from the parser's parts: the userinfo is all before the host's last "@", whatever it holds.
+  const userinfo = url.username === "" && url.password === "" ? "" : `${url.username}${url.password === "" ? "" : `:${url.password}`}`;
+  const redacted = redactText(`${url.protocol}//${maskUserinfo(userinfo)}${url.host}${url.pathname}${url.search}${url.hash}`, secrets);
   if (url.protocol !== "redis:" && url.protocol !== "rediss:") {
     throw new ValueError(fn, `connection must use redis:// or rediss:// (TLS); got ${JSON.stringify(redacted)}. Write redis://host:port`);
   }
@@ -82,7 +84,7 @@ export function parseRedis(fn: string, connection: RedisConnection): ParsedRedis
     host,
     port,
     db,
-    ...(url.username === "" ? {} : { username: decodeURIComponent(url.username) }),
+    ...(url.username === "" ? {} : { username: safeDecode(url.username) }),
     ...(password === "" ? {} : { password }),
     ...(url.protocol === "rediss:" ? { tls: tlsOptions(fn, host, redacted, tls) } : {}),
   };
@@ -137,13 +139,36 @@ function clientCertificate(fn: string, redacted: string, tls: RedisTls | undefin
 }
 
 
+/** `%`-decoded text, or the text itself when it is not valid percent-encoding. */
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
+}
+
 /**
- * `text` with the password of any Redis URL in it, any PEM private key, and every listed
- * secret, replaced by `***`.
+ * A URL's userinfo as shown: a plain user name (letters, digits, `.`, `_`, `-`) and `***` for
+ * the password; `***` alone for anything else, so no part of a password ever shows.
+ */
+function maskUserinfo(userinfo: string): string {
+  if (userinfo === "") return "";
+  const colon = userinfo.indexOf(":");
+  if (colon < 0) return "***@";
+  const user = userinfo.slice(0, colon);
+  return user === "" || /^[A-Za-z0-9._-]+$/.test(user) ? `${user}:***@` : "***@";
+}
+
+/**
+ * `text` with the userinfo of any Redis URL in it (all up to the last "@" before white space or
+ * a quote, so a password holding "@", "/" or ":" is hidden whole), any PEM private key, and
+ * every listed secret, replaced by `***`.
  * @example redactText("redis://u:pw@h:1") // "redis://u:***@h:1"
+ * @example redactText("redis://default:abc@TAIL@h:1") // "redis://default:***@h:1"
  */
 export function redactText(text: string, secrets: readonly string[] = []): string {
-  let out = text.replace(/(rediss?:\/\/[^:/@\s]*:)([^@\s]*)@/gi, "$1***@").replace(/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g, "***");
+  let out = text.replace(/(rediss?:\/\/)([^\s"'<>`]*)@/gi, (_, scheme: string, userinfo: string) => `${scheme}${maskUserinfo(userinfo)}`).replace(/-----BEGIN ([A-Z0-9 ]*)PRIVATE KEY-----[\s\S]*?(-----END \1PRIVATE KEY-----|$)/g, "***");
   for (const s of secrets) if (s.length > 0) out = out.split(s).join("***");
   return out;
 }

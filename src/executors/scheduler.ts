@@ -92,6 +92,8 @@ export interface RunOptions {
   reservedBytes?: number;
   /** Receives the memory plan before anything runs (for tests and tools). */
   onPlan?: (plan: MemoryPlan) => void;
+  /** Called once the memory plan passed, before the first task (toZarr writes its metadata here, so a refused plan leaves none). */
+  beforeRun?: () => Promise<void>;
 }
 
 /**
@@ -115,6 +117,7 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
     options.onPlan?.(plan);
     checkMemoryPlan(plan, budget);
   }
+  await options.beforeRun?.();
   const waiting = new Map<string, number>();
   const remainingReaders = new Map<string, number>();
   // Readers not yet started, per key: a task started when this reaches 0 is its last reader.

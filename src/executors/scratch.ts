@@ -190,6 +190,31 @@ export async function readBlockFile(file: string, shared = false): Promise<unkno
 }
 
 /**
+ * Decodes a whole scratch file already read into memory (a task file, whose bytes a signed job
+ * covers by their SHA-256: checked first, parsed after).
+ * @throws {ValueError} when the bytes are not a complete chunkwise scratch file
+ */
+export function decodeBlockBytes(bytes: Buffer, file: string): unknown {
+  const corrupt = (why: string): never => {
+    throw new ValueError("worker", `scratch file ${file} must be a complete chunkwise scratch file; got ${why}. Another program wrote into the scratch directory`);
+  };
+  if (bytes.length < 12 || !bytes.subarray(0, 8).equals(MAGIC)) corrupt("no CHUNKWS1 header");
+  const h = bytes.readUInt32LE(8);
+  if (12 + h > bytes.length) corrupt("a truncated header");
+  const header = JSON.parse(bytes.subarray(12, 12 + h).toString("utf8")) as { skeleton: unknown; views: { type: string; at: number; byteLength: number }[] };
+  const start = Math.ceil((12 + h) / 8) * 8;
+  const views = header.views.map((v) => {
+    const Ctor = VIEW_TYPES[v.type];
+    const per = Ctor === undefined ? 0 : (Ctor as unknown as { BYTES_PER_ELEMENT: number }).BYTES_PER_ELEMENT;
+    if (Ctor === undefined || !Number.isSafeInteger(v.at) || !Number.isSafeInteger(v.byteLength) || v.byteLength % per !== 0 || start + v.at + v.byteLength > bytes.length) corrupt(`a bad array entry ${JSON.stringify(v)}`);
+    const buffer = new ArrayBuffer(v.byteLength);
+    new Uint8Array(buffer).set(bytes.subarray(start + v.at, start + v.at + v.byteLength));
+    return new Ctor!(buffer, 0, v.byteLength / per);
+  });
+  return joinValue(header.skeleton, views);
+}
+
+/**
  * Encodes a value for a job: inline when small and free of typed arrays, else written to
  * `dir/<name>`.
  */

@@ -12,7 +12,7 @@
 import { move, transferableSymbol, valueSymbol } from "piscina";
 import { registeredKernel } from "../graph/kernel.js";
 import { isClosureRef, type Task } from "../graph/task.js";
-import { evaluateTask, kernelsOf } from "./evaluate.js";
+import { evaluateTask, kernelsOf, resolveKernel } from "./evaluate.js";
 import { registerTsx } from "./tsx-loader.js";
 import { markWorkerThread } from "./worker-guard.js";
 import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
@@ -57,6 +57,11 @@ async function evaluate(request: WorkerRequest, transfer: Set<ArrayBuffer>): Pro
   if (signal?.aborted) return { ok: false, aborted: true };
   try {
     await prepareTypeScript(request.task);
+    if (request.imported !== undefined) {
+      // Imports first, then the flag: the caller bounds the imports apart from the kernel.
+      for (const k of kernelsOf(request.task)) if (!isClosureRef(k)) await resolveKernel(k, NO_CLOSURES);
+      Atomics.store(request.imported, 0, 1);
+    }
     // A few inputs: a scan costs less than building a Map for every task.
     const inputs = request.inputs;
     const map = inputs.length > 8 ? new Map(inputs) : undefined;

@@ -4,4 +4,4 @@
  * @module chunkwise/threads
  */
 export { threads, type ThreadsExecutor, type ThreadsOptions } from "./threads.js";
-export { WorkerLostError } from "./faults.js";
+export { TaskTimeoutError, WorkerLostError } from "./faults.js";

@@ -24,7 +24,7 @@ import { identity } from "../graph/block-kernels.js";
 import { kernelRefOf } from "../graph/kernel.js";
 import { taskDependencies, type Task, type TaskArg } from "../graph/task.js";
 import { evaluateTask } from "./evaluate.js";
-import { WorkerLostError } from "./faults.js";
+import { TaskTimeoutError, WorkerLostError } from "./faults.js";
 import { refusePoolInWorker } from "./worker-guard.js";
 import type { Executor, RunInfo } from "./scheduler.js";
 import { isShared, mapViews, reviveError, sharedCopy, compactCopy, type View, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "./thread-wire.js";
@@ -41,6 +41,12 @@ export interface ThreadsOptions {
   faultRetries?: number;
   /** Inputs at least this large that several tasks read go to workers through one shared copy; default 64 KiB. */
   shareMinBytes?: number;
+  /**
+   * Bounds on each task (0: none): its kernel modules must finish importing within `importMs`,
+   * the whole task within `runMs`. A task over either has its thread terminated and fails with
+   * a `TaskTimeoutError` (not retried). Tasks then travel one per message. Unbounded by default.
+   */
+  timeouts?: { readonly importMs: number; readonly runMs: number };
 }
 
 /** An {@link Executor} backed by a pool of worker threads; `close()` ends the threads. */
@@ -83,6 +89,10 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
   const faultRetries = options.faultRetries ?? 2;
   if (!Number.isInteger(faultRetries) || faultRetries < 0) {
     throw new ValueError("threads", `faultRetries must be a non-negative integer; got ${show(options.faultRetries)}. Pass e.g. { faultRetries: 2 }`);
+  }
+  const t = options.timeouts;
+  if (t !== undefined && ![t.importMs, t.runMs].every((ms) => typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) {
+    throw new ValueError("threads", `timeouts must be { importMs, runMs } in ms, each >= 0 (0: no bound); got ${show(t)}. Pass e.g. { timeouts: { importMs: 60000, runMs: 3600000 } }`);
   }
   const shareMinBytes = options.shareMinBytes ?? 64 * 1024;
   const name = `threads(${workers})`;
@@ -197,8 +207,9 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
       const request: WorkerRequest = { task: compactLiterals(task), inputs, ...(abort === undefined ? {} : { abort }) };
       let reply: WorkerReply;
       try {
-        reply = await send(request, [...transfer]);
+        reply = options.timeouts === undefined ? await send(request, [...transfer]) : await runBounded(getPool(), request, [...transfer], options.timeouts, task.key);
       } catch (e) {
+        if (e instanceof TaskTimeoutError) throw e;
         if (e instanceof Error && e.name === "DataCloneError") {
           throw new ValueError("threads", `task inputs and parameters must be cloneable to reach a worker thread; got ${e.message} in task '${task.key}'. Pass JSON parameters and blocks`, { cause: e });
         }
@@ -221,6 +232,33 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
       await p?.close();
     },
   };
+}
+
+/**
+ * Runs one task alone on the pool, terminating its thread when its imports (the worker sets
+ * the `imported` flag after them) or the whole task take longer than their bounds.
+ */
+async function runBounded(pool: Piscina, request: WorkerRequest, transferList: ArrayBuffer[], bounds: { importMs: number; runMs: number }, key: string): Promise<WorkerReply> {
+  const imported = new Int32Array(new SharedArrayBuffer(4));
+  const controller = new AbortController();
+  let late: TaskTimeoutError | undefined;
+  const stop = (phase: "import" | "run", ms: number): void => {
+    late = phase === "import"
+      ? new TaskTimeoutError("threads", `the kernel modules of task '${key}' must finish importing within ${ms} ms; got no answer. The thread was stopped; check the module's top level, or raise the import timeout (chunkwise worker --import-timeout-ms)`, { phase, ms })
+      : new TaskTimeoutError("threads", `task '${key}' must finish within ${ms} ms; got no answer. The thread was stopped; raise the task timeout (chunkwise worker --task-timeout-ms) for kernels that legitimately run longer`, { phase, ms });
+    controller.abort(late);
+  };
+  const timers = [
+    bounds.importMs > 0 ? setTimeout(() => Atomics.load(imported, 0) === 0 && stop("import", bounds.importMs), bounds.importMs) : undefined,
+    bounds.runMs > 0 ? setTimeout(() => stop("run", bounds.runMs), bounds.runMs) : undefined,
+  ];
+  try {
+    return (await pool.run({ ...request, imported }, { transferList, signal: controller.signal })) as WorkerReply;
+  } catch (e) {
+    throw late ?? e;
+  } finally {
+    for (const t of timers) clearTimeout(t);
+  }
 }
 
 /** The task with literal blocks in its arguments trimmed to their views' bytes (cloning copies a view's whole buffer). */

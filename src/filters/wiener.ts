@@ -11,6 +11,8 @@
  * images chunkwise transforms all axes; scikit-image 0.19 transforms the image over its last
  * two axes only (`urfft2`) while building `H` over all axes, so the two differ for 3-D input.
  * The PSF must fit inside the image. float32 input computes in float32, float64 in float64.
+ * Unlike scikit-image, `clip` defaults to false (as `richardsonLucy`'s): clipping to [-1, 1]
+ * turns camera counts into a flat 1; `{ clip: true }` is scikit-image's default exactly.
  * Memory: two half spectra plus the output (about `3 b n` bytes, `b` = 4 or 8).
  * @module
  */
@@ -31,7 +33,7 @@ import { multiplyWithDelay } from "./spectral.js";
 export interface WienerOptions {
   /** Regularisation weight (skimage's `balance`, required, >= 0): larger is smoother. */
   readonly balance: number;
-  /** Clip the result to [-1, 1] (default true, as scikit-image). */
+  /** Clip the result to [-1, 1] (default false; true is scikit-image's default). */
   readonly clip?: boolean;
 }
 
@@ -41,7 +43,7 @@ const FN = "wiener";
  * Wiener-Hunt deconvolution with the Laplacian regulariser, as `skimage.restoration.wiener`.
  * @param image - any-dtype block
  * @param psf - the PSF, same rank, no larger than the image on any axis
- * @param options - `balance` (required), `clip` (default true)
+ * @param options - `balance` (required), `clip` (default false)
  * @returns float32 or float64 block of the image's shape
  * @throws {ValueError} for a missing or negative balance, mismatched ranks or a PSF larger than the image
  * @example
@@ -71,7 +73,7 @@ export const wiener = defineKernel(import.meta.url, "wiener", function wiener(im
   applyWienerFilter(spec.data, h.data, cshape, n, balance);
   const out = floatBlock(allocFloat(dtype, sizeOf(n)), n);
   plan.inverse(spec, out, { overwriteInput: true });
-  if (o.clip ?? true) {
+  if (o.clip === true) {
     const d = out.data;
     for (let i = 0; i < d.length; i++) {
       if (d[i]! > 1) d[i] = 1;

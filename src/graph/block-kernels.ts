@@ -8,6 +8,7 @@
 import { astype as castBlock } from "../core/astype.js";
 import type { DataType } from "../core/dtype.js";
 import * as ew from "../core/elementwise.js";
+import { ValueError } from "../core/errors.js";
 import { copyInto, emptyBlock, type Block } from "../core/ndarray.js";
 import { full as fullBlock } from "../core/creation.js";
 import { index as indexBlock, type IndexItem } from "../core/views.js";
@@ -79,4 +80,42 @@ export const elementwiseKernel = defineKernel(import.meta.url, "elementwiseKerne
   let b = 0;
   const operands = params.scalars.map((s) => (s === null ? blocks[b++]! : s));
   return (ELEMENTWISE[params.op] as (...xs: unknown[]) => Block)(...operands);
+});
+
+/** What {@link requireFinite} says when a block holds NaN or infinity. */
+export interface RequireFiniteParams {
+  /** The function named in the message, e.g. "deconvolve". */
+  readonly op: string;
+  /** What the block is, e.g. "the image". */
+  readonly what: string;
+  /** How to fix it, the message's last sentence. */
+  readonly fix: string;
+}
+
+/**
+ * Returns the block unchanged when every value is finite; else throws naming how many NaN and
+ * infinite values the block holds, which block, and where the first one is. Placed before a
+ * filter whose every output value depends on every input value (a deconvolution spreads one
+ * NaN over the whole volume), so the bad input is reported instead of a silently NaN result.
+ */
+export const requireFinite = defineKernel(import.meta.url, "requireFinite", (block: Block, params: RequireFiniteParams, ctx: { blockIndex?: readonly number[]; location?: readonly (readonly [number, number])[] }) => {
+  if (!(block.data instanceof Float32Array || block.data instanceof Float64Array)) return block;
+  const { shape, stride, offset, data } = block;
+  let nan = 0;
+  let inf = 0;
+  let first: number[] | undefined;
+  const at = new Array<number>(shape.length).fill(0);
+  const total = shape.reduce((a, b) => a * b, 1);
+  for (let n = 0; n < total; n++) {
+    let i = offset;
+    for (let ax = 0; ax < shape.length; ax++) i += at[ax]! * stride[ax]!;
+    const v = data[i]!;
+    if (v !== v) nan++;
+    else if (v === Infinity || v === -Infinity) inf++;
+    if ((v !== v || v === Infinity || v === -Infinity) && first === undefined) first = at.map((c, ax) => c + (ctx.location?.[ax]?.[0] ?? 0));
+    for (let ax = shape.length - 1; ax >= 0 && ++at[ax]! === shape[ax]; ax--) at[ax] = 0;
+  }
+  if (first === undefined) return block;
+  const where = `block (${(ctx.blockIndex ?? []).join(", ")})${ctx.location ? ` covering ${ctx.location.map(([a, b]) => `${a}:${b}`).join(", ")}` : ""}`;
+  throw new ValueError(params.op, `${params.what} must hold only finite values; got ${nan} NaN and ${inf} infinite voxel${nan + inf === 1 ? "" : "s"} in ${where}, the first at (${first.join(", ")}). ${params.fix}`);
 });

@@ -111,3 +111,30 @@ export type GufuncResult<S extends string, T> = number extends OutputCount<S>
   : OutputCount<S> extends 1
     ? T
     : TupleOf<T, OutputCount<S>>;
+
+/** `P` without its first `N` elements (optional ones included). */
+type DropFirst<P extends readonly unknown[], N extends number, Acc extends unknown[] = []> = Acc["length"] extends N
+  ? P
+  : P extends readonly [unknown?, ...infer Rest]
+    ? DropFirst<Rest, N, [...Acc, unknown]>
+    : P;
+
+/**
+ * The type of the `params` argument of kernel `K` called with `N` arrays first, as gufuncs,
+ * `mapBlocks` and `mapOverlap` call it: `kernel(...arrays, params, ctx)`. `unknown` (anything
+ * goes) when `N` is not known at compile time or the kernel declares no parameter there.
+ * @typeParam K - The kernel's function type (a `defineKernel` result keeps it).
+ * @typeParam N - How many arrays come before `params`.
+ * @example
+ * ```ts
+ * type P = KernelParams<(a: Block, b: Block, p: { iterations?: number }) => Block, 2>; // { iterations?: number }
+ * type Q = KernelParams<(a: Block) => Block, 1>; // unknown
+ * ```
+ */
+export type KernelParams<K, N extends number> = number extends N
+  ? unknown
+  : K extends (...args: infer P) => unknown
+    ? DropFirst<P, N> extends readonly [(infer Q)?, ...unknown[]]
+      ? unknown extends Q ? unknown : Q
+      : unknown
+    : unknown;

@@ -5,7 +5,8 @@
  * `parseSignature(text)` with `signature` is a real test.
  * @module
  */
-import fc from "fast-check";
+import type { Arbitrary } from "fast-check";
+import { fc } from "./fast-check.js";
 import { formatSignature, type CoreDim, type Signature } from "../gufunc/signature.js";
 
 const FIRST = [..."ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"];
@@ -28,7 +29,7 @@ export interface DimNameArbOptions {
  * fc.assert(fc.property(dimNameArb(), (name) => /^[A-Za-z_]\w*$/.test(name)));
  * ```
  */
-export function dimNameArb(options: DimNameArbOptions = {}): fc.Arbitrary<string> {
+export function dimNameArb(options: DimNameArbOptions = {}): Arbitrary<string> {
   const maxLength = options.maxLength ?? 6;
   if (!(maxLength >= 1)) throw new RangeError(`dimNameArb: maxLength must be >= 1; got ${maxLength}.`);
   const long = fc
@@ -48,7 +49,7 @@ export function dimNameArb(options: DimNameArbOptions = {}): fc.Arbitrary<string
  * fc.sample(frozenSizeArb({ max: 4 }), 3); // e.g. [1, 4, 2]
  * ```
  */
-export function frozenSizeArb(options: { readonly max?: number } = {}): fc.Arbitrary<number> {
+export function frozenSizeArb(options: { readonly max?: number } = {}): Arbitrary<number> {
   const max = options.max ?? 16;
   if (!(max >= 1)) throw new RangeError(`frozenSizeArb: max must be >= 1; got ${max}.`);
   return fc.integer({ min: 1, max });
@@ -118,7 +119,7 @@ function render(sig: Signature, gaps: readonly string[], zeros: readonly number[
  * }));
  * ```
  */
-export function signatureArb(options: SignatureArbOptions = {}): fc.Arbitrary<GeneratedSignature> {
+export function signatureArb(options: SignatureArbOptions = {}): Arbitrary<GeneratedSignature> {
   const { minInputs = 1, maxInputs = 3, minOutputs = 1, maxOutputs = 2 } = options;
   const { maxCoreDims = 3, maxDims = 4, frozen = true, optional = true, noisy = false } = options;
   if (maxInputs < minInputs || minInputs < 0 || maxOutputs < minOutputs || minOutputs < 1 || maxDims < 1) {

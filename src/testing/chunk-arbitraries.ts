@@ -5,7 +5,8 @@
  * summing to the axis length, `[0]` for a zero-length axis.
  * @module
  */
-import fc from "fast-check";
+import type { Arbitrary } from "fast-check";
+import { fc } from "./fast-check.js";
 import type { Chunks } from "../chunks/grid.js";
 
 /** Options of {@link shapeArb}. */
@@ -29,7 +30,7 @@ export interface ShapeArbOptions {
  * fc.assert(fc.property(shapeArb({ minDims: 1, maxSize: 6 }), (shape) => shape.length >= 1));
  * ```
  */
-export function shapeArb(options: ShapeArbOptions = {}): fc.Arbitrary<number[]> {
+export function shapeArb(options: ShapeArbOptions = {}): Arbitrary<number[]> {
   const { minDims = 0, maxDims = 4, minSize = 0, maxSize = 10 } = options;
   if (minDims < 0 || minDims > maxDims || minSize < 0 || minSize > maxSize) {
     throw new RangeError(`shapeArb: bounds must satisfy 0 <= minDims <= maxDims and 0 <= minSize <= maxSize; got ${JSON.stringify(options)}. Fix the bounds.`);
@@ -45,7 +46,7 @@ export function shapeArb(options: ShapeArbOptions = {}): fc.Arbitrary<number[]> 
  * fc.assert(fc.property(axisChunksArb(10), (c) => c.reduce((a, b) => a + b, 0) === 10));
  * ```
  */
-export function axisChunksArb(n: number): fc.Arbitrary<number[]> {
+export function axisChunksArb(n: number): Arbitrary<number[]> {
   if (n === 0) return fc.constant([0]);
   if (n === 1) return fc.constant([1]);
   const regular = fc.integer({ min: 1, max: n }).map((size) => {
@@ -69,7 +70,7 @@ export function axisChunksArb(n: number): fc.Arbitrary<number[]> {
  * fc.assert(fc.property(chunksArb([10, 3]), (chunks) => chunks.length === 2));
  * ```
  */
-export function chunksArb(shape: readonly number[]): fc.Arbitrary<Chunks> {
+export function chunksArb(shape: readonly number[]): Arbitrary<Chunks> {
   return fc.tuple(...shape.map((n) => axisChunksArb(n))).map((axes) => axes as Chunks);
 }
 
@@ -81,6 +82,6 @@ export function chunksArb(shape: readonly number[]): fc.Arbitrary<Chunks> {
  * fc.assert(fc.property(shapeAndChunksArb(), ({ shape, chunks }) => chunks.length === shape.length));
  * ```
  */
-export function shapeAndChunksArb(options: ShapeArbOptions = {}): fc.Arbitrary<{ shape: number[]; chunks: Chunks }> {
+export function shapeAndChunksArb(options: ShapeArbOptions = {}): Arbitrary<{ shape: number[]; chunks: Chunks }> {
   return shapeArb(options).chain((shape) => chunksArb(shape).map((chunks) => ({ shape, chunks })));
 }

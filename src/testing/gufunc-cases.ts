@@ -4,7 +4,8 @@
  * `myGufunc(...inputs)` against `referenceGufunc(signature, kernel, inputs)` for random shapes.
  * @module
  */
-import fc from "fast-check";
+import type { Arbitrary } from "fast-check";
+import { fc } from "./fast-check.js";
 import { emptyBlock, forEachIndex, type Block } from "../core/ndarray.js";
 import type { DataType } from "../core/dtype.js";
 import type { Signature } from "../gufunc/signature.js";
@@ -37,7 +38,7 @@ export interface GufuncCaseOptions {
  * fc.assert(fc.property(gufuncCaseArb(parseSignature("(i),(i)->()")), (c) => { ... }));
  * ```
  */
-export function gufuncCaseArb(signature: Signature, options: GufuncCaseOptions = {}): fc.Arbitrary<GufuncCase> {
+export function gufuncCaseArb(signature: Signature, options: GufuncCaseOptions = {}): Arbitrary<GufuncCase> {
   const maxLoop = options.maxLoopDims ?? 3;
   const maxSize = options.maxSize ?? 4;
   const minSize = options.allowEmpty === false ? 1 : 0;

@@ -591,7 +591,7 @@ describe("executors, closures, retries, abort", () => {
     expect(t.key).toBe(blockKey(m.name, [0]));
     expect(t.blockIndex).toEqual([0]);
     expect(t.cause).toBe(cause);
-    expect(t.message).toMatch(/got Error: always after 3 attempts/);
+    expect(t.message).toMatch(/failed after 3 attempts with Error: always\. /);
     expect(calls).toBe(3);
   });
 

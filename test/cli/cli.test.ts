@@ -13,6 +13,10 @@ afterAll(() => rmSync(certDir, { recursive: true, force: true }));
 const certs = makeCertificates(certDir);
 const encryptedKey = join(certDir, "encrypted.key");
 writeFileSync(encryptedKey, createPrivateKey(readFileSync(certs.clientKey)).export({ format: "pem", type: "pkcs8", cipher: "aes-256-cbc", passphrase: "pass" }));
+const shortKey = join(certDir, "short.key");
+writeFileSync(shortKey, "too-short\n");
+const goodKey = join(certDir, "task.key");
+writeFileSync(goodKey, `${"ab".repeat(32)}\n`);
 /** Every line of the client keys between BEGIN and END: what no output may show. */
 const keyLines = [certs.clientKey, certs.otherClientKey, encryptedKey].flatMap((f) => readFileSync(f, "utf8").split("\n").filter((l) => l !== "" && !l.startsWith("-----")));
 
@@ -62,7 +66,7 @@ describe("chunkwise (in process)", () => {
   it("worker --help documents every option, exit 0", async () => {
     const r = await run("worker", "--help");
     expect(r.code).toBe(0);
-    for (const opt of ["--redis", "--redis-ca", "--redis-cert", "--redis-key", "--kernels", "--concurrency", "--scratch", "--queue", "--stale-ms", "--stores", "--verbose"]) expect(r.out).toContain(opt);
+    for (const opt of ["--redis", "--redis-ca", "--redis-cert", "--redis-key", "--kernels", "--concurrency", "--scratch", "--queue", "--stale-ms", "--stores", "--task-key-file", "--insecure", "--import-timeout-ms", "--task-timeout-ms", "--verbose"]) expect(r.out).toContain(opt);
   });
 
   it.each([
@@ -84,9 +88,17 @@ describe("chunkwise (in process)", () => {
     [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert, "--redis-key", certs.clientCert], `chunkwise: worker: --redis-key must name a PEM private key file; got ${JSON.stringify(certs.clientCert)}, which holds no "-----BEGIN ... PRIVATE KEY-----". Convert a DER file with: openssl pkey -inform der`],
     [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert, "--redis-key", certs.otherClientKey], "chunkwise: worker: --redis-cert and --redis-key must name a certificate and its unencrypted private key; got a key that is not the certificate's (key values mismatch). Pass the key made together with the certificate"],
     [["worker", "--redis", "rediss://h:1", "--redis-cert", certs.clientCert, "--redis-key", encryptedKey], "chunkwise: worker: --redis-cert and --redis-key must name a certificate and its unencrypted private key; got an encrypted key (chunkwise takes no passphrase). Decrypt it into a file only this user can read: openssl pkey -in client.key -out client-plain.key"],
+    [["worker", "--redis", "redis://h:1"], "chunkwise: worker: a task key must be given so that only trusted clients' tasks run; got neither --task-key-file nor CHUNKWISE_TASK_KEY. Make one with 'openssl rand -hex 32 > task.key' and pass --task-key-file task.key to the workers and the client, or --insecure to run anyone's tasks"],
+    [["worker", "--redis", "redis://h:1", "--task-key-file", "/no/such/task.key"], 'chunkwise: worker: the task key file must be readable; got "/no/such/task.key" (ENOENT)'],
+    [["worker", "--redis", "redis://h:1", "--task-key-file", shortKey], "chunkwise: worker: taskKey must be at least 32 bytes; got 9 (never shown). Make one with 'openssl rand -hex 32 > chunkwise-task.key'"],
+    [["worker", "--redis", "redis://h:1", "--task-key-file", goodKey, "--insecure"], "chunkwise: worker: --insecure must not come with a task key; got --task-key-file."],
+    [["worker", "--redis", "redis://h:1", "--insecure", "--import-timeout-ms", "soon"], 'chunkwise: worker: --import-timeout-ms must be an integer >= 0; got "soon"'],
+    [["deconvolve", "in.zarr", "--psf", "p.tif", "--out", "o.zarr", "--insecure"], "chunkwise: deconvolve: --insecure must come with --executor distributed; got --executor threads"],
   ])("usage error %j: one line, exit 2", async (argv, message) => {
     const prev = process.env.CHUNKWISE_REDIS_URL;
+    const prevKey = process.env.CHUNKWISE_TASK_KEY;
     delete process.env.CHUNKWISE_REDIS_URL;
+    delete process.env.CHUNKWISE_TASK_KEY;
     try {
       const r = await run(...argv);
       expect(r.code).toBe(2);
@@ -95,15 +107,16 @@ describe("chunkwise (in process)", () => {
       for (const line of keyLines) expect(r.err).not.toContain(line);
     } finally {
       if (prev !== undefined) process.env.CHUNKWISE_REDIS_URL = prev;
+      if (prevKey !== undefined) process.env.CHUNKWISE_TASK_KEY = prevKey;
     }
   });
 
-  it("a bad kernel module is a failure (exit 1) in one line; --verbose adds the stack", async () => {
-    const r = await run("worker", "--redis", "redis://127.0.0.1:1", "--kernels", "./no-such-kernels.js");
-    expect(r.code).toBe(1);
+  it("a missing kernel module is a usage error (exit 2) in one line; --verbose adds the stack", async () => {
+    const r = await run("worker", "--redis", "redis://127.0.0.1:1", "--insecure", "--kernels", "./no-such-kernels.js");
+    expect(r.code).toBe(2);
     expect(r.err).toMatch(/^chunkwise: worker: every --kernels module must be a file; got "\.\/no-such-kernels\.js"/);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
-    const v = await run("worker", "--redis", "redis://127.0.0.1:1", "--kernels", "./no-such-kernels.js", "--verbose");
+    const v = await run("worker", "--redis", "redis://127.0.0.1:1", "--insecure", "--kernels", "./no-such-kernels.js", "--verbose");
     expect(v.err.trimEnd().split("\n").length).toBeGreaterThan(2);
     expect(v.err).toContain("at ");
   });
@@ -116,10 +129,10 @@ describe("chunkwise (the bin, spawned)", () => {
     expect(r.out).toContain("worker");
   });
 
-  it("worker with an unreachable Redis: exit 1 within a few seconds, one line, password masked", async () => {
+  it("worker with an unreachable Redis: a usage error (exit 2, as deconvolve's) within a few seconds, one line, password masked", async () => {
     const port = await freePort();
-    const r = await spawnCli(["worker", "--redis", `redis://app:hunter2-secret@127.0.0.1:${port}`]);
-    expect(r.code).toBe(1);
+    const r = await spawnCli(["worker", "--redis", `redis://app:hunter2-secret@127.0.0.1:${port}`, "--task-key-file", goodKey]);
+    expect(r.code).toBe(2);
     expect(r.ms).toBeLessThan(8000);
     expect(r.err).toContain(`chunkwise: worker: Redis at redis://app:***@127.0.0.1:${port} must be reachable; got`);
     expect(r.err).not.toContain("hunter2");

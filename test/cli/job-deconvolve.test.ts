@@ -4,7 +4,7 @@
  * the Zarr output equals the eager gufunc result computed here by hand; every bad input is a
  * one-line error with exit code 2 that leaves the file system as it was.
  */
-import { existsSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -14,7 +14,7 @@ import { richardsonLucy } from "../../src/filters/index.js";
 import { fromZarr, toZarr } from "../../src/io/zarr/index.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 import { threadsPerVolume } from "../../src/cli/job-plan.js";
-import { freePort, makeCertificates, spawnWorker, startRedis, type Certificates, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
+import { freePort, makeCertificates, spawnWorker, startRedis, TEST_TASK_KEY, type Certificates, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
 import { cli, cliWith, jsonLines, snapshot, tempDir } from "./job-helpers.js";
 
 let dir: string;
@@ -29,6 +29,13 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
+
+/** A file holding the test workers' task key (what `--task-key-file` reads). */
+function keyFile(): string {
+  const file = join(dir, "task.key");
+  if (!existsSync(file)) writeFileSync(file, `${TEST_TASK_KEY}\n`, { mode: 0o600 });
+  return file;
+}
 
 /** The PSF as the command prepares it, computed independently: shell median off, clamp, sum 1. */
 function preparedPsf(measured: Block): Block<"float32"> {
@@ -191,7 +198,7 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["2-D PSF (wrong rank)", () => ["deconvolve", demo.store, "--path", "data", "--psf", bad, "--psf-path", "psf2d", "--out", join(dir, "x.zarr")], /the PSF must have 3 or more axes .*got shape \(15, 15\)/],
     ["3 PSFs for 2 channels", () => ["deconvolve", demo.store, "--path", "data", "--psf", bad, "--psf-path", "psf3c", "--out", join(dir, "x.zarr")], /the PSF's axis 0 must be 1 or 2 \(the image's\); got 3/],
     ["output exists without --overwrite", () => ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--out-path", "truth"], /the output must not exist yet; got an array at .*truth\. Pass --overwrite/],
-    ["output is the input", () => ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--out-path", "data", "--overwrite"], /--out-path must differ from the input's --path/],
+    ["output is the input", () => ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--out-path", "data", "--overwrite"], /the output must not overlap the input; got --out .* --out-path "data", which is the input/],
     ["--overwrite with --resume", () => [...baseArgs(join(dir, "x.zarr")), "--overwrite", "--resume"], /--overwrite and --resume must not be given together/],
     ["--iterations 0", () => [...baseArgs(join(dir, "x.zarr")), "--iterations", "0"], /--iterations must be an integer from 1 to 100000; got "0"/],
     ["--executor gpu", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "gpu"], /--executor must be one of inline, threads, distributed; got "gpu"/],
@@ -205,6 +212,8 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],
     ["--redis-cert without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--redis-cert", "client.crt"], /--redis-cert must come with --executor distributed; got --executor threads/],
     ["--redis-cert without --redis-key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "rediss://127.0.0.1:1", "--redis-cert", "client.crt"], /--redis-cert and --redis-key must be given together; got --redis-cert without --redis-key/],
+    ["distributed without a task key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "redis://127.0.0.1:1"], /a task key must be given to sign the tasks the workers run; got neither --task-key-file nor CHUNKWISE_TASK_KEY/],
+    ["--task-key-file without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--task-key-file", "task.key"], /--task-key-file must come with --executor distributed; got --executor threads/],
     ["--redis-ca with redis://", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "redis://127.0.0.1:1", "--redis-ca", "ca.pem"], /--redis-ca must come with a rediss:\/\/ URL \(TLS\)/],
   ];
 
@@ -230,7 +239,7 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     const port = await freePort();
     const out = join(dir, "never.zarr");
     const t0 = Date.now();
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`, "--task-key-file", keyFile()));
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/^chunkwise: deconvolve: /);
@@ -261,7 +270,7 @@ describe("deconvolve: distributed over mutual TLS (--redis-ca, --redis-cert, --r
 
   it("a Redis that requires client certificates: the job runs with the flags, and equals the eager gufunc", async () => {
     const out = join(dir, "out-tls.zarr");
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey, "--scratch", scratch, "--queue", "job-tls", "--workers", "2"));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey, "--scratch", scratch, "--queue", "job-tls", "--workers", "2", "--task-key-file", keyFile()));
     expect(r.err.split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([]);
     expect(r.code).toBe(0);
     const result = await (await fromZarr(out, { path: "result" })).compute();
@@ -270,7 +279,7 @@ describe("deconvolve: distributed over mutual TLS (--redis-ca, --redis-cert, --r
 
   it("without the client certificate: exit 2 with one line saying the server requires one, nothing written", async () => {
     const out = join(dir, "out-tls-refused.zarr");
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--redis-ca", certs.ca, "--task-key-file", keyFile()));
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/requires a client certificate/);
@@ -296,7 +305,7 @@ describe("deconvolve: distributed (redis-server and two chunkwise worker process
 
   it("executor=distributed: output equals the eager gufunc", async () => {
     const out = join(dir, "out-distributed.zarr");
-    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--scratch", scratch, "--queue", "job-cli", "--workers", "2"));
+    const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", redis.url, "--scratch", scratch, "--queue", "job-cli", "--workers", "2", "--task-key-file", keyFile()));
     expect(r.err.split("\n").filter((l) => l.startsWith("chunkwise:"))).toEqual([]);
     expect(r.code).toBe(0);
     const result = await (await fromZarr(out, { path: "result" })).compute();

@@ -6,7 +6,7 @@
 import { readFile, rm, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { fromZarr } from "../../src/io/zarr/index.js";
+import { fromZarr, openOmeZarr } from "../../src/io/zarr/index.js";
 import { imread } from "../../src/io/tiff/index.js";
 import { cli, jsonLines, tempDir } from "./job-helpers.js";
 
@@ -24,10 +24,14 @@ describe("demo", () => {
     expect(r.out).toContain(`pictures in ${join(dir, "pictures")}`);
     expect(r.out).toMatch(/error against the ground truth .*: recorded 0\.\d+ -> deconvolved 0\.\d+ after 3 iterations/);
     const store = join(dir, "demo.zarr");
-    for (const [path, dtype] of [["data", "uint16"], ["truth", "float32"], ["deconvolved", "float32"]]) {
+    for (const [path, dtype] of [["data", "uint16"], ["truth", "float32"]]) {
       const a = await fromZarr(store, { path });
       expect([path, a.shape, a.dtype]).toEqual([path, [2, 1, 16, 48, 48], dtype]);
     }
+    // The result is an OME-Zarr image: NGFF axis order (t, c, z, y, x), the demo's voxel sizes in micrometres.
+    const img = await openOmeZarr(join(dir, "deconvolved.ome.zarr"));
+    expect([img.version, img.axes.map((a) => `${a.name}:${a.unit ?? ""}`), img.levels[0]!.shape, img.levels[0]!.dtype]).toEqual(["0.4", ["t:", "c:", "z:micrometer", "y:micrometer", "x:micrometer"], [1, 2, 16, 48, 48], "float32"]);
+    expect(r.out).toContain(`napari --plugin napari-ome-zarr ${join(dir, "deconvolved.ome.zarr")}`);
     const psfs = await imread(join(dir, "psfs", "psf_*.tif"));
     expect([psfs.shape, psfs.dtype]).toEqual([[2, 9, 15, 15], "uint16"]);
     for (const f of ["mip-before.png", "mip-after.png", "mip-compare.png", "mip-compare-side.png", "error-per-iteration.png"]) {

@@ -29,7 +29,7 @@ const deconvolve = (out: string, ...more: string[]): string[] =>
 
 describe("one prefix per error line", () => {
   it("an unreachable Redis: 'chunkwise: deconvolve: Redis at ...', the command named once", async () => {
-    const r = await cli(...deconvolve("redis.zarr", "--executor", "distributed", "--redis", "redis://127.0.0.1:1"));
+    const r = await cli(...deconvolve("redis.zarr", "--executor", "distributed", "--redis", "redis://127.0.0.1:1", "--insecure"));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/^chunkwise: deconvolve: Redis at redis:\/\/127\.0\.0\.1:1 must be reachable; got [^\n]*\n$/);
     expect(r.out).toBe("");

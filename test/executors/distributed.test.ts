@@ -22,13 +22,14 @@ import { compute } from "../../src/executors/compute.js";
 import { distributed, startWorker, WorkerLostError } from "../../src/executors/distributed-entry.js";
 import { inline } from "../../src/executors/inline.js";
 import { DistributedError } from "../../src/executors/redis-connection.js";
+import { signJob, taskKeyBytes } from "../../src/executors/task-signing.js";
 import { kernelRefOf } from "../../src/graph/kernel.js";
 import type { Task } from "../../src/graph/task.js";
 import { writeZarrChunk } from "../../src/io/zarr/write-kernels.js";
 import { executorConformance, ramp } from "./conformance.js";
 import { holdOnce } from "./distributed-kernels.js";
 import { combine, heavy } from "./kernels.js";
-import { freePort, makeCertificates, spawnWorker, startRedis, type Certificates, type RedisFixture, type WorkerProcess } from "./redis-fixture.js";
+import { freePort, makeCertificates, spawnWorker, startRedis, TEST_TASK_KEY, type Certificates, type RedisFixture, type WorkerProcess } from "./redis-fixture.js";
 
 // Long enough that a loaded 2-core machine never starves a worker's lock renewals (a false
 // stall runs a task twice, which only the deliberately non-idempotent test kernels notice).
@@ -44,7 +45,7 @@ afterAll(async () => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-const make = (): ReturnType<typeof distributed> => distributed({ connection: redis.url, scratchDir: scratch, concurrency: 4 });
+const make = (): ReturnType<typeof distributed> => distributed({ taskKey: TEST_TASK_KEY, connection: redis.url, scratchDir: scratch, concurrency: 4 });
 
 executorConformance({ name: "distributed (2 worker processes x 2 slots)", make, isolated: true });
 
@@ -145,7 +146,7 @@ describe("distributed: faults", () => {
   it("Redis stopped for good mid-job: compute fails within staleMs with one line (DistributedError 'unreachable'), and close() returns", async () => {
     const lone = await startRedis();
     const w = await spawnWorker(["--redis", lone.url, "--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch]);
-    const lonely = distributed({ connection: lone.url, scratchDir: scratch, concurrency: 2, staleMs: 2000 });
+    const lonely = distributed({ taskKey: TEST_TASK_KEY, connection: lone.url, scratchDir: scratch, concurrency: 2, staleMs: 2000 });
     try {
       let stopped = 0;
       const onProgress = ({ done }: { done: number }): void => {
@@ -206,8 +207,8 @@ describe("distributed: security", () => {
     expect((err as DistributedError).kind).toBe("refused");
   });
 
-  it("an export of an allowed module that is not a defineKernel kernel is refused (chunkwise's writeKeyAtomic, a plain function)", async () => {
-    for (const [module, name] of [[new URL("../../src/io/zarr/store.ts", import.meta.url).href, "writeKeyAtomic"], [new URL("./distributed-kernels.ts", import.meta.url).href, "notAKernel"]] as const) {
+  it("an export of an allowed module that is not a defineKernel kernel is refused (chunkwise's gaussianRadius, a plain function of a kernel module)", async () => {
+    for (const [module, name] of [[new URL("../../src/filters/gaussian.ts", import.meta.url).href, "gaussianRadius"], [new URL("./distributed-kernels.ts", import.meta.url).href, "notAKernel"]] as const) {
       const err = await run({ key: "plain", kernel: { module, name }, args: [{ value: "x" }] }).catch((e: unknown) => e);
       expect((err as DistributedError).kind).toBe("refused");
       expect((err as Error).message).toContain("must be a kernel defined with defineKernel");
@@ -223,11 +224,11 @@ describe("distributed: security", () => {
       params: { store: { fs: store }, key: "/../escaped", dtype: "float64", blockShape: [2, 2], chunkShape: [2, 2], fill: 0, compressor: null },
     };
     const err = await run(task).catch((e: unknown) => e);
-    expect((err as Error).message).toContain("must stay inside the store");
+    expect((err as Error).message).toContain("must stay inside its store");
     expect(existsSync(join(dir, "escaped"))).toBe(false);
   });
 
-  it("a crafted job whose scratch directory or file name escapes the scratch root is refused", async () => {
+  it("a crafted job whose scratch directory or file name escapes the scratch root is refused, even signed with the key", async () => {
     const queue = new Queue("chunkwise", { connection: { host: "127.0.0.1", port: redis.port } });
     const events = new QueueEvents("chunkwise", { connection: { host: "127.0.0.1", port: redis.port } });
     try {
@@ -237,8 +238,10 @@ describe("distributed: security", () => {
         { v: 1, run: "abc", task: { file: "../../../etc/passwd", bytes: 0 }, inputs: [] },
         { v: 1, run: "abc", task: { file: "/etc/passwd", bytes: 0 }, inputs: [] },
       ]) {
-        const job = await queue.add("crafted", data, { removeOnComplete: false });
-        const reply = (await job.waitUntilFinished(events, 10_000)) as { ok: boolean; error: { message: string } };
+        const jobId = `crafted-${Math.random().toString(16).slice(2)}`;
+        const sig = signJob(taskKeyBytes("test", TEST_TASK_KEY), { queue: "chunkwise", jobId }, data);
+        const job = await queue.add("crafted", { ...data, sig }, { jobId, removeOnComplete: false });
+        const reply = (await job.waitUntilFinished(events, 30_000)) as { ok: boolean; error: { message: string } };
         expect(reply.ok).toBe(false);
         expect(reply.error.message).toMatch(/must (be a plain name inside the scratch root|stay inside the job's scratch directory)/);
       }
@@ -252,7 +255,7 @@ describe("distributed: security", () => {
 describe("distributed: connections", () => {
   it("unreachable Redis: compute fails within a few seconds with one clear line, password masked", async () => {
     const port = await freePort();
-    const ex = distributed({ connection: `redis://app:s3cret-pw@127.0.0.1:${port}`, scratchDir: scratch });
+    const ex = distributed({ taskKey: TEST_TASK_KEY, connection: `redis://app:s3cret-pw@127.0.0.1:${port}`, scratchDir: scratch });
     const t0 = Date.now();
     const err = await compute(mapBlocks(heavy, [fromArray(ramp([4, 4]), { chunks: 2 })], { params: { rounds: 1 } }) as ChunkedArray, { executor: ex }).catch((e: unknown) => e);
     await ex.close();
@@ -271,8 +274,8 @@ describe("distributed: connections", () => {
     const secured = await startRedis(["--requirepass", "s3cret-pw"]);
     const url = `redis://default:s3cret-pw@127.0.0.1:${secured.port}`;
     const w = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "secured", "--verbose"], { CHUNKWISE_REDIS_URL: url });
-    const ex = distributed({ connection: { url }, scratchDir: scratch, queue: "secured" });
-    const bad = distributed({ connection: `redis://default:wrong-pw@127.0.0.1:${secured.port}`, scratchDir: scratch, queue: "secured" });
+    const ex = distributed({ taskKey: TEST_TASK_KEY, connection: { url }, scratchDir: scratch, queue: "secured" });
+    const bad = distributed({ taskKey: TEST_TASK_KEY, connection: `redis://default:wrong-pw@127.0.0.1:${secured.port}`, scratchDir: scratch, queue: "secured" });
     try {
       const x = mapBlocks(heavy, [fromArray(ramp([8, 8]), { chunks: 4 })], { params: { rounds: 2 } }) as ChunkedArray;
       expect(bytes(await compute(x, { executor: ex })).equals(bytes(await compute(x)))).toBe(true);
@@ -315,7 +318,7 @@ describe("distributed: TLS (rediss://) against a TLS-only redis-server with a th
       spawnWorker([...common, "--queue", "tls-env"], { CHUNKWISE_REDIS_URL: url, NODE_EXTRA_CA_CERTS: certs.ca }),
       spawnWorker([...common, "--queue", "tls-flag", "--redis-ca", certs.ca], { CHUNKWISE_REDIS_URL: url, NODE_EXTRA_CA_CERTS: certs.otherCa }),
     ]);
-    const executors = ["tls-env", "tls-flag"].map((queue) => distributed({ connection: { url, tls: { ca: readFileSync(certs.ca) } }, scratchDir: scratch, queue }));
+    const executors = ["tls-env", "tls-flag"].map((queue) => distributed({ taskKey: TEST_TASK_KEY, connection: { url, tls: { ca: readFileSync(certs.ca) } }, scratchDir: scratch, queue }));
     try {
       const want = bytes(await compute(small()));
       for (const ex of executors) expect(bytes(await compute(small(), { executor: ex })).equals(want)).toBe(true);
@@ -335,7 +338,7 @@ describe("distributed: TLS (rediss://) against a TLS-only redis-server with a th
 
   it("a client trusting another CA, or only Node's default ones, fails within a few seconds with one line (DistributedError 'unreachable') saying how to give the CA; so does a worker", async () => {
     for (const connection of [{ url, tls: { ca: readFileSync(certs.otherCa) } }, url]) {
-      const ex = distributed({ connection, scratchDir: scratch });
+      const ex = distributed({ taskKey: TEST_TASK_KEY, connection, scratchDir: scratch });
       const t0 = Date.now();
       const err = await compute(small(), { executor: ex }).catch((e: unknown) => e);
       await ex.close();
@@ -346,7 +349,7 @@ describe("distributed: TLS (rediss://) against a TLS-only redis-server with a th
       expect(cause.message).toMatch(/^distributed: Redis at rediss:\/\/default:\*\*\*@127\.0\.0\.1:\d+ must present a TLS certificate this process trusts for its host name; got .+ \([A-Z_]+\)\. Give the CA that signed it: connection \{ url, tls: \{ ca \} \}, chunkwise worker --redis-ca FILE, or NODE_EXTRA_CA_CERTS=FILE$/);
       expect(cause.message).not.toContain("s3cret-pw");
     }
-    const err = await startWorker({ connection: { url, tls: { ca: readFileSync(certs.otherCa, "utf8") } }, scratchDir: scratch, log: () => undefined }).catch((e: unknown) => e);
+    const err = await startWorker({ taskKey: TEST_TASK_KEY, connection: { url, tls: { ca: readFileSync(certs.otherCa, "utf8") } }, scratchDir: scratch, log: () => undefined }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DistributedError);
     expect((err as DistributedError).kind).toBe("unreachable");
     expect((err as Error).message).toContain("worker: Redis at rediss://default:***@");
@@ -384,7 +387,7 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
   /** compute on a fresh client, 3 times (the alert and the reset race): each fails fast with one line matching `message`. */
   const expectRefused = async (connection: Parameters<typeof distributed>[0]["connection"], message: RegExp): Promise<void> => {
     for (let i = 0; i < 3; i++) {
-      const ex = distributed({ connection, scratchDir: scratch });
+      const ex = distributed({ taskKey: TEST_TASK_KEY, connection, scratchDir: scratch });
       const t0 = Date.now();
       const err = await compute(small(), { executor: ex }).catch((e: unknown) => e);
       await ex.close();
@@ -401,7 +404,7 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
   it("TLS 1.3: a client with connection.tls { ca, cert, key } and a chunkwise worker with --redis-ca --redis-cert --redis-key run a job byte-identical to inline; no password or key shown", async () => {
     const { url, redis } = servers[0]!;
     const w = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "mtls", "--verbose", "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey], { CHUNKWISE_REDIS_URL: url });
-    const ex = distributed({ connection: { url, tls: { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey, "utf8") } }, scratchDir: scratch, queue: "mtls" });
+    const ex = distributed({ taskKey: TEST_TASK_KEY, connection: { url, tls: { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey, "utf8") } }, scratchDir: scratch, queue: "mtls" });
     try {
       expect(bytes(await compute(small(), { executor: ex })).equals(bytes(await compute(small())))).toBe(true);
       expect(ex.redis).toBe(`rediss://default:***@127.0.0.1:${redis.port}`);
@@ -417,14 +420,14 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
   it.each(["TLS 1.3", "TLS 1.2"])("%s, no client certificate: a client fails within a few seconds with one line (DistributedError 'unreachable') saying Redis requires one and how to give it; so does startWorker", async (name) => {
     const { url } = servers.find((s) => s.name === name)!;
     await expectRefused({ url, tls: { ca: readFileSync(certs.ca) } }, NONE);
-    const err = await startWorker({ connection: { url, tls: { ca: readFileSync(certs.ca) } }, scratchDir: scratch, log: () => undefined }).catch((e: unknown) => e);
+    const err = await startWorker({ taskKey: TEST_TASK_KEY, connection: { url, tls: { ca: readFileSync(certs.ca) } }, scratchDir: scratch, log: () => undefined }).catch((e: unknown) => e);
     if (!(err instanceof Error)) await (err as { close(): Promise<void> }).close();
     expect(err).toBeInstanceOf(DistributedError);
     expect((err as DistributedError).kind).toBe("unreachable");
     expect((err as Error).message).toMatch(NONE);
   }, 15_000);
 
-  it.each(["TLS 1.3", "TLS 1.2"])("%s, a client certificate signed by another CA: a client fails within a few seconds with one line saying Redis refused it; a chunkwise worker given it exits 1 with that line", async (name) => {
+  it.each(["TLS 1.3", "TLS 1.2"])("%s, a client certificate signed by another CA: a client fails within a few seconds with one line saying Redis refused it; a chunkwise worker given it exits 2 (a usage error) with that line", async (name) => {
     const { url } = servers.find((s) => s.name === name)!;
     const tls = { ca: readFileSync(certs.ca), cert: readFileSync(certs.otherClientCert), key: readFileSync(certs.otherClientKey) };
     await expectRefused({ url, tls }, REFUSED);
@@ -434,7 +437,7 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
     expect(err).toBeInstanceOf(Error);
     expect(Date.now() - t0).toBeLessThan(10_000);
     const [head, ...lines] = (err as Error).message.split("\n");
-    expect(head).toBe("chunkwise worker exited with code 1; output:");
+    expect(head).toBe("chunkwise worker exited with code 2; output:");
     expect(lines.filter((l) => l !== "")).toHaveLength(1);
     expect(lines[0]!.replace(/^chunkwise: /, "")).toMatch(REFUSED);
     for (const s of secrets()) expect(lines[0]).not.toContain(s);

@@ -102,3 +102,33 @@ describe("parseRedis", () => {
     expect((err as Error).message).not.toContain("pw@");
   });
 });
+
+describe("passwords with URL syntax in them (the whole userinfo is masked, as the URL parser splits it)", () => {
+  it.each([
+    ["redis://default:abc@TAIL@127.0.0.1:6379", "redis://default:***@127.0.0.1:6379", "abc@TAIL"],
+    ["redis://default:abc@TAIL@MORE@127.0.0.1:6379/1", "redis://default:***@127.0.0.1:6379/1", "abc@TAIL@MORE"],
+    ["rediss://app:p%40ss:w0rd@cache.example:6380", "rediss://app:***@cache.example:6380", "p@ss:w0rd"],
+    ["redis://:only@pw@h:1", "redis://:***@h:1", "only@pw"],
+    ["redis://us%40er:pw@h:1", "redis://***@h:1", "pw"],
+    ["redis://secret-as-user@h:1", "redis://***@h:1", ""],
+  ])("%s connects with the right password and shows as %s", (url, shown, password) => {
+    const p = parseRedis("worker", url);
+    expect(p.redacted).toBe(shown);
+    if (password !== "") expect(p.options.password).toBe(password);
+    const line = redactText(`worker: Redis at ${url} must be reachable; got ECONNREFUSED`, p.secrets);
+    expect(line).toBe(`worker: Redis at ${shown} must be reachable; got ECONNREFUSED`);
+    for (const part of [password, ...password.split("@")].filter((s) => s.length > 2)) expect(line).not.toContain(part);
+  });
+
+  it.each([
+    ["in a sentence: redis://default:abc@TAIL@host:6379 failed", "in a sentence: redis://default:***@host:6379 failed"],
+    ['quoted: "redis://u:p/a?s#s@h:1"', 'quoted: "redis://u:***@h:1"'],
+    ["two: redis://a:x@y@h1:1 and rediss://b:z@h2:2", "two: redis://a:***@h1:1 and rediss://b:***@h2:2"],
+  ])("redactText without known secrets: %j", (text, want) => {
+    expect(redactText(text)).toBe(want);
+  });
+
+  it("a URL the parser refuses (a '/' in the password) is refused with its userinfo masked", () => {
+    expect(() => parseRedis("worker", "redis://u:pa/ss@host:1")).toThrow('got "redis://u:***@host:1"');
+  });
+});

@@ -5,6 +5,7 @@
  * fails the tests (never skips them), saying how to install it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
@@ -149,9 +150,22 @@ export interface WorkerProcess {
   stop(): Promise<void>;
 }
 
-/** Spawns `chunkwise worker` from source and waits until it listens. */
+/**
+ * The task key the test workers and clients share (every task must be signed with it): a
+ * throwaway 64-hex-digit secret made per test run.
+ */
+export const TEST_TASK_KEY = randomBytes(32).toString("hex");
+
+/**
+ * Spawns `chunkwise worker` from source and waits until it listens. It holds
+ * {@link TEST_TASK_KEY} (through CHUNKWISE_TASK_KEY) unless `env` sets that variable itself
+ * (`undefined` to leave it out) or `args` has `--insecure` or `--task-key-file`.
+ */
 export async function spawnWorker(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "worker", ...args], { cwd: REPO, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  const ownKey = args.includes("--insecure") || args.includes("--task-key-file") || "CHUNKWISE_TASK_KEY" in env;
+  const merged: NodeJS.ProcessEnv = { ...process.env, ...(ownKey ? {} : { CHUNKWISE_TASK_KEY: TEST_TASK_KEY }), ...env };
+  for (const [k, v] of Object.entries(merged)) if (v === undefined) delete merged[k];
+  const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", "worker", ...args], { cwd: REPO, env: merged, stdio: ["ignore", "pipe", "pipe"] });
   let text = "";
   child.stderr.on("data", (d: Buffer) => (text += d.toString()));
   child.stdout.on("data", (d: Buffer) => (text += d.toString()));

@@ -9,7 +9,7 @@ import { fromArray } from "../../src/array/creation.js";
 import { mapBlocks } from "../../src/array/map-blocks.js";
 import { compute } from "../../src/executors/compute.js";
 import { inline } from "../../src/executors/inline.js";
-import { WorkerLostError } from "../../src/executors/faults.js";
+import { TaskTimeoutError, WorkerLostError } from "../../src/executors/faults.js";
 import { threads } from "../../src/executors/threads-entry.js";
 import { kernelRefOf } from "../../src/graph/kernel.js";
 import type { Task } from "../../src/graph/task.js";
@@ -95,4 +95,39 @@ describe("threads: faults and options", () => {
     expect(err).toBeInstanceOf(TaskError);
     expect(String(((err as Error).cause as Error).message)).toContain("after close()");
   });
+});
+
+describe("threads: timeouts (what chunkwise worker bounds each task with)", () => {
+  const ref = (rel: string, name: string): Task["kernel"] => ({ module: new URL(rel, import.meta.url).href, name });
+
+  it("a kernel over runMs=1500: its thread is stopped, TaskTimeoutError (phase run), and the pool runs the next task", async () => {
+    const pool = threads({ workers: 1, timeouts: { importMs: 0, runMs: 1500 } });
+    try {
+      const err = await pool.run({ key: "stall[0]", kernel: ref("../security/attack-kernels.ts", "stall"), args: [], params: {} }, () => undefined, new Map()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TaskTimeoutError);
+      expect((err as TaskTimeoutError).phase).toBe("run");
+      expect((err as Error).message).toBe("threads: task 'stall[0]' must finish within 1500 ms; got no answer. The thread was stopped; raise the task timeout (chunkwise worker --task-timeout-ms) for kernels that legitimately run longer");
+      const block = ramp([4, 4]);
+      const next = (await pool.run({ key: "h[0]", kernel: kernelRefOf(heavy)!, args: [{ value: block }], params: { rounds: 1 } }, () => undefined, new Map())) as Block;
+      expect(next.shape).toEqual([4, 4]);
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
+
+  it.each([[{ importMs: -1, runMs: 0 }], [{ importMs: 0, runMs: Number.NaN }], [{ importMs: 0 }]])("timeouts %j are refused", (timeouts) => {
+    expect(() => threads({ timeouts: timeouts as { importMs: number; runMs: number } })).toThrow("threads: timeouts must be { importMs, runMs } in ms, each >= 0 (0: no bound)");
+  });
+
+  it("a module that never finishes importing on a thread, over importMs=1500: TaskTimeoutError (phase import)", async () => {
+    const pool = threads({ workers: 1, timeouts: { importMs: 1500, runMs: 0 } });
+    try {
+      const err = await pool.run({ key: "h[0]", kernel: ref("../security/hang-in-thread.ts", "neverImported"), args: [] }, () => undefined, new Map()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(TaskTimeoutError);
+      expect((err as TaskTimeoutError).phase).toBe("import");
+      expect((err as Error).message).toContain("the kernel modules of task 'h[0]' must finish importing within 1500 ms");
+    } finally {
+      await pool.close();
+    }
+  }, 60_000);
 });

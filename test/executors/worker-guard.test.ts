@@ -65,9 +65,9 @@ describe("a kernel defined in the script that runs it", () => {
   });
 
   it("chunkwise worker --kernels refuses a module that computes at its top level, before connecting", async () => {
-    const r = await runNode(["src/cli/main.ts", "worker", "--redis", "redis://127.0.0.1:1", "--kernels", "test/executors/fixtures/top-level-compute.ts"]);
+    const r = await runNode(["src/cli/main.ts", "worker", "--redis", "redis://127.0.0.1:1", "--insecure", "--kernels", "test/executors/fixtures/top-level-compute.ts"]);
     expect(r.killed).toBe(false);
-    expect(r.code).toBe(1);
+    expect(r.code).toBe(2);
     expect(r.out).toBe("");
     expect(r.err).toContain("compute: a computation must not start while a chunkwise worker imports a kernel module; got one started by the top level of file://");
     expect(r.err).toContain("Move the kernel (the defineKernel export) into its own module");

@@ -23,6 +23,13 @@ describe("wiener behaviours", () => {
   ])("bad options %j", (opts, msg) => {
     expect(() => wiener(img, array([[1]]), opts as never)).toThrow(msg);
   });
+  it("clip defaults to false: camera counts stay counts; clip: true clips to [-1, 1] as scikit-image's default", () => {
+    const counts = array([[100, 200, 300], [400, 500, 600], [700, 800, 900]]);
+    const plain = wiener(counts, array([[1]]), { balance: 0 });
+    expect(Math.max(...Array.from(plain.data))).toBeCloseTo(900, 6);
+    const clipped = wiener(counts, array([[1]]), { balance: 0, clip: true });
+    expect(Math.max(...Array.from(clipped.data))).toBe(1);
+  });
   it("a PSF larger than the image throws", () => {
     expect(() => wiener(img, array([[1, 1, 1, 1]]), { balance: 1 })).toThrow(/psf must be non-empty and fit inside the image/);
   });

@@ -16,7 +16,9 @@ export type ZarrErrorKind =
   | "dtype"
   | "corrupt-chunk"
   | "unsafe-path"
-  | "store";
+  | "store"
+  | "overlap"
+  | "busy";
 
 /** A Zarr store, array or chunk could not be read or written as asked. */
 export class ZarrError extends ChunkwiseError {

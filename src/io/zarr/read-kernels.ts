@@ -33,17 +33,19 @@ export interface ReadRegionParams {
   readonly shardShape?: readonly number[];
 }
 
+// Not exported, so the published .d.ts never names zarrita's types.
 type ZArray = zarr.Array<zarr.DataType, zarr.Readable>;
 const arrays = new Map<string, Promise<ZArray>>();
 const FN = "fromZarr";
 
 /** Opens (once per thread and metadata version) the zarrita array a read task names. */
-export function openArray(p: Pick<ReadRegionParams, "store" | "path" | "format" | "token">): Promise<ZArray> {
+function openArray(p: Pick<ReadRegionParams, "store" | "path" | "format" | "token">): Promise<ZArray> {
   const key = JSON.stringify([p.store, p.path, p.token]);
   let a = arrays.get(key);
   if (a === undefined) {
     const checked = checkedStore(openStore(FN, p.store));
-    const loc = zarr.root(checked).resolve(p.path === "" ? "/" : `/${p.path}`);
+    // ZarrStore is zarrita's Readable, declared structurally (sync or async in one type).
+    const loc = zarr.root(checked as zarr.Readable).resolve(p.path === "" ? "/" : `/${p.path}`);
     a = (p.format === 3 ? zarr.open.v3(loc, { kind: "array" }) : zarr.open.v2(loc, { kind: "array", attrs: false })) as Promise<ZArray>;
     a.catch(() => arrays.delete(key));
     if (arrays.size > 256) arrays.delete(arrays.keys().next().value!);

@@ -9,11 +9,23 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
-import { FetchStore, type AbsolutePath, type Readable } from "zarrita";
+import { FetchStore } from "zarrita";
 import { ZarrError, reason } from "./errors.js";
 
-/** A zarrita store: anything with `get(key)`; writing also needs `set(key, bytes)`. */
-export type ZarrStore = Readable & { set?(key: AbsolutePath, value: Uint8Array): unknown; delete?(key: AbsolutePath): unknown };
+/** A key inside a store: `/` then the key, e.g. `/data/.zarray` (zarrita's `AbsolutePath`). */
+export type StoreKey = `/${string}`;
+
+/**
+ * A zarrita store: anything with `get(key)`; writing also needs `set(key, bytes)`. Declared
+ * structurally (zarrita's `Readable`, sync or async, with optional writes) so chunkwise's
+ * published types never import zarrita's, which do not compile in every strict project.
+ */
+export interface ZarrStore {
+  get(key: StoreKey, options?: { signal?: AbortSignal }): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  getRange?(key: StoreKey, range: { offset: number; length: number } | { suffixLength: number }, options?: { signal?: AbortSignal }): Uint8Array | undefined | Promise<Uint8Array | undefined>;
+  set?(key: StoreKey, value: Uint8Array): unknown;
+  delete?(key: StoreKey): unknown;
+}
 
 /** Where an array lives, as a file-system path or URL string, or a zarrita store object. */
 export type StoreInput = string | URL | ZarrStore;
@@ -106,8 +118,8 @@ export function checkNodePath(fn: string, path: unknown): string {
 }
 
 /** The store key of `name` inside node `path`: `/path/name` (zarrita's absolute keys). */
-export function keyOf(path: string, name: string): AbsolutePath {
-  return (path === "" ? `/${name}` : `/${path}/${name}`) as AbsolutePath;
+export function keyOf(path: string, name: string): StoreKey {
+  return (path === "" ? `/${name}` : `/${path}/${name}`) as StoreKey;
 }
 
 /** The file behind a key of a directory store, refusing any key that resolves outside `root`. */
@@ -121,7 +133,7 @@ export function fileOf(fn: string, root: string, key: string): string {
 }
 
 /** Reads a key, or undefined when absent. */
-export async function readKey(fn: string, ref: StoreRef, key: AbsolutePath, signal?: AbortSignal): Promise<Uint8Array | undefined> {
+export async function readKey(fn: string, ref: StoreRef, key: StoreKey, signal?: AbortSignal): Promise<Uint8Array | undefined> {
   const store = openStore(fn, ref);
   if ("fs" in ref) fileOf(fn, ref.fs, key);
   try {
@@ -137,7 +149,7 @@ export async function readKey(fn: string, ref: StoreRef, key: AbsolutePath, sign
  * In-process stores are written with one `set` call.
  * @throws {ZarrError} (kind "store") for read-only stores or file-system failures
  */
-export async function writeKeyAtomic(fn: string, ref: StoreRef, key: AbsolutePath, bytes: Uint8Array): Promise<void> {
+export async function writeKeyAtomic(fn: string, ref: StoreRef, key: StoreKey, bytes: Uint8Array): Promise<void> {
   if ("url" in ref) {
     throw new ZarrError(fn, `store must be writable; got the URL ${ref.url}, which is read-only. Write to a directory path instead`, { kind: "store" });
   }
@@ -168,11 +180,11 @@ export async function writeKeyAtomic(fn: string, ref: StoreRef, key: AbsolutePat
 }
 
 /** Whether a key is present (a complete file on directory stores; temporary files never count). */
-export async function hasKey(fn: string, ref: StoreRef, key: AbsolutePath): Promise<boolean> {
+export async function hasKey(fn: string, ref: StoreRef, key: StoreKey): Promise<boolean> {
   if ("fs" in ref) {
     return fs.stat(fileOf(fn, ref.fs, key)).then((s) => s.isFile(), () => false);
   }
-  const store = openStore(fn, ref) as ZarrStore & { has?(k: AbsolutePath): unknown };
+  const store = openStore(fn, ref) as ZarrStore & { has?(k: StoreKey): unknown };
   if (typeof store.has === "function") return Boolean(await store.has(key));
   return (await store.get(key)) !== undefined;
 }
@@ -210,4 +222,22 @@ export async function deleteNode(fn: string, ref: StoreRef, path: string, keys: 
 /** Whether a relative key is one of chunkwise's temporary files (left by a killed writer). */
 export function isTempKey(key: string): boolean {
   return /\.tmp-[0-9a-f]+$/.test(key);
+}
+
+/**
+ * Removes temporary files a killed writer left: under the array (chunks and metadata) and the
+ * metadata of its parent groups. `leftover` says which temporary-looking keys under the array
+ * are leftovers (not, say, another writer's lease being created).
+ */
+export async function removeTempFiles(fn: string, ref: StoreRef, path: string, leftover: (key: string) => boolean = () => true): Promise<void> {
+  const keys = (await listKeys(fn, ref, path)) ?? [];
+  await deleteNode(fn, ref, path, keys.filter((k) => isTempKey(k) && leftover(k)));
+  if (!("fs" in ref)) return;
+  const parts = path === "" ? [] : path.split("/");
+  for (let i = 0; i < parts.length; i++) {
+    const group = parts.slice(0, i).join("/");
+    const dir = fileOf(fn, ref.fs, group === "" ? "/" : `/${group}`);
+    const names = await fs.readdir(dir).catch(() => [] as string[]);
+    for (const n of names) if (isTempKey(n) && /^(\.zgroup|\.zattrs|\.zarray|zarr\.json)\.tmp-/.test(n)) await fs.rm(nodePath.join(dir, n), { force: true });
+  }
 }

@@ -5,7 +5,7 @@
  * written under a temporary name and renamed; `resume` skips chunks already present.
  * @module
  */
-import { createRequire } from "node:module";
+import { randomBytes } from "node:crypto";
 import { ChunkedArray, isChunkedArray } from "../../array/chunked-array.js";
 import { forEachBlockIndex, numBlocks, type Chunks } from "../../chunks/grid.js";
 import { itemSize, type DataType } from "../../core/dtype.js";
@@ -20,7 +20,10 @@ import { runGraph, type Executor, type Progress } from "../../executors/schedule
 import { resolveCompressor, v2CompressorJson, v3Codecs, type CompressorSpec, type ResolvedCompressor } from "./codecs.js";
 import { ZarrError } from "./errors.js";
 import { arrayInfo, chunkKeyOf, fillJson, metadataJson, readNode, v2Dtype, type ArrayInfo, type NodeInfo } from "./metadata.js";
-import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
+import { chunkwiseVersion, fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint } from "./fingerprint.js";
+import { LEASE_NAME, acquireLease, type LeaseOptions } from "./lease.js";
+import { checkNoOverlap, zarrInputsOf } from "./overlap.js";
+import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, removeTempFiles, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 
 /** Options of {@link toZarr}. */
@@ -51,6 +54,15 @@ export interface ToZarrOptions {
   retries?: number;
   /** Refuse to start when the memory plan's peak exceeds this many bytes (default: 75% of the machine's memory). */
   memoryBudget?: number;
+  /**
+   * What identifies this computation, recorded in the attributes (`chunkwise.fingerprint`,
+   * with chunkwise's version) and compared on `resume`: any difference is refused. Default
+   * `{ graph: <the array's name> }`, a deterministic token of the whole expression. Pass your
+   * own fields to resume after changing code that does not change values.
+   */
+  fingerprint?: Record<string, unknown>;
+  /** Timing of the output's lease (one writer at a time): `staleMs` (default 10 min), `refreshMs` (default 10 s). */
+  lease?: LeaseOptions;
 }
 
 /** What {@link toZarr} did. */
@@ -72,14 +84,6 @@ export interface ToZarrResult {
 
 const FN = "toZarr";
 
-/** The package version for the `chunkwise` attribute. */
-function packageVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
 
 /**
  * Writes a lazy array to a Zarr array, streaming block by block through the task graph.
@@ -118,26 +122,74 @@ export async function toZarr(array: ChunkedArray, store: StoreInput, options: To
   const info: ArrayInfo = { format, shape: [...x.shape], chunks: chunkShape, zarrDtype: format === 2 ? v2Dtype(x.dtype) : x.dtype, dtype: x.dtype, codecs: [], keyEncoding: { v2: format === 2, separator }, sharded: false };
   if (format === 3) v3Codecs(compressor, itemSize(x.dtype)); // refuses v2-only compressors before touching the store
   options.signal?.throwIfAborted();
+  checkNoOverlap(FN, { store: ref, path }, zarrInputsOf(x.graph));
+  const fingerprint = runFingerprint(options.fingerprint ?? { graph: x.name });
+  const lease = await acquireLease(FN, ref, path, {
+    takeOverStale: options.resume === true || options.overwrite === true, runId: randomBytes(8).toString("hex"), version: chunkwiseVersion(), ...options.lease,
+  });
+  try {
+    const signal = anySignal(options.signal, lease.lost);
+    const prepared = await prepareOutput(ref, path, x, info, compressor, fill, fingerprint, options);
+    return await writeChunks(x, ref, path, info, compressor, prepared, { ...options, signal });
+  } finally {
+    await lease.release();
+  }
+}
 
+/** What to do before the first chunk: the chunks to skip, and the writes deferred until the memory plan passed. */
+interface Prepared {
+  readonly present: ReadonlySet<string>;
+  readonly beforeRun: () => Promise<void>;
+}
+
+/** Checks what is at the output (read-only) and returns what {@link writeChunks} must do. */
+async function prepareOutput(
+  ref: StoreRef, path: string, x: ChunkedArray, info: ArrayInfo, compressor: ResolvedCompressor, fill: number, fingerprint: Fingerprint, options: ToZarrOptions,
+): Promise<Prepared> {
   const existing = await readNode(FN, ref, path);
   const where = `${describeStore(ref)}${path === "" ? "" : `/${path}`}`;
-  let present = new Set<string>();
   if (existing.kind === "group") {
     throw new ZarrError(FN, `path ${JSON.stringify(path)} must not be a group; got the group ${existing.file}. Write the array to a path inside it, e.g. "${path === "" ? "" : `${path}/`}result"`, { kind: "exists", path });
   }
+  if (options.resume) await removeTempFiles(FN, ref, path, (k) => !k.startsWith(LEASE_NAME));
   if (existing.kind === "array" && options.resume) {
     checkResumable(existing, info, compressor, path, where);
-    present = await completeChunks(ref, path, x.chunks, info);
-  } else {
-    if (existing.kind === "array" && !options.overwrite) {
-      throw new ZarrError(FN, `path ${JSON.stringify(path)} must not hold an array when overwrite is false; got an existing array at ${where}. Pass overwrite: true to replace it, resume: true to finish an interrupted write, or another path`, { kind: "exists", path });
+    const recorded = (await recordedAttributes(FN, ref, path, existing.format, existing.meta)).chunkwise as { fingerprint?: unknown } | undefined;
+    const diffs = fingerprintDiff(recorded?.fingerprint, fingerprint);
+    if (diffs.length > 0) {
+      const none = recorded?.fingerprint === undefined;
+      throw new ZarrError(FN, `the existing array at ${where} must have been written by the same computation to be resumed; got ${none ? "no recorded fingerprint (written by another tool or an older chunkwise)" : `differences (recorded vs now): ${diffs.join("; ")}`}. Resume with the same inputs and parameters, or pass overwrite: true (without resume) to start again`, { kind: "mismatch", path });
     }
-    if (existing.kind === "array") await deleteNode(FN, ref, path, (await listKeys(FN, ref, path)) ?? []);
-    await ensureGroups(ref, path, format);
-    await writeMetadata(ref, path, x, info, compressor, fill, options.attributes ?? {});
+    return { present: await completeChunks(ref, path, x.chunks, info), beforeRun: async () => undefined };
   }
-  return writeChunks(x, ref, path, info, compressor, fill, present, options);
+  if (existing.kind === "array" && !options.overwrite) {
+    throw new ZarrError(FN, `path ${JSON.stringify(path)} must not hold an array when overwrite is false; got an existing array at ${where}. Pass overwrite: true to replace it, resume: true to finish an interrupted write, or another path`, { kind: "exists", path });
+  }
+  return {
+    present: new Set(),
+    // Deferred until the memory plan passed: a refused run deletes nothing and leaves no metadata.
+    beforeRun: async () => {
+      if (existing.kind === "array") await deleteNode(FN, ref, path, ((await listKeys(FN, ref, path)) ?? []).filter((k) => !k.startsWith(LEASE_NAME)));
+      await ensureGroups(ref, path, info.format);
+      await writeMetadata(ref, path, x, info, compressor, fill, { ...(options.attributes ?? {}) }, fingerprint);
+    },
+  };
 }
+
+/** An AbortSignal that aborts when any of `signals` does (AbortSignal.any needs Node 20.3). */
+function anySignal(...signals: (AbortSignal | undefined)[]): AbortSignal {
+  const controller = new AbortController();
+  for (const s of signals) {
+    if (s === undefined) continue;
+    if (s.aborted) {
+      controller.abort(s.reason);
+      break;
+    }
+    s.addEventListener("abort", () => controller.abort(s.reason), { once: true });
+  }
+  return controller.signal;
+}
+
 
 /** Regular chunks (all equal but a smaller last one) as Zarr needs; else rechunk to the largest. */
 function regularize(a: ChunkedArray): ChunkedArray {
@@ -181,7 +233,7 @@ async function completeChunks(ref: StoreRef, path: string, chunks: Chunks, info:
   const keys = await listKeys(FN, ref, path);
   const out = new Set<string>();
   if (keys !== undefined) {
-    await deleteNode(FN, ref, path, keys.filter(isTempKey));
+    await deleteNode(FN, ref, path, keys.filter((k) => isTempKey(k) && !k.startsWith(LEASE_NAME)));
     for (const k of keys) if (!isTempKey(k)) out.add(k);
     return out;
   }
@@ -208,8 +260,10 @@ async function ensureGroups(ref: StoreRef, path: string, format: 2 | 3): Promise
   }
 }
 
-async function writeMetadata(ref: StoreRef, path: string, x: ChunkedArray, info: ArrayInfo, compressor: ResolvedCompressor, fill: number, user: Record<string, unknown>): Promise<void> {
-  const attributes = { ...user, chunkwise: { version: packageVersion(), created: new Date().toISOString(), source: x.name } };
+async function writeMetadata(
+  ref: StoreRef, path: string, x: ChunkedArray, info: ArrayInfo, compressor: ResolvedCompressor, fill: number, user: Record<string, unknown>, fingerprint: Fingerprint,
+): Promise<void> {
+  const attributes = { ...user, chunkwise: { version: chunkwiseVersion(), created: new Date().toISOString(), source: x.name, fingerprint } };
   if (info.format === 2) {
     await writeKeyAtomic(FN, ref, keyOf(path, ".zattrs"), metadataJson(attributes));
     await writeKeyAtomic(FN, ref, keyOf(path, ".zarray"), metadataJson({
@@ -227,9 +281,9 @@ async function writeMetadata(ref: StoreRef, path: string, x: ChunkedArray, info:
 }
 
 async function writeChunks(
-  x: ChunkedArray, ref: StoreRef, path: string, info: ArrayInfo, compressor: ResolvedCompressor, fill: number,
-  present: ReadonlySet<string>, options: ToZarrOptions,
+  x: ChunkedArray, ref: StoreRef, path: string, info: ArrayInfo, compressor: ResolvedCompressor, { present, beforeRun }: Prepared, options: ToZarrOptions,
 ): Promise<ToZarrResult> {
+  const fill = options.fillValue ?? 0;
   const name = `toZarr-${tokenize(ref, path, x.name, info, compressor, fill)}`;
   const tasks = new Map<string, Task>();
   let skipped = 0;
@@ -254,11 +308,14 @@ async function writeChunks(
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       retries: options.retries ?? 0,
       ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
+      beforeRun,
       onResult: (_key, value) => {
         written++;
         bytes += (value as WrittenChunk).bytes;
       },
     });
+  } else {
+    await beforeRun();
   }
   return { store: describeStore(ref), path, format: info.format, shape: x.shape, dtype: x.dtype, chunks: info.chunks, chunksWritten: written, chunksSkipped: skipped, bytesWritten: bytes };
 }

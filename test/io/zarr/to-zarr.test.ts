@@ -153,7 +153,7 @@ describe("resume: a killed write finishes byte-identical to an uninterrupted one
       if (f === ".zattrs") continue; // holds the creation time
       expect(sha(join(b, "g/out", f)), f).toBe(sha(join(a, "g/out", f)));
     }
-    const attrs = (d: string) => ({ ...JSON.parse(readFileSync(join(d, "g/out/.zattrs"), "utf8")).chunkwise, created: 0, ...(sameSource ? {} : { source: 0 }) });
+    const attrs = (d: string) => ({ ...JSON.parse(readFileSync(join(d, "g/out/.zattrs"), "utf8")).chunkwise, created: 0, ...(sameSource ? {} : { source: 0, fingerprint: 0 }) });
     expect(attrs(b)).toEqual(attrs(a));
   }
 
@@ -177,21 +177,23 @@ describe("resume: a killed write finishes byte-identical to an uninterrupted one
     expectIdentical(ref, dir);
   });
 
-  it("a kernel throwing at block [2,1], then resume with the working pipeline", async () => {
+  it("a kernel throwing at block [2,1], then resume with the working pipeline (the caller's fingerprint says they are the same computation)", async () => {
     const ref = await reference();
     const dir = tempDir();
     const failing = mapBlocks((b: Block, _p: unknown, ctx: { blockIndex: number[] }) => {
       if (ctx.blockIndex[0] === 2 && ctx.blockIndex[1] === 1) throw new Error("out of memory");
       return b;
     }, source()) as ChunkedArray;
-    const err = await toZarr(failing, dir, { path: "g/out" }).catch((e: unknown) => e);
+    const fingerprint = { pipeline: "source v1" };
+    const err = await toZarr(failing, dir, { path: "g/out", fingerprint }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskError);
     expect(String((err as TaskError).cause)).toMatch(/out of memory/);
     const written = listFiles(join(dir, "g/out")).filter((f) => !f.startsWith("."));
     expect(written.length).toBeGreaterThan(0);
     expect(written.length).toBeLessThan(nChunks);
     expect(written).not.toContain("2.1");
-    const r = await toZarr(source(), dir, { path: "g/out", resume: true });
+    await expect(toZarr(source(), dir, { path: "g/out", resume: true })).rejects.toThrow(/same computation.*pipeline: "source v1" vs \(none\)/);
+    const r = await toZarr(source(), dir, { path: "g/out", resume: true, fingerprint });
     expect(r).toMatchObject({ chunksSkipped: written.length, chunksWritten: nChunks - written.length });
     expectIdentical(ref, dir, false);
   });
