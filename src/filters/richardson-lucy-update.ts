@@ -18,9 +18,12 @@
  * runs that contract are unchanged.
  *
  * Arithmetic: every product and difference is rounded to the storage dtype where it is
- * stored (float32 for float32 data), sums are accumulated in float64 in row order, on one
- * thread, so results do not depend on the FFT's thread count. Memory: two extra arrays of the
- * estimate's domain (`x_k` and `g_k`), compact (row by row), for "biggs"; none otherwise.
+ * stored (float32 for float32 data) and sums are accumulated in float64. Here (the TypeScript
+ * reference paths) one running sum in row order; on the resident engine
+ * (richardson-lucy-resident.ts) the step runs in the last inverse pass and the extrapolation in
+ * the next forward's first, on whichever thread takes a row, with one sum per row added in row
+ * order afterwards, so results do not depend on the thread count. Memory: two extra arrays of
+ * the estimate's domain (`x_k` and `g_k`), compact (row by row), for "biggs"; none otherwise.
  * @module
  */
 import type { Block } from "../core/ndarray.js";
