@@ -23,7 +23,7 @@ import { sizeOf, type Block } from "../core/ndarray.js";
 import { ResidentRfftn } from "../fft/resident-rfftn.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
-import { RlUpdate, RunState, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
+import { RlUpdate, RunState, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { multiplyWithDelay } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
@@ -105,13 +105,17 @@ export function richardsonLucyResident(
     const core = needsUpdate(o) ? new WasmCore(fft, est, regionRows(region, stride), o.acceleration) : undefined;
     const update = core === undefined ? undefined : new RlUpdate(core, o.acceleration);
     const run = new RunState(o);
+    const measure = o.stopOn === "divergence";
+    let divergence = 0;
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
       fft.forward(est, spec, { at: tf, conj: false }, core?.takePrologue());
-      fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
+      // The I-divergence needs the blurred estimate itself: then the divide runs here.
+      if (measure) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
+      else fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
       fft.inverse(spec, spec, core === undefined ? { multiplyInto: est } : core.stepEpilogue());
-      if (run.done(it, update?.step(spec), view())) break;
+      if (run.done(it, update?.step(spec), view(), measure ? divergence : undefined)) break;
       update?.extrapolate();
     }
     run.finish();
@@ -203,6 +207,35 @@ class WasmCore implements UpdateCore {
     if (this.fused) this.alpha = alpha;
     else this.fft.kernels.rlExtrapolate(this.rowsAt, this.layout.rows.length, this.layout.len, this.prevAt, alpha);
   }
+}
+
+/**
+ * The inverse, then the divide of the fused epilogue (`image / (x + eps)`, 0 below fe, in the
+ * storage precision) in TypeScript over the region's rows; returns Csiszar's I-divergence of
+ * the blurred estimate against the (padded) image, which the fused epilogue cannot keep.
+ */
+function divideMeasured(
+  fft: ResidentRfftn, spec: number, region: readonly number[], stride: readonly number[],
+  image: { rowsAt: number; rowCount: number; xmap: ArrayLike<number>; E: number }, o: ResidentRlOptions,
+): number {
+  fft.inverse(spec, spec);
+  const x = fft.real(spec);
+  const img = image.E === 4 ? new Float32Array(fft.buffer) : new Float64Array(fft.buffer);
+  const rows = new Int32Array(fft.buffer, image.rowsAt, image.rowCount);
+  const round = image.E === 4 ? Math.fround : (v: number): number => v;
+  const eps = round(o.eps), fe = round(o.fe), useFe = o.fe !== 0;
+  const len = region[region.length - 1]!;
+  let divergence = 0;
+  forEachRowOf(region, { stride, offset: 0 }, (start) => {
+    const row = rows[start / fft.pitch]! / image.E;
+    for (let i = 0; i < len; i++) {
+      const c = round(x[start + i]! + eps);
+      const f = img[row + image.xmap[i]!]!;
+      divergence += divergenceTerm(f, c);
+      x[start + i] = useFe && c < fe ? 0 : f / c;
+    }
+  });
+  return divergence;
 }
 
 /** Where each row of `region` starts in an array of strides `stride`, and the row's length. */

@@ -176,13 +176,23 @@ export interface RunOptions {
   readonly acceleration: RlAcceleration;
   /** 0: none. */
   readonly tolerance: number;
-  readonly onIteration: ((i: number, estimate: Block, info: { change: number | undefined }) => void) | undefined;
+  /** What the tolerance bounds: the estimate's relative change, or the relative decrease of the I-divergence. */
+  readonly stopOn: "change" | "divergence";
+  readonly onIteration: ((i: number, estimate: Block, info: { change: number | undefined; divergence: number | undefined }) => void) | undefined;
   readonly onStop: ((info: { iterations: number; change: number | undefined; converged: boolean }) => void) | undefined;
 }
 
 /** Whether the iteration needs {@link RlUpdate} (else the caller multiplies, fused where it can). */
 export function needsUpdate(o: RunOptions): boolean {
-  return o.acceleration !== "none" || o.tolerance > 0;
+  return o.acceleration !== "none" || (o.tolerance > 0 && o.stopOn === "change");
+}
+
+/**
+ * Csiszar's I-divergence term of one voxel, `f log(f / c) - f + c` (`c` for `f <= 0`), with
+ * `c` the blurred estimate plus the regulariser, as the divide step sees it.
+ */
+export function divergenceTerm(f: number, c: number): number {
+  return f > 0 ? f * Math.log(f / c) - f + c : c;
 }
 
 /**
@@ -198,14 +208,26 @@ export class RunState {
   private iterations = 0;
   private change: number | undefined;
   private converged = false;
+  private lastDivergence: number | undefined;
 
   constructor(private readonly o: RunOptions) {}
 
-  /** Iteration `it` ended with the estimate at `estimate`: tells the observer; true to stop (tolerance met, or the last). */
-  done(it: number, change: number | undefined, estimate: Block): boolean {
+  /**
+   * Iteration `it` ended with the estimate at `estimate`, having changed it by `change` and
+   * measured the I-divergence of the estimate it started from (`divergence`, with
+   * `stopOn: "divergence"`): tells the observer; true to stop (tolerance met, or the last).
+   * With "divergence" the measure is its relative decrease since the previous iteration
+   * (Infinity on the first).
+   */
+  done(it: number, change: number | undefined, estimate: Block, divergence?: number): boolean {
     this.iterations = it;
+    if (this.o.stopOn === "divergence" && divergence !== undefined) {
+      const prev = this.lastDivergence;
+      change = prev === undefined ? Infinity : prev > 0 ? (prev - divergence) / prev : 0;
+      this.lastDivergence = divergence;
+    }
     this.change = change;
-    this.o.onIteration?.(it, estimate, { change });
+    this.o.onIteration?.(it, estimate, { change, divergence });
     this.converged = this.o.tolerance > 0 && change !== undefined && change <= this.o.tolerance;
     return this.converged || it >= this.o.iterations;
   }

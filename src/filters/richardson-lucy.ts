@@ -56,7 +56,7 @@ import { lanesFor } from "../fft/pass-jobs.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
-import { ArrayCore, RlUpdate, RunState, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
+import { ArrayCore, RlUpdate, RunState, divergenceTerm, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
 /**
@@ -105,6 +105,14 @@ export interface RichardsonLucyOptions {
    * where it stopped.
    */
   readonly tolerance?: number | null;
+  /**
+   * What `tolerance` bounds: "change" (default), the estimate's relative change; or
+   * "divergence", the relative decrease `(I_(i-1) - I_i) / I_(i-1)` of Csiszar's I-divergence
+   * `sum f log(f / Hx) - f + Hx` of the blurred estimate each iteration starts from against the
+   * image (over the image for "zero", the padded image for "neumann"), the quantity
+   * Richardson-Lucy decreases. The divergence costs one more pass per iteration.
+   */
+  readonly stopOn?: "change" | "divergence";
   /** Called once at the end with the iterations run and the last relative change (inline use only). */
   readonly onStop?: (info: RichardsonLucyStopInfo) => void;
   /**
@@ -117,8 +125,14 @@ export interface RichardsonLucyOptions {
 
 /** What {@link RichardsonLucyOptions.onIteration} gets besides the estimate. */
 export interface RichardsonLucyIterationInfo {
-  /** The estimate's relative change this iteration; undefined when neither tolerance nor acceleration asked for it. */
+  /**
+   * What the tolerance bounds: the estimate's relative change this iteration (undefined when
+   * neither a tolerance nor acceleration asked for it), or with `stopOn: "divergence"` the
+   * divergence's relative decrease (Infinity on the first iteration).
+   */
   readonly change: number | undefined;
+  /** With `stopOn: "divergence"`: the I-divergence of the estimate this iteration started from. */
+  readonly divergence: number | undefined;
 }
 
 /** What {@link RichardsonLucyOptions.onStop} reports. */
@@ -131,7 +145,7 @@ export interface RichardsonLucyStopInfo {
   readonly converged: boolean;
 }
 
-const KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop"];
+const KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop", "stopOn"];
 /** Threads one call may use (the job descriptor's limit). */
 const MAX_THREADS = 8;
 const FN = "richardsonLucy";
@@ -152,6 +166,7 @@ interface Resolved {
   acceleration: RlAcceleration;
   /** 0: none. */
   tolerance: number;
+  stopOn: "change" | "divergence";
 }
 
 /**
@@ -278,8 +293,12 @@ function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly n
   }
   const tolerance = o.tolerance === undefined || o.tolerance === null ? 0
     : numberOption(FN, "tolerance", o.tolerance, 0, (v) => Number.isFinite(v) && v >= 0, "be a non-negative finite number (a relative change, e.g. 1e-3)");
+  const stopOn = o.stopOn ?? "change";
+  if (stopOn !== "change" && stopOn !== "divergence") {
+    throw new ValueError(FN, `stopOn must be "change" or "divergence"; got ${show(stopOn)}. Pass "divergence" to stop on Csiszar's I-divergence`);
+  }
   return {
-    acceleration, tolerance, onStop: o.onStop as Resolved["onStop"],
+    acceleration, tolerance, stopOn, onStop: o.onStop as Resolved["onStop"],
     iterations, clip: (o.clip as boolean | undefined) ?? false, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
     init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as Resolved["onIteration"], threads,
   };
@@ -317,20 +336,23 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
   const fe = o.fe;
   const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: size }, o.acceleration), o.acceleration) : undefined;
   const run = new RunState(o);
+  const measure = o.stopOn === "divergence";
   for (let it = 1; it <= o.iterations; it++) {
     checkAbort(signal);
     plan.forward(estBlock, spec);
     multiplySpectra(spec.data, h.data, false);
     plan.inverse(spec, workBlock, { overwriteInput: true });
+    let divergence = 0;
     for (let i = 0; i < size; i++) {
       const c = work[i]! + EPS;
+      if (measure) divergence += divergenceTerm(img[i]!, c);
       work[i] = useFe && c < fe ? 0 : img[i]! / c;
     }
     plan.forward(workBlock, spec);
     multiplyWithDelay(spec.data, h.data, true, plan.complexShape, plan.shape, mirrorDelay);
     plan.inverse(spec, workBlock, { overwriteInput: true });
     if (update === undefined) for (let i = 0; i < size; i++) est[i]! *= work[i]!;
-    if (run.done(it, update?.step(work), estBlock)) break;
+    if (run.done(it, update?.step(work), estBlock, measure ? divergence : undefined)) break;
     update?.extrapolate();
   }
   run.finish();
@@ -375,10 +397,14 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
   const fe = o.fe;
   const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: est.length }, o.acceleration), o.acceleration) : undefined;
   const run = new RunState(o);
+  const measure = o.stopOn === "divergence";
+  let divergence = 0;
   const divide = (dst: number, src: number): void => {
     for (let i = 0; i < len; i++) {
       const c = work[dst + i]! + EPS;
-      work[dst + i] = useFe && c < fe ? 0 : img[src + xmap[i]!]! / c;
+      const f = img[src + xmap[i]!]!;
+      if (measure) divergence += divergenceTerm(f, c);
+      work[dst + i] = useFe && c < fe ? 0 : f / c;
     }
   };
   for (let it = 1; it <= o.iterations; it++) {
@@ -386,12 +412,13 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
     plan.forward(est, spec);
     multiplySpectra(spec.data, h.data, false);
     plan.inverse(spec, work, { overwriteInput: true });
+    divergence = 0;
     forEachPaddedRow(p, n, maps, divide);
     plan.forward(work, spec);
     multiplySpectra(spec.data, h.data, true);
     plan.inverse(spec, work, { overwriteInput: true });
     if (update === undefined) for (let i = 0; i < est.length; i++) est[i]! *= work[i]!;
-    if (run.done(it, update?.step(work), view)) break;
+    if (run.done(it, update?.step(work), view, measure ? divergence : undefined)) break;
     update?.extrapolate();
   }
   run.finish();

@@ -137,6 +137,22 @@ describe("the stopping rule", () => {
       });
     }
   }
+  for (const acceleration of ["none", "biggs"] as const) {
+    it(`stopOn=divergence acceleration=${acceleration}: the measure is the I-divergence's relative decrease (Infinity first), it stops at the first at most the tolerance, and plain RL never increases the divergence`, () => {
+      const seen: { change: number | undefined; divergence: number | undefined }[] = [];
+      let stop: RichardsonLucyStopInfo | undefined;
+      richardsonLucy(image, psf, { ...c.params, acceleration, iterations: 60, tolerance: 1e-3, stopOn: "divergence", onIteration: (_i, _e, info) => seen.push(info), onStop: (s) => { stop = s; } });
+      expect(seen[0]!.change).toBe(Infinity);
+      for (let i = 1; i < seen.length; i++) {
+        const [a, b] = [seen[i - 1]!.divergence!, seen[i]!.divergence!];
+        expect(seen[i]!.change).toBeCloseTo((a - b) / a, 12);
+        if (acceleration === "none") expect(b).toBeLessThanOrEqual(a * (1 + 1e-12));
+      }
+      const first = seen.findIndex((v) => v.change! <= 1e-3) + 1;
+      expect(first).toBeGreaterThan(1);
+      expect(stop).toEqual({ iterations: first, change: seen[first - 1]!.change, converged: true });
+    });
+  }
   it("iterations is the maximum: a tolerance never met runs them all and reports converged: false", () => {
     const { stop, changes } = run(image, psf, { ...c.params, iterations: 3, tolerance: 1e-9 });
     expect(stop).toMatchObject({ iterations: 3, converged: false });
@@ -155,5 +171,6 @@ describe("the stopping rule", () => {
       expect(() => richardsonLucy(image, psf, { tolerance } as never)).toThrow(/richardsonLucy: tolerance must be a non-negative finite number/);
     }
     expect(() => richardsonLucy(image, psf, { onStop: 3 } as never)).toThrow(/richardsonLucy: onStop must be a function; got 3/);
+    expect(() => richardsonLucy(image, psf, { stopOn: "likelihood" } as never)).toThrow(/richardsonLucy: stopOn must be "change" or "divergence"; got "likelihood"/);
   });
 });
