@@ -88,6 +88,9 @@ Deconvolution:
                             the iterations; pass fewer --iterations with it)
   --tolerance T             stop a volume early once the estimate's relative change per
                             iteration is at most T (e.g. 1e-3); --iterations is then the maximum
+  --stop-on M               what --tolerance bounds: change (default, the estimate's relative
+                            change) or divergence (the relative decrease of the I-divergence
+                            of the blurred estimate against the image)
   --threads-per-volume N    threads sharing each volume's transforms, 1 to 8, or auto
                             (default: the cores left over when fewer volumes than workers
                             run at once, e.g. 2 for one volume on 2 cores; 1 distributed)
@@ -151,6 +154,7 @@ const OPTIONS = {
   "filter-epsilon": { type: "string" },
   acceleration: { type: "string" },
   tolerance: { type: "string" },
+  "stop-on": { type: "string" },
   "threads-per-volume": { type: "string" },
   json: { type: "boolean" },
   ...EXECUTOR_OPTIONS,
@@ -227,6 +231,7 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
   const fe = numberOption(NAME, values, "filter-epsilon", { min: 0, example: "1e-5" }) ?? 1e-5;
   const acceleration = choiceOption(NAME, values, "acceleration", ["none", "biggs"] as const, "none");
   const tolerance = numberOption(NAME, values, "tolerance", { min: 0, example: "1e-3" });
+  const stopOn = choiceOption(NAME, values, "stop-on", ["change", "divergence"] as const, "change");
   const format = Number(choiceOption(NAME, values, "zarr-format", ["2", "3"] as const, "2")) as 2 | 3;
   const ome = values["ome-zarr"] === true;
   return {
@@ -246,6 +251,7 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
       // Only when asked: plans, reports and output attributes of plain runs stay as they were.
       ...(acceleration === "none" ? {} : { acceleration }),
       ...(tolerance === undefined || tolerance === 0 ? {} : { tolerance }),
+      ...(stopOn === "change" ? {} : { stopOn }),
       threads: values["threads-per-volume"] === "auto" || values["threads-per-volume"] === undefined
         ? "auto"
         : numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" })!,

@@ -43,6 +43,8 @@ export interface RlOptions {
   readonly acceleration?: "none" | "biggs";
   /** The kernel's `tolerance` (absent: run every iteration). */
   readonly tolerance?: number;
+  /** The kernel's `stopOn` (absent: "change"). */
+  readonly stopOn?: "change" | "divergence";
   /** Threads sharing each volume's transforms (the kernel's `threads`), or "auto" (see {@link threadsPerVolume}). */
   readonly threads?: number | "auto";
 }
@@ -127,6 +129,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
     iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon,
     ...(job.rl.acceleration === undefined || job.rl.acceleration === "none" ? {} : { acceleration: job.rl.acceleration }),
     ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
+    ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
     ...(threads > 1 ? { threads } : {}),
   };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });
