@@ -119,7 +119,13 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const fingerprint = {
     input: await arrayIdentity(FN, asked.input, ome?.levelPath ?? asked.path),
     psf: { sha256: psf.sha256, shape: psf.array.shape },
-    deconvolve: { iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon, background: job.background },
+    deconvolve: {
+      iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon, background: job.background,
+      // Only when set, so plain runs' fingerprints stay as recorded before these options existed.
+      ...(job.rl.acceleration === undefined || job.rl.acceleration === "none" ? {} : { acceleration: job.rl.acceleration }),
+      ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
+      ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
+    },
   };
   if (job.resume && outputState === "array") await checkSameRun(job, fingerprint);
   let x: ChunkedArray = checkFinite(image).astype("float32");
