@@ -88,6 +88,8 @@ Deconvolution:
                             the iterations; pass fewer --iterations with it)
   --tolerance T             stop a volume early once the estimate's relative change per
                             iteration is at most T (e.g. 1e-3); --iterations is then the maximum
+  --damping D               MATLAB deconvlucy's DAMPAR in counts (default 0: none): updates are
+                            suppressed where the blurred estimate fits the image to within D
   --stop-on M               what --tolerance bounds: change (default, the estimate's relative
                             change) or divergence (the relative decrease of the I-divergence
                             of the blurred estimate against the image)
@@ -155,6 +157,7 @@ const OPTIONS = {
   acceleration: { type: "string" },
   tolerance: { type: "string" },
   "stop-on": { type: "string" },
+  damping: { type: "string" },
   "threads-per-volume": { type: "string" },
   json: { type: "boolean" },
   ...EXECUTOR_OPTIONS,
@@ -232,6 +235,7 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
   const acceleration = choiceOption(NAME, values, "acceleration", ["none", "biggs"] as const, "none");
   const tolerance = numberOption(NAME, values, "tolerance", { min: 0, example: "1e-3" });
   const stopOn = choiceOption(NAME, values, "stop-on", ["change", "divergence"] as const, "change");
+  const damping = numberOption(NAME, values, "damping", { min: 0, example: "4.5" }) ?? 0;
   const format = Number(choiceOption(NAME, values, "zarr-format", ["2", "3"] as const, "2")) as 2 | 3;
   const ome = values["ome-zarr"] === true;
   return {
@@ -252,6 +256,7 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
       ...(acceleration === "none" ? {} : { acceleration }),
       ...(tolerance === undefined || tolerance === 0 ? {} : { tolerance }),
       ...(stopOn === "change" ? {} : { stopOn }),
+      ...(damping === 0 ? {} : { damping }),
       threads: values["threads-per-volume"] === "auto" || values["threads-per-volume"] === undefined
         ? "auto"
         : numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" })!,

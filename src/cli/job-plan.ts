@@ -45,6 +45,8 @@ export interface RlOptions {
   readonly tolerance?: number;
   /** The kernel's `stopOn` (absent: "change"). */
   readonly stopOn?: "change" | "divergence";
+  /** The kernel's `damping` (absent: none). */
+  readonly damping?: number;
   /** Threads sharing each volume's transforms (the kernel's `threads`), or "auto" (see {@link threadsPerVolume}). */
   readonly threads?: number | "auto";
 }
@@ -125,6 +127,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
       ...(job.rl.acceleration === undefined || job.rl.acceleration === "none" ? {} : { acceleration: job.rl.acceleration }),
       ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
       ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
+      ...(job.rl.damping === undefined ? {} : { damping: job.rl.damping }),
     },
   };
   if (job.resume && outputState === "array") await checkSameRun(job, fingerprint);
@@ -136,6 +139,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
     ...(job.rl.acceleration === undefined || job.rl.acceleration === "none" ? {} : { acceleration: job.rl.acceleration }),
     ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
     ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
+    ...(job.rl.damping === undefined ? {} : { damping: job.rl.damping }),
     ...(threads > 1 ? { threads } : {}),
   };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });

@@ -23,7 +23,7 @@ import { sizeOf, type Block } from "../core/ndarray.js";
 import { ResidentRfftn } from "../fft/resident-rfftn.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
-import { RlUpdate, RunState, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
+import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { multiplyWithDelay } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
@@ -34,6 +34,8 @@ export interface ResidentRlOptions extends RunOptions {
   readonly fe: number;
   /** The regulariser added before dividing. */
   readonly eps: number;
+  /** deconvlucy's DAMPAR (0: none). */
+  readonly damping: number;
   readonly init: number | "image";
   readonly fftShape: readonly number[];
   readonly threads: number;
@@ -111,7 +113,7 @@ export function richardsonLucyResident(
       if (signal?.aborted) throw signal.reason;
       fft.forward(est, spec, { at: tf, conj: false }, core?.takePrologue());
       // The I-divergence needs the blurred estimate itself: then the divide runs here.
-      if (measure) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
+      if (measure || o.damping > 0) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
       else fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
       fft.inverse(spec, spec, core === undefined ? { multiplyInto: est } : core.stepEpilogue());
@@ -211,8 +213,9 @@ class WasmCore implements UpdateCore {
 
 /**
  * The inverse, then the divide of the fused epilogue (`image / (x + eps)`, 0 below fe, in the
- * storage precision) in TypeScript over the region's rows; returns Csiszar's I-divergence of
- * the blurred estimate against the (padded) image, which the fused epilogue cannot keep.
+ * storage precision; damped when asked) in TypeScript over the region's rows; returns
+ * Csiszar's I-divergence of the blurred estimate against the (padded) image, which the fused
+ * epilogue cannot keep.
  */
 function divideMeasured(
   fft: ResidentRfftn, spec: number, region: readonly number[], stride: readonly number[],
@@ -223,7 +226,7 @@ function divideMeasured(
   const img = image.E === 4 ? new Float32Array(fft.buffer) : new Float64Array(fft.buffer);
   const rows = new Int32Array(fft.buffer, image.rowsAt, image.rowCount);
   const round = image.E === 4 ? Math.fround : (v: number): number => v;
-  const eps = round(o.eps), fe = round(o.fe), useFe = o.fe !== 0;
+  const eps = round(o.eps), fe = round(o.fe), useFe = o.fe !== 0, d22 = (o.damping * o.damping) / 2;
   const len = region[region.length - 1]!;
   let divergence = 0;
   forEachRowOf(region, { stride, offset: 0 }, (start) => {
@@ -232,7 +235,7 @@ function divideMeasured(
       const c = round(x[start + i]! + eps);
       const f = img[row + image.xmap[i]!]!;
       divergence += divergenceTerm(f, c);
-      x[start + i] = useFe && c < fe ? 0 : f / c;
+      x[start + i] = useFe && c < fe ? 0 : d22 > 0 ? dampedRatio(f, c, d22) : f / c;
     }
   });
   return divergence;

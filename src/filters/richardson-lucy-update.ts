@@ -188,6 +188,19 @@ export function needsUpdate(o: RunOptions): boolean {
 }
 
 /**
+ * MATLAB deconvlucy's damped ratio (its `corelucy` with DAMPAR): with `d22 = damping^2 / 2`,
+ * `g = min((f log(f / c) - f + c) / d22, 1)` (the voxel's I-divergence term in units of the
+ * noise threshold), `G = g^(N-1) (N - (N-1) g)` with N = 10, the ratio is `1 + G (f / c - 1)`:
+ * where the blurred estimate is within the noise of the image (g small) the update is
+ * suppressed, elsewhere it is Richardson-Lucy's `f / c`.
+ */
+export function dampedRatio(f: number, c: number, d22: number): number {
+  const g = Math.min(divergenceTerm(f, c) / d22, 1);
+  const G = g ** 9 * (10 - 9 * g);
+  return 1 + G * (f / c - 1);
+}
+
+/**
  * Csiszar's I-divergence term of one voxel, `f log(f / c) - f + c` (`c` for `f <= 0`), with
  * `c` the blurred estimate plus the regulariser, as the divide step sees it.
  */

@@ -56,7 +56,7 @@ import { lanesFor } from "../fft/pass-jobs.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
-import { ArrayCore, RlUpdate, RunState, divergenceTerm, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
+import { ArrayCore, RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
 /**
@@ -113,6 +113,13 @@ export interface RichardsonLucyOptions {
    * Richardson-Lucy decreases. The divergence costs one more pass per iteration.
    */
   readonly stopOn?: "change" | "divergence";
+  /**
+   * MATLAB deconvlucy's DAMPAR (default 0: none), in the image's units: where the blurred
+   * estimate lies within about this of the image (by the voxel's I-divergence), the update is
+   * suppressed (see `dampedRatio` in richardson-lucy-update.ts), so noise is not fitted. Costs
+   * one more pass per iteration on the resident engine (the divide runs in TypeScript).
+   */
+  readonly damping?: number;
   /** Called once at the end with the iterations run and the last relative change (inline use only). */
   readonly onStop?: (info: RichardsonLucyStopInfo) => void;
   /**
@@ -145,7 +152,7 @@ export interface RichardsonLucyStopInfo {
   readonly converged: boolean;
 }
 
-const KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop", "stopOn"];
+const KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop", "stopOn", "damping"];
 /** Threads one call may use (the job descriptor's limit). */
 const MAX_THREADS = 8;
 const FN = "richardsonLucy";
@@ -167,6 +174,8 @@ interface Resolved {
   /** 0: none. */
   tolerance: number;
   stopOn: "change" | "divergence";
+  /** 0: none. */
+  damping: number;
 }
 
 /**
@@ -297,8 +306,9 @@ function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly n
   if (stopOn !== "change" && stopOn !== "divergence") {
     throw new ValueError(FN, `stopOn must be "change" or "divergence"; got ${show(stopOn)}. Pass "divergence" to stop on Csiszar's I-divergence`);
   }
+  const damping = numberOption(FN, "damping", o.damping, 0, (v) => Number.isFinite(v) && v >= 0, "be a non-negative finite number (a noise threshold in the image's units, e.g. 3 read-noise sigmas)");
   return {
-    acceleration, tolerance, stopOn, onStop: o.onStop as Resolved["onStop"],
+    acceleration, tolerance, stopOn, damping, onStop: o.onStop as Resolved["onStop"],
     iterations, clip: (o.clip as boolean | undefined) ?? false, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
     init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as Resolved["onIteration"], threads,
   };
@@ -337,6 +347,7 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
   const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: size }, o.acceleration), o.acceleration) : undefined;
   const run = new RunState(o);
   const measure = o.stopOn === "divergence";
+  const d22 = (o.damping * o.damping) / 2;
   for (let it = 1; it <= o.iterations; it++) {
     checkAbort(signal);
     plan.forward(estBlock, spec);
@@ -346,7 +357,7 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
     for (let i = 0; i < size; i++) {
       const c = work[i]! + EPS;
       if (measure) divergence += divergenceTerm(img[i]!, c);
-      work[i] = useFe && c < fe ? 0 : img[i]! / c;
+      work[i] = useFe && c < fe ? 0 : d22 > 0 ? dampedRatio(img[i]!, c, d22) : img[i]! / c;
     }
     plan.forward(workBlock, spec);
     multiplyWithDelay(spec.data, h.data, true, plan.complexShape, plan.shape, mirrorDelay);
@@ -398,13 +409,14 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
   const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: est.length }, o.acceleration), o.acceleration) : undefined;
   const run = new RunState(o);
   const measure = o.stopOn === "divergence";
+  const d22 = (o.damping * o.damping) / 2;
   let divergence = 0;
   const divide = (dst: number, src: number): void => {
     for (let i = 0; i < len; i++) {
       const c = work[dst + i]! + EPS;
       const f = img[src + xmap[i]!]!;
       if (measure) divergence += divergenceTerm(f, c);
-      work[dst + i] = useFe && c < fe ? 0 : f / c;
+      work[dst + i] = useFe && c < fe ? 0 : d22 > 0 ? dampedRatio(f, c, d22) : f / c;
     }
   };
   for (let it = 1; it <= o.iterations; it++) {

@@ -208,6 +208,7 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["no input", () => ["deconvolve", "--psf", demo.psfPattern], /the <input\.zarr> argument is required/],
     ["unknown option", () => [...baseArgs(join(dir, "x.zarr")), "--iterashuns", "3"], /deconvolve: Unknown option '--iterashuns'/],
     ["bad --acceleration", () => [...baseArgs(join(dir, "x.zarr")), "--acceleration", "momentum"], /--acceleration must be one of none, biggs; got "momentum"/],
+    ["bad --damping", () => [...baseArgs(join(dir, "x.zarr")), "--damping", "lots"], /--damping must be a number >= 0; got "lots"/],
     ["bad --stop-on", () => [...baseArgs(join(dir, "x.zarr")), "--stop-on", "likelihood"], /--stop-on must be one of change, divergence; got "likelihood"/],
     ["bad --tolerance", () => [...baseArgs(join(dir, "x.zarr")), "--tolerance", "lots"], /--tolerance must be a number >= 0; got "lots"/],
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],

@@ -153,6 +153,14 @@ describe("the stopping rule", () => {
       expect(stop).toEqual({ iterations: first, change: seen[first - 1]!.change, converged: true });
     });
   }
+  it("damping: a threshold far above the noise suppresses every update (the estimate stays the image, ITK's algorithm with a normalised PSF); a moderate one changes the result", () => {
+    for (const acceleration of ["none", "biggs"] as const) {
+      const frozen = richardsonLucy(image, psf, { ...c.params, acceleration, iterations: 5, damping: 1e9 });
+      expect(relErr(frozen.data, image.data)).toBeLessThan(1e-9);
+      const damped = richardsonLucy(image, psf, { ...c.params, acceleration, iterations: 5, damping: 4.5 });
+      expect(relErr(damped.data, richardsonLucy(image, psf, { ...c.params, acceleration, iterations: 5 }).data)).toBeGreaterThan(1e-3);
+    }
+  });
   it("iterations is the maximum: a tolerance never met runs them all and reports converged: false", () => {
     const { stop, changes } = run(image, psf, { ...c.params, iterations: 3, tolerance: 1e-9 });
     expect(stop).toMatchObject({ iterations: 3, converged: false });
@@ -171,6 +179,9 @@ describe("the stopping rule", () => {
       expect(() => richardsonLucy(image, psf, { tolerance } as never)).toThrow(/richardsonLucy: tolerance must be a non-negative finite number/);
     }
     expect(() => richardsonLucy(image, psf, { onStop: 3 } as never)).toThrow(/richardsonLucy: onStop must be a function; got 3/);
+    for (const damping of [-1, Number.NaN, "3"]) {
+      expect(() => richardsonLucy(image, psf, { damping } as never)).toThrow(/richardsonLucy: damping must be a non-negative finite number/);
+    }
     expect(() => richardsonLucy(image, psf, { stopOn: "likelihood" } as never)).toThrow(/richardsonLucy: stopOn must be "change" or "divergence"; got "likelihood"/);
   });
 });
