@@ -683,6 +683,73 @@ function mappedDivide<T>(d: usize, lane: i32, start: i32, len: i32, nb: i32, row
   }
 }
 
+/**
+ * Epilogue 5 (after a c2r along a contiguous axis): Richardson-Lucy's step on nb rows of c just
+ * written at d, as rlStep, with the estimate at d + delta. Row r (counted from rowBase,
+ * rowBytes apart) has its compact prev and grad row at byte offset table[r] and its five sums
+ * at sums + 40 r, so each row's sums are the same whichever thread takes it.
+ */
+function rlStepLines<T>(d: usize, lane: i32, len: i32, nb: i32, delta: isize, table: usize, prev: usize, grad: usize, rowBase: usize, rowBytes: u32, sums: usize, acc: bool): void {
+  const E = <usize>sizeof<T>();
+  for (let l = 0; l < nb; l++) {
+    const p0 = d + <usize>(l * lane) * E;
+    const r = <usize>(<u32>(p0 - rowBase) / rowBytes);
+    const off = <usize>load<u32>(table + r * 4);
+    let change: f64 = 0, norm: f64 = 0, dot: f64 = 0, last: f64 = 0, now: f64 = 0;
+    for (let i = 0; i < len; i++) {
+      const pc = p0 + <usize>i * E, pe = <usize>(<isize>pc + delta);
+      const y = <f64>load<T>(pe);
+      let v = <T>(y * <f64>load<T>(pc));
+      if (acc && !(v > <T>0)) v = <T>0;
+      store<T>(pe, v);
+      const x = <f64>v;
+      if (acc) {
+        const pg = grad + off + <usize>i * E, pp = prev + off + <usize>i * E;
+        const g0 = <f64>load<T>(pg), xp = <f64>load<T>(pp);
+        const gt = <T>(x - y);
+        store<T>(pg, gt);
+        const g = <f64>gt;
+        dot += g * g0;
+        last += g0 * g0;
+        now += g * g;
+        change += (x - xp) * (x - xp);
+        norm += xp * xp;
+      } else {
+        const dd = x - y;
+        change += dd * dd;
+        norm += y * y;
+      }
+    }
+    const o = sums + r * 40;
+    store<f64>(o, change);
+    store<f64>(o, norm, 8);
+    store<f64>(o, dot, 16);
+    store<f64>(o, last, 24);
+    store<f64>(o, now, 32);
+  }
+}
+
+/**
+ * Prologue 1 (before an r2c along a contiguous axis reads nb rows of m samples at s):
+ * Richardson-Lucy's extrapolation on those rows, as rlExtrapolate (row r's compact prev row at
+ * byte offset table[r]), so the transform reads the extrapolated estimate.
+ */
+function rlExtrapolateLines<T>(s: usize, lane: i32, m: i32, nb: i32, table: usize, prev: usize, rowBase: usize, rowBytes: u32, alpha: f64): void {
+  const E = <usize>sizeof<T>();
+  for (let l = 0; l < nb; l++) {
+    const p0 = s + <usize>(l * lane) * E;
+    const pp0 = prev + <usize>load<u32>(table + <usize>(<u32>(p0 - rowBase) / rowBytes) * 4);
+    for (let i = 0; i < m; i++) {
+      const pe = p0 + <usize>i * E, pp = pp0 + <usize>i * E;
+      const xt = load<T>(pe);
+      const x = <f64>xt;
+      const v = x + alpha * (x - <f64>load<T>(pp));
+      store<T>(pp, xt);
+      store<T>(pe, v > 0 ? <T>v : <T>0);
+    }
+  }
+}
+
 function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   const E = sizeof<T>();
   const V = <i32>(16 / <i32>E);
@@ -729,6 +796,7 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
       if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
       scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
     } else if (kind == 1) {
+      if (load<i32>(job, 252) == 1) rlExtrapolateLines<T>(s, sLane, m, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), load<f64>(job, 792));
       gatherReal<T>(s, sLane, sAx, m, n, nb, bv, A, even);
       let r = execPlan<T>(stages, ns, bv, A, B, true);
       if (even) {
@@ -749,11 +817,88 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
         r = execPlan<T>(stages, ns, bv, A, B, false);
       }
       scatterReal<T>(r, even, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-      if (epi == 4) mappedDivide<T>(d, dLane, outStart, outLen, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), eps, fe, useFe);
+      if (epi == 5) {
+        rlStepLines<T>(d, dLane, outLen, nb, delta, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 240),
+          <usize>load<u32>(job, 232), load<u32>(job, 236), <usize>load<u32>(job, 244), load<i32>(job, 248) != 0);
+      } else if (epi == 4) mappedDivide<T>(d, dLane, outStart, outLen, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), eps, fe, useFe);
       else if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe);
     }
   }
 }
+
+// ---- Richardson-Lucy's estimate update (src/filters/richardson-lucy-update.ts) ----
+// One thread walks the rows of a strided real array in order (row r starts at the byte address
+// rows[r], an i32 table; c's row at that address plus delta) and the compact arrays prev and
+// grad in step; sums accumulate in f64 in that order, so the result is one fixed function of
+// the data. Products and differences round to T where they are stored, as the TypeScript
+// reference does (f64 arithmetic rounded once on store is T's own arithmetic for +, -, x).
+
+/**
+ * est = est * c (clamped at 0 when acc). With acc: grad = est - y, and sums (f64 at `sums`)
+ * [change^2, norm^2, dot, last, now] = [sum (x - prev)^2, sum prev^2, sum g g0, sum g0^2,
+ * sum g^2]; without: [sum (x - y)^2, sum y^2, 0, 0, 0].
+ */
+function rlStep<T>(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, grad: usize, acc: bool, sums: usize): void {
+  const E = <usize>sizeof<T>();
+  let change: f64 = 0, norm: f64 = 0, dot: f64 = 0, last: f64 = 0, now: f64 = 0;
+  let q: usize = 0;
+  for (let r = 0; r < nrows; r++) {
+    const row = <usize>load<u32>(rows + <usize>r * 4);
+    for (let i = 0; i < len; i++) {
+      const pe = row + <usize>i * E;
+      const y = <f64>load<T>(pe);
+      let v = <T>(y * <f64>load<T>(pe + <usize>delta));
+      if (acc && !(v > <T>0)) v = <T>0;
+      store<T>(pe, v);
+      const x = <f64>v;
+      if (acc) {
+        const pg = grad + q * E, pp = prev + q * E;
+        const g0 = <f64>load<T>(pg), xp = <f64>load<T>(pp);
+        const gt = <T>(x - y);
+        store<T>(pg, gt);
+        const g = <f64>gt;
+        dot += g * g0;
+        last += g0 * g0;
+        now += g * g;
+        change += (x - xp) * (x - xp);
+        norm += xp * xp;
+        q++;
+      } else {
+        const d = x - y;
+        change += d * d;
+        norm += y * y;
+      }
+    }
+  }
+  store<f64>(sums, change);
+  store<f64>(sums, norm, 8);
+  store<f64>(sums, dot, 16);
+  store<f64>(sums, last, 24);
+  store<f64>(sums, now, 32);
+}
+
+/** est = max(x + alpha (x - prev), 0) and prev = x, x the estimate's value, over the same rows. */
+function rlExtrapolate<T>(rows: usize, nrows: i32, len: i32, prev: usize, alpha: f64): void {
+  const E = <usize>sizeof<T>();
+  let q: usize = 0;
+  for (let r = 0; r < nrows; r++) {
+    const row = <usize>load<u32>(rows + <usize>r * 4);
+    for (let i = 0; i < len; i++) {
+      const pe = row + <usize>i * E, pp = prev + q * E;
+      const xt = load<T>(pe);
+      const x = <f64>xt;
+      const v = x + alpha * (x - <f64>load<T>(pp));
+      store<T>(pp, xt);
+      store<T>(pe, v > 0 ? <T>v : <T>0);
+      q++;
+    }
+  }
+}
+
+export function rlStep32(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, grad: usize, acc: bool, sums: usize): void { rlStep<f32>(rows, nrows, len, delta, prev, grad, acc, sums); }
+export function rlStep64(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, grad: usize, acc: bool, sums: usize): void { rlStep<f64>(rows, nrows, len, delta, prev, grad, acc, sums); }
+export function rlExtrapolate32(rows: usize, nrows: i32, len: i32, prev: usize, alpha: f64): void { rlExtrapolate<f32>(rows, nrows, len, prev, alpha); }
+export function rlExtrapolate64(rows: usize, nrows: i32, len: i32, prev: usize, alpha: f64): void { rlExtrapolate<f64>(rows, nrows, len, prev, alpha); }
 
 export function runPassJob32(job: usize, part: i32, parts: i32): void { runPassJob<f32>(job, part, parts); }
 export function runPassJob64(job: usize, part: i32, parts: i32): void { runPassJob<f64>(job, part, parts); }

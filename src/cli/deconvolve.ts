@@ -8,12 +8,12 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { MemoryError } from "../executors/memory-plan.js";
-import type { Progress } from "../executors/scheduler.js";
+import { MemoryError } from "../schedule/memory-plan.js";
+import type { Progress } from "../schedule/scheduler.js";
 import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
 import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
 import { isLeaseLost } from "../io/zarr/lease.js";
-import { progressBar } from "./progress.js";
+import { progressBar } from "../schedule/progress-bar.js";
 import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,
@@ -83,6 +83,16 @@ Deconvolution:
                             in the library, which keeps camera counts)
   --filter-epsilon E        ratio 0 where the blurred estimate is below E (default 1e-5, ITK;
                             0 for none)
+  --acceleration A          none (default, ITK's plain iterations) or biggs (Biggs-Andrews
+                            extrapolation as MATLAB's deconvlucy: the same error in about half
+                            the iterations; pass fewer --iterations with it)
+  --tolerance T             stop a volume early once the estimate's relative change per
+                            iteration is at most T (e.g. 1e-3); --iterations is then the maximum
+  --damping D               MATLAB deconvlucy's DAMPAR in counts (default 0: none): updates are
+                            suppressed where the blurred estimate fits the image to within D
+  --stop-on M               what --tolerance bounds: change (default, the estimate's relative
+                            change) or divergence (the relative decrease of the I-divergence
+                            of the blurred estimate against the image)
   --threads-per-volume N    threads sharing each volume's transforms, 1 to 8, or auto
                             (default: the cores left over when fewer volumes than workers
                             run at once, e.g. 2 for one volume on 2 cores; 1 distributed)
@@ -144,6 +154,10 @@ const OPTIONS = {
   init: { type: "string" },
   clip: { type: "boolean" },
   "filter-epsilon": { type: "string" },
+  acceleration: { type: "string" },
+  tolerance: { type: "string" },
+  "stop-on": { type: "string" },
+  damping: { type: "string" },
   "threads-per-volume": { type: "string" },
   json: { type: "boolean" },
   ...EXECUTOR_OPTIONS,
@@ -205,7 +219,7 @@ async function psfSource(values: Values): Promise<PsfSource> {
  * @throws {UsageError} for a missing or bad option
  * @example const job = await parseDeconvolve({ psf: "psfs/*.tif" }, ["data.zarr"]);
  */
-export async function parseDeconvolve(values: Values, positionals: readonly string[]): Promise<DeconvolveJob> {
+async function parseDeconvolve(values: Values, positionals: readonly string[]): Promise<DeconvolveJob> {
   const [input] = positionalArgs(NAME, positionals, ["<input.zarr>"]) as [string];
   const initText = stringOption(values, "init", "image");
   const initNumber = Number(initText);
@@ -218,6 +232,10 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
     throw new UsageError(`${NAME}: --psf-background must be auto, none or a count >= 0; got ${JSON.stringify(bgText)}. Pass e.g. --psf-background 100`);
   }
   const fe = numberOption(NAME, values, "filter-epsilon", { min: 0, example: "1e-5" }) ?? 1e-5;
+  const acceleration = choiceOption(NAME, values, "acceleration", ["none", "biggs"] as const, "none");
+  const tolerance = numberOption(NAME, values, "tolerance", { min: 0, example: "1e-3" });
+  const stopOn = choiceOption(NAME, values, "stop-on", ["change", "divergence"] as const, "change");
+  const damping = numberOption(NAME, values, "damping", { min: 0, example: "4.5" }) ?? 0;
   const format = Number(choiceOption(NAME, values, "zarr-format", ["2", "3"] as const, "2")) as 2 | 3;
   const ome = values["ome-zarr"] === true;
   return {
@@ -234,6 +252,11 @@ export async function parseDeconvolve(values: Values, positionals: readonly stri
       boundary: choiceOption(NAME, values, "boundary", ["neumann", "zero"] as const, "neumann"),
       clip: values.clip === true,
       filterEpsilon: fe === 0 ? null : fe,
+      // Only when asked: plans, reports and output attributes of plain runs stay as they were.
+      ...(acceleration === "none" ? {} : { acceleration }),
+      ...(tolerance === undefined || tolerance === 0 ? {} : { tolerance }),
+      ...(stopOn === "change" ? {} : { stopOn }),
+      ...(damping === 0 ? {} : { damping }),
       threads: values["threads-per-volume"] === "auto" || values["threads-per-volume"] === undefined
         ? "auto"
         : numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" })!,

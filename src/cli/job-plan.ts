@@ -39,6 +39,14 @@ export interface RlOptions {
   readonly boundary: "neumann" | "zero";
   readonly clip: boolean;
   readonly filterEpsilon: number | null;
+  /** The kernel's `acceleration` (absent: none). */
+  readonly acceleration?: "none" | "biggs";
+  /** The kernel's `tolerance` (absent: run every iteration). */
+  readonly tolerance?: number;
+  /** The kernel's `stopOn` (absent: "change"). */
+  readonly stopOn?: "change" | "divergence";
+  /** The kernel's `damping` (absent: none). */
+  readonly damping?: number;
   /** Threads sharing each volume's transforms (the kernel's `threads`), or "auto" (see {@link threadsPerVolume}). */
   readonly threads?: number | "auto";
 }
@@ -113,7 +121,14 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const fingerprint = {
     input: await arrayIdentity(FN, asked.input, ome?.levelPath ?? asked.path),
     psf: { sha256: psf.sha256, shape: psf.array.shape },
-    deconvolve: { iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon, background: job.background },
+    deconvolve: {
+      iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon, background: job.background,
+      // Only when set, so plain runs' fingerprints stay as recorded before these options existed.
+      ...(job.rl.acceleration === undefined || job.rl.acceleration === "none" ? {} : { acceleration: job.rl.acceleration }),
+      ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
+      ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
+      ...(job.rl.damping === undefined ? {} : { damping: job.rl.damping }),
+    },
   };
   if (job.resume && outputState === "array") await checkSameRun(job, fingerprint);
   let x: ChunkedArray = checkFinite(image).astype("float32");
@@ -121,6 +136,10 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const threads = job.rl.threads as number;
   const params = {
     iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon,
+    ...(job.rl.acceleration === undefined || job.rl.acceleration === "none" ? {} : { acceleration: job.rl.acceleration }),
+    ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
+    ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
+    ...(job.rl.damping === undefined ? {} : { damping: job.rl.damping }),
     ...(threads > 1 ? { threads } : {}),
   };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });

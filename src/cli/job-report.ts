@@ -11,14 +11,14 @@ import { flatten, graphWith } from "../graph/graph.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { identity } from "../graph/block-kernels.js";
 import { kernelRefOf } from "../graph/kernel.js";
-import { scheduledTasks } from "../executors/scheduler.js";
+import { scheduledTasks } from "../schedule/scheduler.js";
 import type { ToZarrResult } from "../io/zarr/index.js";
 import type { DeconvolvePlan } from "./job-plan.js";
 
 const indent = (text: string): string => text.split("\n").map((l) => `  ${l}`).join("\n");
 
 /** Where the output goes, as a user would type it. */
-export function outputLocation(plan: DeconvolvePlan): string {
+function outputLocation(plan: DeconvolvePlan): string {
   return `${resolvePath(plan.job.out)}${plan.job.outPath === "" ? "" : ` (path ${plan.job.outPath})`}`;
 }
 
@@ -29,7 +29,7 @@ export function outputLocation(plan: DeconvolvePlan): string {
  * toZarr's write tasks each read one block of `x`, which is all that fusing depends on.
  * @example tasksToRun(plan.result) // { tasks: 7, writes: 4 } for 4 volumes and 3 PSF tasks
  */
-export function tasksToRun(x: ChunkedArray): { tasks: number; writes: number } {
+function tasksToRun(x: ChunkedArray): { tasks: number; writes: number } {
   const name = "cli-plan-writes";
   const writes = new Map<string, Task>();
   forEachBlockIndex(numBlocks(x.chunks), (bi) => {
@@ -64,7 +64,7 @@ export function formatPlan(plan: DeconvolvePlan, executor: string): string {
     `psf from ${psf.description}: (${psf.rawShape.join(", ")}) ${psf.rawDtype} -> (${psf.array.shape.join(", ")}) float32, each 3-D PSF summing to 1${bg}`,
     `output ${outputLocation(plan)}${resume}`,
     indent(describe(plan.result)),
-    `richardson-lucy: ${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${typeof rl.threads === "number" && rl.threads > 1 ? `, ${rl.threads} threads per volume` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
+    `richardson-lucy: ${rl.tolerance === undefined ? "" : "at most "}${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}${rl.tolerance === undefined ? "" : ` (each volume stops once ${rl.stopOn === "divergence" ? "its I-divergence falls by a fraction" : "its relative change is"} at most ${rl.tolerance})`}${rl.acceleration === "biggs" ? ", Biggs-Andrews acceleration" : ""}${rl.damping === undefined ? "" : `, damping ${rl.damping}`}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${typeof rl.threads === "number" && rl.threads > 1 ? `, ${rl.threads} threads per volume` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
     `work: ${plan.volumes} volume${plan.volumes === 1 ? "" : "s"} of (${plan.image.shape.slice(-3).join(", ")}) voxels, FFT domain (${plan.fftShape.join(", ")}); ${workTasks(plan)}${plan.merged ? " (the input's z, y, x chunks are merged: each task reads a whole volume)" : ""}`,
     `memory: about ${formatBytes(plan.taskBytes)} per task, ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
     `executor: ${executor}`,
@@ -103,7 +103,7 @@ export function formatSeconds(s: number): string {
 }
 
 /** A count with SI prefix: 1.23 M. */
-export function formatCount(n: number): string {
+function formatCount(n: number): string {
   const units = ["", " k", " M", " G", " T"];
   let u = 0;
   let v = n;

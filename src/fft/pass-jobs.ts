@@ -37,7 +37,29 @@ export type PassEpilogue =
   | {
     readonly kind: "divideMapped"; readonly rows: number; readonly xmap: number; readonly rowBase: number; readonly rowBytes: number;
     readonly eps: number; readonly fe: number;
+  }
+  /**
+   * Richardson-Lucy's step (`filters/richardson-lucy-update.ts`) on the rows just written, the
+   * estimate at `at`: destination row r (from `rowBase`, `rowBytes` apart) has its compact
+   * `prev`/`grad` row at byte offset `table[r]` and its five float64 sums at `sums + 40 r`.
+   */
+  | {
+    readonly kind: "rlStep"; readonly at: number; readonly table: number; readonly prev: number; readonly grad: number;
+    readonly rowBase: number; readonly rowBytes: number; readonly sums: number; readonly acc: boolean;
   };
+
+/**
+ * What a pass does to its input rows before reading them: Richardson-Lucy's extrapolation
+ * (source row r, from `rowBase`, `rowBytes` apart, with its compact `prev` row at byte offset
+ * `table[r]`).
+ * @example
+ * ```ts
+ * const p: PassPrologue = { kind: "rlExtrapolate", table, prev, rowBase: est, rowBytes: pitch * 4, alpha: 0.5 };
+ * ```
+ */
+export interface PassPrologue {
+  readonly kind: "rlExtrapolate"; readonly table: number; readonly prev: number; readonly rowBase: number; readonly rowBytes: number; readonly alpha: number;
+}
 
 /**
  * Lines per batch: a multiple of the vector width, at most 64, line buffers near 128 KiB
@@ -94,7 +116,7 @@ export function passFits(engine: WasmEngine, p: AxisPass, src: JobArea, dst: Job
  */
 export function writePassJob(
   engine: WasmEngine, job: number, p: AxisPass, src: JobArea, dst: JobArea,
-  buffers: readonly (readonly [number, number, number])[], f32: boolean, epilogue?: PassEpilogue,
+  buffers: readonly (readonly [number, number, number])[], f32: boolean, epilogue?: PassEpilogue, prologue?: PassPrologue,
 ): boolean {
   const layout = buffers.length > MAX_PARTS ? undefined : jobLayout(engine, p, src, dst, f32);
   if (layout === undefined) return false;
@@ -103,9 +125,12 @@ export function writePassJob(
   const even = p.n % 2 === 0;
   const realTw = p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0;
   const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
-  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3, divideMapped: 4 }[epilogue.kind];
-  if ((epi === 1 && p.kind === "c2r") || (epi >= 2 && p.kind !== "c2r") || (epi === 4 && dst.stride[p.axis] !== 1)) {
+  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3, divideMapped: 4, rlStep: 5 }[epilogue.kind];
+  if ((epi === 1 && p.kind === "c2r") || (epi >= 2 && p.kind !== "c2r") || (epi >= 4 && dst.stride[p.axis] !== 1) || (epi === 5 && p.outStart !== 0)) {
     throw new RangeError(`writePassJob: a "${epilogue!.kind}" epilogue does not apply to a ${p.kind} pass`);
+  }
+  if (prologue !== undefined && (p.kind !== "r2c" || !p.realSource || src.stride[p.axis] !== 1)) {
+    throw new RangeError(`writePassJob: a "${prologue.kind}" prologue applies only to an r2c pass reading contiguous real rows; got a ${p.kind} pass`);
   }
   const words = new Int32Array(engine.memory.buffer, job, 192);
   words.fill(0);
@@ -119,6 +144,13 @@ export function writePassJob(
   words[27] = epi;
   words[28] = epilogue?.kind === "times" && epilogue.conj ? 1 : 0;
   words[29] = epilogue === undefined || epilogue.kind === "divideMapped" ? 0 : epilogue.at - dst.at;
+  if (epilogue?.kind === "rlStep") {
+    words.set([epilogue.table, epilogue.prev, epilogue.rowBase, epilogue.rowBytes, epilogue.grad, epilogue.sums, epilogue.acc ? 1 : 0], 56);
+  }
+  if (prologue !== undefined) {
+    words.set([prologue.table, prologue.prev, prologue.rowBase, prologue.rowBytes], 56);
+    words[63] = 1;
+  }
   const divides = epilogue?.kind === "divide" || epilogue?.kind === "divideMapped";
   // Whether the threshold applies is decided here, in float64: a tiny fe may round to 0 in float32.
   words[30] = divides && epilogue.fe !== 0 ? 1 : 0;
@@ -126,9 +158,10 @@ export function writePassJob(
   words[31] = 0; // the next free batch, for threads sharing the pass
   buffers.forEach((b, i) => words.set(b, 32 + 3 * i));
   plan.stages.forEach((s, i) => words.set([s.p, s.ido, s.l1, s.fwd, s.bwd], 64 + 5 * i));
-  const reals = new Float64Array(engine.memory.buffer, job + 768, 3);
+  const reals = new Float64Array(engine.memory.buffer, job + 768, 4);
   reals[0] = p.scale;
   reals[1] = divides ? epilogue.fe : 0;
   reals[2] = divides ? epilogue.eps : 0;
+  reals[3] = prologue?.alpha ?? 0;
   return true;
 }

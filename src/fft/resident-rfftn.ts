@@ -12,8 +12,8 @@
  * @module
  */
 import { c2rChain, r2cChain, type PassChain } from "./nd-passes.js";
-import { JOB_BYTES, MAX_PARTS, lineBufferBytes, passFits, writePassJob, type JobArea, type PassEpilogue } from "./pass-jobs.js";
-import { wasmLengthsOk } from "./wasm-engine.js";
+import { JOB_BYTES, MAX_PARTS, lineBufferBytes, passFits, writePassJob, type JobArea, type PassEpilogue, type PassPrologue } from "./pass-jobs.js";
+import { wasmLengthsOk, type Kernels } from "./wasm-engine.js";
 import { WasmTeam } from "./wasm-team.js";
 
 /**
@@ -130,6 +130,11 @@ export class ResidentRfftn {
     return this.team.size;
   }
 
+  /** The engine's kernels in this plan's precision, for the caller's own passes over its arrays (on the calling thread). */
+  get kernels(): Kernels {
+    return this.team.engine.kernels(this.E === 4);
+  }
+
   /** Bytes of wasm memory reserved (arrays, line buffers, twiddles). */
   get bytes(): number {
     return this.team.engine.bytes;
@@ -168,15 +173,29 @@ export class ResidentRfftn {
   /**
    * The spectrum at `dst` of the real array at `src` (`src === dst` transforms in place),
    * matching `scipy.fft.rfftn` of its region zero-padded to `shape`; `times` multiplies it by the spectrum at that address
-   * (conjugated when `conj`) in the same pass.
+   * (conjugated when `conj`) in the same pass; `prologue` rewrites the source's rows in the
+   * first pass just before it reads them (Richardson-Lucy's extrapolation; that pass must read
+   * contiguous rows, see {@link ResidentRfftn.rowsFirst}).
    */
-  forward(src: number, dst: number, times?: { at: number; conj: boolean }): void {
+  forward(src: number, dst: number, times?: { at: number; conj: boolean }, prologue?: Omit<PassPrologue, "rowBase" | "rowBytes">): void {
     const passes = this.fwd.passes;
     passes.forEach((p, i) => {
       const from = i === 0 ? this.area(src, true) : this.area(dst, false);
       const epi: PassEpilogue | undefined = i === passes.length - 1 && times !== undefined ? { kind: "times", ...times } : undefined;
-      this.runPass(p, from, this.area(dst, false), epi);
+      const pro = i === 0 && prologue !== undefined ? { ...prologue, rowBase: src, rowBytes: this.pitch * this.E } : undefined;
+      this.runPass(p, from, this.area(dst, false), epi, pro);
     });
+  }
+
+  /**
+   * Whether the forward's first pass and the inverse's last run along the contiguous last
+   * axis, row by row, so row prologues and epilogues (`rlStep`, `rlExtrapolate`) apply.
+   */
+  get rowsFirst(): boolean {
+    const nd = this.shape.length;
+    const first = this.fwd.passes[0], last = this.inv.passes[this.inv.passes.length - 1];
+    return first !== undefined && last !== undefined && first.axis === nd - 1 && first.kind === "r2c" && first.realSource
+      && last.axis === nd - 1 && last.kind === "c2r" && last.outStart === 0;
   }
 
   /** {@link ResidentRfftn.forward} of the whole array, whatever the region (e.g. a kernel larger than it). */
@@ -196,7 +215,8 @@ export class ResidentRfftn {
    */
   inverse(
     src: number, dst: number,
-    epilogue?: { divide: number; eps: number; fe: number } | { divideImage: { rows: number; xmap: number }; eps: number; fe: number } | { multiplyInto: number },
+    epilogue?: { divide: number; eps: number; fe: number } | { divideImage: { rows: number; xmap: number }; eps: number; fe: number } | { multiplyInto: number }
+      | { rlStep: { at: number; table: number; prev: number; grad: number; sums: number; acc: boolean } },
   ): void {
     const passes = this.inv.passes;
     const last = passes.length - 1;
@@ -206,6 +226,8 @@ export class ResidentRfftn {
     else if ("divideImage" in epilogue) {
       const { rows, xmap } = epilogue.divideImage;
       epi = { kind: "divideMapped", rows, xmap, rowBase: dst, rowBytes: this.pitch * this.E, eps: epilogue.eps, fe: epilogue.fe };
+    } else if ("rlStep" in epilogue) {
+      epi = { kind: "rlStep", ...epilogue.rlStep, rowBase: dst, rowBytes: this.pitch * this.E };
     } else epi = { kind: "multiplyInto", at: epilogue.multiplyInto };
     passes.forEach((p, i) => {
       this.runPass(p, this.area(src, false), i === last ? this.area(dst, true) : this.area(src, false), i === last ? epi : undefined);
@@ -222,10 +244,10 @@ export class ResidentRfftn {
     this.team.release();
   }
 
-  private runPass(p: PassChain["passes"][number], src: JobArea, dst: JobArea, epi: PassEpilogue | undefined): void {
+  private runPass(p: PassChain["passes"][number], src: JobArea, dst: JobArea, epi: PassEpilogue | undefined, pro?: PassPrologue): void {
     if (this.closed) throw new Error("ResidentRfftn: the plan is closed");
     const f32 = this.E === 4;
-    if (!writePassJob(this.team.engine, this.job, p, src, dst, this.buffers, f32, epi)) {
+    if (!writePassJob(this.team.engine, this.job, p, src, dst, this.buffers, f32, epi, pro)) {
       throw new RangeError(`ResidentRfftn: the pass along axis ${p.axis} of ${JSON.stringify(this.shape)} does not fit a job descriptor`);
     }
     this.team.run(this.job, f32);

@@ -48,6 +48,10 @@ export interface Kernels {
   readonly scatterReal: (buf: number, packed: number, start: number, len: number, nb: number, bv: number, scale: number, dst: number, lane: number, ax: number) => void;
   /** Runs this thread's share (line buffers of part `part`) of the pass job at byte address `job`, shared by `parts` threads (see `pass-jobs.ts`). */
   readonly runPassJob: (job: number, part: number, parts: number) => void;
+  /** Richardson-Lucy's estimate update over a table of rows (see `filters/richardson-lucy-update.ts`). */
+  readonly rlStep: (rows: number, nrows: number, len: number, delta: number, prev: number, grad: number, acc: number, sums: number) => void;
+  /** Richardson-Lucy's extrapolation, the next step's start. */
+  readonly rlExtrapolate: (rows: number, nrows: number, len: number, prev: number, alpha: number) => void;
 }
 
 const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
@@ -292,5 +296,7 @@ function kernelsOf(ex: Record<string, unknown>, s: "32" | "64"): Kernels {
     scatterComplex: f(`scatterComplex${s}`),
     scatterReal: f(`scatterReal${s}`),
     runPassJob: f(`runPassJob${s}`),
+    rlStep: f(`rlStep${s}`),
+    rlExtrapolate: f(`rlExtrapolate${s}`),
   };
 }

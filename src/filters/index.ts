@@ -10,7 +10,10 @@ export { convolve, correlate, type ConvolveOptions } from "./convolve.js";
 export type { BoundaryMode } from "./common.js";
 export { fftConvolve, type FftConvolveOptions } from "./fft-convolve.js";
 export { gaussianDepth, gaussianFilter, gaussianKernel1d, gaussianRadius, type GaussianOptions } from "./gaussian.js";
-export { richardsonLucy, richardsonLucyDepth, richardsonLucyWorkspace, type RichardsonLucyOptions } from "./richardson-lucy.js";
+export {
+  richardsonLucy, richardsonLucyDepth, richardsonLucyWorkspace, type RichardsonLucyIterationInfo, type RichardsonLucyOptions, type RichardsonLucyStopInfo,
+} from "./richardson-lucy.js";
+export type { RlAcceleration } from "./richardson-lucy-update.js";
 export { unsharpMask, unsharpMaskDepth, type UnsharpMaskOptions } from "./unsharp-mask.js";
 export { wiener, type WienerOptions } from "./wiener.js";
 export { pipeline, runPipeline, type AnyFilter, type Pipeline, type PipelineParams, type Stage, type StageInfo } from "./pipeline.js";

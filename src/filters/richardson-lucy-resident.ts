@@ -23,21 +23,22 @@ import { sizeOf, type Block } from "../core/ndarray.js";
 import { ResidentRfftn } from "../fft/resident-rfftn.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { multiplyWithDelay } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
-export interface ResidentRlOptions {
+export interface ResidentRlOptions extends RunOptions {
   /** ITK's algorithm (Neumann padding, the estimate on the padded domain) or scikit-image's. */
   readonly neumann: boolean;
-  readonly iterations: number;
   /** The divide threshold (0: none). */
   readonly fe: number;
   /** The regulariser added before dividing. */
   readonly eps: number;
+  /** deconvlucy's DAMPAR (0: none). */
+  readonly damping: number;
   readonly init: number | "image";
   readonly fftShape: readonly number[];
   readonly threads: number;
-  readonly onIteration: ((i: number, estimate: Block) => void) | undefined;
 }
 
 /**
@@ -64,7 +65,8 @@ export function richardsonLucyResident(
   // table (the image row each padded row replicates) and a column map.
   const E = dtype === "float32" ? 4 : 8;
   const rowCount = sizeOf(p) / p[nd - 1]!;
-  const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64;
+  const updateBytes = needsUpdate(o) ? rowCount * 44 + (o.acceleration === "biggs" ? 2 * sizeOf(region) * E : 0) + 4 * 64 : 0;
+  const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64 + updateBytes;
   const fft = ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
   if (fft === undefined) return undefined;
   try {
@@ -99,14 +101,26 @@ export function richardsonLucyResident(
     });
     const offset = lo.reduce((s, l, i) => s + l * stride[i]!, 0);
     const view = (): Block => ({ dtype, data: fft.real(est), shape: [...n], stride: [...stride], offset }) as Block;
+    // Acceleration and the stopping rule: the step fused into the last inverse pass and the
+    // extrapolation into the next forward's first (or, when those passes do not run along the
+    // rows, as passes of their own).
+    const core = needsUpdate(o) ? new WasmCore(fft, est, regionRows(region, stride), o.acceleration) : undefined;
+    const update = core === undefined ? undefined : new RlUpdate(core, o.acceleration);
+    const run = new RunState(o);
+    const measure = o.stopOn === "divergence";
+    let divergence = 0;
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
-      fft.forward(est, spec, { at: tf, conj: false });
-      fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
+      fft.forward(est, spec, { at: tf, conj: false }, core?.takePrologue());
+      // The I-divergence needs the blurred estimate itself: then the divide runs here.
+      if (measure || o.damping > 0) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
+      else fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
-      fft.inverse(spec, spec, { multiplyInto: est });
-      o.onIteration?.(it, view());
+      fft.inverse(spec, spec, core === undefined ? { multiplyInto: est } : core.stepEpilogue());
+      if (run.done(it, update?.step(spec), view(), measure ? divergence : undefined)) break;
+      update?.extrapolate();
     }
+    run.finish();
     const out = allocFloat(dtype, sizeOf(n));
     const src = fft.real(est);
     const nlen = n[nd - 1]!;
@@ -118,6 +132,124 @@ export function richardsonLucyResident(
   } finally {
     fft.close();
   }
+}
+
+/**
+ * {@link UpdateCore} in wasm memory, with the arithmetic of the TypeScript `ArrayCore`: where
+ * the transforms' first and last passes run along the rows ({@link ResidentRfftn.rowsFirst}),
+ * the step is the last inverse pass's epilogue (per-row sums, added here in row order, so the
+ * result does not depend on which thread took a row) and the extrapolation the next forward's
+ * prologue; otherwise the engine's `rlStep` and `rlExtrapolate` kernels run on the calling
+ * thread. Arrays: compact `prev` and `grad` (with acceleration), a row table and the sums.
+ */
+class WasmCore implements UpdateCore {
+  private readonly rowsAt: number;
+  private readonly prevAt: number = 0;
+  private readonly gradAt: number = 0;
+  private readonly sumsAt: number;
+  private readonly acc: boolean;
+  private readonly fused: boolean;
+  private alpha: number | undefined;
+
+  constructor(private readonly fft: ResidentRfftn, private readonly estAt: number, private readonly layout: RowLayout, acceleration: RlAcceleration) {
+    const E = fft.dtype === "float32" ? 4 : 8;
+    const nrows = layout.rows.length;
+    const padded = fft.scalars / fft.pitch;
+    this.acc = acceleration === "biggs";
+    this.fused = fft.rowsFirst;
+    // Fused: the table maps each padded row to its compact row's byte offset, and sums are
+    // per padded row; unfused: the table lists the region rows' addresses, one sum.
+    this.rowsAt = fft.allocBytes((this.fused ? padded : nrows) * 4);
+    this.sumsAt = fft.allocBytes(this.fused ? padded * 40 : 40);
+    if (this.acc) {
+      this.prevAt = fft.allocBytes(nrows * layout.len * E);
+      this.gradAt = fft.allocBytes(nrows * layout.len * E);
+    }
+    const table = new Int32Array(fft.buffer, this.rowsAt, this.fused ? padded : nrows);
+    for (let r = 0; r < nrows; r++) {
+      if (this.fused) table[layout.rows[r]! / fft.pitch] = r * layout.len * E;
+      else table[r] = estAt + layout.rows[r]! * E;
+    }
+    if (!this.acc) return;
+    const est = fft.real(estAt);
+    const prev = E === 4 ? new Float32Array(fft.buffer, this.prevAt, nrows * layout.len) : new Float64Array(fft.buffer, this.prevAt, nrows * layout.len);
+    for (let r = 0; r < nrows; r++) prev.set(est.subarray(layout.rows[r]!, layout.rows[r]! + layout.len), r * layout.len);
+  }
+
+  /** The last inverse's epilogue: the fused step, or undefined (a plain inverse, then {@link WasmCore.step}). */
+  stepEpilogue(): { rlStep: { at: number; table: number; prev: number; grad: number; sums: number; acc: boolean } } | undefined {
+    if (!this.fused) return undefined;
+    return { rlStep: { at: this.estAt, table: this.rowsAt, prev: this.prevAt, grad: this.gradAt, sums: this.sumsAt, acc: this.acc } };
+  }
+
+  /** The forward's prologue when an extrapolation is pending (fused), once. */
+  takePrologue(): { kind: "rlExtrapolate"; table: number; prev: number; alpha: number } | undefined {
+    const alpha = this.alpha;
+    this.alpha = undefined;
+    return alpha === undefined ? undefined : { kind: "rlExtrapolate", table: this.rowsAt, prev: this.prevAt, alpha };
+  }
+
+  step(cAt: number): readonly [number, number, number, number, number] {
+    const { rows, len } = this.layout;
+    if (!this.fused) {
+      this.fft.kernels.rlStep(this.rowsAt, rows.length, len, cAt - this.estAt, this.prevAt, this.gradAt, this.acc ? 1 : 0, this.sumsAt);
+      const s = new Float64Array(this.fft.buffer, this.sumsAt, 5);
+      return [s[0]!, s[1]!, s[2]!, s[3]!, s[4]!];
+    }
+    const s = new Float64Array(this.fft.buffer, this.sumsAt, (this.fft.scalars / this.fft.pitch) * 5);
+    const t = [0, 0, 0, 0, 0];
+    for (let r = 0; r < rows.length; r++) {
+      const at = (rows[r]! / this.fft.pitch) * 5;
+      for (let k = 0; k < 5; k++) t[k]! += s[at + k]!;
+    }
+    return [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!];
+  }
+
+  extrapolate(alpha: number): void {
+    if (this.fused) this.alpha = alpha;
+    else this.fft.kernels.rlExtrapolate(this.rowsAt, this.layout.rows.length, this.layout.len, this.prevAt, alpha);
+  }
+}
+
+/**
+ * The inverse, then the divide of the fused epilogue (`image / (x + eps)`, 0 below fe, in the
+ * storage precision; damped when asked) in TypeScript over the region's rows; returns
+ * Csiszar's I-divergence of the blurred estimate against the (padded) image, which the fused
+ * epilogue cannot keep.
+ */
+function divideMeasured(
+  fft: ResidentRfftn, spec: number, region: readonly number[], stride: readonly number[],
+  image: { rowsAt: number; rowCount: number; xmap: ArrayLike<number>; E: number }, o: ResidentRlOptions,
+): number {
+  fft.inverse(spec, spec);
+  const x = fft.real(spec);
+  const img = image.E === 4 ? new Float32Array(fft.buffer) : new Float64Array(fft.buffer);
+  const rows = new Int32Array(fft.buffer, image.rowsAt, image.rowCount);
+  const round = image.E === 4 ? Math.fround : (v: number): number => v;
+  const eps = round(o.eps), fe = round(o.fe), useFe = o.fe !== 0, d22 = (o.damping * o.damping) / 2;
+  const len = region[region.length - 1]!;
+  let divergence = 0;
+  forEachRowOf(region, { stride, offset: 0 }, (start) => {
+    const row = rows[start / fft.pitch]! / image.E;
+    for (let i = 0; i < len; i++) {
+      const c = round(x[start + i]! + eps);
+      const f = img[row + image.xmap[i]!]!;
+      divergence += divergenceTerm(f, c);
+      x[start + i] = useFe && c < fe ? 0 : d22 > 0 ? dampedRatio(f, c, d22) : f / c;
+    }
+  });
+  return divergence;
+}
+
+/** Where each row of `region` starts in an array of strides `stride`, and the row's length. */
+function regionRows(region: readonly number[], stride: readonly number[]): RowLayout {
+  const len = region[region.length - 1]!;
+  const rows = new Int32Array(sizeOf(region) / len);
+  let r = 0;
+  forEachRowOf(region, { stride, offset: 0 }, (start) => {
+    rows[r++] = start;
+  });
+  return { rows, len };
 }
 
 /** Copies a C-order array of shape `n` into the rows of a strided one starting at `offset`. */

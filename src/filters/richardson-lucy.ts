@@ -32,6 +32,11 @@
  * multiply steps are single fused loops. In "zero" mode the transforms skip the padding lines
  * on the way in and the cropped lines on the way out.
  *
+ * `acceleration: "biggs"` and `tolerance` (richardson-lucy-update.ts) replace the final
+ * `est *= c` with a step that also keeps the previous estimate and the gradient (two more
+ * arrays of the estimate's domain with acceleration) and five sums, then extrapolate; without
+ * them the loop is exactly the plain one, byte for byte.
+ *
  * The reference paths' memory in bytes, with `b` = 4 (float32) or 8 (float64), `n` image
  * voxels and `P` padded voxels: "zero" about `2 b n + 2 b P` (estimate, output-sized input copy only when
  * the input is not already contiguous in the compute dtype, two half spectra); "neumann" about
@@ -46,70 +51,20 @@ import { cStrides, sizeOf, type Block, type BlockLike } from "../core/ndarray.js
 import { complexZeros, createRfftnPlan, nextFastLen } from "../fft/index.js";
 import { defineKernel } from "../graph/kernel.js";
 import { withWorkspace } from "../graph/workspace.js";
-import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, numberOption, type FloatArray } from "./common.js";
+import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, type FloatArray } from "./common.js";
 import { lanesFor } from "../fft/pass-jobs.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
+import { ArrayCore, RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate } from "./richardson-lucy-update.js";
+import { RL_KEYS, resolveRlOptions, type ResolvedRlOptions, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
-/**
- * Options of {@link richardsonLucy}.
- * @example
- * ```ts
- * const itkLike: RichardsonLucyOptions = { iterations: 10, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 };
- * ```
- */
-export interface RichardsonLucyOptions {
-  /** Number of iterations (default 50, scikit-image's `num_iter`). */
-  readonly iterations?: number;
-  /**
-   * Clip the result to [-1, 1] at the end (default false; scikit-image's default is true, meant
-   * for images scaled to [0, 1]: pass `clip: true` to reproduce it exactly).
-   */
-  readonly clip?: boolean;
-  /** Where the blurred estimate is below this, the ratio is 0 (default none; 0 also means none). */
-  readonly filterEpsilon?: number | null;
-  /** Initial estimate: "constant" (0.5, default, scikit-image), "image" (ITK), or a constant value. */
-  readonly init?: "constant" | "image" | number;
-  /** "zero" (default): zero-padded linear convolution, scikit-image. "neumann": ITK's zero-flux Neumann padding. */
-  readonly boundary?: "zero" | "neumann";
-  /** Divide the PSF by its sum first (default false, as scikit-image and ITK's default). */
-  readonly normalizePsf?: boolean;
-  /** The padded FFT shape (default as the module notes); e.g. ITK's pad size to reproduce its output exactly. */
-  readonly fftShape?: readonly number[];
-  /**
-   * Called after iteration `i` (1-based) with a view of the current estimate: a strided block
-   * into the working memory (its `data` is larger than the image; read it with `toFlatArray` or
-   * `copy`), valid only during the call. Inline use only.
-   */
-  readonly onIteration?: (i: number, estimate: Block) => void;
-  /**
-   * Threads that share this one volume's transforms (default 1): the calling thread plus
-   * `threads - 1` helper worker threads over one shared WebAssembly memory, as ITK's number of
-   * threads. Keep 1 when an executor already runs one volume per worker.
-   */
-  readonly threads?: number;
-}
+export type { RichardsonLucyIterationInfo, RichardsonLucyOptions, RichardsonLucyStopInfo } from "./richardson-lucy-options.js";
 
-const KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads"];
-/** Threads one call may use (the job descriptor's limit). */
-const MAX_THREADS = 8;
 const FN = "richardsonLucy";
 /** scikit-image's regulariser, added to the blurred estimate before dividing. */
 const EPS = 1e-12;
-
-interface Resolved {
-  iterations: number;
-  clip: boolean;
-  fe: number;
-  init: number | "image";
-  neumann: boolean;
-  normalize: boolean;
-  fftShape: number[];
-  onIteration: ((i: number, estimate: Block) => void) | undefined;
-  threads: number;
-}
 
 /**
  * Richardson-Lucy deconvolution of `image` by `psf` (see the module notes for what it matches).
@@ -135,7 +90,7 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
   if (x.shape.length === 0 || sizeOf(x.shape) === 0 || sizeOf(k.shape) === 0) {
     throw new ValueError(FN, `image and psf must be non-empty arrays with at least one axis; got shapes ${show(x.shape)} and ${show(k.shape)}. Pass N-D blocks`);
   }
-  const o = resolve(checkKeys(FN, options, KEYS), x.shape, k.shape);
+  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape);
   const dtype = computeDtype(x.dtype, k.dtype);
   const img = floatInput(x, dtype).data;
   let kern = floatInput(k, dtype).data;
@@ -162,7 +117,8 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
  * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
  * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis), the image's copy with its row
- * and column maps, and each thread's line buffers. The input shapes may carry leading loop dims (a gufunc's block): the last
+ * and column maps, each thread's line buffers, and with `acceleration: "biggs"` two arrays of the
+ * estimate's domain (plus a row table and per-row sums with acceleration or a tolerance). The input shapes may carry leading loop dims (a gufunc's block): the last
  * `psf.length` axes are the image's.
  * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
  * @param shapes - the image's and the PSF's block shapes
@@ -192,42 +148,9 @@ export function richardsonLucyWorkspace(
     const rows = i === nd - 1 && d % 2 === 0 ? d / 2 + 1 : d;
     return rows * 2 * lanesFor(rows, E) * E;
   }));
-  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes;
-}
-
-function resolve(o: Record<string, unknown>, n: readonly number[], k: readonly number[]): Resolved {
-  const iterations = numberOption(FN, "iterations", o.iterations, 50, (v) => Number.isInteger(v) && v >= 0, "be a non-negative integer");
-  if (o.clip !== undefined && typeof o.clip !== "boolean") throw new ValueError(FN, `clip must be a boolean; got ${show(o.clip)}. Pass true or false`);
-  if (o.normalizePsf !== undefined && typeof o.normalizePsf !== "boolean") throw new ValueError(FN, `normalizePsf must be a boolean; got ${show(o.normalizePsf)}. Pass true or false`);
-  const threads = numberOption(FN, "threads", o.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_THREADS, `be an integer from 1 to ${MAX_THREADS}`);
-  const fe = o.filterEpsilon === undefined || o.filterEpsilon === null ? 0 : numberOption(FN, "filterEpsilon", o.filterEpsilon, 0);
-  const init = o.init ?? "constant";
-  if (init !== "constant" && init !== "image" && !(typeof init === "number" && Number.isFinite(init))) {
-    throw new ValueError(FN, `init must be "constant", "image" or a finite number; got ${show(init)}. Pass "image" to start from the image as ITK does`);
-  }
-  const boundary = o.boundary ?? "zero";
-  if (boundary !== "zero" && boundary !== "neumann") {
-    throw new ValueError(FN, `boundary must be "zero" or "neumann"; got ${show(boundary)}. Pass "neumann" for ITK's zero-flux Neumann padding`);
-  }
-  const neumann = boundary === "neumann";
-  const min = n.map((d, i) => (neumann ? Math.max(d, k[i]!) : d + k[i]! - 1));
-  let fftShape: number[];
-  if (o.fftShape === undefined) {
-    fftShape = n.map((d, i) => nextFastLen(neumann ? d + k[i]! : d + k[i]! - 1, true));
-  } else {
-    const s = o.fftShape;
-    if (!Array.isArray(s) || s.length !== n.length || s.some((v, i) => !Number.isInteger(v) || v < min[i]!)) {
-      throw new ValueError(FN, `fftShape must list ${n.length} integers of at least ${show(min)}; got ${show(s)}. Omit it for a fast default`);
-    }
-    fftShape = [...(s as number[])];
-  }
-  if (o.onIteration !== undefined && typeof o.onIteration !== "function") {
-    throw new ValueError(FN, `onIteration must be a function; got ${show(o.onIteration)}. Pass (i, estimate) => ...`);
-  }
-  return {
-    iterations, clip: (o.clip as boolean | undefined) ?? false, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
-    init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as Resolved["onIteration"], threads,
-  };
+  // Acceleration's two arrays of the estimate's domain (the padded one for "neumann").
+  const accel = RlUpdate.bytes(params?.acceleration, params?.tolerance, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, fftShape.reduce((a, b) => a * b, 1) / px);
+  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel;
 }
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */
@@ -243,7 +166,7 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /** scikit-image's algorithm: zero-padded linear convolutions, the estimate on the image's domain. */
-function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: Resolved, signal: AbortSignal | undefined): Block {
+function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResolvedRlOptions, signal: AbortSignal | undefined): Block {
   const dtype = img instanceof Float32Array ? "float32" : "float64";
   const plan = createRfftnPlan(o.fftShape, { dtype });
   const h = transferFunction(plan, kern, k, k.map((d) => Math.floor((d - 1) / 2)));
@@ -260,21 +183,29 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
   const workBlock = floatBlock(work, n);
   const useFe = o.fe !== 0;
   const fe = o.fe;
+  const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: size }, o.acceleration), o.acceleration) : undefined;
+  const run = new RunState(o);
+  const measure = o.stopOn === "divergence";
+  const d22 = (o.damping * o.damping) / 2;
   for (let it = 1; it <= o.iterations; it++) {
     checkAbort(signal);
     plan.forward(estBlock, spec);
     multiplySpectra(spec.data, h.data, false);
     plan.inverse(spec, workBlock, { overwriteInput: true });
+    let divergence = 0;
     for (let i = 0; i < size; i++) {
       const c = work[i]! + EPS;
-      work[i] = useFe && c < fe ? 0 : img[i]! / c;
+      if (measure) divergence += divergenceTerm(img[i]!, c);
+      work[i] = useFe && c < fe ? 0 : d22 > 0 ? dampedRatio(img[i]!, c, d22) : img[i]! / c;
     }
     plan.forward(workBlock, spec);
     multiplyWithDelay(spec.data, h.data, true, plan.complexShape, plan.shape, mirrorDelay);
     plan.inverse(spec, workBlock, { overwriteInput: true });
-    for (let i = 0; i < size; i++) est[i]! *= work[i]!;
-    o.onIteration?.(it, estBlock);
+    if (update === undefined) for (let i = 0; i < size; i++) est[i]! *= work[i]!;
+    if (run.done(it, update?.step(work), estBlock, measure ? divergence : undefined)) break;
+    update?.extrapolate();
   }
+  run.finish();
   if (o.clip) clipInPlace(est);
   return estBlock;
 }
@@ -288,7 +219,7 @@ function clipInPlace(a: FloatArray): void {
 }
 
 /** ITK's algorithm: Neumann-padded image, estimate and circular convolutions on the padded domain. */
-function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: Resolved, signal: AbortSignal | undefined): Block {
+function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResolvedRlOptions, signal: AbortSignal | undefined): Block {
   const dtype = img instanceof Float32Array ? "float32" : "float64";
   const p = o.fftShape;
   const nd = p.length;
@@ -314,10 +245,17 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
   const view: Block = { dtype, data: est, shape: [...n], stride: pstride, offset: lo.reduce((s, l, i) => s + l * pstride[i]!, 0) } as Block;
   const useFe = o.fe !== 0;
   const fe = o.fe;
+  const update = needsUpdate(o) ? new RlUpdate(new ArrayCore(est, { rows: [0], len: est.length }, o.acceleration), o.acceleration) : undefined;
+  const run = new RunState(o);
+  const measure = o.stopOn === "divergence";
+  const d22 = (o.damping * o.damping) / 2;
+  let divergence = 0;
   const divide = (dst: number, src: number): void => {
     for (let i = 0; i < len; i++) {
       const c = work[dst + i]! + EPS;
-      work[dst + i] = useFe && c < fe ? 0 : img[src + xmap[i]!]! / c;
+      const f = img[src + xmap[i]!]!;
+      if (measure) divergence += divergenceTerm(f, c);
+      work[dst + i] = useFe && c < fe ? 0 : d22 > 0 ? dampedRatio(f, c, d22) : f / c;
     }
   };
   for (let it = 1; it <= o.iterations; it++) {
@@ -325,13 +263,16 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
     plan.forward(est, spec);
     multiplySpectra(spec.data, h.data, false);
     plan.inverse(spec, work, { overwriteInput: true });
+    divergence = 0;
     forEachPaddedRow(p, n, maps, divide);
     plan.forward(work, spec);
     multiplySpectra(spec.data, h.data, true);
     plan.inverse(spec, work, { overwriteInput: true });
-    for (let i = 0; i < est.length; i++) est[i]! *= work[i]!;
-    o.onIteration?.(it, view);
+    if (update === undefined) for (let i = 0; i < est.length; i++) est[i]! *= work[i]!;
+    if (run.done(it, update?.step(work), view, measure ? divergence : undefined)) break;
+    update?.extrapolate();
   }
+  run.finish();
   // Crop into a fresh output (a view of the padded estimate would keep P alive).
   const out = allocFloat(dtype, img.length);
   const nlen = n[nd - 1]!;

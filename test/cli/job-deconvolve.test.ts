@@ -156,6 +156,21 @@ describe("deconvolve: runs", () => {
     expect(Buffer.from(b.data.buffer).equals(Buffer.from(a.data.buffer))).toBe(true);
   });
 
+  it("--acceleration biggs --tolerance 1e-3: the kernel's options; the plan says so; the output is the eager gufunc's with them", async () => {
+    const out = join(dir, "out-biggs.zarr");
+    const r = await cli(...baseArgs(out, "--executor", "inline", "--acceleration", "biggs", "--tolerance", "1e-3"));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain("richardson-lucy: at most 3 iterations (each volume stops once its relative change is at most 0.001), Biggs-Andrews acceleration, neumann boundary");
+    const noisy = demo.data.noisy;
+    const image = Float32Array.from(noisy.data as Uint16Array, (v) => Math.max(0, v - demo.data.background));
+    const img: Block<"float32"> = { dtype: "float32", data: image, shape: noisy.shape, stride: cStrides(noisy.shape), offset: 0 };
+    const deconvolve = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: { ...RL, acceleration: "biggs", tolerance: 1e-3 }, outputDtypes: "float32" });
+    const want = deconvolve(img, preparedPsf(demo.data.measuredPsfs)) as Block;
+    const result = await (await fromZarr(out, { path: "result" })).compute();
+    expect(maxRelativeDiff(result, want)).toBeLessThan(1e-6);
+    expect(maxRelativeDiff(result, expected())).toBeGreaterThan(1e-3);
+  });
+
   it("--threads-per-volume auto (the default): the cores left over by the volumes running at once; 1 for distributed", () => {
     const cores = availableParallelism();
     expect(threadsPerVolume("auto", { kind: "inline" }, 1)).toBe(Math.min(8, cores));
@@ -192,6 +207,10 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["bad --sigma", () => ["deconvolve", demo.store, "--path", "data", "--psf-model", "gaussian", "--sigma", "1,2", "--out", join(dir, "x.zarr")], /--sigma must be 3 comma-separated positive numbers/],
     ["no input", () => ["deconvolve", "--psf", demo.psfPattern], /the <input\.zarr> argument is required/],
     ["unknown option", () => [...baseArgs(join(dir, "x.zarr")), "--iterashuns", "3"], /deconvolve: Unknown option '--iterashuns'/],
+    ["bad --acceleration", () => [...baseArgs(join(dir, "x.zarr")), "--acceleration", "momentum"], /--acceleration must be one of none, biggs; got "momentum"/],
+    ["bad --damping", () => [...baseArgs(join(dir, "x.zarr")), "--damping", "lots"], /--damping must be a number >= 0; got "lots"/],
+    ["bad --stop-on", () => [...baseArgs(join(dir, "x.zarr")), "--stop-on", "likelihood"], /--stop-on must be one of change, divergence; got "likelihood"/],
+    ["bad --tolerance", () => [...baseArgs(join(dir, "x.zarr")), "--tolerance", "lots"], /--tolerance must be a number >= 0; got "lots"/],
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],
     ["--redis-cert without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--redis-cert", "client.crt"], /--redis-cert must come with --executor distributed; got --executor threads/],
     ["--redis-cert without --redis-key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "rediss://127.0.0.1:1", "--redis-cert", "client.crt"], /--redis-cert and --redis-key must be given together; got --redis-cert without --redis-key/],

@@ -48,8 +48,11 @@ describe("demo", () => {
     expect(r.code).toBe(0);
     const events = jsonLines(r.out);
     expect(events.map((e) => e.event).filter((e) => e !== "progress")).toEqual(["plan", "done", "demo"]);
-    const demo = events.at(-1) as { errors: number[]; blurredError: number; pictures: string[] };
+    const demo = events.at(-1) as { errors: number[]; acceleratedErrors: number[]; blurredError: number; pictures: string[] };
     expect(demo.errors).toHaveLength(5);
+    expect(demo.acceleratedErrors).toHaveLength(5);
+    expect(demo.acceleratedErrors[0]).toBe(demo.errors[0]);
+    expect(demo.acceleratedErrors[4]!).toBeLessThan(demo.acceleratedErrors[0]!);
     expect(demo.errors[4]!).toBeLessThan(demo.errors[0]!);
     expect(demo.errors[4]!).toBeLessThan(demo.blurredError);
     for (const p of demo.pictures) expect((await stat(p)).size).toBeGreaterThan(100);
