@@ -110,7 +110,7 @@ export { describe, summarize, type Summary } from "./array/summary.js";
 export { formatBytes } from "./core/format-bytes.js";
 export { toSVG, type ToSVGOptions } from "./array/svg.js";
 export { compute, computeBlocks, type ComputeOptions } from "./schedule/compute.js";
-export { progressBar, type ProgressBarOptions, type ProgressDisplay } from "./schedule/progress-bar.js";
+export { progressBar, type ProgressBarOptions, type ProgressDisplay, type ProgressStream } from "./schedule/progress-bar.js";
 export { inline, type InlineOptions } from "./schedule/inline.js";
 export { MemoryError, withWorkspace } from "./schedule/memory-plan.js";
 export type { Executor, Progress, RunInfo } from "./schedule/scheduler.js";

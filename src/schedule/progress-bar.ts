@@ -13,12 +13,19 @@ import { formatBytes } from "../core/format-bytes.js";
 import type { Progress } from "./scheduler.js";
 import type { SingleBar } from "cli-progress";
 
+/** Where {@link progressBar} writes: a text sink, a terminal when `isTTY` is true. */
+export interface ProgressStream {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
 /** Options of {@link progressBar}. */
 export interface ProgressBarOptions {
   /** Shown before the bar, e.g. "deconvolve". */
   label?: string;
-  /** Default process.stderr. */
-  stream?: NodeJS.WritableStream & { isTTY?: boolean };
+  /** Default process.stderr. Any object with `write` will do (typed structurally, so the
+   * published types need no `@types/node`). */
+  stream?: ProgressStream;
   /** Plain-line mode: the least time between two lines; default 2000 ms. */
   intervalMs?: number;
 }

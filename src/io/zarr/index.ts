@@ -5,6 +5,7 @@
  */
 export { fromZarr, type FromZarrOptions } from "./from-zarr.js";
 export { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
+export type { LeaseOptions } from "./lease.js";
 export type { CompressorConfig, CompressorName, CompressorSpec, ResolvedCompressor } from "./codecs.js";
 export { ZarrError, type ZarrErrorKind } from "./errors.js";
 export type { StoreInput, StoreKey, StoreRef, ZarrStore } from "./store.js";
