@@ -35,7 +35,9 @@
  * `acceleration: "biggs"` and `tolerance` (richardson-lucy-update.ts) replace the final
  * `est *= c` with a step that also keeps the previous estimate and the gradient (two more
  * arrays of the estimate's domain with acceleration) and five sums, then extrapolate; without
- * them the loop is exactly the plain one, byte for byte.
+ * them the loop is exactly the plain one, byte for byte. `regularization: { tv }`
+ * (richardson-lucy-tv.ts) divides the correction by Dey et al.'s total-variation term of the
+ * estimate before that step.
  *
  * The reference paths' memory in bytes, with `b` = 4 (float32) or 8 (float64), `n` image
  * voxels and `P` padded voxels: "zero" about `2 b n + 2 b P` (estimate, output-sized input copy only when
@@ -56,6 +58,7 @@ import { lanesFor } from "../fft/pass-jobs.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
+import { tvDivide } from "./richardson-lucy-tv.js";
 import { ArrayCore, RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate } from "./richardson-lucy-update.js";
 import { RL_KEYS, resolveRlOptions, type ResolvedRlOptions, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
@@ -201,6 +204,7 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
     plan.forward(workBlock, spec);
     multiplyWithDelay(spec.data, h.data, true, plan.complexShape, plan.shape, mirrorDelay);
     plan.inverse(spec, workBlock, { overwriteInput: true });
+    if (o.tv > 0) tvDivide(est, work, n, cStrides(n), o.tv);
     if (update === undefined) for (let i = 0; i < size; i++) est[i]! *= work[i]!;
     if (run.done(it, update?.step(work), estBlock, measure ? divergence : undefined)) break;
     update?.extrapolate();
@@ -268,6 +272,7 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
     plan.forward(work, spec);
     multiplySpectra(spec.data, h.data, true);
     plan.inverse(spec, work, { overwriteInput: true });
+    if (o.tv > 0) tvDivide(est, work, p, pstride, o.tv);
     if (update === undefined) for (let i = 0; i < est.length; i++) est[i]! *= work[i]!;
     if (run.done(it, update?.step(work), view, measure ? divergence : undefined)) break;
     update?.extrapolate();
