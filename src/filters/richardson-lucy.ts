@@ -120,7 +120,8 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
  * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
  * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis), the image's copy with its row
- * and column maps, each thread's line buffers, and with `acceleration: "biggs"` two arrays of the
+ * and column maps, each thread's line buffers, with `regularization: { tv }` two float64 slabs of
+ * the estimate's domain, and with `acceleration: "biggs"` two arrays of the
  * estimate's domain (plus a row table and per-row sums with acceleration or a tolerance). The input shapes may carry leading loop dims (a gufunc's block): the last
  * `psf.length` axes are the image's.
  * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
@@ -153,7 +154,10 @@ export function richardsonLucyWorkspace(
   }));
   // Acceleration's two arrays of the estimate's domain (the padded one for "neumann").
   const accel = RlUpdate.bytes(params?.acceleration, params?.tolerance, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, fftShape.reduce((a, b) => a * b, 1) / px);
-  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel;
+  // Total variation's two float64 slabs of inverse norms (one step along the first axis).
+  const region = neumann ? fftShape : n;
+  const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * region.slice(1).reduce((a, b) => a * b, 1) : 0;
+  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel + tv;
 }
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */

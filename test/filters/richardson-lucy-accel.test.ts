@@ -118,6 +118,7 @@ describe("Biggs-Andrews acceleration", () => {
     const zeroRows = 15 * 25; // nextFastLen(12 + 4 - 1) x nextFastLen(20 + 6 - 1)
     expect(richardsonLucyWorkspace({ acceleration: "biggs" }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(2 * 4 * 12 * 20 * 18 + 44 * zeroRows + 256);
     expect(richardsonLucyWorkspace({ tolerance: 1e-3 }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(44 * zeroRows + 256);
+    expect(richardsonLucyWorkspace({ regularization: { tv: 1e-3 } }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(2 * 8 * 20 * 18);
     const p = [16, 27, 25];
     expect(richardsonLucyWorkspace({ acceleration: "biggs", boundary: "neumann", fftShape: p }, shapes, [8, 8]) - richardsonLucyWorkspace({ boundary: "neumann", fftShape: p }, shapes, [8, 8])).toBe(2 * 8 * 16 * 27 * 25 + 44 * 16 * 27 + 256);
   });
