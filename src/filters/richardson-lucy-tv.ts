@@ -36,48 +36,63 @@ export const TV_EPS = 1e-6;
  */
 export function tvDivide(u: FloatArray, c: FloatArray, shape: readonly number[], stride: readonly number[], lambda: number): void {
   const nd = shape.length;
-  const slabShape = shape.slice(1);
-  const slab = slabShape.reduce((a, b) => a * b, 1);
-  // Inverse norms of the previous and the current slab along axis 0.
+  const last = nd - 1;
+  const len = shape[last]!, sx = stride[last]!;
+  // Inverse norms of the previous and the current slab along axis 0 (one row for 1-D).
+  const slab = nd >= 2 ? shape.slice(1).reduce((a, b) => a * b, 1) : len;
   let prev = new Float64Array(slab), cur = new Float64Array(slab);
-  const idx = new Array<number>(nd).fill(0);
   // Flat steps within the slab, for the neighbour one back along axis a >= 1.
   const slabStep = new Array<number>(nd).fill(0);
-  for (let a = nd - 1, s = 1; a >= 1; a--) {
-    slabStep[a] = s;
-    s *= shape[a]!;
+  for (let a = last, q = 1; a >= 1; a--) {
+    slabStep[a] = q;
+    q *= shape[a]!;
   }
+  const outer = shape.slice(0, last);
+  const rows = outer.reduce((a, b) => a * b, 1);
+  const rowsPerSlab = slab / len;
+  const idx = new Array<number>(last).fill(0);
+  const hasNext = new Array<boolean>(last), hasPrev = new Array<boolean>(last);
   const eps2 = TV_EPS * TV_EPS;
-  for (let i0 = 0; i0 < shape[0]!; i0++) {
-    idx.fill(0);
-    idx[0] = i0;
-    for (let s = 0; s < slab; s++) {
-      let j = 0;
-      for (let a = 0; a < nd; a++) j += idx[a]! * stride[a]!;
+  for (let r = 0; r < rows; r++) {
+    if (r > 0 && r % rowsPerSlab === 0) [prev, cur] = [cur, prev];
+    let base = 0;
+    for (let a = 0; a < last; a++) {
+      base += idx[a]! * stride[a]!;
+      hasNext[a] = idx[a]! + 1 < shape[a]!;
+      hasPrev[a] = idx[a]! > 0;
+    }
+    const s0 = (r % rowsPerSlab) * len;
+    for (let x = 0; x < len; x++) {
+      const j = base + x * sx, s = s0 + x;
       const uj = u[j]!;
       let sq = 0;
-      for (let a = 0; a < nd; a++) {
-        if (idx[a]! + 1 < shape[a]!) {
+      for (let a = 0; a < last; a++) {
+        if (hasNext[a]) {
           const d = u[j + stride[a]!]! - uj;
           sq += d * d;
         }
       }
+      if (x + 1 < len) {
+        const d = u[j + sx]! - uj;
+        sq += d * d;
+      }
       const inv = 1 / Math.sqrt(sq + eps2);
       cur[s] = inv;
+      // Per axis, n_a(j) - n_a(j - e_a): the forward difference at j (0 at the last sample),
+      // then the same difference seen from j - e_a (0 before the first sample).
       let div = 0;
-      for (let a = 0; a < nd; a++) {
-        // n_a(j) - n_a(j - e_a): forward difference at j (0 at the last sample), and at j - e_a
-        // (the same difference seen from behind; 0 before the first sample).
-        if (idx[a]! + 1 < shape[a]!) div += (u[j + stride[a]!]! - uj) * inv;
-        if (idx[a]! > 0) div -= (uj - u[j - stride[a]!]!) * (a === 0 ? prev[s]! : cur[s - slabStep[a]!]!);
+      for (let a = 0; a < last; a++) {
+        if (hasNext[a]) div += (u[j + stride[a]!]! - uj) * inv;
+        if (hasPrev[a]) div -= (uj - u[j - stride[a]!]!) * (a === 0 ? prev[s]! : cur[s - slabStep[a]!]!);
       }
+      if (x + 1 < len) div += (u[j + sx]! - uj) * inv;
+      if (x > 0) div -= (uj - u[j - sx]!) * cur[s - 1]!;
       c[j] = c[j]! / (1 - lambda * div);
-      for (let a = nd - 1; a >= 1; a--) {
-        if (++idx[a]! < shape[a]!) break;
-        idx[a] = 0;
-      }
     }
-    [prev, cur] = [cur, prev];
+    for (let a = last - 1; a >= 0; a--) {
+      if (++idx[a]! < shape[a]!) break;
+      idx[a] = 0;
+    }
   }
 }
 
