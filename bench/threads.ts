@@ -10,7 +10,7 @@ import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { compute, defineKernel, fromArray, inline, mapBlocks, type Block, type ChunkedArray } from "../src/index.js";
 import { fromTypedArray } from "../src/core/ndarray.js";
-import { threads } from "../src/executors/threads-entry.js";
+import { threads } from "../src/executors/threads/index.js";
 import { burn } from "./kernels.js";
 import { bareSpeedup, median, timeIt } from "./timing.js";
 

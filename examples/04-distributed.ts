@@ -18,7 +18,7 @@ import { fileURLToPath } from "node:url";
 import { compute, fromArray, gufunc, inline } from "chunkwise";
 import { distributed } from "chunkwise/distributed";
 import { richardsonLucy } from "chunkwise/filters";
-import { gaussianPsf, syntheticStack } from "../src/demo/index.js";
+import { gaussianPsf, syntheticStack } from "../src/cli/demo-data/index.js";
 
 const repo = fileURLToPath(new URL("../", import.meta.url));
 

@@ -106,13 +106,14 @@ export {
   type TrimInternalOptions,
 } from "./array/map-overlap.js";
 export type { Boundary, BoundaryInput, DepthInput, AxisDepth } from "./chunks/overlap.js";
-export { describe, formatBytes, summarize, type Summary } from "./array/summary.js";
+export { describe, summarize, type Summary } from "./array/summary.js";
+export { formatBytes } from "./core/format-bytes.js";
 export { toSVG, type ToSVGOptions } from "./array/svg.js";
-export { compute, computeBlocks, type ComputeOptions } from "./executors/compute.js";
-export { progressBar, type ProgressBarOptions, type ProgressDisplay } from "./cli/progress.js";
-export { inline, type InlineOptions } from "./executors/inline.js";
-export { MemoryError, withWorkspace } from "./executors/memory-plan.js";
-export type { Executor, Progress, RunInfo } from "./executors/scheduler.js";
+export { compute, computeBlocks, type ComputeOptions } from "./schedule/compute.js";
+export { progressBar, type ProgressBarOptions, type ProgressDisplay } from "./schedule/progress-bar.js";
+export { inline, type InlineOptions } from "./schedule/inline.js";
+export { MemoryError, withWorkspace } from "./schedule/memory-plan.js";
+export type { Executor, Progress, RunInfo } from "./schedule/scheduler.js";
 export { defineKernel, kernelRefOf, type KernelRef, type NamedKernel } from "./graph/kernel.js";
 export type { BlockContext, ClosureRef, Task, TaskArg, TaskExpectation } from "./graph/task.js";
 export type { ArrayMeta, BlockwiseInput, BlockwiseOutput, BlockwiseSpec } from "./graph/blockwise.js";

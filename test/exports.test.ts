@@ -55,3 +55,20 @@ it("the root never loads zarrita, piscina or bullmq (following its relative impo
   expect(seen.size).toBeGreaterThan(20);
   expect(offenders).toEqual([]);
 });
+
+it("the root loads no cli/ or executors/ module, and no Node builtin but the schedule/ exception of eslint.config.js", async () => {
+  const { dirname, relative, resolve } = await import("node:path");
+  const seen = new Set<string>();
+  const builtins = new Set<string>();
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/from "(node:[^"]+)"/g)) builtins.add(`${relative("src", file)} ${m[1]}`);
+    for (const m of text.matchAll(/from "(\.[^"]+)\.js"/g)) visit(resolve(dirname(file), `${m[1]}.ts`));
+  };
+  visit(resolve("src/index.ts"));
+  const files = [...seen].map((f) => relative("src", f));
+  expect(files.filter((f) => f.startsWith("cli/") || f.startsWith("executors/"))).toEqual([]);
+  expect([...builtins].sort()).toEqual(["schedule/memory-plan.ts node:os"]);
+});

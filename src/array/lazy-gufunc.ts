@@ -9,7 +9,7 @@
 import { itemSize } from "../core/dtype.js";
 import { ValueError } from "../core/errors.js";
 import { fromTypedArray } from "../core/ndarray.js";
-import { formatBytes } from "./summary.js";
+import { formatBytes } from "../core/format-bytes.js";
 import { bindShapes } from "../gufunc/bind.js";
 import { resolveOutputDtypes, type Kernel } from "../gufunc/eager.js";
 import type { GufuncOperand, GufuncOptions } from "../gufunc/gufunc.js";
@@ -18,7 +18,7 @@ import { blockwise, rechunkMeta } from "../graph/blockwise.js";
 import { ChunkedArray, isChunkedArray } from "./chunked-array.js";
 import { toLazy } from "./elementwise.js";
 import { fromArray } from "./creation.js";
-import { gufuncBlock } from "./gufunc-kernels.js";
+import { gufuncBlock } from "../graph/gufunc-kernels.js";
 
 /** Default largest block (bytes) a merged core dim may produce: 2 GiB. */
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;
@@ -43,9 +43,9 @@ export function lazyGufunc(
   });
   const binding = bindShapes(name, sig, arrays.map((a) => a.shape), options, true);
   const nLoop = binding.loopShape.length;
-  // Fix: a dim repeated in one output ("(m)->(m,m)") gets a distinct label per occurrence
-  // (`core:m`, `core:m#1`); with one shared label blockwise collapsed the two axes into one grid
-  // axis and the block keys lost an index. Inputs keep shared labels (their core axes are one chunk).
+  // A dim repeated in one output ("(m)->(m,m)") gets a distinct label per occurrence
+  // (`core:m`, `core:m#1`): with one shared label blockwise would collapse the two axes into one
+  // grid axis and the block keys would lose an index. Inputs keep shared labels (their core axes are one chunk).
   const labelsOf = (dims: Signature["inputs"][number], layout: { remap: readonly number[]; loopNdim: number }, unique = false): string[] => {
     const seen = new Map<string, number>();
     const core = dims.filter((d) => !binding.missing.has(d.name)).map((d) => {

@@ -43,7 +43,6 @@ import { rightLabels } from "./elementwise.js";
 import { haloKernel, overlapMapKernel, trimKernel, type HaloRun, type OverlapMapParams } from "./overlap-kernels.js";
 
 export type { OverlapContext } from "./overlap-kernels.js";
-export type { Boundary, BoundaryInput, DepthInput } from "../chunks/overlap.js";
 
 /** Options of {@link overlap}. */
 export interface OverlapOptions {

@@ -25,7 +25,7 @@ export type HaloRun =
   | { readonly kind: "fill"; readonly value: number; readonly to: number; readonly count: number };
 
 /** Parameters of {@link haloKernel}. */
-export interface HaloParams {
+interface HaloParams {
   /** Shape and dtype of the extended block. */
   readonly shape: readonly number[];
   readonly dtype: DataType;

@@ -19,7 +19,7 @@ export function rechunk<D extends DataType>(x: ChunkedArray<D>, chunks: ChunksIn
   let spec: ChunksInput = chunks;
   if (typeof chunks === "object" && chunks !== null && !Array.isArray(chunks)) {
     const record = chunks as Readonly<Record<number, unknown>>;
-    // Fix: keys that are not axes were silently ignored ({ 5: 2 } on a 2-D array did nothing).
+    // A key that is not an axis is an error: ignoring it would make { 5: 2 } on a 2-D array a silent no-op.
     for (const key of Object.keys(record)) {
       const ax = Number(key);
       if (!Number.isInteger(ax) || ax < 0 || ax >= x.ndim) {

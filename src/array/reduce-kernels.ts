@@ -31,7 +31,7 @@ export interface ReductionParams {
 }
 
 /** Parameters of {@link reduceAggregate}. */
-export interface AggregateParams extends ReductionParams {
+interface AggregateParams extends ReductionParams {
   readonly keepdims: boolean;
   /** Number of elements reduced into each output element (for `mean`). */
   readonly count: number;

@@ -7,18 +7,7 @@ import { itemSize } from "../core/dtype.js";
 import { numBlocks } from "../chunks/grid.js";
 import type { ArrayMeta } from "../graph/blockwise.js";
 import { taskCount } from "../graph/graph.js";
-
-/** Bytes in dask's units (decimal: kB, MB, GB), e.g. `188.74 GB`. */
-export function formatBytes(n: number): string {
-  const units = ["B", "kB", "MB", "GB", "TB", "PB"];
-  let u = 0;
-  let v = n;
-  while (v >= 1000 && u < units.length - 1) {
-    v /= 1000;
-    u++;
-  }
-  return u === 0 ? `${v} B` : `${v.toFixed(2)} ${units[u]}`;
-}
+import { formatBytes } from "../core/format-bytes.js";
 
 /** The summary rows, for tables and JSON output. */
 export interface Summary {

@@ -124,7 +124,7 @@ export type HaloSegment =
   | { readonly kind: "fill"; readonly value: number; readonly count: number };
 
 /** The halo of one block along one axis. */
-export interface HaloAxis {
+interface HaloAxis {
   /** Elements added before and after the block. */
   readonly before: number;
   readonly after: number;

@@ -8,12 +8,12 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { MemoryError } from "../executors/memory-plan.js";
-import type { Progress } from "../executors/scheduler.js";
+import { MemoryError } from "../schedule/memory-plan.js";
+import type { Progress } from "../schedule/scheduler.js";
 import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
 import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
 import { isLeaseLost } from "../io/zarr/lease.js";
-import { progressBar } from "./progress.js";
+import { progressBar } from "../schedule/progress-bar.js";
 import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,
@@ -222,7 +222,7 @@ async function psfSource(values: Values): Promise<PsfSource> {
  * @throws {UsageError} for a missing or bad option
  * @example const job = await parseDeconvolve({ psf: "psfs/*.tif" }, ["data.zarr"]);
  */
-export async function parseDeconvolve(values: Values, positionals: readonly string[]): Promise<DeconvolveJob> {
+async function parseDeconvolve(values: Values, positionals: readonly string[]): Promise<DeconvolveJob> {
   const [input] = positionalArgs(NAME, positionals, ["<input.zarr>"]) as [string];
   const initText = stringOption(values, "init", "image");
   const initNumber = Number(initText);

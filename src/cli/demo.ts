@@ -9,7 +9,7 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
 import { join, resolve as resolvePath } from "node:path";
 import { fromArray, index, subtract, maximum, astypeBlock, type Block } from "../index.js";
-import { syntheticStack, type SyntheticOptions, type SyntheticStack } from "../demo/index.js";
+import { syntheticStack, type SyntheticOptions, type SyntheticStack } from "./demo-data/index.js";
 import { imwrite } from "../io/tiff/index.js";
 import { fromOmeZarr, toZarr } from "../io/zarr/index.js";
 import { runDeconvolve } from "./deconvolve.js";

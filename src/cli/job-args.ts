@@ -6,7 +6,7 @@
  */
 import { availableParallelism } from "node:os";
 import { inline, type Executor } from "../index.js";
-import type { RedisTls } from "../executors/redis-tls.js";
+import type { RedisTls } from "../executors/distributed/redis-tls.js";
 import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import { TASK_KEY_OPTIONS, taskKeyFlags } from "./task-key-flags.js";
 import { UsageError, type CliIO } from "./run.js";
@@ -168,12 +168,12 @@ export interface StartedExecutor {
 export async function startExecutor(command: string, choice: ExecutorChoice): Promise<StartedExecutor> {
   if (choice.kind === "inline") return { executor: inline(), label: "inline (this thread)", close: async () => undefined };
   if (choice.kind === "threads") {
-    const { threads } = await import("../executors/threads.js");
+    const { threads } = await import("../executors/threads/threads.js");
     const executor = threads({ workers: choice.workers });
     return { executor, label: `threads (${choice.workers} worker${choice.workers === 1 ? "" : "s"})`, close: () => executor.close() };
   }
-  const { distributed } = await import("../executors/distributed.js");
-  const { parseRedis, probeRedis } = await import("../executors/redis-connection.js");
+  const { distributed } = await import("../executors/distributed/distributed.js");
+  const { parseRedis, probeRedis } = await import("../executors/distributed/redis-connection.js");
   const connection = choice.tls === undefined ? choice.redis! : { url: choice.redis!, tls: choice.tls };
   let parsed: ReturnType<typeof parseRedis>;
   try {

@@ -77,7 +77,7 @@ export async function openOmeInput(store: string, path: string): Promise<{ image
 }
 
 /** The NGFF axes, scale and channels of the result, and the result in NGFF axis order. */
-export function omeOutput(result: ChunkedArray, input: OmeInput | undefined, choice: OmeOutputChoice): { array: ChunkedArray; options: ToOmeZarrOptions } {
+function omeOutput(result: ChunkedArray, input: OmeInput | undefined, choice: OmeOutputChoice): { array: ChunkedArray; options: ToOmeZarrOptions } {
   if (input !== undefined) {
     const array = input.swappedTimeChannel ? moveaxis(result, 0, 1) : result;
     // Labels and colours carry over; display windows do not (deconvolution changes intensities).

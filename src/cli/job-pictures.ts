@@ -13,7 +13,7 @@
 import { join } from "node:path";
 import { copy, index, type Block } from "../index.js";
 import { richardsonLucy } from "../filters/index.js";
-import { linePlotPng, maxProjection, mipPng, sideBySidePng, writeLinePlotSvg } from "../io/png/index.js";
+import { linePlotPng, maxProjection, mipPng, sideBySidePng, writeLinePlotSvg } from "./pictures/index.js";
 import type { RlOptions } from "./job-plan.js";
 
 /** One volume of each kind, (z, y, x). */
@@ -41,7 +41,7 @@ export interface ErrorCurve {
 }
 
 /** Relative RMS error of `x` against `truth` (both C-contiguous, same size). */
-export function relativeError(x: ArrayLike<number>, truth: ArrayLike<number>): number {
+function relativeError(x: ArrayLike<number>, truth: ArrayLike<number>): number {
   let e = 0;
   let t = 0;
   for (let i = 0; i < truth.length; i++) {

@@ -1,7 +1,7 @@
 /**
  * The point spread function of `chunkwise deconvolve`: read from TIFF files (a glob, one file
  * per channel, as the blog's `imread("psfs/*.tif")`), from a Zarr array, or generated from a
- * model (Gaussian, or the light-sheet model of src/demo/psf.ts). A PSF is small, so it is read
+ * model (Gaussian, or the light-sheet model of src/cli/demo-data/psf.ts). A PSF is small, so it is read
  * whole before anything runs, and made ready for Richardson-Lucy: float32, a measured PSF's
  * background subtracted (by default the median of its outer shell of voxels, clamped at 0),
  * and each 3-D PSF normalised to sum 1. Then its rank is matched to the image's:
@@ -16,7 +16,7 @@ import { createHash } from "node:crypto";
 import { fromArray, type Block, type ChunkedArray } from "../index.js";
 import { astype } from "../core/astype.js";
 import { cStrides } from "../core/ndarray.js";
-import { gaussianPsf, lightSheetPsf } from "../demo/psf.js";
+import { gaussianPsf, lightSheetPsf } from "./demo-data/psf.js";
 import { messageOf } from "./job-args.js";
 import { UsageError } from "./run.js";
 
@@ -186,7 +186,7 @@ function refuseNonFinite(values: Float64Array, k: number, count: number, descrip
 }
 
 /** The median of the voxels on the box's faces: a measured PSF's background (camera offset, stray light). */
-export function shellMedian(values: ArrayLike<number>, [nz, ny, nx]: readonly [number, number, number]): number {
+function shellMedian(values: ArrayLike<number>, [nz, ny, nx]: readonly [number, number, number]): number {
   const shell: number[] = [];
   for (let z = 0; z < nz; z++) {
     for (let y = 0; y < ny; y++) {

@@ -11,14 +11,14 @@ import { flatten, graphWith } from "../graph/graph.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { identity } from "../graph/block-kernels.js";
 import { kernelRefOf } from "../graph/kernel.js";
-import { scheduledTasks } from "../executors/scheduler.js";
+import { scheduledTasks } from "../schedule/scheduler.js";
 import type { ToZarrResult } from "../io/zarr/index.js";
 import type { DeconvolvePlan } from "./job-plan.js";
 
 const indent = (text: string): string => text.split("\n").map((l) => `  ${l}`).join("\n");
 
 /** Where the output goes, as a user would type it. */
-export function outputLocation(plan: DeconvolvePlan): string {
+function outputLocation(plan: DeconvolvePlan): string {
   return `${resolvePath(plan.job.out)}${plan.job.outPath === "" ? "" : ` (path ${plan.job.outPath})`}`;
 }
 
@@ -29,7 +29,7 @@ export function outputLocation(plan: DeconvolvePlan): string {
  * toZarr's write tasks each read one block of `x`, which is all that fusing depends on.
  * @example tasksToRun(plan.result) // { tasks: 7, writes: 4 } for 4 volumes and 3 PSF tasks
  */
-export function tasksToRun(x: ChunkedArray): { tasks: number; writes: number } {
+function tasksToRun(x: ChunkedArray): { tasks: number; writes: number } {
   const name = "cli-plan-writes";
   const writes = new Map<string, Task>();
   forEachBlockIndex(numBlocks(x.chunks), (bi) => {
@@ -103,7 +103,7 @@ export function formatSeconds(s: number): string {
 }
 
 /** A count with SI prefix: 1.23 M. */
-export function formatCount(n: number): string {
+function formatCount(n: number): string {
   const units = ["", " k", " M", " G", " T"];
   let u = 0;
   let v = n;

@@ -9,7 +9,7 @@
 import { constants as fsConstants } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { dirname } from "node:path";
-import type { MemoryError } from "../executors/memory-plan.js";
+import type { MemoryError } from "../schedule/memory-plan.js";
 import { formatBytes } from "../index.js";
 import { normalizeArrayPath } from "../io/zarr/overlap.js";
 import { checkNodePath } from "../io/zarr/store.js";

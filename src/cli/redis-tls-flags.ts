@@ -4,7 +4,7 @@
  * @module
  */
 import { readFileSync } from "node:fs";
-import { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "../executors/redis-tls.js";
+import { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "../executors/distributed/redis-tls.js";
 import { UsageError } from "./run.js";
 
 /** The flags, for `parseArgs`. */

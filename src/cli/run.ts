@@ -6,7 +6,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { redactText } from "../executors/redis-connection.js";
+import { redactText } from "../executors/distributed/redis-connection.js";
 import { createRequire } from "node:module";
 import { deconvolveCommand } from "./deconvolve.js";
 import { demoCommand } from "./demo.js";

@@ -5,7 +5,7 @@
  * @module
  */
 import { ValueError } from "../core/errors.js";
-import { readTaskKeyFile, TASK_KEY_ENV, taskKeyBytes } from "../executors/task-signing.js";
+import { readTaskKeyFile, TASK_KEY_ENV, taskKeyBytes } from "../executors/distributed/task-signing.js";
 import { UsageError } from "./run.js";
 
 /** The flags, for `parseArgs`. */

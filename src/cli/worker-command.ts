@@ -5,8 +5,8 @@
  * @module
  */
 import { ValueError } from "../core/errors.js";
-import { startWorker } from "../executors/distributed-worker.js";
-import { DistributedError } from "../executors/redis-connection.js";
+import { startWorker } from "../executors/distributed/distributed-worker.js";
+import { DistributedError } from "../executors/distributed/distributed-error.js";
 import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import { TASK_KEY_OPTIONS, taskKeyFlags } from "./task-key-flags.js";
 import type { Command } from "./run.js";

@@ -266,8 +266,8 @@ export function greaterEqual(x1: Operand, x2: Operand, options?: ElementwiseOpti
   return run2(GREATER_EQUAL, x1, x2, options) as Block<"bool">;
 }
 
-const LOGICAL_AND = comparison("logicalAnd", K.land);
-const LOGICAL_OR = comparison("logicalOr", K.lor);
+const LOGICAL_AND = comparison("logicalAnd", K.and);
+const LOGICAL_OR = comparison("logicalOr", K.or);
 
 /** Truth of `x1 && x2` (nonzero and NaN are true), as `numpy.logical_and`. @throws as {@link equal} @example logicalAnd(array([0, 1, NaN]), true) // bool [false, true, true] */
 export function logicalAnd(x1: Operand, x2: Operand, options?: ElementwiseOptions): Block<"bool"> {

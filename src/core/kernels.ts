@@ -38,8 +38,6 @@ export const or: RowN = (n, [r, a, b], [pr, pa, pb], [sr, sa, sb]) => {
 export const and: RowN = (n, [r, a, b], [pr, pa, pb], [sr, sa, sb]) => {
   for (let i = 0, p = pr!, q = pa!, s = pb!; i < n; i++, p += sr!, q += sa!, s += sb!) r![p] = a![q]! !== 0 && b![s]! !== 0 ? 1 : 0;
 };
-export const land = and;
-export const lor = or;
 
 /** NumPy's integer floor_divide: 0 for x // 0; MIN // -1 wraps to MIN through the store. */
 export const ifloordiv: RowN = (n, [r, a, b], [pr, pa, pb], [sr, sa, sb]) => {
@@ -58,7 +56,7 @@ export const irem: RowN = (n, [r, a, b], [pr, pa, pb], [sr, sa, sb]) => {
 };
 
 /** `npy_floor_divide` for doubles (numpy/core/src/npymath/npy_math_internal.h.src). */
-export function floorDivF64(a: number, b: number): number {
+function floorDivF64(a: number, b: number): number {
   if (b === 0) return a / b;
   const mod = a % b;
   let d = (a - mod) / b;
@@ -69,7 +67,7 @@ export function floorDivF64(a: number, b: number): number {
 }
 
 /** `npy_floor_dividef`: the same steps, each rounded to float32. */
-export function floorDivF32(a: number, b: number): number {
+function floorDivF32(a: number, b: number): number {
   if (b === 0) return a / b;
   const mod = a % b;
   let d = Math.fround(Math.fround(a - mod) / b);
@@ -80,7 +78,7 @@ export function floorDivF32(a: number, b: number): number {
 }
 
 /** `npy_remainder`: fmod, then moved into the divisor's sign; NaN for x % 0. */
-export function remF64(a: number, b: number): number {
+function remF64(a: number, b: number): number {
   const mod = a % b;
   if (b === 0) return mod;
   if (mod !== 0) return b < 0 !== mod < 0 ? mod + b : mod;
@@ -92,13 +90,13 @@ function copysignZero(sign: number): number {
 }
 
 /** C's pow where JavaScript differs: pow(1, NaN) and pow(-1, +-Infinity) are 1. */
-export function powF64(a: number, b: number): number {
+function powF64(a: number, b: number): number {
   if (a === 1 || (a === -1 && (b === Infinity || b === -Infinity))) return 1;
   return Math.pow(a, b);
 }
 
 /** Integer power by squaring on 32-bit words (low bits exact), as NumPy's int power loop. */
-export function ipowInt(base: number, e: number): number {
+function ipowInt(base: number, e: number): number {
   let r = 1;
   let x = base | 0;
   while (e > 0) {

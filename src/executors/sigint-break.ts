@@ -9,6 +9,7 @@
  * @module
  */
 import { Script } from "node:vm";
+import { setKernelCaller } from "../schedule/kernel-call.js";
 
 type Fn = (...args: unknown[]) => unknown;
 
@@ -17,7 +18,7 @@ const CALL = Symbol.for("chunkwise.sigintBreakCall");
 const script = new Script(`globalThis[Symbol.for("chunkwise.sigintBreakCall")]()`, { filename: "chunkwise-kernel-call" });
 
 /** Calls `fn(...args)`; inside {@link breakOnSigint}, so that a SIGINT ends it at once. */
-export function callKernel(fn: Fn, args: readonly unknown[]): unknown {
+function callKernel(fn: Fn, args: readonly unknown[]): unknown {
   if (depth === 0) return fn(...args);
   const g = globalThis as unknown as Record<symbol, (() => unknown) | undefined>;
   const previous = g[CALL];
@@ -39,6 +40,8 @@ export function callKernel(fn: Fn, args: readonly unknown[]): unknown {
  * ```
  */
 export async function breakOnSigint<T>(run: () => Promise<T>): Promise<T> {
+  // Installed for good: outside breakOnSigint (depth 0) it calls the kernel directly.
+  setKernelCaller(callKernel);
   depth++;
   try {
     return await run();

@@ -8,7 +8,8 @@
  */
 import * as errors from "../core/errors.js";
 import type { Task } from "../graph/task.js";
-import { WorkerLostError } from "./faults.js";
+import { WorkerLostError } from "../schedule/faults.js";
+import { mapViews, type View } from "../schedule/value-views.js";
 
 /** One task sent to a worker: the task and the values of every key it references. */
 export interface WorkerRequest {
@@ -50,9 +51,6 @@ export interface WireError {
   readonly cause?: WireError | { readonly value: unknown };
 }
 
-/** A typed array (any element type). */
-export type View = ArrayBufferView & { readonly length: number };
-
 /** `%TypedArray%.prototype.slice`: a compact copy, even for a Node Buffer (whose own slice is a view). */
 const typedSlice = Object.getPrototypeOf(Uint8Array.prototype).slice as (this: View) => View;
 
@@ -62,45 +60,6 @@ const typedSlice = Object.getPrototypeOf(Uint8Array.prototype).slice as (this: V
  */
 export function compactCopy(view: View): View {
   return typedSlice.call(view);
-}
-
-function isTypedArray(v: unknown): v is View {
-  return ArrayBuffer.isView(v) && !(v instanceof DataView);
-}
-
-function isPlainObject(v: unknown): v is Record<string, unknown> {
-  if (typeof v !== "object" || v === null) return false;
-  const proto = Object.getPrototypeOf(v) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-/**
- * Rebuilds `value` with every typed array inside it (in blocks, lists, plain objects) passed
- * through `visit`; parts without a replaced array keep their identity.
- * @example mapViews([blockA, blockB], (v) => sharedCopy(v)) // the same blocks on shared memory
- */
-export function mapViews(value: unknown, visit: (view: View) => View, depth = 0): unknown {
-  if (isTypedArray(value)) return visit(value);
-  if (depth > 16) return value;
-  if (Array.isArray(value)) {
-    let changed = false;
-    const out = value.map((v) => {
-      const w = mapViews(v, visit, depth + 1);
-      changed ||= w !== v;
-      return w;
-    });
-    return changed ? out : value;
-  }
-  if (isPlainObject(value)) {
-    let out: Record<string, unknown> | undefined;
-    for (const k of Object.keys(value)) {
-      const v = value[k];
-      const w = mapViews(v, visit, depth + 1);
-      if (w !== v) (out ??= { ...value })[k] = w;
-    }
-    return out ?? value;
-  }
-  return value;
 }
 
 /**

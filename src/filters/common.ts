@@ -8,7 +8,7 @@
  * @module
  */
 import { commonFloatType, type DataType, type FloatDataType } from "../core/dtype.js";
-import { DtypeError, ValueError, show } from "../core/errors.js";
+import { ValueError, show } from "../core/errors.js";
 import { asBlock, cStrides, forEachRow, isCContiguous, sizeOf, type Block } from "../core/ndarray.js";
 
 /** A float TypedArray. */
@@ -101,11 +101,6 @@ export function checkNdim(fn: string, what: string, block: Block, ndim: number):
   if (block.shape.length !== ndim) {
     throw new ValueError(fn, `${what} must have ${ndim} dimensions like the image; got shape ${show(block.shape)}. Add or remove axes so the ranks agree`);
   }
-}
-
-/** Throws a DtypeError for an unsupported dtype. */
-export function dtypeError(fn: string, what: string, dtype: string, fix: string): never {
-  throw new DtypeError(fn, `${what} must ${fix}; got ${show(dtype)}. Convert it with astype first`);
 }
 
 /** scipy.ndimage boundary modes (with their grid- aliases). */

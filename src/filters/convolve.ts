@@ -103,7 +103,7 @@ function correlateOrConvolve(fn: string, imageArg: unknown, weightsArg: unknown,
 /**
  * `out[i] = sum_j w[j] * ext[i + j - (k // 2 + origin)]`, accumulated in float64 (unchecked).
  */
-export function correlateCore(image: Block, w: Float64Array, k: readonly number[], origin: readonly number[], modes: readonly BoundaryMode[], cval: number): Block {
+function correlateCore(image: Block, w: Float64Array, k: readonly number[], origin: readonly number[], modes: readonly BoundaryMode[], cval: number): Block {
   const nd = image.shape.length;
   const out = emptyBlock(image.dtype, image.shape);
   const n = image.shape;

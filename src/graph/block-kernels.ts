@@ -27,7 +27,7 @@ export const sliceBlock = defineKernel(import.meta.url, "sliceBlock", (block: Bl
 });
 
 /** One piece of an assembled block: input `input`'s region `from` goes to region `to`. */
-export interface AssemblePiece {
+interface AssemblePiece {
   readonly input: number;
   readonly from: { readonly start: readonly number[]; readonly stop: readonly number[] };
   readonly to: { readonly start: readonly number[]; readonly stop: readonly number[] };

@@ -35,8 +35,8 @@ function alignLabels(op: string, arrays: readonly { array: ArrayMeta; labels: re
         byLabel[label] = c;
         owner[label] = k;
       } else if (c.length === 1 && seen.length === 1) {
-        // Fix: a length-1 axis broadcasts even against length 0 (NumPy: 1 with 0 gives 0);
-        // "take the larger" made a (1,) loop dim win over (0,) and blocks came out too long.
+        // A length-1 axis broadcasts even against length 0 (NumPy: 1 with 0 gives 0), so a
+        // (1,) loop dim yields to (0,); "take the larger" would make the blocks too long.
         if (seen[0] === 1 ? c[0] !== 1 : c[0] !== 1 && c[0]! > seen[0]!) byLabel[label] = c;
       } else {
         const [a, b] = [seen.reduce((x, y) => x + y, 0), c.reduce((x, y) => x + y, 0)];
@@ -94,7 +94,7 @@ const closureIds = new WeakMap<(...args: any[]) => unknown, string>();
 let closureCounter = 0;
 
 /** The kernel spec of a function: its name if defined with `defineKernel`, else a closure id. */
-export function kernelSpec(fn: (...args: any[]) => unknown): { spec: KernelRef | ClosureRef; closures?: Map<string, (...args: any[]) => unknown> } {
+function kernelSpec(fn: (...args: any[]) => unknown): { spec: KernelRef | ClosureRef; closures?: Map<string, (...args: any[]) => unknown> } {
   const ref = kernelRefOf(fn);
   if (ref !== undefined) return { spec: ref };
   let id = closureIds.get(fn);
@@ -160,8 +160,8 @@ export function blockwise(spec: BlockwiseSpec): ArrayMeta[] {
     }
     outChunks[l] = c;
   }
-  // Fix: a function is tokenized by its kernel spec (module#name, or its per-object closure
-  // id), not by its source text: two closures with the same text but different captured
+  // A function is tokenized by its kernel spec (module#name, or its per-object closure id),
+  // not by its source text: two closures with the same text but different captured
   // values (`(k) => (b) => add(b, k)`) must not share a name, or one layer silently replaces
   // the other in a merged graph.
   const literal = spec.inputs.map((i) => ("value" in i ? i.value : "fn" in i ? kernelSpec(i.fn).spec : null));

@@ -28,7 +28,7 @@ function normalize(value: unknown, depth: number): unknown {
 }
 
 /** 64-bit hash (two 32-bit lanes of a murmur-style mix) of a string, as 16 hex digits. */
-export function hashString(text: string): string {
+function hashString(text: string): string {
   let h1 = 0xdeadbeef;
   let h2 = 0x41c6ce57;
   for (let i = 0; i < text.length; i++) {
@@ -41,9 +41,9 @@ export function hashString(text: string): string {
   return (h2 >>> 0).toString(16).padStart(8, "0") + (h1 >>> 0).toString(16).padStart(8, "0");
 }
 
-// Fix: hash the bytes (as 32-bit words), not `v | 0` plus a scaled fraction, which mapped NaN,
-// Infinity and 0 (and 2**32 + 1 and 1) to the same words, so fromArray of two different
-// arrays could get the same name and one silently replaced the other in a merged graph.
+// Hashes the bytes (as 32-bit words): a numeric reading such as `v | 0` plus a scaled fraction
+// maps NaN, Infinity and 0 (and 2**32 + 1 and 1) to the same words, so fromArray of two
+// different arrays would get the same name and one would replace the other in a merged graph.
 function hashNumbers(view: ArrayBufferView): string {
   const aligned = view.byteOffset % 4 === 0 && view.byteLength % 4 === 0;
   const words: ArrayLike<number> = aligned

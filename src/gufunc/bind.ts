@@ -3,7 +3,8 @@
  * (`PyUFunc_GeneralizedFunctionInternal`): core dims are each operand's last axes or those
  * named by `axes`/`axis`; one name binds one size across all operands and never broadcasts,
  * not even size 1; frozen dims must equal their number; optional dims `n?` drop out
- * (left to right, only as many as an operand lacks) for every operand that uses them; loop
+ * (left to right, only as many as an operand lacks) for every operand that uses them, and a
+ * dropped dim counts as size 1 (so a frozen one may drop only if it is 1); loop
  * dims broadcast from the right; `keepdims` re-adds the inputs' core dims to the outputs as
  * size 1. Pure shape arithmetic: works for blocks and lazy arrays alike.
  * @module
@@ -74,6 +75,7 @@ export function bindShapes(
   if (shapes.length !== nin) {
     throw new BindingError(fn, `the number of inputs must be ${nin} for signature "${sig.text}"; got ${shapes.length}. Pass exactly ${nin} array${nin === 1 ? "" : "s"}`);
   }
+  checkPlainUfuncOptions(fn, sig, options);
   const keepdims = checkKeepdims(fn, sig, options.keepdims);
   if (options.axis !== undefined && options.axes !== undefined) {
     throw new ValueError(fn, `only one of axis and axes may be given; got both (axis ${show(options.axis)}, axes ${show(options.axes)}). Drop one of them`);
@@ -83,6 +85,8 @@ export function bindShapes(
   }
   const all = [...sig.inputs, ...sig.outputs];
   const coreNum = all.map((dims) => dims.length);
+  // keepdims gives each output input 0's core count as written: NumPy sets it before optional
+  // dims drop, and dropping only shrinks the operands whose signature names the dim.
   if (keepdims) for (let i = nin; i < nop; i++) coreNum[i] = coreNum[0]!;
   const missing = dropOptionalDims(fn, sig, shapes, coreNum);
   const loopNdims = shapes.map((s, i) => s.length - coreNum[i]!);
@@ -93,7 +97,7 @@ export function bindShapes(
   resolveOutputSizes(fn, sig, sizes, missing, options.outputSizes, lazy);
   const layout = (i: number): OperandLayout => {
     const dims = all[i]!.filter((d) => !missing.has(d.name));
-    const coreShape = i >= nin && keepdims ? new Array<number>(coreNum[0]!).fill(1) : dims.map((d) => sizes[d.name]);
+    const coreShape = i >= nin && keepdims ? new Array<number>(coreNum[i]!).fill(1) : dims.map((d) => sizes[d.name]);
     return { remap: remaps[i]!, loopNdim: i < nin ? loopNdims[i]! : broadcastNdim, coreShape };
   };
   return {
@@ -105,6 +109,20 @@ export function bindShapes(
     outputs: sig.outputs.map((_, k) => layout(nin + k)),
     keepdims,
   };
+}
+
+/**
+ * A signature without core dims (`()->()`, `(),()->()`) makes a plain ufunc in NumPy
+ * (`_parse_signature` clears `core_enabled`), and a plain ufunc takes no `axes`, `axis` or
+ * `keepdims`, not even `keepdims: false` (NumPy raises TypeError "unexpected keyword argument").
+ * @throws {ValueError} when one of them is given for such a signature
+ */
+export function checkPlainUfuncOptions(fn: string, sig: Signature, options: Pick<BindOptions, "axes" | "axis" | "keepdims">): void {
+  if ([...sig.inputs, ...sig.outputs].some((dims) => dims.length > 0)) return;
+  for (const key of ["axes", "axis", "keepdims"] as const) {
+    if (options[key] === undefined) continue;
+    throw new ValueError(fn, `${key} must not be given for signature "${sig.text}", which has no core dims (NumPy treats it as a plain ufunc, which takes no axes, axis or keepdims); got ${show(options[key])}. Drop ${key}: loop dims already broadcast elementwise`);
+  }
 }
 
 function checkKeepdims(fn: string, sig: Signature, keepdims: boolean | undefined): boolean {
@@ -159,15 +177,7 @@ function buildRemaps(
   const nop = coreNum.length;
   const ndimOf = (i: number): number => (i < nin ? shapes[i]!.length : broadcastNdim + coreNum[i]!);
   const identity = (i: number): number[] => [...Array(ndimOf(i)).keys()];
-  if (options.axis !== undefined) {
-    return coreNum.map((n, i) => {
-      if (n === 0) return identity(i);
-      const nd = ndimOf(i);
-      const a = checkAxis(fn, options.axis!, nd, `axis for ${role(i, nin)}`);
-      const rest = identity(i).filter((x) => x !== a);
-      return [...rest, a];
-    });
-  }
+  if (options.axis !== undefined) return axisRemaps(fn, sig, coreNum, ndimOf, broadcastNdim, options.axis);
   if (options.axes === undefined) return coreNum.map((_, i) => identity(i));
   const axes = options.axes;
   if (!Array.isArray(axes)) {
@@ -197,6 +207,28 @@ function buildRemaps(
       seen.add(a);
     }
     return [...identity(i).filter((a) => !seen.has(a)), ...core];
+  });
+}
+
+/**
+ * Remaps for `axis`, as NumPy's _parse_axis_arg: each operand with core dims gets its last
+ * canonical axis from `axis`. An output is taken to have loop dims plus one core dim, whatever
+ * its core count (NumPy sizes it so), so the range check uses that; an output with several core
+ * dims (`(i)->(i,i)`, or keepdims over `(i,i)`) may only keep them last, since NumPy's remap of
+ * the others is undefined.
+ */
+function axisRemaps(fn: string, sig: Signature, coreNum: readonly number[], ndimOf: (i: number) => number, broadcastNdim: number, axis: number): number[][] {
+  const nin = sig.inputs.length;
+  return coreNum.map((n, i) => {
+    const identity = [...Array(ndimOf(i)).keys()];
+    if (n === 0) return identity;
+    const nd = i < nin ? ndimOf(i) : broadcastNdim + 1;
+    const a = checkAxis(fn, axis, nd, `axis for ${role(i, nin)}`);
+    if (a === nd - 1) return identity;
+    if (i >= nin && n > 1) {
+      throw new ValueError(fn, `axis must name the last axis (-1) when ${role(i, nin)} has ${n} core dims, as in signature "${sig.text}": one axis cannot place several core dims; got ${axis}. Use axes=[...] with one entry per core dim`);
+    }
+    return [...identity.filter((x) => x !== a), a];
   });
 }
 
@@ -234,7 +266,17 @@ function bindCoreSizes(
     const start = shape.length - coreNum[i]!;
     let k = start;
     for (const d of sig.inputs[i]!) {
-      if (missing.has(d.name)) continue;
+      if (missing.has(d.name)) {
+        // NumPy (_get_coredim_sizes) counts a missing dim as size 1, so only a frozen 1 may go missing.
+        if (d.frozen !== undefined && d.frozen !== 1) {
+          throw new BindingError(
+            fn,
+            `optional frozen core dim '${d.name}?' of input ${i} (shape ${show(shape)}) must be present, since a missing optional dim counts as size 1 and this one is fixed at ${d.frozen} in signature "${sig.text}"; got it missing (too few axes). Give input ${i} an axis of size ${d.frozen} there, or write '1?' for a dim that may be left out`,
+            { operand: i, dim: d.name },
+          );
+        }
+        continue;
+      }
       const axis = remaps[i]![k++]!;
       const n = shape[axis]!;
       const have = sizes[d.name];

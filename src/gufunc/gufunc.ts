@@ -7,7 +7,7 @@
 import { isDataType, type DataType } from "../core/dtype.js";
 import { ValueError, show } from "../core/errors.js";
 import { asBlock, isBlockLike, fromTypedArray, type Block, type BlockLike } from "../core/ndarray.js";
-import { bindShapes, type BindOptions, type OutputSize } from "./bind.js";
+import { bindShapes, checkPlainUfuncOptions, type BindOptions, type OutputSize } from "./bind.js";
 import { resolveOutputDtypes, runEager, type Kernel } from "./eager.js";
 import { parseSignature, type Signature } from "./signature.js";
 import type { GufuncInputs, GufuncResult } from "./types.js";
@@ -141,6 +141,7 @@ function checkOptions(fn: string, sig: Signature, options: GufuncOptions): void 
       throw new ValueError(fn, `options must use known keys; got '${key}'. Use one of ${[...OPTION_KEYS].join(", ")}`);
     }
   }
+  checkPlainUfuncOptions(fn, sig, options);
   for (const key of ["vectorize", "preallocated", "allowRechunk"] as const) {
     if (options[key] !== undefined && typeof options[key] !== "boolean") {
       throw new ValueError(fn, `${key} must be true or false; got ${show(options[key])}. Pass a boolean`);

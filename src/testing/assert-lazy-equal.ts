@@ -17,8 +17,8 @@ import type { ArrayMeta } from "../graph/blockwise.js";
 import { cull, flatten } from "../graph/graph.js";
 import { canonicalJson } from "../graph/hash.js";
 import { blockKey, type Task } from "../graph/task.js";
-import { computeBlocks } from "../executors/compute.js";
-import type { Executor } from "../executors/scheduler.js";
+import { computeBlocks } from "../schedule/compute.js";
+import type { Executor } from "../schedule/scheduler.js";
 
 /** Which check of {@link assertLazyEqual} failed. */
 export type LazyCheck = "metadata" | "graph" | "compute" | "block" | "shape" | "dtype" | "values";

@@ -32,7 +32,10 @@ export interface GufuncCaseOptions {
 /**
  * Shapes that bind to `signature` by NumPy's rules: one size per core dim name (frozen dims
  * keep theirs), loop dims that broadcast (some operands shorter, some axes 1), and optional
- * dims sometimes dropped by giving an operand fewer axes.
+ * dims sometimes dropped by giving an operand fewer axes. Every case binds in NumPy to exactly
+ * the stated sizes and shapes: a dim is dropped only where NumPy's left-to-right rule drops
+ * that very dim, and frozen optional dims only when frozen at 1 (NumPy counts a missing dim as
+ * size 1, so `(3?)` on too few axes is a core-dim mismatch there).
  * @example
  * ```ts
  * fc.assert(fc.property(gufuncCaseArb(parseSignature("(i),(i)->()")), (c) => { ... }));
@@ -60,24 +63,28 @@ export function gufuncCaseArb(signature: Signature, options: GufuncCaseOptions =
         const frozen = signature.inputs.concat(signature.outputs).flat().find((d) => d.name === n)?.frozen;
         sizes[n] = frozen ?? raw[i]!;
       });
-      // Dropping an optional dim is only possible when every input using it can lose it.
-      // NumPy drops an operand's optional dims left to right and only as many as it lacks, so a
-      // dropped dim must come after no kept optional dim, and its operands get no loop dims.
-      const dropped = new Set(drop.filter((n) => signature.inputs.every((dims) => dims.every((d) => d.name !== n || d.optional))));
-      for (const dims of signature.inputs) {
-        let keptOptional = false;
-        for (const d of dims) {
-          if (!d.optional) continue;
-          if (dropped.has(d.name) && keptOptional) dropped.delete(d.name);
-          if (!dropped.has(d.name)) keptOptional = true;
-        }
+      // Operands that lose a dim get no loop dims, so that the loss is what NumPy sees.
+      const shapesFor = (dropped: ReadonlySet<string>): number[][] =>
+        signature.inputs.map((dims, i) => {
+          const [keep, ones] = perOperand[i]!;
+          const nloop = dims.some((d) => dropped.has(d.name)) ? 0 : Math.min(keep, loopShape.length);
+          const loop = loopShape.slice(loopShape.length - nloop).map((d, j) => (ones[j] ? 1 : d));
+          return [...loop, ...dims.filter((d) => !dropped.has(d.name)).map((d) => sizes[d.name]!)];
+        });
+      // Drop only what NumPy would: optional dims that are not frozen, or frozen at 1 (a missing
+      // dim counts as size 1). Then shrink the drop set until NumPy's own rule, run on the
+      // shapes it gives, drops exactly that set. Each round keeps only dims NumPy dropped too,
+      // or, when NumPy dropped more (it keeps dropping once an operand overshoots), none: the
+      // set shrinks every round and the empty set always holds, so this ends.
+      let dropped = new Set(drop.filter((n) => droppable(signature, n)));
+      let inputShapes = shapesFor(dropped);
+      for (;;) {
+        const actual = numpyMissingDims(signature, inputShapes.map((s) => s.length));
+        if (actual.size === dropped.size && [...actual].every((n) => dropped.has(n))) break;
+        const agreed = [...dropped].filter((n) => actual.has(n));
+        dropped = new Set(agreed.length < dropped.size ? agreed : []);
+        inputShapes = shapesFor(dropped);
       }
-      const inputShapes = signature.inputs.map((dims, i) => {
-        const [keep, ones] = perOperand[i]!;
-        const nloop = dims.some((d) => dropped.has(d.name)) ? 0 : Math.min(keep, loopShape.length);
-        const loop = loopShape.slice(loopShape.length - nloop).map((d, j) => (ones[j] ? 1 : d));
-        return [...loop, ...dims.filter((d) => !dropped.has(d.name)).map((d) => sizes[d.name]!)];
-      });
       // The loop shape actually seen is the broadcast of what the operands kept.
       const ndim = Math.max(0, ...inputShapes.map((s, i) => s.length - signature.inputs[i]!.filter((d) => !dropped.has(d.name)).length));
       const seen = Array.from({ length: ndim }, (_, ax) => {
@@ -94,6 +101,35 @@ export function gufuncCaseArb(signature: Signature, options: GufuncCaseOptions =
       const outputShapes = signature.outputs.map((dims) => [...seen, ...dims.filter((d) => !dropped.has(d.name)).map((d) => sizes[d.name]!)]);
       return { signature, inputShapes, loopShape: seen, sizes, outputShapes };
     });
+}
+
+/** Whether NumPy lets optional dim `name` go missing and still bind: frozen dims only at 1. */
+function droppable(signature: Signature, name: string): boolean {
+  const dim = signature.inputs.flat().find((d) => d.name === name);
+  return dim !== undefined && dim.optional && (dim.frozen === undefined || dim.frozen === 1);
+}
+
+/**
+ * NumPy's rule for which optional dims go missing (`_validate_num_dims`), from the inputs'
+ * numbers of axes: an input with fewer axes than core dims drops its optional dims left to
+ * right, each for every operand naming it, until it has enough. Kept apart from chunkwise's
+ * own binding code so that the two check each other.
+ */
+function numpyMissingDims(signature: Signature, ndims: readonly number[]): Set<string> {
+  const missing = new Set<string>();
+  const need = signature.inputs.map((dims) => dims.length);
+  signature.inputs.forEach((dims, i) => {
+    if (ndims[i]! >= need[i]!) return;
+    for (const d of dims) {
+      if (!d.optional || missing.has(d.name)) continue;
+      missing.add(d.name);
+      signature.inputs.forEach((other, j) => {
+        for (const o of other) if (o.name === d.name) need[j]!--;
+      });
+      if (ndims[i] === need[i]) break;
+    }
+  });
+  return missing;
 }
 
 /** Deterministic block of `shape` and `dtype` whose values depend on `seed` (for reproducible properties). */

@@ -19,9 +19,9 @@ import { expandDims, index as indexBlock, reshape } from "../../src/core/views.j
 import { copyInto, emptyBlock, get, type Block } from "../../src/core/ndarray.js";
 import type { DataType } from "../../src/core/dtype.js";
 import { BindingError, BroadcastError, ChunkError, DtypeError, KernelError, TaskError, ValueError } from "../../src/core/errors.js";
-import { compute } from "../../src/executors/compute.js";
-import { inline } from "../../src/executors/inline.js";
-import type { Executor } from "../../src/executors/scheduler.js";
+import { compute } from "../../src/schedule/compute.js";
+import { inline } from "../../src/schedule/inline.js";
+import type { Executor } from "../../src/schedule/scheduler.js";
 import { cull, flatten } from "../../src/graph/graph.js";
 import { fuseLinear } from "../../src/graph/optimize.js";
 import { canonicalJson } from "../../src/graph/hash.js";

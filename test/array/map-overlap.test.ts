@@ -7,7 +7,7 @@ import { ensureMinimumChunksize, overlapChunks, type Boundary } from "../../src/
 import { array } from "../../src/core/creation.js";
 import { BroadcastError, ChunkError, DtypeError, ValueError } from "../../src/core/errors.js";
 import { fromTypedArray, get, toFlatArray, type Block } from "../../src/core/ndarray.js";
-import { compute, computeBlocks } from "../../src/executors/compute.js";
+import { compute, computeBlocks } from "../../src/schedule/compute.js";
 import { assertLazyEqual } from "../../src/testing/assert-lazy-equal.js";
 
 type Pair = [number, number];

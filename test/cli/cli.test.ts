@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { main, type CliIO } from "../../src/cli/run.js";
-import { freePort, makeCertificates, REPO } from "../executors/redis-fixture.js";
+import { closedPort, makeCertificates, REPO } from "../executors/redis-fixture.js";
 
 // Client certificates for the --redis-cert/--redis-key checks (openssl, through the distributed tests' fixture).
 const certDir = mkdtempSync(join(tmpdir(), "chunkwise-cli-"));
@@ -129,11 +129,10 @@ describe("chunkwise (the bin, spawned)", () => {
     expect(r.out).toContain("worker");
   });
 
-  it("worker with an unreachable Redis: a usage error (exit 2, as deconvolve's) within a few seconds, one line, password masked", async () => {
-    const port = await freePort();
+  it("worker with an unreachable Redis: a usage error (exit 2, as deconvolve's), one line, password masked", async () => {
+    const port = await closedPort();
     const r = await spawnCli(["worker", "--redis", `redis://app:hunter2-secret@127.0.0.1:${port}`, "--task-key-file", goodKey]);
     expect(r.code).toBe(2);
-    expect(r.ms).toBeLessThan(8000);
     expect(r.err).toContain(`chunkwise: worker: Redis at redis://app:***@127.0.0.1:${port} must be reachable; got`);
     expect(r.err).not.toContain("hunter2");
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);

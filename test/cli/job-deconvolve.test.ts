@@ -14,7 +14,7 @@ import { richardsonLucy } from "../../src/filters/index.js";
 import { fromZarr, toZarr } from "../../src/io/zarr/index.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 import { threadsPerVolume } from "../../src/cli/job-plan.js";
-import { freePort, makeCertificates, spawnWorker, startRedis, TEST_TASK_KEY, type Certificates, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
+import { closedPort, makeCertificates, spawnWorker, startRedis, TEST_TASK_KEY, type Certificates, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
 import { cli, cliWith, jsonLines, snapshot, tempDir } from "./job-helpers.js";
 
 let dir: string;
@@ -253,16 +253,14 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     expect(r.err).toMatch(/at .*job-psf\.ts/);
   });
 
-  it("unreachable Redis (a closed port on 127.0.0.1): exit 2 within a few seconds, nothing written", async () => {
-    const port = await freePort();
+  it("unreachable Redis (a closed port on 127.0.0.1): exit 2, nothing written", async () => {
+    const port = await closedPort();
     const out = join(dir, "never.zarr");
-    const t0 = Date.now();
     const r = await cli(...baseArgs(out, "--executor", "distributed", "--redis", `redis://user:secret@127.0.0.1:${port}`, "--task-key-file", keyFile()));
     expect(r.code).toBe(2);
     expect(r.err.trimEnd().split("\n")).toHaveLength(1);
     expect(r.err).toMatch(/^chunkwise: deconvolve: /);
     expect(r.err).not.toContain("secret");
-    expect(Date.now() - t0).toBeLessThan(10_000);
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -15,9 +15,9 @@ import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
 import { add, multiply } from "../../src/array/elementwise.js";
 import { mapBlocks } from "../../src/array/map-blocks.js";
-import { compute } from "../../src/executors/compute.js";
-import { inline } from "../../src/executors/inline.js";
-import type { Executor } from "../../src/executors/scheduler.js";
+import { compute } from "../../src/schedule/compute.js";
+import { inline } from "../../src/schedule/inline.js";
+import type { Executor } from "../../src/schedule/scheduler.js";
 import { combine, crashOnce, failOn, flaky, heavy, inner, slow } from "./kernels.js";
 
 /** What the suite needs to know about an executor. */

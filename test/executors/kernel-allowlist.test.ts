@@ -8,8 +8,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { allowKernels, KERNEL_MODULES } from "../../src/executors/kernel-allowlist.js";
-import { DistributedError } from "../../src/executors/redis-connection.js";
+import { allowKernels, KERNEL_MODULES } from "../../src/executors/distributed/kernel-allowlist.js";
+import { DistributedError } from "../../src/executors/distributed/distributed-error.js";
 import type { Task } from "../../src/graph/task.js";
 
 const SRC = fileURLToPath(new URL("../../src/", import.meta.url));

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { ValueError } from "../../src/core/errors.js";
-import { parseRedis, redactText } from "../../src/executors/redis-connection.js";
+import { parseRedis, redactText } from "../../src/executors/distributed/redis-connection.js";
 import { makeCertificates } from "./redis-fixture.js";
 
 // A client certificate signed by a throwaway CA (openssl, through the distributed tests' fixture).

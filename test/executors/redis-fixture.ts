@@ -1,28 +1,66 @@
 /**
- * Starts Debian's redis-server on 127.0.0.1 and a free port for the distributed tests (plain,
+ * Starts Debian's redis-server on 127.0.0.1 and a free port (retrying on EADDRINUSE) for the distributed tests (plain,
  * or TLS-only with a throwaway CA made by openssl, optionally demanding client certificates), and `chunkwise worker` processes from
  * source (`node --import tsx src/cli/main.ts worker ...`). A missing redis-server or openssl
  * fails the tests (never skips them), saying how to install it.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
 
 export const REPO = fileURLToPath(new URL("../../", import.meta.url));
 
-/** A free TCP port on 127.0.0.1 (closed again, so nothing listens there). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether `port` on 127.0.0.1 can be listened on right now (the probe closes at once). */
+function canListen(port: number): Promise<number | undefined> {
+  return new Promise((resolve) => {
     const s = createServer();
-    s.once("error", reject);
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
+    s.once("error", () => resolve(undefined));
+    s.listen(port, "127.0.0.1", () => {
+      const got = (s.address() as { port: number }).port;
+      s.close(() => resolve(got));
     });
   });
+}
+
+/** The kernel's ephemeral port range: where `listen(0)` and outgoing connections take ports. */
+function ephemeralRange(): [number, number] {
+  try {
+    const [lo, hi] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/).map(Number);
+    if (Number.isInteger(lo) && Number.isInteger(hi)) return [lo!, hi!];
+  } catch {
+    // Not Linux: the IANA range most other systems use.
+  }
+  return [49152, 65535];
+}
+
+/**
+ * A TCP port on 127.0.0.1 where nothing listens, for "Redis is unreachable" tests. It lies
+ * below the ephemeral range, where no test server (they all take ports through `listen(0)`,
+ * see {@link startRedis}) and no outgoing connection is ever given a port, so it stays closed
+ * while the test runs.
+ */
+export async function closedPort(): Promise<number> {
+  const [lo] = ephemeralRange();
+  const top = Math.min(lo, 65536) - 1;
+  for (let tries = 0; tries < 100; tries++) {
+    const port = 20_000 + Math.floor(Math.random() * Math.max(1, top - 20_000));
+    if ((await canListen(port)) !== undefined) return port;
+  }
+  throw new Error(`closedPort: a closed port must exist between 20000 and ${top} on 127.0.0.1; got none in 100 tries. Free some ports`);
+}
+
+/**
+ * A port the kernel just handed out on 127.0.0.1 (through `listen(0)`) and closed again. Anyone
+ * may take it before the caller listens there, so a caller that listens must retry on
+ * EADDRINUSE with a new one, as {@link startRedis} does.
+ */
+async function freePort(): Promise<number> {
+  const port = await canListen(0);
+  if (port === undefined) throw new Error("freePort: 127.0.0.1 must accept a listening socket on port 0; got an error. Check the loopback interface");
+  return port;
 }
 
 /** Resolves when `child`'s output (stdout or stderr) matches `pattern`; rejects on exit or timeout. */
@@ -39,7 +77,8 @@ export function waitForOutput(child: ChildProcess, pattern: RegExp, timeoutMs: n
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", onData);
-    child.once("exit", (code) => {
+    // "close", not "exit": it comes after the output is all read, so the message has all of it.
+    child.once("close", (code) => {
       clearTimeout(timer);
       reject(new Error(`${what} exited with code ${code}; output:\n${text}`));
     });
@@ -119,17 +158,42 @@ export async function startRedis(extra: readonly string[] = [], options: { tls?:
   if (probe.error !== undefined) {
     throw new Error("the distributed tests need Debian's redis-server, which is not installed: run `apt-get install -y redis-server` (the CI script installs it)");
   }
-  const port = await freePort();
   const tls = options.tls;
-  const listen = tls === undefined
+  const listen = (port: number): string[] => tls === undefined
     ? ["--port", String(port)]
     : ["--port", "0", "--tls-port", String(port), "--tls-cert-file", tls.cert, "--tls-key-file", tls.key, "--tls-ca-cert-file", tls.ca, "--tls-auth-clients", options.authClients === true ? "yes" : "no"];
-  const start = async (): Promise<ChildProcess> => {
-    const child = spawn("redis-server", [...listen, "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
+  const startOn = async (port: number): Promise<ChildProcess> => {
+    const child = spawn("redis-server", [...listen(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", ...extra], { stdio: ["ignore", "pipe", "pipe"] });
     await waitForOutput(child, /Ready to accept connections/, 10_000, "redis-server");
     return child;
   };
-  let child = await start();
+  // redis-server cannot listen on port 0 and report the port, so it takes a port freePort just
+  // released; another process may take that first, and then redis-server exits saying so.
+  const inUse = (e: unknown): boolean => e instanceof Error && /Address already in use/.test(e.message);
+  let port = 0;
+  const firstStart = async (): Promise<ChildProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      port = await freePort();
+      try {
+        return await startOn(port);
+      } catch (e) {
+        if (!inUse(e) || attempt === 5) throw e;
+      }
+    }
+  };
+  let child = await firstStart();
+  // A restart keeps its port (the test's clients hold the URL); if someone took it meanwhile,
+  // wait for it rather than fail at once.
+  const start = async (): Promise<ChildProcess> => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await startOn(port);
+      } catch (e) {
+        if (!inUse(e) || attempt === 20) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  };
   return {
     port,
     url: `${tls === undefined ? "redis" : "rediss"}://127.0.0.1:${port}`,

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, describe, expect, it } from "vitest";
 import { ValueError } from "../../src/core/errors.js";
-import { canonicalJson, readTaskKeyFile, signJob, taskKeyBytes, verifyJob } from "../../src/executors/task-signing.js";
+import { canonicalJson, readTaskKeyFile, signJob, taskKeyBytes, verifyJob } from "../../src/executors/distributed/task-signing.js";
 
 const key = taskKeyBytes("test", "k".repeat(40));
 const at = { queue: "chunkwise", jobId: "ab12cd34-1" };

@@ -221,9 +221,7 @@ describe("ResidentRfftn", () => {
     expect(writePassJob(engine, job, pass, area, area, [[bufs, bufs + 65536, bufs + 131072], [bufs + 196608, bufs + 262144, bufs + 327680]], true)).toBe(true);
     team.run(job, true);
     await team.helpers[0]!.terminate();
-    const t0 = performance.now();
     expect(() => team.run(job, true)).toThrow(/a helper thread did not pick up the FFT pass within 1\.5 s; the team is closed/);
-    expect(performance.now() - t0).toBeLessThan(10_000);
     expect(() => team.run(0, true)).toThrow(/closed/);
   });
 });

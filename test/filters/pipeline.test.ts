@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { fromArray } from "../../src/array/creation.js";
 import { gufunc } from "../../src/array/apply-gufunc.js";
 import { cStrides, type Block } from "../../src/core/ndarray.js";
-import { compute } from "../../src/executors/compute.js";
+import { compute } from "../../src/schedule/compute.js";
 import { kernelRefOf } from "../../src/graph/kernel.js";
 import {
   applyPipeline, fftConvolve, gaussianFilter, pipeline, richardsonLucy, runPipeline, unsharpMask,

@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { compute } from "../../src/executors/compute.js";
+import { compute } from "../../src/schedule/compute.js";
 import { toFlatArray } from "../../src/core/ndarray.js";
 import { fromZarr } from "../../src/io/zarr/index.js";
 
@@ -23,7 +23,7 @@ const ENTRY_POINTS: Record<string, string> = {
   "chunkwise/zarr": "src/io/zarr/index.ts",
   "chunkwise/tiff": "src/io/tiff/index.ts",
   "chunkwise/filters": "src/filters/index.ts",
-  "chunkwise/threads": "src/executors/threads-entry.ts",
+  "chunkwise/threads": "src/executors/threads/index.ts",
 };
 
 /** The README's first ```ts block. */

@@ -96,6 +96,14 @@ describe("gufunc binding follows NumPy", () => {
     expect((inner.apply([a, arange(3)], { axis: 0, keepdims: true }) as Block).shape).toEqual([1, 4]);
   });
 
+  test("optional dims: a missing one counts as size 1, so (1?,n) binds a 1-d input; keepdims keeps input 0's core count as written", () => {
+    expect((gufunc("(1?,n)->(n)", (x: Block) => x)(ones([2])) as Block).shape).toEqual([2]);
+    expect((gufunc("(n?)->()", () => 1).apply([ones([])], { keepdims: true }) as Block).shape).toEqual([1]);
+    const g = gufunc("(n?,k),(n?,k)->()", () => 1);
+    expect((g.apply([ones([4]), ones([4])], { keepdims: true }) as Block).shape).toEqual([1, 1]);
+    expect((g.apply([ones([2, 4]), ones([4])], { keepdims: true }) as Block).shape).toEqual([2, 1, 1]);
+  });
+
   test("several outputs come back as a tuple", () => {
     const minmax = gufunc("(i)->(),()", (x: Block) => {
       const v = toFlatArray(x);
@@ -175,6 +183,7 @@ describe("bad values give clear errors", () => {
     ["params with a typed array", () => gufunc("(i)->(i)", id, { params: new Float32Array(2) }), ValueError, /params must be JSON/],
     ["outputSizes unknown dim", () => gufunc("(i)->(p)", id, { outputSizes: { q: 2 } }), ValueError, /'q'/],
     ["outputSizes negative", () => gufunc("(i)->(p)", id, { outputSizes: { p: -1 } }), ValueError, /non-negative integer/],
+    ["keepdims for a signature without core dims", () => gufunc("(),()->()", id, { keepdims: false }), ValueError, /keepdims must not be given for signature "\(\),\(\)->\(\)", which has no core dims/],
   ])("%s", (_label, make, cls, message) => {
     expect(make).toThrow(cls);
     expect(make).toThrow(message);
@@ -200,6 +209,13 @@ describe("bad values give clear errors", () => {
     ["axis out of range", call(inner, [ones([3]), ones([3])], { axis: 3 }), AxisError, /got 3/],
     ["keepdims unsupported", call(matmul, [ones([2, 2]), ones([2, 2])], { keepdims: true }), ValueError, /keepdims may be used only/],
     ["keepdims not boolean", call(inner, [ones([3]), ones([3])], { keepdims: "yes" }), ValueError, /keepdims must be true or false/],
+    ["missing frozen optional dim (3?) on 0-d", call(gufunc("(3?)->()", () => 0), [ones([])]), BindingError, /optional frozen core dim '3\?' of input 0 \(shape \(\)\) must be present.*counts as size 1.*got it missing/],
+    ["missing frozen optional dim (3?,n) on (2,)", call(gufunc("(3?,n)->(n)", id), [ones([2])]), BindingError, /'3\?' of input 0 \(shape \(2,\)\) must be present/],
+    ["axes for ()->()", call(gufunc("()->()", () => 0), [ones([3])], { axes: [[], []] }), ValueError, /axes must not be given for signature "\(\)->\(\)".*Drop axes/],
+    ["axis for (),()->()", call(gufunc("(),()->()", () => 0), [ones([3]), ones([])], { axis: 0 }), ValueError, /axis must not be given/],
+    ["keepdims: true for ()->()", call(gufunc("()->()", () => 0), [ones([3])], { keepdims: true }), ValueError, /keepdims must not be given/],
+    ["axis moving an output's two core dims", call(gufunc("(i)->(i,i)", id), [ones([2, 3])], { axis: 0 }), ValueError, /axis must name the last axis \(-1\) when output 0 has 2 core dims/],
+    ["axis out of range for an output (loop dims + 1)", call(gufunc("(i,i)->()", () => 0), [ones([1, 2, 2])], { axis: 2, keepdims: true }), AxisError, /axis for output 0 must be in \[-2, 2\)/],
   ])("%s", (_label, run, cls, message) => {
     expect(run).toThrow(cls);
     expect(run).toThrow(message);

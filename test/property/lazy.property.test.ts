@@ -8,7 +8,7 @@ import { describe } from "vitest";
 import { assertLazyEqual } from "../../src/testing/assert-lazy-equal.js";
 import { shapeAndChunksArb, chunksArb, axisChunksArb } from "../../src/testing/chunk-arbitraries.js";
 import { signatureArb } from "../../src/testing/arbitraries.js";
-import { gufuncCaseArb, seededBlock } from "../../src/testing/gufunc-cases.js";
+import { gufuncCaseArb, seededBlock, type GufuncCase } from "../../src/testing/gufunc-cases.js";
 import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
 import * as lazy from "../../src/array/elementwise.js";
@@ -80,14 +80,22 @@ const lazyCaseArb = signatureArb({ maxInputs: 3, maxOutputs: 2, maxCoreDims: 2, 
       .map((chunkings) => ({ c, chunkings })),
   );
 
+async function lazyEqualsEager({ c, chunkings }: { c: GufuncCase; chunkings: readonly (readonly number[])[][] }, seed: number): Promise<void> {
+  const inputs = c.inputShapes.map((s, i) => seededBlock(s, seed + i));
+  const g = gufunc(c.signature.text, makeKernel(c), { outputSizes: outputSizesFor(c.signature, c.sizes) });
+  const eager = g.apply(inputs);
+  const lazyOut = g.apply(inputs.map((b, i) => fromArray(b, { chunks: chunkings[i]! })));
+  const e = Array.isArray(eager) ? eager : [eager];
+  const l = (Array.isArray(lazyOut) ? lazyOut : [lazyOut]) as ChunkedArray[];
+  for (const [k, out] of l.entries()) await assertLazyEqual(out, e[k] as Block);
+}
+
 describe("lazy gufunc equals eager gufunc", () => {
-  test.prop([lazyCaseArb, seedArb], { numRuns: 120 })("random signature, shapes and loop-dim chunkings", async ({ c, chunkings }, seed) => {
-    const inputs = c.inputShapes.map((s, i) => seededBlock(s, seed + i));
-    const g = gufunc(c.signature.text, makeKernel(c), { outputSizes: outputSizesFor(c.signature, c.sizes) });
-    const eager = g.apply(inputs);
-    const lazyOut = g.apply(inputs.map((b, i) => fromArray(b, { chunks: chunkings[i]! })));
-    const e = Array.isArray(eager) ? eager : [eager];
-    const l = (Array.isArray(lazyOut) ? lazyOut : [lazyOut]) as ChunkedArray[];
-    for (const [k, out] of l.entries()) await assertLazyEqual(out, e[k] as Block);
-  });
+  test.prop([lazyCaseArb, seedArb], { numRuns: 120 })("random signature, shapes and loop-dim chunkings", lazyEqualsEager);
+
+  // The seeds that failed about one run in 500 while gufuncCaseArb stated shapes NumPy binds
+  // differently (a one-pass drop fix-up, frozen dims other than 1 dropped).
+  for (const seed of [380, 867, 1390, 1444, 2369]) {
+    test.prop([lazyCaseArb, seedArb], { numRuns: 120, seed })("random signature, shapes and loop-dim chunkings, a seed that once failed", lazyEqualsEager);
+  }
 });

@@ -6,7 +6,7 @@ import { chunkShape, type Chunks } from "../../src/chunks/grid.js";
 import { ensureMinimumChunksize, overlapChunks, type Boundary } from "../../src/chunks/overlap.js";
 import { array } from "../../src/core/creation.js";
 import { fromTypedArray, get, toFlatArray, type Block } from "../../src/core/ndarray.js";
-import { computeBlocks } from "../../src/executors/compute.js";
+import { computeBlocks } from "../../src/schedule/compute.js";
 import { shapeAndChunksArb } from "../../src/testing/chunk-arbitraries.js";
 import { assertLazyEqual } from "../../src/testing/assert-lazy-equal.js";
 

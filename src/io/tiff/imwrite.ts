@@ -9,7 +9,7 @@ import { replaceFileAtomically } from "../atomic-write.js";
 import { ValueError, show as showValue } from "../../core/errors.js";
 import { asBlock, isBlockLike, type Block, type BlockLike } from "../../core/ndarray.js";
 import { ChunkedArray } from "../../array/chunked-array.js";
-import { compute, type ComputeOptions } from "../../executors/compute.js";
+import { compute, type ComputeOptions } from "../../schedule/compute.js";
 import { encodeTiff, type EncodeTiffOptions } from "./encode.js";
 import { show } from "./header.js";
 import type { TiffDataType } from "./layout.js";

@@ -24,7 +24,7 @@ function refuse(message: string, key?: string): never {
 }
 
 /** Whether `p` is `root` or inside it (both real paths). */
-export function isInside(p: string, root: string): boolean {
+function isInside(p: string, root: string): boolean {
   const rel = nodePath.relative(root, p);
   return rel === "" || (!rel.startsWith("..") && !nodePath.isAbsolute(rel));
 }

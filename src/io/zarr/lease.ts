@@ -24,7 +24,7 @@ import { describeStore, fileOf, keyOf, type StoreRef } from "./store.js";
 export const LEASE_NAME = ".chunkwise-lease";
 
 /** Who holds a lease (the lease file's JSON). */
-export interface LeaseHolder {
+interface LeaseHolder {
   readonly host: string;
   readonly pid: number;
   readonly runId: string;
@@ -71,7 +71,7 @@ function pidAlive(pid: number): boolean {
 }
 
 /** Why a lease is stale, or undefined while its holder may still be running. */
-export function staleReason(holder: Partial<LeaseHolder> | undefined, refreshedMs: number, staleMs: number, now = Date.now()): string | undefined {
+function staleReason(holder: Partial<LeaseHolder> | undefined, refreshedMs: number, staleMs: number, now = Date.now()): string | undefined {
   if (holder?.host === hostname() && typeof holder.pid === "number") {
     return pidAlive(holder.pid) ? undefined : `its process ${holder.pid} on this host is gone`;
   }

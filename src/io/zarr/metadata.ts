@@ -18,7 +18,7 @@ export type NodeInfo =
   | { readonly kind: "none" };
 
 /** One filter, compressor or v3 codec as the metadata states it. */
-export interface CodecSpec {
+interface CodecSpec {
   /** The name zarrita's registry uses (`numcodecs.delta`, `blosc`, ...). */
   readonly name: string;
   /** What the metadata calls it: a v2 filter, the v2 compressor, or a v3 codec. */

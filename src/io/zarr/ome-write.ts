@@ -20,7 +20,7 @@ import { mapBlocks } from "../../array/map-blocks.js";
 import { max, min } from "../../array/reduce.js";
 import { rechunk } from "../../array/rechunk.js";
 import { dtypeKind, itemSize } from "../../core/dtype.js";
-import type { Progress } from "../../executors/scheduler.js";
+import type { Progress } from "../../schedule/scheduler.js";
 import { ValueError, show } from "../../core/errors.js";
 import { ZarrError } from "./errors.js";
 import { fromZarr } from "./from-zarr.js";

@@ -94,7 +94,7 @@ export function zarrInputsOf(graph: Graph): ArrayLocation[] {
 }
 
 /** `store/path` for messages. */
-export function describeLocation(loc: ArrayLocation): string {
+function describeLocation(loc: ArrayLocation): string {
   return `${describeStore(loc.store)}${loc.path === "" ? "" : `/${loc.path}`}`;
 }
 

@@ -11,12 +11,11 @@ import { forEachBlockIndex, numBlocks, type Chunks } from "../../chunks/grid.js"
 import { itemSize, type DataType } from "../../core/dtype.js";
 import { ValueError, show } from "../../core/errors.js";
 import { rechunkMeta } from "../../graph/blockwise.js";
-import { flatten, graphWith } from "../../graph/graph.js";
 import { tokenize } from "../../graph/hash.js";
 import { kernelRefOf } from "../../graph/kernel.js";
 import { blockKey, type Task } from "../../graph/task.js";
-import { inline } from "../../executors/inline.js";
-import { runGraph, type Executor, type Progress } from "../../executors/scheduler.js";
+import type { ComputeOptions } from "../../schedule/compute.js";
+import { store } from "../../schedule/store.js";
 import { resolveCompressor, v2CompressorJson, v3Codecs, type CompressorSpec, type ResolvedCompressor } from "./codecs.js";
 import { ZarrError } from "./errors.js";
 import { arrayInfo, chunkKeyOf, fillJson, metadataJson, readNode, v2Dtype, type ArrayInfo, type NodeInfo } from "./metadata.js";
@@ -27,7 +26,7 @@ import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, lis
 import { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 
 /** Options of {@link toZarr}. */
-export interface ToZarrOptions {
+export interface ToZarrOptions extends ComputeOptions {
   /** Where the array goes inside the store, e.g. `"deconvolved"`; default `""` (the store root). */
   path?: string;
   /** Replace an array already at `path` (default false: refuse). Groups are never replaced. */
@@ -44,16 +43,8 @@ export interface ToZarrOptions {
   fillValue?: number;
   /** User attributes (`.zattrs` in v2, `attributes` in v3); chunkwise adds `chunkwise: { version, created, source }`. */
   attributes?: Record<string, unknown>;
-  /** Where tasks run; default `inline()`. */
-  executor?: Executor;
   /** Cancels: no new chunk starts; chunks being written finish (or leave only a temporary file). */
   signal?: AbortSignal;
-  /** Called after every task. */
-  onProgress?: (progress: Progress) => void;
-  /** Retries per failed task (default 0). */
-  retries?: number;
-  /** Refuse to start when the memory plan's peak exceeds this many bytes (default: 75% of the machine's memory). */
-  memoryBudget?: number;
   /**
    * What identifies this computation, recorded in the attributes (`chunkwise.fingerprint`,
    * with chunkwise's version) and compared on `resume`: any difference is refused. Default
@@ -302,14 +293,10 @@ async function writeChunks(
   let written = 0;
   let bytes = 0;
   if (tasks.size > 0) {
-    await runGraph(flatten(graphWith({ name, tasks }, x.graph)), [...tasks.keys()], {
-      executor: options.executor ?? inline(),
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
-      retries: options.retries ?? 0,
-      ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),
+    await store(x, name, tasks, {
+      ...options,
       beforeRun,
-      onResult: (_key, value) => {
+      onStored: (_key, value) => {
         written++;
         bytes += (value as WrittenChunk).bytes;
       },

@@ -9,7 +9,7 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromArray } from "../../../src/array/creation.js";
-import { distributed } from "../../../src/executors/distributed.js";
+import { distributed } from "../../../src/executors/distributed/distributed.js";
 import { toOmeZarr } from "../../../src/io/zarr/index.js";
 import { seededBlock } from "../../../src/testing/gufunc-cases.js";
 import { spawnWorker, startRedis, TEST_TASK_KEY, type RedisFixture, type WorkerProcess } from "../../executors/redis-fixture.js";

@@ -16,8 +16,8 @@ import { toFlatArray, type Block } from "../../../src/core/ndarray.js";
 import { fromOmeZarr, openOmeZarr, toOmeZarr, toZarr, ZarrError } from "../../../src/io/zarr/index.js";
 import { planPyramid, viewingChunks } from "../../../src/io/zarr/pyramid.js";
 import { seededBlock } from "../../../src/testing/gufunc-cases.js";
-import { inline } from "../../../src/executors/inline.js";
-import { threads } from "../../../src/executors/threads.js";
+import { inline } from "../../../src/schedule/inline.js";
+import { threads } from "../../../src/executors/threads/threads.js";
 import { listFiles, tempDir } from "./helpers.js";
 
 const axesZyx = [{ name: "z", unit: "micrometer" }, { name: "y", unit: "micrometer" }, { name: "x", unit: "micrometer" }];

@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { add, fromArray, mapBlocks, multiply, type Block, type ChunkedArray } from "../../../src/index.js";
-import { MemoryError } from "../../../src/executors/memory-plan.js";
+import { MemoryError } from "../../../src/schedule/memory-plan.js";
 import { fromZarr, toZarr, ZarrError } from "../../../src/io/zarr/index.js";
 import { LEASE_NAME, isLeaseLost } from "../../../src/io/zarr/lease.js";
 import { normalizeArrayPath, overlaps } from "../../../src/io/zarr/overlap.js";

@@ -1,0 +1,323 @@
+/**
+ * The distributed executor on BullMQ and Redis: the scheduling loop stays in this process and
+ * hands every ready task to a queue as a job; `chunkwise worker` processes on any machine pull
+ * jobs, run them and answer. Block bytes never pass through Redis: inputs and results live as
+ * files in a scratch directory both sides reach (see `scratch.ts`), and a job carries only the
+ * task, keys and file names. A result stays in scratch until its last reader has finished;
+ * only results the caller asked for are read back into this process. Tasks reading a zarr
+ * store read it themselves on the worker.
+ *
+ * A worker that dies mid-task (killed, out of memory, machine lost) stops renewing its job's
+ * lock; another worker's stalled-job check puts the job back and it runs again, so the job
+ * completes with the same bytes as a fault-free run. Killed Redis connections reconnect; jobs
+ * Redis itself lost run again; see `distributed-answers.ts`.
+ * @module
+ */
+import { randomBytes } from "node:crypto";
+import * as fs from "node:fs/promises";
+import * as nodePath from "node:path";
+import { Queue, QueueEvents } from "bullmq";
+import type { Redis } from "ioredis";
+import { ValueError, show } from "../../core/errors.js";
+import { identity } from "../../graph/block-kernels.js";
+import { kernelRefOf } from "../../graph/kernel.js";
+import { taskDependencies, type Task } from "../../graph/task.js";
+import { watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
+import { evaluateTask } from "../../schedule/evaluate.js";
+import { WorkerLostError } from "../../schedule/faults.js";
+import { refusePoolInWorker } from "../../schedule/worker-guard.js";
+import { DistributedError } from "./distributed-error.js";
+import { lastingConnection, parseRedis, probeRedis, redactText, type Link, type RedisConnection } from "./redis-connection.js";
+import type { Executor, RunInfo } from "../../schedule/scheduler.js";
+import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
+import { sha256Hex, signJob, taskKeyBytes, verifyAnswer, type TaskKey } from "./task-signing.js";
+import { reviveError } from "../thread-wire.js";
+import { defaultScratchDir, type JobData } from "./distributed-worker.js";
+
+/** Options of {@link distributed}. */
+export interface DistributedOptions {
+  /** The Redis server: "redis://host:port", "rediss://user:password@host:port/db" (TLS), or `{ url, tls: { ca, cert, key } }` (see `RedisTls`). */
+  connection: RedisConnection;
+  /** Queue name, the same as the workers' `--queue`; default "chunkwise". */
+  queue?: string;
+  /** Tasks in flight at once; default 8. Set it to about the total worker slots (a little more hides latency). */
+  concurrency?: number;
+  /** A task not answered this long after it was queued fails the job (0: no limit, the default). */
+  timeoutMs?: number;
+  /** Fail when no worker has listened on the queue for this long while tasks wait; default 60000 (0: wait forever). */
+  staleMs?: number;
+  /** The scratch root shared with the workers (their `--scratch`); default `<os.tmpdir()>/chunkwise-scratch`. */
+  scratchDir?: string;
+  /** Extra attempts for a task whose worker died; default 2. */
+  faultRetries?: number;
+  /** How long to wait for Redis to answer when connecting; default 3000 ms. */
+  connectTimeoutMs?: number;
+  /**
+   * The secret the workers were started with (their `--task-key-file`; at least 32 bytes, e.g.
+   * `readFileSync("task.key")`): every task is signed with it, and workers run nothing else.
+   * Required unless `insecure` is set.
+   */
+  taskKey?: TaskKey;
+  /** Send tasks unsigned, for workers started with `--insecure` only. Never with `taskKey`. */
+  insecure?: boolean;
+}
+
+/** An {@link Executor} backed by a Redis queue; `close()` ends its connections and removes its scratch files. */
+export interface DistributedExecutor extends Executor {
+  /** The Redis URL with its password masked. */
+  readonly redis: string;
+  close(): Promise<void>;
+}
+
+/** A result left in scratch for later tasks (never read into this process). */
+class ScratchHandle {
+  constructor(readonly file: string, readonly bytes: number) {}
+}
+
+/** A scratch file and the tasks still using it. */
+interface FileEntry {
+  readonly file: string;
+  /** The value (or handle) the file holds, forgotten with the file. */
+  readonly owner: object;
+  uses: number;
+  last: boolean;
+}
+
+const IDENTITY = kernelRefOf(identity)!;
+type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Link };
+
+/**
+ * An executor running tasks on `chunkwise worker` processes through a BullMQ queue on Redis.
+ * Kernels must be named with `defineKernel` and their modules given to the workers with
+ * `--kernels`. Every task is signed with `taskKey`, the secret the workers hold. Connects on
+ * the first task; call `close()` when done.
+ * @param options - see {@link DistributedOptions}
+ * @throws {ValueError} for a bad URL or option, no `taskKey` (without `insecure`), or when called inside a chunkwise worker
+ * @throws {DistributedError} (from compute) when Redis is unreachable or no worker listens
+ * @example
+ * ```ts
+ * import { distributed } from "chunkwise/distributed";
+ * // elsewhere: chunkwise worker --redis redis://10.0.0.5:6379 --task-key-file task.key --kernels ./kernels.js --scratch /mnt/shared/scratch
+ * const executor = distributed({ connection: "redis://10.0.0.5:6379", taskKey: readFileSync("task.key"), scratchDir: "/mnt/shared/scratch" });
+ * try {
+ *   await toZarr(deconvolved, "/mnt/shared/out.zarr", { executor });
+ * } finally {
+ *   await executor.close();
+ * }
+ * ```
+ */
+export function distributed(options: DistributedOptions): DistributedExecutor {
+  refusePoolInWorker("distributed");
+  const parsed = parseRedis("distributed", options.connection);
+  const concurrency = options.concurrency ?? 8;
+  const positive = (name: string, v: number | undefined, min: number): void => {
+    if (v !== undefined && (!Number.isFinite(v) || v < min || (name === "concurrency" && !Number.isInteger(v)))) {
+      throw new ValueError("distributed", `${name} must be ${name === "concurrency" ? "a positive integer" : `a number >= ${min}`}; got ${show(v)}. See DistributedOptions`);
+    }
+  };
+  positive("concurrency", concurrency, 1);
+  positive("timeoutMs", options.timeoutMs, 0);
+  positive("staleMs", options.staleMs, 0);
+  positive("faultRetries", options.faultRetries, 0);
+  const queueName = options.queue ?? "chunkwise";
+  const key = clientKey(options);
+  const root = nodePath.resolve(options.scratchDir ?? defaultScratchDir());
+  const run = randomBytes(8).toString("hex");
+  const dir = nodePath.join(root, run);
+  // One Redis key per aborted signal: workers check it before starting a job.
+  const abortKeys = new WeakMap<AbortSignal, string>();
+  const abortKeyOf = (signal: AbortSignal | undefined, queue: Queue): string | undefined => {
+    if (signal === undefined) return undefined;
+    let key = abortKeys.get(signal);
+    if (key === undefined) {
+      const k = (key = `chunkwise:abort:${run}:${++counter}`);
+      abortKeys.set(signal, k);
+      signal.addEventListener("abort", () => void queue.client.then((c) => (c as unknown as Redis).set(k, "1", "PX", 3_600_000)).catch(() => undefined), { once: true });
+    }
+    return key;
+  };
+  const entries = new WeakMap<object, FileEntry>();
+  let counter = 0;
+  let closed = false;
+  let conn: Promise<Connected> | undefined;
+
+  const connect = async (): Promise<Connected> => {
+    await probeRedis("distributed", parsed, options.connectTimeoutMs ?? 3000);
+    await fs.mkdir(dir, { recursive: true });
+    const link = lastingConnection(parsed);
+    const connection = link.client;
+    const queue = new Queue(queueName, { connection });
+    queue.on("error", () => undefined);
+    // Start reading events from the stream's current end, so no answer is missed.
+    const client = (await queue.client) as unknown as Redis;
+    const last = await client.xrevrange(queue.keys.events!, "+", "-", "COUNT", 1);
+    const events = new QueueEvents(queueName, { connection, lastEventId: last[0]?.[0] ?? "0-0" });
+    events.on("error", () => undefined);
+    const trusted = key === undefined ? undefined : (jobId: string, answer: unknown): boolean => verifyAnswer(key, { queue: queueName, jobId }, answer);
+    const answers = watchAnswers({ queue, events, queueName, redis: parsed.redacted, staleMs: options.staleMs ?? 60_000, ...(trusted === undefined ? {} : { trusted }) });
+    await events.waitUntilReady();
+    return { queue, events, answers, link };
+  };
+
+  const ready = (): Promise<Connected> => {
+    if (closed) throw new ValueError("distributed", `the executor must be open to run tasks; got one after close(). Create a new distributed() executor`);
+    conn ??= connect();
+    conn.catch(() => (conn = undefined));
+    return conn;
+  };
+
+  // A value several tasks read is uploaded once, even when they start together.
+  const uploads = new WeakMap<object, Promise<FileEntry>>();
+  const encodeInput = async (value: unknown, key: string, held: FileEntry[]): Promise<Encoded> => {
+    let entry = typeof value === "object" && value !== null ? entries.get(value) : undefined;
+    if (entry === undefined) {
+      const json = inlineForm(value);
+      if (json !== undefined) return { json };
+      let upload = uploads.get(value as object);
+      if (upload === undefined) {
+        upload = encodeValue(value, dir, key).then((e) => {
+          const made = { file: "file" in e ? e.file : "", owner: value as object, uses: 0, last: false };
+          entries.set(value as object, made);
+          return made;
+        });
+        uploads.set(value as object, upload);
+      }
+      entry = await upload;
+    }
+    entry.uses++;
+    held.push(entry);
+    return { file: entry.file, bytes: 0 };
+  };
+
+  const release = async (held: readonly FileEntry[], last: readonly FileEntry[]): Promise<void> => {
+    for (const e of held) e.uses--;
+    for (const e of last) e.last = true;
+    for (const e of new Set([...held, ...last])) {
+      if (!e.last || e.uses !== 0) continue;
+      // Forget the file with it: the same value read again (another compute) is uploaded anew.
+      entries.delete(e.owner);
+      uploads.delete(e.owner);
+      await fs.rm(nodePath.join(dir, e.file), { force: true });
+    }
+  };
+
+  // A job still waiting when the signal aborts is removed and never runs; one a worker holds runs to its end.
+  const answerOf = ({ queue, answers }: Connected, id: string, signal: AbortSignal | undefined): { answer: Promise<Answer>; added(): void; forget(): void } => {
+    const w = answers.wait(id);
+    const onAbort = (): void => void queue.remove(id).then((removed) => removed === 1 && w.settle({ ok: false, aborted: true }), () => undefined);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    const timer = options.timeoutMs
+      ? setTimeout(() => {
+          void queue.remove(id).catch(() => undefined);
+          w.settle({ ok: false, error: { name: "DistributedError", message: `distributed: task must be answered within timeoutMs=${options.timeoutMs}; got no answer. Check the workers (chunkwise worker --verbose) or raise timeoutMs`, fields: { kind: "timeout" } } });
+        }, options.timeoutMs)
+      : undefined;
+    const answer = w.answer.finally(() => {
+      if (timer !== undefined) clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+    });
+    return { answer, added: w.added, forget: () => void w.settle({ ok: false, aborted: true }) };
+  };
+
+  return {
+    name: `distributed(${queueName})`,
+    concurrency,
+    acceptsClosures: false,
+    faultRetries: options.faultRetries ?? 2,
+    resultsInMemory: false,
+    redis: parsed.redacted,
+    async run(task: Task, lookup, closures, signal, info?: RunInfo): Promise<unknown> {
+      // A source block embedded in the graph: nothing to compute here.
+      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
+      const connected = await ready();
+      const { queue } = connected;
+      signal?.throwIfAborted();
+      const held: FileEntry[] = [];
+      const inputs: [string, Encoded][] = [];
+      const last: FileEntry[] = [];
+      let taskFile: string | undefined;
+      try {
+        for (const key of new Set(taskDependencies(task))) {
+          const before = held.length;
+          inputs.push([key, await encodeInput(lookup(key), key, held)]);
+          if (info?.lastUse.has(key) && held.length > before) last.push(held[held.length - 1]!);
+        }
+        const encodedTask = await encodeValue(task, dir, `${task.key}-task`);
+        if ("file" in encodedTask) taskFile = encodedTask.file;
+        const id = `${run}-${++counter}`;
+        const abortKey = abortKeyOf(signal, queue);
+        // A task kept in a file is signed through its hash (a worker checks it before parsing).
+        const taskSha256 = taskFile === undefined || key === undefined ? undefined : sha256Hex(await fs.readFile(nodePath.join(dir, taskFile)));
+        const unsigned: JobData = { v: 1, run, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }) };
+        const data: JobData = key === undefined ? unsigned : { ...unsigned, sig: signJob(key, { queue: queueName, jobId: id }, unsigned) };
+        const { answer, added, forget } = answerOf(connected, id, signal);
+        // With Redis unreachable the add waits for a reconnection; the watchdog's answer ends the wait.
+        const adding = queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(added);
+        adding.catch(() => undefined);
+        await Promise.race([adding, answer]).catch((e: unknown) => {
+          forget();
+          throw e;
+        });
+        const reply = await answer;
+        if ("lost" in reply) {
+          const what = reply.vanished === true ? `the job of task '${task.key}' must stay in Redis until a worker answers` : `the worker running task '${task.key}' must stay alive`;
+          throw new WorkerLostError("distributed", `${what}; got ${redactText(reply.lost, parsed.secrets)}. The task runs again`, { executor: `distributed(${queueName})` });
+        }
+        if (!reply.ok && "aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
+        if (!reply.ok) throw revive(reply.error);
+        const result = reply.result;
+        if ("json" in result) return joinValue(result.json, []);
+        const file = nodePath.join(dir, nodePath.basename(result.file));
+        if (info?.output) {
+          const value = await readBlockFile(file);
+          await fs.rm(file, { force: true });
+          return value;
+        }
+        const handle = new ScratchHandle(nodePath.basename(result.file), result.bytes);
+        entries.set(handle, { file: handle.file, owner: handle, uses: 0, last: false });
+        return handle;
+      } finally {
+        await release(held, last);
+        if (taskFile !== undefined) await fs.rm(nodePath.join(dir, taskFile), { force: true });
+      }
+    },
+    async close(): Promise<void> {
+      closed = true;
+      const c = conn;
+      conn = undefined;
+      if (c !== undefined) {
+        const connected = await c.catch(() => undefined);
+        if (connected !== undefined) {
+          connected.answers.stop();
+          await connected.link.closeWithin(Promise.all([connected.queue.close(), connected.events.close()]), 1000);
+        }
+      }
+      await fs.rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** The task key as bytes; undefined only with `insecure`. */
+function clientKey(options: DistributedOptions): Buffer | undefined {
+  if (options.insecure === true) {
+    if (options.taskKey !== undefined) throw new ValueError("distributed", `insecure must not come with a taskKey; got both. Drop insecure: with a key, every task is signed`);
+    return undefined;
+  }
+  if (options.taskKey === undefined) {
+    throw new ValueError("distributed", `taskKey must be the secret the workers were started with (--task-key-file); got none. Pass { taskKey: readFileSync("task.key") }, or { insecure: true } for workers started with --insecure`);
+  }
+  return taskKeyBytes("distributed", options.taskKey);
+}
+
+/** Rebuilds a worker's error; chunkwise's distributed errors come back as their class. */
+function revive(w: Parameters<typeof reviveError>[0]): Error {
+  const e = reviveError(w);
+  if (w.name === "DistributedError") Object.setPrototypeOf(e, DistributedError.prototype);
+  return e;
+}
+
+/** `identity(literal)`: a block embedded in the graph (fromArray's source). */
+function isLiteralSource(task: Task): boolean {
+  const k = task.kernel;
+  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
+}

@@ -1,0 +1,26 @@
+/**
+ * The block kernel behind lazy gufuncs: runs the eager gufunc loop (NumPy's rules) over the
+ * loop dims of one block. Named, so any worker can import it; the user kernel arrives as a
+ * function argument that the worker resolves by its own module URL and export name.
+ * @module
+ */
+import type { Block } from "../core/ndarray.js";
+import { gufunc, type GufuncOptions } from "../gufunc/gufunc.js";
+import { defineKernel } from "./kernel.js";
+
+/** Parameters of {@link gufuncBlock}: the signature and the JSON-able gufunc options. */
+interface GufuncBlockParams {
+  readonly signature: string;
+  readonly options: GufuncOptions;
+  /** For each loop dim, its axis in the block grid (so `ctx.index` is global, as eagerly). */
+  readonly loopAxes: readonly number[];
+}
+
+/** `gufuncBlock(kernel, ...blocks, params, ctx)`: the eager gufunc over one set of aligned blocks. */
+export const gufuncBlock = defineKernel(import.meta.url, "gufuncBlock", (kernel: (...a: any[]) => unknown, ...rest: unknown[]) => {
+  const params = rest[rest.length - 2] as GufuncBlockParams;
+  const ctx = rest[rest.length - 1] as { signal?: AbortSignal; location?: readonly (readonly [number, number])[] };
+  const blocks = rest.slice(0, rest.length - 2) as Block[];
+  const indexOffset = params.loopAxes.map((ax) => ctx.location?.[ax]?.[0] ?? 0);
+  return gufunc(params.signature, kernel, params.options).apply(blocks, { indexOffset, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+});

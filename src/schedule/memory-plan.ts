@@ -1,0 +1,225 @@
+/**
+ * The memory plan (the idea of cubed): before anything runs, estimate from the graph alone the
+ * peak bytes of every task (its input blocks, its output blocks, and the workspace its kernel
+ * declares, e.g. FFT buffers), replay the scheduler's depth-first order to find how many bytes
+ * of finished blocks wait for their readers, and refuse a plan over the budget with a message
+ * that says which rechunking fixes it.
+ *
+ * Estimates, in order of preference: a task's declared result (`expect`: shapes and dtypes),
+ * a rechunk's or zarr read's own shape and dtype in its params, the block's location in its
+ * array (`ctx.location`) times the widest input dtype; otherwise as large as its largest
+ * input. A kernel declares workspace with {@link withWorkspace} (a `workspaceBytes(params,
+ * inputShapes)` property on the kernel function). The plan is:
+ *
+ *   peak = reserved (compute's assembled result) + held blocks and one running task along the
+ *          depth-first order + (concurrency - 1) x the largest task
+ *
+ * For executors that keep results out of this process (`distributed`), peak = reserved + the
+ * largest task (which must fit on one worker).
+ * @module
+ */
+import { totalmem } from "node:os";
+import { formatBytes } from "../core/format-bytes.js";
+import { itemSize, isDataType } from "../core/dtype.js";
+import { ChunkwiseError } from "../core/errors.js";
+import { registeredKernel } from "../graph/kernel.js";
+import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
+import { gufuncBlock } from "../graph/gufunc-kernels.js";
+import { kernelRefOf } from "../graph/kernel.js";
+import type { WorkspaceFn } from "../graph/workspace.js";
+import { valueBytes } from "./value-views.js";
+
+export { withWorkspace, type WorkspaceFn } from "../graph/workspace.js";
+
+type Fn = (...args: any[]) => unknown;
+
+/** What the plan found. */
+export interface MemoryPlan {
+  /** Estimated peak bytes of the whole run. */
+  readonly peakBytes: number;
+  /** Bytes of finished blocks waiting for readers at the worst moment, plus one running task. */
+  readonly heldPeakBytes: number;
+  /** The largest single task's peak (inputs + outputs + workspace). */
+  readonly taskPeakBytes: number;
+  /** That task's key, and the shape of the block it makes (when known). */
+  readonly largestTask: string;
+  readonly largestShape: readonly number[] | undefined;
+  readonly concurrency: number;
+  /** Bytes set aside before running (compute's assembled result). */
+  readonly reservedBytes: number;
+}
+
+/** A plan over budget. */
+export class MemoryError extends ChunkwiseError {
+  readonly plan: MemoryPlan;
+  readonly budget: number;
+  constructor(fn: string, message: string, plan: MemoryPlan, budget: number) {
+    super(fn, message);
+    this.plan = plan;
+    this.budget = budget;
+  }
+}
+
+/**
+ * The default budget: 75% of the machine's memory.
+ * @example defaultMemoryBudget() // e.g. 25769803776 on a 32 GiB machine
+ */
+export function defaultMemoryBudget(): number {
+  return Math.floor(totalmem() * 0.75);
+}
+
+interface Estimate {
+  bytes: number;
+  shape: readonly number[] | undefined;
+  item: number;
+}
+
+/** Options of {@link planMemory}. */
+export interface PlanOptions {
+  readonly concurrency: number;
+  readonly closures?: ReadonlyMap<string, Fn>;
+  readonly reservedBytes?: number;
+  /** False when results live outside this process (distributed scratch files). */
+  readonly resultsInMemory?: boolean;
+  /** Lower runs first: the scheduler's depth-first priorities. */
+  readonly order: ReadonlyMap<string, number>;
+  /** For each key, the tasks reading it. */
+  readonly readers: ReadonlyMap<string, readonly string[]>;
+}
+
+/**
+ * Estimates the peak memory of running `tasks` (culled and fused, as the scheduler runs them).
+ * @example
+ * ```ts
+ * const plan = planMemory(tasks, { concurrency: 2, order, readers });
+ * console.log(formatBytes(plan.peakBytes));
+ * ```
+ */
+export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOptions): MemoryPlan {
+  const est = new Map<string, Estimate>();
+  const peaks = new Map<string, number>();
+  let largest = { key: "", bytes: 0, shape: undefined as readonly number[] | undefined };
+  const ordered = [...tasks.keys()].sort((a, b) => options.order.get(a)! - options.order.get(b)!);
+  for (const key of ordered) {
+    const task = tasks.get(key)!;
+    const { out, internal } = estimateTask(task, (k) => est.get(k) ?? { bytes: 0, shape: undefined, item: 8 }, options.closures);
+    est.set(key, out);
+    let inputs = 0;
+    for (const d of new Set(taskDependencies(task))) inputs += est.get(d)?.bytes ?? 0;
+    const peak = inputs + internal;
+    peaks.set(key, internal);
+    if (peak > largest.bytes) largest = { key, bytes: peak, shape: out.shape ?? largestInputShape(task, est) };
+  }
+  const reserved = options.reservedBytes ?? 0;
+  const base = { taskPeakBytes: largest.bytes, largestTask: largest.key, largestShape: largest.shape, concurrency: options.concurrency, reservedBytes: reserved };
+  if (options.resultsInMemory === false) return { ...base, heldPeakBytes: 0, peakBytes: reserved + largest.bytes };
+  // Replay the order (one task at a time): a block is held from its end until its last reader ends.
+  const left = new Map<string, number>();
+  for (const [k, r] of options.readers) left.set(k, r.length);
+  let live = 0;
+  let held = 0;
+  for (const key of ordered) {
+    const task = tasks.get(key)!;
+    held = Math.max(held, live + peaks.get(key)!);
+    if (left.get(key)! > 0) live += est.get(key)!.bytes;
+    for (const d of new Set(taskDependencies(task))) {
+      const n = left.get(d)! - 1;
+      left.set(d, n);
+      if (n === 0) live -= est.get(d)!.bytes;
+    }
+  }
+  return { ...base, heldPeakBytes: held, peakBytes: reserved + held + (options.concurrency - 1) * largest.bytes };
+}
+
+/**
+ * Refuses a plan over `budget` with a message saying what to change.
+ * @throws {MemoryError} when `plan.peakBytes > budget`
+ * @example checkMemoryPlan(plan, 8e9, "compute")
+ */
+export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute"): void {
+  if (!(plan.peakBytes > budget)) return;
+  const parts = `${formatBytes(plan.reservedBytes)} result + ${formatBytes(plan.heldPeakBytes)} held + ${plan.concurrency - 1} more running task${plan.concurrency === 2 ? "" : "s"} of up to ${formatBytes(plan.taskPeakBytes)}`;
+  const name = plan.largestTask.replace(/\[.*$/, "");
+  const block = plan.largestTask.match(/\[(.*)\]$/)?.[1];
+  let fix: string;
+  if (plan.reservedBytes > budget / 2) {
+    fix = `The result alone is ${formatBytes(plan.reservedBytes)}: write it with toZarr instead of compute, or compute a part of it`;
+  } else if (plan.largestShape !== undefined && plan.largestShape.length > 0 && plan.taskPeakBytes * plan.concurrency >= plan.heldPeakBytes) {
+    const axis = plan.largestShape.reduce((best, n, ax, s) => (n > s[best]! ? ax : best), 0);
+    const n = plan.largestShape[axis]!;
+    fix = `The largest task needs ${formatBytes(plan.taskPeakBytes)} for block (${block ?? ""}) of shape (${plan.largestShape.join(",")}) of '${name}'; rechunk axis ${axis} to ${Math.max(1, Math.ceil(n / 2))} to halve it, lower the executor's concurrency (${plan.concurrency}), or raise memoryBudget`;
+  } else {
+    fix = `${formatBytes(plan.heldPeakBytes)} of blocks wait for their readers at once; use smaller chunks, compute fewer arrays together, or raise memoryBudget`;
+  }
+  throw new MemoryError(fn, `the memory plan must fit memoryBudget=${formatBytes(budget)}; got an estimated peak of ${formatBytes(plan.peakBytes)} (${parts}). ${fix}`, plan, budget);
+}
+
+function largestInputShape(task: Task, est: ReadonlyMap<string, Estimate>): readonly number[] | undefined {
+  let best: Estimate | undefined;
+  for (const d of taskDependencies(task)) {
+    const e = est.get(d);
+    if (e?.shape !== undefined && (best === undefined || e.bytes > best.bytes)) best = e;
+  }
+  return best?.shape;
+}
+
+const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
+
+/** The estimated result of `task` and its peak bytes beyond its reference inputs. */
+function estimateTask(task: Task, dep: (key: string) => Estimate, closures?: ReadonlyMap<string, Fn>): { out: Estimate; internal: number } {
+  const inputs: Estimate[] = [];
+  let subOut = 0;
+  let subExtra = 0;
+  for (const a of task.args) {
+    if ("ref" in a) inputs.push(dep(a.ref));
+    else if ("task" in a) {
+      const s = estimateTask(a.task, dep, closures);
+      inputs.push(s.out);
+      subOut += s.out.bytes;
+      subExtra = Math.max(subExtra, s.internal - s.out.bytes);
+    } else if ("value" in a) {
+      const b = a.value as { shape?: unknown; dtype?: unknown };
+      const bytes = valueBytes(a.value);
+      subOut += bytes;
+      inputs.push({ bytes, shape: Array.isArray(b?.shape) ? (b.shape as number[]) : undefined, item: isDataType(b?.dtype) ? itemSize(b.dtype) : 8 });
+    }
+  }
+  const out = outputOf(task, inputs);
+  const resolve = (ref: Task["kernel"]): unknown => (isClosureRef(ref) ? closures?.get(ref.closure) : registeredKernel(ref));
+  const declared = (fn: unknown, params: unknown): number => {
+    const ws = (fn as { workspaceBytes?: WorkspaceFn } | undefined)?.workspaceBytes;
+    if (typeof ws !== "function") return 0;
+    const w = Number(ws(params ?? {}, inputs.map((i) => i.shape ?? []), inputs.map((i) => i.item)));
+    return Number.isFinite(w) && w > 0 ? w : 0;
+  };
+  let workspace = declared(resolve(task.kernel), task.params);
+  // A kernel passed as an argument (a gufunc's user kernel) runs inside this task, one call at
+  // a time: its workspace counts too, with its own params (a gufunc's `options.params`).
+  const isGufunc = !isClosureRef(task.kernel) && task.kernel.name === GUFUNC_BLOCK.name && task.kernel.module === GUFUNC_BLOCK.module;
+  const innerParams = isGufunc ? (task.params as { options?: { params?: unknown } } | undefined)?.options?.params : task.params;
+  for (const a of task.args) if ("fn" in a) workspace = Math.max(workspace, declared(resolve(a.fn), innerParams));
+  return { out, internal: subOut + subExtra + out.bytes + workspace };
+}
+
+const GUFUNC_BLOCK = kernelRefOf(gufuncBlock)!;
+
+function outputOf(task: Task, inputs: readonly Estimate[]): Estimate {
+  const e = task.expect;
+  if (e !== undefined) {
+    const bytes = e.shapes.reduce((s, sh, k) => s + product(sh) * (isDataType(e.dtypes[k]) ? itemSize(e.dtypes[k]) : 8), 0);
+    return { bytes, shape: e.shapes[0], item: isDataType(e.dtypes[0]) ? itemSize(e.dtypes[0]) : 8 };
+  }
+  const p = (task.params ?? {}) as { shape?: unknown; dtype?: unknown; region?: { start: number[]; stop: number[] } };
+  if (isDataType(p.dtype)) {
+    const shape = Array.isArray(p.shape) ? (p.shape as number[]) : p.region ? p.region.stop.map((s, ax) => s - p.region!.start[ax]!) : undefined;
+    if (shape !== undefined) return { bytes: product(shape) * itemSize(p.dtype), shape, item: itemSize(p.dtype) };
+  }
+  const widest = inputs.reduce((m, i) => Math.max(m, i.item), 0) || 8;
+  const loc = (task.ctx as { location?: readonly (readonly [number, number])[] } | undefined)?.location;
+  if (Array.isArray(loc)) {
+    const shape = loc.map(([a, b]) => b - a);
+    return { bytes: product(shape) * widest, shape, item: widest };
+  }
+  const big = inputs.reduce<Estimate | undefined>((m, i) => (m === undefined || i.bytes > m.bytes ? i : m), undefined);
+  return big ?? { bytes: 0, shape: undefined, item: widest };
+}
