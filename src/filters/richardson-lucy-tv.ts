@@ -10,7 +10,7 @@
  * Discretisation (Chambolle's pair, J. Math. Imaging Vision 20, 2004, not Dey's minmod scheme):
  * the gradient by forward differences, 0 past the last sample of each axis (a Neumann edge at the
  * edges of the estimate's domain: the image's for scikit-image's algorithm, the padded one for
- * ITK's); `|grad u| = sqrt(sum_a (d_a u)^2 + eps^2)` with `eps` = {@link TV_EPS} (in the image's
+ * ITK's); `|grad u| = sqrt(sum_a (d_a u)^2 + eps^2)` with `eps` = 1e-6 (in the image's
  * units: it only matters where the gradient is flat to 1e-6); the divergence by backward
  * differences, the normalised field taken as 0 before the first sample, so it is minus the
  * adjoint of the gradient. Each component of the normalised field lies in [-1, 1], so
@@ -24,7 +24,7 @@
 import type { FloatArray } from "./common.js";
 
 /** The `eps` in `|grad u| = sqrt(sum (d_a u)^2 + eps^2)`. */
-export const TV_EPS = 1e-6;
+const TV_EPS = 1e-6;
 
 /**
  * Divides the correction `c` by `1 - lambda div(grad u / |grad u|)` in place (see the module
@@ -98,7 +98,7 @@ export function tvDivide(u: FloatArray, c: FloatArray, shape: readonly number[],
 
 /**
  * Checks `regularization` (undefined or `{ tv: lambda }`) for an `ndim`-D image; returns lambda
- * (0: none). `message` builds the house-template error for a bad value.
+ * (0: none). `fail` builds the house-template error for a bad value.
  */
 export function resolveTv(value: unknown, ndim: number, fail: (what: string) => Error): number {
   if (value === undefined || value === null) return 0;
