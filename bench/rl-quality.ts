@@ -21,7 +21,10 @@
  * iteration 20, and each method's best error. `--plot PREFIX` writes the error per iteration
  * and per second (PREFIX-iterations.png, PREFIX-seconds.png, each with an SVG beside it).
  *
- * Run: npx tsx bench/rl-quality.ts [--iterations 30] [--repeats 3] [--shape 48,256,256] [--plot docs/images/rl-quality]
+ * Methods (`--methods`, all by default): plain, biggs (Biggs-Andrews), tv (total-variation
+ * regularised, lambda `--tv`, default 0.002) and biggs-tv (both).
+ *
+ * Run: npx tsx bench/rl-quality.ts [--iterations 30] [--repeats 3] [--shape 48,256,256] [--methods plain,biggs,tv] [--tv 0.002] [--plot docs/images/rl-quality]
  */
 import { copy, type Block } from "../src/index.js";
 import { syntheticStack } from "../src/cli/demo-data/index.js";
@@ -34,10 +37,14 @@ function arg(name: string, dflt: string): string {
 }
 
 const BASE = { init: "image", boundary: "neumann", filterEpsilon: 1e-5 } as const;
+/** Dey et al.'s total-variation weight for the "tv" methods (`--tv`; their paper's 0.002 by default). */
+const TV = Number(arg("tv", "0.002"));
 /** The methods compared, by name. */
 export const METHODS: Record<string, RichardsonLucyOptions> = {
   plain: { ...BASE },
   biggs: { ...BASE, acceleration: "biggs" },
+  tv: { ...BASE, regularization: { tv: TV } },
+  "biggs-tv": { ...BASE, acceleration: "biggs", regularization: { tv: TV } },
 };
 
 /** `min_s ||s x - t|| / ||t||` = sqrt(1 - <x,t>^2 / (|x|^2 |t|^2)). */

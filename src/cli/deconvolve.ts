@@ -90,6 +90,8 @@ Deconvolution:
                             iteration is at most T (e.g. 1e-3); --iterations is then the maximum
   --damping D               MATLAB deconvlucy's DAMPAR in counts (default 0: none): updates are
                             suppressed where the blurred estimate fits the image to within D
+  --tv LAMBDA               total-variation regularisation (Dey et al. 2006; default 0: none):
+                            smooths noise, keeps edges; 1e-4 to 1e-2, below 0.16
   --stop-on M               what --tolerance bounds: change (default, the estimate's relative
                             change) or divergence (the relative decrease of the I-divergence
                             of the blurred estimate against the image)
@@ -158,6 +160,7 @@ const OPTIONS = {
   tolerance: { type: "string" },
   "stop-on": { type: "string" },
   damping: { type: "string" },
+  tv: { type: "string" },
   "threads-per-volume": { type: "string" },
   json: { type: "boolean" },
   ...EXECUTOR_OPTIONS,
@@ -236,6 +239,8 @@ async function parseDeconvolve(values: Values, positionals: readonly string[]): 
   const tolerance = numberOption(NAME, values, "tolerance", { min: 0, example: "1e-3" });
   const stopOn = choiceOption(NAME, values, "stop-on", ["change", "divergence"] as const, "change");
   const damping = numberOption(NAME, values, "damping", { min: 0, example: "4.5" }) ?? 0;
+  // Below 1 / 6, the kernel's bound for 3-D volumes (the estimate stays non-negative).
+  const tv = numberOption(NAME, values, "tv", { min: 0, max: 0.16, example: "0.002" }) ?? 0;
   const format = Number(choiceOption(NAME, values, "zarr-format", ["2", "3"] as const, "2")) as 2 | 3;
   const ome = values["ome-zarr"] === true;
   return {
@@ -257,6 +262,7 @@ async function parseDeconvolve(values: Values, positionals: readonly string[]): 
       ...(tolerance === undefined || tolerance === 0 ? {} : { tolerance }),
       ...(stopOn === "change" ? {} : { stopOn }),
       ...(damping === 0 ? {} : { damping }),
+      ...(tv === 0 ? {} : { tv }),
       threads: values["threads-per-volume"] === "auto" || values["threads-per-volume"] === undefined
         ? "auto"
         : numberOption(NAME, values, "threads-per-volume", { min: 1, max: 8, integer: true, example: "2" })!,

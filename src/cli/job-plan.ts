@@ -47,6 +47,8 @@ export interface RlOptions {
   readonly stopOn?: "change" | "divergence";
   /** The kernel's `damping` (absent: none). */
   readonly damping?: number;
+  /** The kernel's `regularization.tv` (absent: none). */
+  readonly tv?: number;
   /** Threads sharing each volume's transforms (the kernel's `threads`), or "auto" (see {@link threadsPerVolume}). */
   readonly threads?: number | "auto";
 }
@@ -128,6 +130,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
       ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
       ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
       ...(job.rl.damping === undefined ? {} : { damping: job.rl.damping }),
+      ...(job.rl.tv === undefined ? {} : { tv: job.rl.tv }),
     },
   };
   if (job.resume && outputState === "array") await checkSameRun(job, fingerprint);
@@ -140,6 +143,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
     ...(job.rl.tolerance === undefined ? {} : { tolerance: job.rl.tolerance }),
     ...(job.rl.stopOn === undefined ? {} : { stopOn: job.rl.stopOn }),
     ...(job.rl.damping === undefined ? {} : { damping: job.rl.damping }),
+    ...(job.rl.tv === undefined ? {} : { regularization: { tv: job.rl.tv } }),
     ...(threads > 1 ? { threads } : {}),
   };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });

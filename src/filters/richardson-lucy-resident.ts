@@ -24,6 +24,7 @@ import { ResidentRfftn } from "../fft/resident-rfftn.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
+import { tvDivide } from "./richardson-lucy-tv.js";
 import { multiplyWithDelay } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
@@ -36,6 +37,8 @@ export interface ResidentRlOptions extends RunOptions {
   readonly eps: number;
   /** deconvlucy's DAMPAR (0: none). */
   readonly damping: number;
+  /** The total-variation weight (0: none). */
+  readonly tv: number;
   readonly init: number | "image";
   readonly fftShape: readonly number[];
   readonly threads: number;
@@ -104,7 +107,10 @@ export function richardsonLucyResident(
     // Acceleration and the stopping rule: the step fused into the last inverse pass and the
     // extrapolation into the next forward's first (or, when those passes do not run along the
     // rows, as passes of their own).
-    const core = needsUpdate(o) ? new WasmCore(fft, est, regionRows(region, stride), o.acceleration) : undefined;
+    // With TV the correction is divided in TypeScript between the last inverse and the step:
+    // then the step runs as a pass of its own.
+    const layout = regionRows(region, stride);
+    const core = needsUpdate(o) ? new WasmCore(fft, est, layout, o.acceleration, o.tv === 0) : undefined;
     const update = core === undefined ? undefined : new RlUpdate(core, o.acceleration);
     const run = new RunState(o);
     const measure = o.stopOn === "divergence";
@@ -116,7 +122,13 @@ export function richardsonLucyResident(
       if (measure || o.damping > 0) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
       else fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
       fft.forward(spec, spec, back);
-      fft.inverse(spec, spec, core === undefined ? { multiplyInto: est } : core.stepEpilogue());
+      if (o.tv > 0) {
+        fft.inverse(spec, spec);
+        tvDivide(fft.real(est), fft.real(spec), region, stride, o.tv);
+        if (core === undefined) multiplyRows(fft.real(est), fft.real(spec), layout);
+      } else {
+        fft.inverse(spec, spec, core === undefined ? { multiplyInto: est } : core.stepEpilogue());
+      }
       if (run.done(it, update?.step(spec), view(), measure ? divergence : undefined)) break;
       update?.extrapolate();
     }
@@ -151,12 +163,12 @@ class WasmCore implements UpdateCore {
   private readonly fused: boolean;
   private alpha: number | undefined;
 
-  constructor(private readonly fft: ResidentRfftn, private readonly estAt: number, private readonly layout: RowLayout, acceleration: RlAcceleration) {
+  constructor(private readonly fft: ResidentRfftn, private readonly estAt: number, private readonly layout: RowLayout, acceleration: RlAcceleration, fusable: boolean) {
     const E = fft.dtype === "float32" ? 4 : 8;
     const nrows = layout.rows.length;
     const padded = fft.scalars / fft.pitch;
     this.acc = acceleration === "biggs";
-    this.fused = fft.rowsFirst;
+    this.fused = fusable && fft.rowsFirst;
     // Fused: the table maps each padded row to its compact row's byte offset, and sums are
     // per padded row; unfused: the table lists the region rows' addresses, one sum.
     this.rowsAt = fft.allocBytes((this.fused ? padded : nrows) * 4);
@@ -239,6 +251,14 @@ function divideMeasured(
     }
   });
   return divergence;
+}
+
+/** `est *= c` over the region's rows (the fused `multiplyInto`'s arithmetic, in the storage precision). */
+function multiplyRows(est: FloatArray, c: FloatArray, layout: RowLayout): void {
+  for (let r = 0; r < layout.rows.length; r++) {
+    const s = layout.rows[r]!;
+    for (let j = s; j < s + layout.len; j++) est[j]! *= c[j]!;
+  }
 }
 
 /** Where each row of `region` starts in an array of strides `stride`, and the row's length. */

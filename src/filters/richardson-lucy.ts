@@ -35,7 +35,9 @@
  * `acceleration: "biggs"` and `tolerance` (richardson-lucy-update.ts) replace the final
  * `est *= c` with a step that also keeps the previous estimate and the gradient (two more
  * arrays of the estimate's domain with acceleration) and five sums, then extrapolate; without
- * them the loop is exactly the plain one, byte for byte.
+ * them the loop is exactly the plain one, byte for byte. `regularization: { tv }`
+ * (richardson-lucy-tv.ts) divides the correction by Dey et al.'s total-variation term of the
+ * estimate before that step.
  *
  * The reference paths' memory in bytes, with `b` = 4 (float32) or 8 (float64), `n` image
  * voxels and `P` padded voxels: "zero" about `2 b n + 2 b P` (estimate, output-sized input copy only when
@@ -56,6 +58,7 @@ import { lanesFor } from "../fft/pass-jobs.js";
 import { wasmEnabled } from "../fft/wasm-engine.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
+import { tvDivide } from "./richardson-lucy-tv.js";
 import { ArrayCore, RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate } from "./richardson-lucy-update.js";
 import { RL_KEYS, resolveRlOptions, type ResolvedRlOptions, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
@@ -117,7 +120,8 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
  * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
  * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis), the image's copy with its row
- * and column maps, each thread's line buffers, and with `acceleration: "biggs"` two arrays of the
+ * and column maps, each thread's line buffers, with `regularization: { tv }` two float64 slabs of
+ * the estimate's domain, and with `acceleration: "biggs"` two arrays of the
  * estimate's domain (plus a row table and per-row sums with acceleration or a tolerance). The input shapes may carry leading loop dims (a gufunc's block): the last
  * `psf.length` axes are the image's.
  * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
@@ -150,7 +154,10 @@ export function richardsonLucyWorkspace(
   }));
   // Acceleration's two arrays of the estimate's domain (the padded one for "neumann").
   const accel = RlUpdate.bytes(params?.acceleration, params?.tolerance, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, fftShape.reduce((a, b) => a * b, 1) / px);
-  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel;
+  // Total variation's two float64 slabs of inverse norms (one step along the first axis).
+  const region = neumann ? fftShape : n;
+  const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * region.slice(1).reduce((a, b) => a * b, 1) : 0;
+  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel + tv;
 }
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */
@@ -201,6 +208,7 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
     plan.forward(workBlock, spec);
     multiplyWithDelay(spec.data, h.data, true, plan.complexShape, plan.shape, mirrorDelay);
     plan.inverse(spec, workBlock, { overwriteInput: true });
+    if (o.tv > 0) tvDivide(est, work, n, cStrides(n), o.tv);
     if (update === undefined) for (let i = 0; i < size; i++) est[i]! *= work[i]!;
     if (run.done(it, update?.step(work), estBlock, measure ? divergence : undefined)) break;
     update?.extrapolate();
@@ -268,6 +276,7 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
     plan.forward(work, spec);
     multiplySpectra(spec.data, h.data, true);
     plan.inverse(spec, work, { overwriteInput: true });
+    if (o.tv > 0) tvDivide(est, work, p, pstride, o.tv);
     if (update === undefined) for (let i = 0; i < est.length; i++) est[i]! *= work[i]!;
     if (run.done(it, update?.step(work), view, measure ? divergence : undefined)) break;
     update?.extrapolate();

@@ -171,6 +171,21 @@ describe("deconvolve: runs", () => {
     expect(maxRelativeDiff(result, expected())).toBeGreaterThan(1e-3);
   });
 
+  it("--tv 0.01: the kernel's regularization { tv }; the plan says so; the output is the eager gufunc's with it", async () => {
+    const out = join(dir, "out-tv.zarr");
+    const r = await cli(...baseArgs(out, "--executor", "inline", "--tv", "0.01"));
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`richardson-lucy: ${ITERATIONS} iterations, total-variation lambda 0.01, neumann boundary`);
+    const noisy = demo.data.noisy;
+    const image = Float32Array.from(noisy.data as Uint16Array, (v) => Math.max(0, v - demo.data.background));
+    const img: Block<"float32"> = { dtype: "float32", data: image, shape: noisy.shape, stride: cStrides(noisy.shape), offset: 0 };
+    const deconvolve = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: { ...RL, regularization: { tv: 0.01 } }, outputDtypes: "float32" });
+    const want = deconvolve(img, preparedPsf(demo.data.measuredPsfs)) as Block;
+    const result = await (await fromZarr(out, { path: "result" })).compute();
+    expect(maxRelativeDiff(result, want)).toBeLessThan(1e-6);
+    expect(maxRelativeDiff(result, expected())).toBeGreaterThan(1e-4);
+  });
+
   it("--threads-per-volume auto (the default): the cores left over by the volumes running at once; 1 for distributed", () => {
     const cores = availableParallelism();
     expect(threadsPerVolume("auto", { kind: "inline" }, 1)).toBe(Math.min(8, cores));
@@ -209,6 +224,7 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["unknown option", () => [...baseArgs(join(dir, "x.zarr")), "--iterashuns", "3"], /deconvolve: Unknown option '--iterashuns'/],
     ["bad --acceleration", () => [...baseArgs(join(dir, "x.zarr")), "--acceleration", "momentum"], /--acceleration must be one of none, biggs; got "momentum"/],
     ["bad --damping", () => [...baseArgs(join(dir, "x.zarr")), "--damping", "lots"], /--damping must be a number >= 0; got "lots"/],
+    ["bad --tv", () => [...baseArgs(join(dir, "x.zarr")), "--tv", "0.2"], /--tv must be a number from 0 to 0\.16; got "0\.2"\. Pass e\.g\. --tv 0\.002/],
     ["bad --stop-on", () => [...baseArgs(join(dir, "x.zarr")), "--stop-on", "likelihood"], /--stop-on must be one of change, divergence; got "likelihood"/],
     ["bad --tolerance", () => [...baseArgs(join(dir, "x.zarr")), "--tolerance", "lots"], /--tolerance must be a number >= 0; got "lots"/],
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],

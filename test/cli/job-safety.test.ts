@@ -172,6 +172,7 @@ describe("--resume continues only the same computation", () => {
     ["another --boundary and --background", () => [...run(out, "--resume"), "--boundary", "zero", "--background", "5"], /deconvolve\.background: 0 vs 5; deconvolve\.boundary: "neumann" vs "zero"/],
     ["another PSF", () => ["deconvolve", demo.store, "--path", "data", "--psf-model", "gaussian", "--sigma", "1,1,1", ...tail()], /psf\.sha256: "[0-9a-f]+" vs "[0-9a-f]+"; psf\.shape: \[2,1,9,15,15\] vs \[1,1,7,7,7\]/],
     ["--acceleration biggs --tolerance 1e-3 added", () => [...run(out, "--resume"), "--acceleration", "biggs", "--tolerance", "1e-3"], /deconvolve\.acceleration: \(none\) vs "biggs"; deconvolve\.tolerance: \(none\) vs 0\.001/],
+    ["--tv 0.002 added", () => [...run(out, "--resume"), "--tv", "0.002"], /deconvolve\.tv: \(none\) vs 0\.002/],
     ["another input array", () => ["deconvolve", demo.store, "--path", "truth", "--psf", demo.psfPattern, ...tail()], /input\.dtype: "<u2" vs "<f4"; .*input\.path: "data" vs "truth"/],
   ])("%s: exit 2, the differences listed, nothing written", async (_name, argv, message) => {
     await expectRefused(argv(), new RegExp(`--resume must continue the same computation; got differences \\(recorded vs now\\): .*${message.source}`));

@@ -118,6 +118,7 @@ describe("Biggs-Andrews acceleration", () => {
     const zeroRows = 15 * 25; // nextFastLen(12 + 4 - 1) x nextFastLen(20 + 6 - 1)
     expect(richardsonLucyWorkspace({ acceleration: "biggs" }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(2 * 4 * 12 * 20 * 18 + 44 * zeroRows + 256);
     expect(richardsonLucyWorkspace({ tolerance: 1e-3 }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(44 * zeroRows + 256);
+    expect(richardsonLucyWorkspace({ regularization: { tv: 1e-3 } }, shapes, [4, 4]) - richardsonLucyWorkspace({}, shapes, [4, 4])).toBe(2 * 8 * 20 * 18);
     const p = [16, 27, 25];
     expect(richardsonLucyWorkspace({ acceleration: "biggs", boundary: "neumann", fftShape: p }, shapes, [8, 8]) - richardsonLucyWorkspace({ boundary: "neumann", fftShape: p }, shapes, [8, 8])).toBe(2 * 8 * 16 * 27 * 25 + 44 * 16 * 27 + 256);
   });
@@ -161,6 +162,16 @@ describe("the stopping rule", () => {
       expect(relErr(damped.data, richardsonLucy(image, psf, { ...c.params, acceleration, iterations: 5 }).data)).toBeGreaterThan(1e-3);
     }
   });
+  it("regularization { tv }: threads 2 and 3 give byte-identical results to threads 1 (both algorithms, float32 and float64, plain and accelerated with a tolerance); a visible lambda changes the result", () => {
+    const f32 = (b: Block): Block => ({ ...b, dtype: "float32", data: Float32Array.from(b.data as Float64Array) }) as Block;
+    for (const [x, k] of [[image, psf], [f32(image), f32(psf)]]) {
+      for (const opts of [{ ...c.params, iterations: 8, acceleration: "none" }, { iterations: 8, acceleration: "biggs", tolerance: 1e-2 }] as RichardsonLucyOptions[]) {
+        const one = richardsonLucy(x!, k!, { ...opts, regularization: { tv: 0.01 }, threads: 1 }).data;
+        for (const threads of [2, 3]) expect(bytesOf(richardsonLucy(x!, k!, { ...opts, regularization: { tv: 0.01 }, threads }).data).equals(bytesOf(one))).toBe(true);
+        expect(relErr(one, richardsonLucy(x!, k!, opts).data)).toBeGreaterThan(1e-3);
+      }
+    }
+  });
   it("iterations is the maximum: a tolerance never met runs them all and reports converged: false", () => {
     const { stop, changes } = run(image, psf, { ...c.params, iterations: 3, tolerance: 1e-9 });
     expect(stop).toMatchObject({ iterations: 3, converged: false });
@@ -181,6 +192,12 @@ describe("the stopping rule", () => {
     expect(() => richardsonLucy(image, psf, { onStop: 3 } as never)).toThrow(/richardsonLucy: onStop must be a function; got 3/);
     for (const damping of [-1, Number.NaN, "3"]) {
       expect(() => richardsonLucy(image, psf, { damping } as never)).toThrow(/richardsonLucy: damping must be a non-negative finite number/);
+    }
+    for (const regularization of [{ tv: -1e-3 }, { tv: Number.NaN }, { tv: 1 / 6 }, { tv: "0.01" }]) {
+      expect(() => richardsonLucy(image, psf, { regularization } as never)).toThrow(/richardsonLucy: regularization must have tv a finite number in \[0, 0\.1666\d*\) for a 3-D image \(typically 1e-4 to 1e-2;.*got \{"tv":.*\}\. Pass e\.g\. \{ tv: 0\.002 \}/);
+    }
+    for (const regularization of [0.01, [0.01], { tv: 0.01, l2: 1 }]) {
+      expect(() => richardsonLucy(image, psf, { regularization } as never)).toThrow(/richardsonLucy: regularization must be \{ tv: lambda \}; got /);
     }
     expect(() => richardsonLucy(image, psf, { stopOn: "likelihood" } as never)).toThrow(/richardsonLucy: stopOn must be "change" or "divergence"; got "likelihood"/);
   });

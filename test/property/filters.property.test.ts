@@ -11,6 +11,12 @@
  *   boundaries; up to FFT round-off: min >= -1e-6 (float32) or -1e-12 (float64) times the max), and in "zero" mode with an odd, normalised PSF conserves the total flux after
  *   every iteration (relative 1e-9; the only loss is scikit-image's 1e-12 regulariser, and
  *   "neumann" conserves flux over its padded domain instead, so it is not checked on the crop);
+ * - total-variation regularised Richardson-Lucy: the resident engine equals the reference path
+ *   (relative 1e-9), every iterate stays non-negative (up to the same FFT round-off) for any
+ *   lambda below 1 / (2 ndim), and
+ *   lambda 0 gives the plain bytes; its divergence term sums to 0 over the domain (it is minus
+ *   the adjoint of the forward-difference gradient), lies within 2 ndim, and does not depend on
+ *   the layout's strides;
  * - the Gaussian of a constant image is that constant in every mode (with cval equal to it
  *   for "constant"), relative 1e-12.
  */
@@ -21,6 +27,7 @@ import { nextFastLen } from "../../src/fft/index.js";
 import { ResidentRfftn } from "../../src/fft/resident-rfftn.js";
 import { setDefaultFftBackend } from "../../src/fft/wasm-engine.js";
 import { convolve, fftConvolve, gaussianFilter, richardsonLucy } from "../../src/filters/index.js";
+import { tvDivide } from "../../src/filters/richardson-lucy-tv.js";
 
 const NUM_RUNS = 30;
 
@@ -210,6 +217,69 @@ describe("Richardson-Lucy with Biggs-Andrews acceleration", () => {
       const a = richardsonLucy(img, psfOf(kshape), { iterations, boundary }).data;
       const b = richardsonLucy(img, psfOf(kshape), { iterations, boundary, acceleration: "none" }).data;
       expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
+    }), { numRuns: NUM_RUNS });
+  });
+});
+
+describe("Richardson-Lucy with total-variation regularisation", () => {
+  const anyPsf = fc.integer({ min: 1, max: 3 }).chain((nd) => fc.tuple(shapeArb(nd, 2, 8).chain((s) => blockArb(s, 0.01, 1)), shapeArb(nd, 1, 5)));
+  const psfOf = (kshape: number[]): Block<"float64"> => {
+    const n = kshape.reduce((p, d) => p * d, 1);
+    return { dtype: "float64", data: Float64Array.from({ length: n }, (_, i) => 0.1 + ((i * 7919) % 13) / 13), shape: kshape, stride: cStrides(kshape), offset: 0 };
+  };
+  const lambdaFor = (nd: number, frac: number): number => (frac * 0.999) / (2 * nd);
+
+  test("the resident engine on 1 to 3 threads equals the TypeScript reference path (both boundaries, with and without acceleration; float64, relative 1e-9)", () => {
+    fc.assert(fc.property(anyPsf, fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 3 }), fc.constantFrom("zero", "neumann"), fc.constantFrom("none", "biggs"), fc.double({ min: 0, max: 1, noNaN: true }),
+      ([img, kshape], iterations, threads, boundary, acceleration, frac) => {
+        const opts = { iterations, boundary, init: "image", filterEpsilon: 1e-5, threads, acceleration, regularization: { tv: lambdaFor(img.shape.length, frac) } } as const;
+        const resident = richardsonLucy(img, psfOf(kshape), opts);
+        const prev = setDefaultFftBackend("typescript");
+        try {
+          const reference = richardsonLucy(img, psfOf(kshape), opts);
+          expect(maxDiff(resident.data, reference.data)).toBeLessThanOrEqual(1e-9 * Math.max(1, maxAbs(reference.data)));
+        } finally {
+          setDefaultFftBackend(prev);
+        }
+      }), { numRuns: NUM_RUNS });
+  });
+
+  test("every iterate is non-negative for any lambda below 1 / (2 ndim) (float32 and float64, both boundaries, with and without acceleration)", () => {
+    fc.assert(fc.property(imagePsfShapeArb(0), fc.integer({ min: 1, max: 6 }), fc.boolean(), fc.constantFrom("zero", "neumann"), fc.constantFrom("none", "biggs"), fc.double({ min: 0, max: 1, noNaN: true }),
+      ([img, kshape], iterations, f32, boundary, acceleration, frac) => {
+        const image = f32 ? { ...img, dtype: "float32" as const, data: Float32Array.from(img.data) } : img;
+        richardsonLucy(image, psfOf(kshape), {
+          iterations, boundary, acceleration, init: "image", regularization: { tv: lambdaFor(img.shape.length, frac) },
+          // Plain RL's own FFT round-off, as for the unregularised property above.
+          onIteration: (_i, e) => { for (const x of toFlatArray(e)) expect(x).toBeGreaterThanOrEqual(-(f32 ? 1e-6 : 1e-12) * Math.max(1e-300, maxAbs(img.data))); },
+        });
+      }), { numRuns: NUM_RUNS });
+  });
+
+  test("lambda 0 gives the bytes of plain Richardson-Lucy (both boundaries, with and without acceleration)", () => {
+    fc.assert(fc.property(anyPsf, fc.integer({ min: 1, max: 3 }), fc.constantFrom("zero", "neumann"), fc.constantFrom("none", "biggs"), ([img, kshape], iterations, boundary, acceleration) => {
+      const a = richardsonLucy(img, psfOf(kshape), { iterations, boundary, acceleration }).data;
+      const b = richardsonLucy(img, psfOf(kshape), { iterations, boundary, acceleration, regularization: { tv: 0 } }).data;
+      expect(Buffer.from(b.buffer, b.byteOffset, b.byteLength).equals(Buffer.from(a.buffer, a.byteOffset, a.byteLength))).toBe(true);
+    }), { numRuns: NUM_RUNS });
+  });
+
+  test("the divergence term sums to 0, lies within 2 ndim, and is the same on a padded strided layout", () => {
+    fc.assert(fc.property(fc.integer({ min: 1, max: 3 }).chain((nd) => shapeArb(nd, 1, 7).chain((s) => blockArb(s, 0, 100))), fc.integer({ min: 0, max: 3 }), (u, pad) => {
+      const lambda = 0.01, nd = u.shape.length;
+      const c = new Float64Array(u.data.length).fill(1);
+      tvDivide(u.data, c, u.shape, u.stride, lambda);
+      const div = Array.from(c, (v) => (1 - 1 / v) / lambda);
+      expect(Math.abs(sum(div))).toBeLessThanOrEqual(1e-9 * Math.max(1, div.length));
+      for (const d of div) expect(Math.abs(d)).toBeLessThanOrEqual(2 * nd + 1e-9);
+      // The same values in rows padded by `pad` samples: only the layout differs.
+      const padded = [...u.shape.slice(0, -1), u.shape[nd - 1]! + pad];
+      const ps = cStrides(padded);
+      const pu = new Float64Array(padded.reduce((a, b) => a * b, 1)).fill(Number.NaN), pc = new Float64Array(pu.length).fill(1);
+      const at = (i: number): number => { let r = i, o = 0; for (let a = 0; a < nd; a++) { o += Math.floor(r / u.stride[a]!) * ps[a]!; r %= u.stride[a]!; } return o; };
+      for (let i = 0; i < u.data.length; i++) pu[at(i)] = u.data[i]!;
+      tvDivide(pu, pc, u.shape, ps, lambda);
+      for (let i = 0; i < u.data.length; i++) expect(pc[at(i)]).toBe(c[i]);
     }), { numRuns: NUM_RUNS });
   });
 });
