@@ -25,7 +25,7 @@ import { storeRefOf } from "../io/zarr/store.js";
 import { arrayIdentity, fingerprintDiff, recordedAttributes, runFingerprint } from "../io/zarr/fingerprint.js";
 import { leaseStatus } from "../io/zarr/lease.js";
 import { overlaps, realPathOf, type ArrayLocation } from "../io/zarr/overlap.js";
-import { checkWritable } from "./job-safety.js";
+import { checkOutputFolder, checkWritable } from "./job-safety.js";
 import type { ExecutorChoice } from "./job-args.js";
 import { messageOf } from "./job-args.js";
 import { checkOmeOutput, openOmeInput, type OmeInput, type OmeOutputChoice } from "./job-ome.js";
@@ -116,6 +116,7 @@ const SIGNATURE = "(i,j,k),(a,b,c)->(i,j,k)";
 export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePlan> {
   const { image, ome } = await openInput(asked.input, asked.path);
   const outputState = await checkOutput(asked, ome);
+  await checkOutputFolder(asked.out, asked.outPath, outputState);
   const psf = await loadPsf(asked.psf, asked.psfBackground, image.shape);
   const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
   const running = Math.min(asked.executor.workers, volumes);

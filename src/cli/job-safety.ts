@@ -11,8 +11,9 @@ import { access, stat } from "node:fs/promises";
 import { dirname } from "node:path";
 import type { MemoryError } from "../schedule/memory-plan.js";
 import { formatBytes } from "../index.js";
+import { checkInsideStore, checkNewOutputFolder } from "../io/zarr/output-folder.js";
 import { normalizeArrayPath } from "../io/zarr/overlap.js";
-import { checkNodePath } from "../io/zarr/store.js";
+import { checkNodePath, storeRefOf } from "../io/zarr/store.js";
 import { messageOf, stringOption, type Values } from "./job-args.js";
 import type { DeconvolveJob } from "./job-plan.js";
 import { UsageError } from "./run.js";
@@ -74,5 +75,21 @@ export async function checkWritable(command: string, flag: string, target: strin
     await access(at, fsConstants.W_OK | fsConstants.X_OK);
   } catch (e) {
     throw new UsageError(`${command}: ${flag} must be writable; got ${at} (${(e as NodeJS.ErrnoException).code ?? "not writable"}), where ${target} would be written. Choose another ${flag} or fix the folder's permissions`);
+  }
+}
+
+/**
+ * Refuses, before the plan, an output folder that leads out of its store through a symbolic
+ * link, and a new output (`kind` "none") whose folder holds anything but Zarr nodes: the
+ * library would refuse both at write time; the command says so before printing its plan.
+ * @throws {UsageError} with the library's one-line reason
+ */
+export async function checkOutputFolder(out: string, outPath: string, kind: "none" | "array"): Promise<void> {
+  const ref = storeRefOf(NAME, out);
+  try {
+    await checkInsideStore(NAME, ref, outPath);
+    if (kind === "none") await checkNewOutputFolder(NAME, ref, outPath);
+  } catch (e) {
+    throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
   }
 }

@@ -87,6 +87,36 @@ describe("the output never overlaps the input (refused before the plan, nothing 
   });
 });
 
+describe("--overwrite deletes only the old array's own files; a new output never lands among other files", () => {
+  it("--out a folder of other files, --out-path \"\": refused in one line, with or without --overwrite, nothing touched", async () => {
+    const victim = join(dir, "victim");
+    await mkdir(join(victim, "sub/deeper"), { recursive: true });
+    await writeFile(join(victim, "readme.txt"), "mine");
+    await writeFile(join(victim, "sub/deeper/important.dat"), "mine");
+    await toZarr(fromArray(demo.data.measuredPsfs, { chunks: [1, 9, 15, 15] }), join(victim, "other.zarr"), { path: "psf" });
+    try {
+      for (const more of [[], ["--overwrite"]]) {
+        await expectRefused(run(victim, "--out-path", "", ...more), /^chunkwise: deconvolve: the folder of a new array must be missing, empty or hold only Zarr nodes; got .*victim, which holds .*"readme.txt"/);
+      }
+    } finally {
+      await rm(victim, { recursive: true, force: true });
+    }
+  });
+
+  it("--out the folder of the TIFF PSFs, --out-path \"\" --overwrite: refused, the PSFs intact", async () => {
+    await expectRefused(run(dirname(demo.psfPattern), "--out-path", "", "--overwrite"), /the folder of a new array must be missing, empty or hold only Zarr nodes; got .* which holds .*psf_/);
+  });
+
+  it("--overwrite of an earlier result keeps other files in its folder", async () => {
+    const out = join(dir, "kept.zarr");
+    expect((await cli(...run(out, "--out-path", ""))).code).toBe(0);
+    await writeFile(join(out, "notes.txt"), "mine");
+    expect((await cli(...run(out, "--out-path", "", "--overwrite"))).code).toBe(0);
+    expect(await readFile(join(out, "notes.txt"), "utf8")).toBe("mine");
+    await rm(out, { recursive: true, force: true });
+  });
+});
+
 describe("errors knowable before the plan come before it", () => {
   it.each([
     ["--out-path absolute", ["--out-path", "/etc/x"], /--out-path must be a path inside the store, relative to it; got "\/etc\/x", which is absolute\. Name the store with --out/],

@@ -24,7 +24,7 @@ function refuse(message: string, key?: string): never {
 }
 
 /** Whether `p` is `root` or inside it (both real paths). */
-function isInside(p: string, root: string): boolean {
+export function isInside(p: string, root: string): boolean {
   const rel = nodePath.relative(root, p);
   return rel === "" || (!rel.startsWith("..") && !nodePath.isAbsolute(rel));
 }
@@ -48,7 +48,7 @@ export async function realStoreRoot(fs_: string, roots: readonly string[] | unde
 }
 
 /** The coordinates `chunk` names in `info`'s key encoding and grid, or undefined. */
-function coordsOf(info: ArrayInfo, chunk: string): number[] | undefined {
+export function coordsOf(info: ArrayInfo, chunk: string): number[] | undefined {
   const { v2, separator } = info.keyEncoding;
   const ndim = info.shape.length;
   let parts = chunk.split(separator);
@@ -66,7 +66,7 @@ function coordsOf(info: ArrayInfo, chunk: string): number[] | undefined {
 }
 
 /** The deepest existing directory on the way to `dir`, resolved. */
-async function realExistingAncestor(dir: string): Promise<string> {
+export async function realExistingAncestor(dir: string): Promise<string> {
   for (let d = dir; ; d = nodePath.dirname(d)) {
     try {
       return await fs.realpath(d);

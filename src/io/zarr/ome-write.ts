@@ -10,7 +10,7 @@
  * `fromZarr` in blocks of whole windows), never from the source graph, so an expensive source
  * (a deconvolution) is computed once and memory stays bounded by a few chunks per task. The
  * image metadata goes last: a reader never sees an image listing a level still being written;
- * `overwrite` first removes the old metadata and the old image's levels.
+ * `overwrite` first removes the old metadata, then each level's own files (never other files, nor anything a symbolic link leads to outside the store).
  * @module
  */
 import { astype } from "../../array/elementwise.js";
@@ -24,7 +24,8 @@ import type { Progress } from "../../schedule/scheduler.js";
 import { ValueError, show } from "../../core/errors.js";
 import { ZarrError } from "./errors.js";
 import { fromZarr } from "./from-zarr.js";
-import { metadataJson, readNode } from "./metadata.js";
+import { arrayInfo, metadataJson, readNode } from "./metadata.js";
+import { checkInsideStore, checkNewOutputFolder, ownKeys } from "./output-folder.js";
 import { checkAxes, checkChannels, checkPerAxis, completeChannel, type OmeAxisInput } from "./ome-axes.js";
 import { buildOmeAttributes, type OmeAxis, type OmeChannel } from "./ome-metadata.js";
 import { maxLevels, planPyramid, viewingChunks, type PyramidLevel } from "./pyramid.js";
@@ -121,7 +122,7 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
   if ("url" in ref) throw new ZarrError(FN, `store must be writable; got the URL ${ref.url}. Write to a directory path`, { kind: "store" });
   options.signal?.throwIfAborted();
 
-  await prepareGroup(ref, path, format, options);
+  await prepareGroup(ref, path, format, options, plan.length);
   const levelOptions: ToZarrOptions = {
     format, overwrite: options.overwrite ?? false, resume: options.resume ?? false,
     ...pick(options, ["compressor", "executor", "signal", "retries", "memoryBudget"]),
@@ -235,16 +236,21 @@ async function readAttributes(ref: StoreRef, path: string, format: 2 | 3): Promi
 }
 
 /**
- * Refuses an image or array already at `path` (unless `overwrite`/`resume`); with
- * `overwrite`, removes the old image's metadata first and then its levels.
+ * Refuses an image or array already at `path` (unless `overwrite`/`resume`), or a level
+ * folder leading out of the store through a symbolic link; with `overwrite`, removes the old
+ * image's metadata first and then the own files of old levels the new image does not write.
  */
-async function prepareGroup(ref: StoreRef, path: string, format: 2 | 3, options: ToOmeZarrOptions): Promise<void> {
+async function prepareGroup(ref: StoreRef, path: string, format: 2 | 3, options: ToOmeZarrOptions, levels: number): Promise<void> {
   const node = await readNode(FN, ref, path);
   const where = `${describeStore(ref)}${path === "" ? "" : `/${path}`}`;
   if (node.kind === "array") {
     throw new ZarrError(FN, `path ${JSON.stringify(path)} must be empty or a group; got the array ${node.file}. Write the image to another path, or delete the array first`, { kind: "exists", path });
   }
-  if (node.kind === "none") return;
+  await checkInsideStore(FN, ref, path);
+  if (node.kind === "none") {
+    await checkNewOutputFolder(FN, ref, path);
+    return;
+  }
   const attrs = await readAttributes(ref, path, node.format);
   const old = (node.format === 2 ? attrs.multiscales : (attrs.ome as { multiscales?: unknown } | undefined)?.multiscales) as { datasets?: { path?: unknown }[] }[] | undefined;
   if (old === undefined) return;
@@ -257,8 +263,12 @@ async function prepareGroup(ref: StoreRef, path: string, format: 2 | 3, options:
   for (const ds of old[0]?.datasets ?? []) {
     if (typeof ds.path !== "string") continue;
     const p = checkNodePath(FN, path === "" ? ds.path : `${path}/${ds.path}`);
+    await checkInsideStore(FN, ref, p);
+    // A level the new image writes again is replaced by toZarr's overwrite (its own files only).
+    if (Array.from({ length: levels }, (_, k) => levelPath(path, k)).includes(p)) continue;
+    const level = await readNode(FN, ref, p);
     const keys = await listKeys(FN, ref, p);
-    if (keys !== undefined) await deleteNode(FN, ref, p, keys);
+    if (level.kind === "array" && keys !== undefined) await deleteNode(FN, ref, p, ownKeys(arrayInfo(FN, level, p), keys));
   }
   if (node.format !== format) await deleteNode(FN, ref, path, [node.format === 2 ? ".zgroup" : "zarr.json", ".zattrs"]);
 }

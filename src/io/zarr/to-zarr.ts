@@ -21,6 +21,7 @@ import { ZarrError } from "./errors.js";
 import { arrayInfo, chunkKeyOf, fillJson, metadataJson, readNode, v2Dtype, type ArrayInfo, type NodeInfo } from "./metadata.js";
 import { chunkwiseVersion, fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint } from "./fingerprint.js";
 import { LEASE_NAME, acquireLease, type LeaseOptions } from "./lease.js";
+import { checkInsideStore, checkNewOutputFolder, ownKeys } from "./output-folder.js";
 import { checkNoOverlap, zarrInputsOf } from "./overlap.js";
 import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, removeTempFiles, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
@@ -115,6 +116,9 @@ export async function toZarr(array: ChunkedArray, store: StoreInput, options: To
   options.signal?.throwIfAborted();
   checkNoOverlap(FN, { store: ref, path }, zarrInputsOf(x.graph));
   const fingerprint = runFingerprint(options.fingerprint ?? { graph: x.name });
+  // Before the lease file: a refused output folder gets nothing written into it.
+  await checkInsideStore(FN, ref, path);
+  if ((await readNode(FN, ref, path)).kind === "none") await checkNewOutputFolder(FN, ref, path);
   const lease = await acquireLease(FN, ref, path, {
     takeOverStale: options.resume === true || options.overwrite === true, runId: randomBytes(8).toString("hex"), version: chunkwiseVersion(), ...options.lease,
   });
@@ -160,7 +164,7 @@ async function prepareOutput(
     present: new Set(),
     // Deferred until the memory plan passed: a refused run deletes nothing and leaves no metadata.
     beforeRun: async () => {
-      if (existing.kind === "array") await deleteNode(FN, ref, path, ((await listKeys(FN, ref, path)) ?? []).filter((k) => !k.startsWith(LEASE_NAME)));
+      if (existing.kind === "array") await deleteNode(FN, ref, path, ownKeys(arrayInfo(FN, existing, path), (await listKeys(FN, ref, path)) ?? []));
       await ensureGroups(ref, path, info.format);
       await writeMetadata(ref, path, x, info, compressor, fill, { ...(options.attributes ?? {}) }, fingerprint);
     },
