@@ -89,8 +89,36 @@ function numbers(v: unknown): number[] | undefined {
   return Array.isArray(v) && v.every((n) => Number.isSafeInteger(n) && n >= 0) ? (v as number[]) : undefined;
 }
 
+/**
+ * The largest chunk grid an array may have: chunkwise holds each axis's chunk sizes as a list
+ * and one task per chunk, so a grid past these is refused at open (not a heap abort later).
+ */
+export const MAX_CHUNKS_PER_AXIS = 2 ** 24;
+export const MAX_CHUNKS = 2 ** 31;
+/** The most elements a chunk may hold: each chunk is decoded into one typed array. */
+export const MAX_CHUNK_ELEMENTS = 2 ** 30;
+
+/** Refuses a chunk grid past {@link MAX_CHUNKS_PER_AXIS} or {@link MAX_CHUNKS}, or a chunk past {@link MAX_CHUNK_ELEMENTS}. */
+function checkGrid(fn: string, file: string, path: string, shape: readonly number[], chunks: readonly number[]): void {
+  const counts = shape.map((n, ax) => Math.ceil(n / chunks[ax]!));
+  const axis = counts.findIndex((c) => c > MAX_CHUNKS_PER_AXIS);
+  const total = counts.reduce((a, b) => a * b, 1);
+  const elements = chunks.reduce((a, b) => a * b, 1);
+  if (axis < 0 && total <= MAX_CHUNKS && elements <= MAX_CHUNK_ELEMENTS) return;
+  const what = axis >= 0 ? `at most ${MAX_CHUNKS_PER_AXIS} chunks per axis; got ${counts[axis]} along axis ${axis}`
+    : total > MAX_CHUNKS ? `at most ${MAX_CHUNKS} chunks in all; got ${total}`
+      : `chunks of at most ${MAX_CHUNK_ELEMENTS} elements (each is decoded into one array; a chunk may be larger than the shape, but not this large); got ${elements}`;
+  throw new ZarrError(fn, `the chunk grid of ${file} (shape ${JSON.stringify(shape)}, chunks ${JSON.stringify(chunks)}) must have ${what}. The metadata is corrupt, or the chunks are far too small: fix the metadata or re-write the array with larger chunks`, { kind: "metadata", path });
+}
+
 /** Reads shape, chunks, dtype, codecs and key encoding from raw metadata of either format. */
 export function arrayInfo(fn: string, node: Extract<NodeInfo, { kind: "array" }>, path: string): ArrayInfo {
+  const info = parseArrayInfo(fn, node, path);
+  checkGrid(fn, node.file, path, info.shape, info.chunks);
+  return info;
+}
+
+function parseArrayInfo(fn: string, node: Extract<NodeInfo, { kind: "array" }>, path: string): ArrayInfo {
   const m = node.meta;
   const bad = (what: string, got: unknown): never => {
     throw new ZarrError(fn, `metadata file ${node.file} must have ${what}; got ${JSON.stringify(got)}. Fix the metadata or re-write the array`, { kind: "metadata", path });

@@ -111,6 +111,10 @@ async function readChunk(arr: ZArray, p: ReadRegionParams, coords: readonly numb
     chunk = await arr.getChunk([...coords], signal ? { signal } : undefined);
   } catch (e) {
     if (signal?.aborted || e instanceof ZarrError) throw e;
+    if (e instanceof RangeError) {
+      // An allocation failure says nothing about the chunk's bytes: it is the chunk shape that is too large here.
+      throw new ZarrError(FN, `${where} must fit in memory as one array of chunk shape ${JSON.stringify(p.chunks)}; got ${e.message}. Re-write the array with smaller chunks, or read it on a machine with more memory`, { kind: "metadata", path: p.path, chunkKey: key, cause: e });
+    }
     throw new ZarrError(FN, `${where} must decode with the array's codecs; got ${corruptDetail(e)}. The chunk is corrupt: restore it from a good copy of the store`, { kind: "corrupt-chunk", path: p.path, chunkKey: key, cause: e });
   }
   const want = sizeOf(p.chunks);
