@@ -6,11 +6,11 @@
  * puts time first); `--zarr-format 3` writes NGFF 0.5; `info` shows levels, axes and scales;
  * bad combinations are exit code 2 with nothing written.
  */
-import { mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromArray, moveaxis, toFlatArray } from "../../src/index.js";
-import { fromOmeZarr, fromZarr, openOmeZarr, toOmeZarr } from "../../src/io/zarr/index.js";
+import { fromOmeZarr, fromZarr, openOmeZarr, toOmeZarr, toZarr } from "../../src/io/zarr/index.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 import { cli, jsonLines, snapshot, tempDir } from "./job-helpers.js";
 
@@ -126,6 +126,22 @@ describe("deconvolve --ome-zarr: refusals (exit 2, nothing written)", () => {
     expect(r.err).toMatch(/the output must not exist yet; got an OME-Zarr image at .*Pass --overwrite/);
     expect(await snapshot(dir)).toEqual(before);
     expect((await cli("deconvolve", demo.store, "--path", "data", "--ome-zarr", "--out", out, "--overwrite", ...common())).code).toBe(0);
+  });
+
+  it("--overwrite refuses a level folder that is a symbolic link out of the image; the array it points to is intact", async () => {
+    const out = join(dir, "linked.ome.zarr");
+    expect((await cli("deconvolve", demo.store, "--path", "data", "--ome-zarr", "--out", out, ...common())).code).toBe(0);
+    const victim = join(dir, "victim.zarr");
+    await toZarr(fromArray(demo.data.noisy, { chunks: [1, 1, 16, 48, 48] }), victim, { path: "keep" });
+    const before = await snapshot(victim);
+    await rm(join(out, "0"), { recursive: true });
+    await symlink(join(victim, "keep"), join(out, "0"));
+    const r = await cli("deconvolve", demo.store, "--path", "data", "--ome-zarr", "--out", out, "--overwrite", ...common());
+    expect(r.code).not.toBe(0);
+    expect(r.err).toMatch(/the output folder must lie inside its store .*linked\.ome\.zarr; got .*linked\.ome\.zarr\/0, which leads to .*victim\.zarr\/keep through a symbolic link/);
+    expect(await snapshot(victim)).toEqual(before);
+    await rm(out, { recursive: true, force: true });
+    await rm(victim, { recursive: true, force: true });
   });
 
   it("--resume of an OME-Zarr output continues only the same computation (the fingerprint on level 0)", async () => {
