@@ -95,8 +95,8 @@ function numbers(v: unknown): number[] | undefined {
  */
 export const MAX_CHUNKS_PER_AXIS = 2 ** 24;
 export const MAX_CHUNKS = 2 ** 31;
-/** The most elements a chunk may hold: each chunk is decoded into one typed array. */
-export const MAX_CHUNK_ELEMENTS = 2 ** 30;
+/** The most elements a chunk may hold: each chunk is decoded into one typed array, whose length Node caps at 2^32. */
+export const MAX_CHUNK_ELEMENTS = 2 ** 32;
 
 /** Refuses a chunk grid past {@link MAX_CHUNKS_PER_AXIS} or {@link MAX_CHUNKS}, or a chunk past {@link MAX_CHUNK_ELEMENTS}. */
 function checkGrid(fn: string, file: string, path: string, shape: readonly number[], chunks: readonly number[]): void {
