@@ -116,7 +116,7 @@ const SIGNATURE = "(i,j,k),(a,b,c)->(i,j,k)";
 export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePlan> {
   const { image, ome } = await openInput(asked.input, asked.path);
   const outputState = await checkOutput(asked, ome);
-  await checkOutputFolder(asked.out, asked.outPath, outputState);
+  await checkOutputFolder(asked.out, asked.outPath, outputState, asked.omeZarr !== undefined);
   const psf = await loadPsf(asked.psf, asked.psfBackground, image.shape);
   const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
   const running = Math.min(asked.executor.workers, volumes);

@@ -7,8 +7,8 @@
  * @module
  */
 import { constants as fsConstants } from "node:fs";
-import { access, stat } from "node:fs/promises";
-import { dirname } from "node:path";
+import { access, readdir, stat } from "node:fs/promises";
+import { dirname, join, resolve } from "node:path";
 import type { MemoryError } from "../schedule/memory-plan.js";
 import { formatBytes } from "../index.js";
 import { checkInsideStore, checkNewOutputFolder } from "../io/zarr/output-folder.js";
@@ -80,14 +80,17 @@ export async function checkWritable(command: string, flag: string, target: strin
 
 /**
  * Refuses, before the plan, an output folder that leads out of its store through a symbolic
- * link, and a new output (`kind` "none") whose folder holds anything but Zarr nodes: the
+ * link (for an OME-Zarr image, each level folder too), and a new output (`kind` "none") whose folder holds anything but Zarr nodes: the
  * library would refuse both at write time; the command says so before printing its plan.
  * @throws {UsageError} with the library's one-line reason
  */
-export async function checkOutputFolder(out: string, outPath: string, kind: "none" | "array"): Promise<void> {
+export async function checkOutputFolder(out: string, outPath: string, kind: "none" | "array", ome: boolean): Promise<void> {
   const ref = storeRefOf(NAME, out);
   try {
     await checkInsideStore(NAME, ref, outPath);
+    // An OME-Zarr image's levels are the folders 0, 1, ... inside it: --overwrite replaces them.
+    const levels = ome ? (await readdir(join(resolve(out), ...outPath.split("/"))).catch(() => [] as string[])).filter((n) => /^\d+$/.test(n)) : [];
+    for (const level of levels) await checkInsideStore(NAME, ref, outPath === "" ? level : `${outPath}/${level}`);
     if (kind === "none") await checkNewOutputFolder(NAME, ref, outPath);
   } catch (e) {
     throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
