@@ -24,7 +24,9 @@ const ARRAY_METADATA = new Set([".zarray", ".zattrs", "zarr.json"]);
  * @example ownKeys(info, ["0.0", ".zarray", "notes.txt"]) // ["0.0", ".zarray"]
  */
 export function ownKeys(info: ArrayInfo, keys: readonly string[]): string[] {
-  return keys.filter((k) => !k.startsWith(LEASE_NAME) && (ARRAY_METADATA.has(k) || isTempKey(k) || (!info.sharded && coordsOf(info, k) !== undefined)));
+  // A sharded array's files are its shards, named on the shard grid.
+  const grid = info.shardShape === undefined ? info : { ...info, chunks: info.shardShape };
+  return keys.filter((k) => !k.startsWith(LEASE_NAME) && (ARRAY_METADATA.has(k) || isTempKey(k) || coordsOf(grid, k) !== undefined));
 }
 
 /** Whether directory `dir` is a Zarr node (holds a metadata file). */

@@ -4,12 +4,12 @@
  * symbolic link points at; a new array is refused, before anything is written, in a folder
  * that holds anything but Zarr nodes. Real files in temporary folders.
  */
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { zeros } from "../../../src/index.js";
 import { fromZarr, toOmeZarr, toZarr, ZarrError } from "../../../src/io/zarr/index.js";
-import { listFiles, tempDir } from "./helpers.js";
+import { FIXTURES, listFiles, tempDir } from "./helpers.js";
 
 const small = (dtype: "uint8" | "float32" = "uint8") => zeros([4, 4], { dtype, chunks: [2, 2] });
 
@@ -40,6 +40,20 @@ describe("overwrite deletes only the old array's own files", () => {
     expect(readFileSync(join(dir, "keep/deeper/file.txt"), "utf8")).toBe("keep");
     expect(readFileSync(join(dir, "9.9"), "utf8")).toBe("outside the grid");
     expect((await fromZarr(dir)).dtype).toBe("float32");
+  });
+
+  it("a sharded array (zarrita's fixture, vendored, MIT): overwrite removes its shard files, keeps a note beside them", async () => {
+    const dir = join(tempDir(), "s.zarr");
+    const name = "2d.chunked.compressed.sharded.filled.i2";
+    cpSync(join(FIXTURES, "zarrita/v3/data.zarr", name), join(dir, name), { recursive: true });
+    writeFileSync(join(dir, name, "notes.txt"), "mine");
+    const shards = listFiles(join(dir, name)).filter((f) => f.startsWith("c/"));
+    expect(shards.length).toBeGreaterThan(0);
+    const old = await fromZarr(dir, { path: name });
+    await toZarr(zeros(old.shape, { dtype: "int16", chunks: old.shape.map(() => 1) }), dir, { path: name, format: 3, dimensionSeparator: ".", overwrite: true });
+    const left = listFiles(join(dir, name));
+    expect(left.filter((f) => f.startsWith("c/"))).toEqual([]);
+    expect(left).toContain("notes.txt");
   });
 
   it("a store beside the old array's chunks survives overwrite", async () => {
