@@ -243,6 +243,16 @@ describe("jobs signed with the key (defence in depth)", () => {
     expect(requests).toEqual([]);
   });
 
+  it.each([
+    ["no region", { chunks: [4, 4] }, "region must be { start, stop }"],
+    ["no chunks", { region: { start: [0, 0], stop: [4, 4] } }, "chunks must be an array of positive integers"],
+    ["a region of another rank", { chunks: [4, 4], region: { start: [0], stop: [4] } }, "region.start and region.stop must have one entry per axis of chunks"],
+    ["params that are no object", null, "params must be an object"],
+  ])("a signed readZarrRegion with malformed params (%s): refused naming the field, no TypeError", async (_, fields, message) => {
+    const params = fields === null ? null : { store: { fs: store }, path: "arr", format: 2, token: "t", dtype: "float64", keyEncoding: { v2: true, separator: "." }, ...fields };
+    await expectRefused({ key: "r[0]", kernel: ref(readZarrRegion), args: [], params } as unknown as Task, { key: KEY }, `the params of readZarrRegion in task 'r[0]' are malformed: ${message}`);
+  });
+
   it(`a hung import (a --kernels module that never finishes importing on a thread): stopped after --import-timeout-ms=${IMPORT_MS}, the slot serves the next job`, async () => {
     const module = pathToFileURL(join(REPO, "test/security/hang-in-thread.ts")).href;
     await expectRefused({ key: "h[0]", kernel: { module, name: "neverImported" }, args: [] }, { key: KEY }, `must finish importing within ${IMPORT_MS} ms`, "timeout");
