@@ -99,7 +99,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     try {
       parsed = parseArgs({ args: rest, options: { ...command.options, ...COMMON }, allowPositionals: true, strict: true });
     } catch (e) {
-      throw new UsageError(`${name}: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}. Run 'chunkwise ${name} --help'`);
+      throw new UsageError(`${name}: ${parseErrorText(e)}. Run 'chunkwise ${name} --help'`);
     }
     if (parsed.values.help === true) {
       io.stdout.write(command.help);
@@ -151,4 +151,14 @@ export function errorLine(command: string | undefined, e: unknown): string {
     }
   }
   return text;
+}
+
+/**
+ * parseArgs' message as one sentence: its first line without the closing full stop, plus its
+ * own hint for a value that starts with a dash (`--iterations -1` reads as a flag otherwise).
+ */
+function parseErrorText(e: unknown): string {
+  const lines = (e instanceof Error ? e.message : String(e)).split("\n").map((l) => l.trim().replace(/\.$/, ""));
+  const hint = lines.find((l) => l.startsWith("To specify an option argument starting with a dash"));
+  return hint === undefined ? lines[0]! : `${lines[0]!}; ${hint.charAt(0).toLowerCase()}${hint.slice(1)}`;
 }

@@ -44,6 +44,12 @@ describe("one prefix per error line", () => {
     expect(r.err).toMatch(/^chunkwise: deconvolve: the output must not exist yet; got an array at /);
   });
 
+  it("a value starting with a dash (--iterations -1): one sentence with parseArgs' own hint, no doubled full stop, exit 2", async () => {
+    const r = await cli("deconvolve", "in.zarr", "--iterations", "-1");
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("chunkwise: deconvolve: Option '--iterations' argument is ambiguous; to specify an option argument starting with a dash use '--iterations=-XYZ'. Run 'chunkwise deconvolve --help'\n");
+  });
+
   it.each([
     ["deconvolve", new UsageError("deconvolve: deconvolve: Redis at x must be reachable; got y. Start it"), "Redis at x must be reachable; got y. Start it"],
     ["deconvolve", new UsageError("deconvolve: toZarr: the output must not exist", { cause: new ValueError("toZarr", "the output must not exist") }), "the output must not exist"],

@@ -27,7 +27,8 @@ beforeAll(() => {
   writeFileSync(join(out, "tsconfig.json"), JSON.stringify({
     extends: "../tsconfig.json",
     compilerOptions: { noEmit: true, rootDir: "..", moduleDetection: "force" },
-    include: ["**/*.ts"],
+    // The sources' own ambient declarations (types for untyped packages) come with them.
+    include: ["**/*.ts", "../src/**/*.d.ts"],
   }, null, 2));
 });
 
