@@ -47,7 +47,7 @@ afterAll(async () => {
 
 const make = (): ReturnType<typeof distributed> => distributed({ taskKey: TEST_TASK_KEY, connection: redis.url, scratchDir: scratch, concurrency: 4 });
 
-executorConformance({ name: "distributed (2 worker processes x 2 slots)", make, isolated: true });
+executorConformance({ name: "distributed (2 worker processes x 2 slots)", make, isolated: true, kernelStacks: false });
 
 const bytes = (b: Block): Buffer => Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength);
 

@@ -20,7 +20,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import type { ChunkedArray } from "../../src/array/chunked-array.js";
 import { fromArray } from "../../src/array/creation.js";
 import { mapBlocks } from "../../src/array/map-blocks.js";
@@ -111,11 +111,11 @@ function snapshot(): string[] {
 
 let jobs = 0;
 /** Adds a forged job (unsigned, or signed with `key`, possibly for another job id) and waits for the worker's reply. */
-async function forge(task: Task, how: { key?: Buffer; signedFor?: string } = {}): Promise<JobReply> {
-  const jobId = `forged-${++jobs}`;
+async function forge(task: Task, how: { key?: Buffer; signedFor?: string; jobId?: string; name?: string } = {}): Promise<JobReply> {
+  const jobId = how.jobId ?? `forged-${++jobs}`;
   const data: JobData = { v: 1, run: "forgedrun", task: { json: task }, inputs: [] };
   const signed = how.key === undefined ? data : { ...data, sig: signJob(how.key, { queue: QUEUE, jobId: how.signedFor ?? jobId }, data) };
-  const job = await attacker.add("forged", signed, { jobId, removeOnComplete: false, removeOnFail: false });
+  const job = await attacker.add(how.name ?? "forged", signed, { jobId, removeOnComplete: false, removeOnFail: false });
   return (await job.waitUntilFinished(events, 60_000)) as JobReply;
 }
 
@@ -135,6 +135,9 @@ async function expectRefused(task: Task, how: { key?: Buffer; signedFor?: string
   const error = (reply as { error: { name: string; message: string; fields?: { kind?: string } } }).error;
   expect(error.name).toBe("DistributedError");
   expect(error.fields?.kind).toBe(kind);
+  // A job not signed with the key gets an unsigned answer (a client would ignore it); none carries a stack.
+  expect("sig" in reply).toBe(how.key === KEY && how.signedFor === undefined);
+  expect(JSON.stringify(reply)).not.toContain('"stack"');
   if (typeof message === "string") expect(error.message).toContain(message);
   else expect(error.message).toMatch(message);
   expect(snapshot()).toEqual(before);
@@ -240,6 +243,16 @@ describe("jobs signed with the key (defence in depth)", () => {
     expect(requests).toEqual([]);
   });
 
+  it.each([
+    ["no region", { chunks: [4, 4] }, "region must be { start, stop }"],
+    ["no chunks", { region: { start: [0, 0], stop: [4, 4] } }, "chunks must be an array of positive integers"],
+    ["a region of another rank", { chunks: [4, 4], region: { start: [0], stop: [4] } }, "region.start and region.stop must have one entry per axis of chunks"],
+    ["params that are no object", null, "params must be an object"],
+  ])("a signed readZarrRegion with malformed params (%s): refused naming the field, no TypeError", async (_, fields, message) => {
+    const params = fields === null ? null : { store: { fs: store }, path: "arr", format: 2, token: "t", dtype: "float64", keyEncoding: { v2: true, separator: "." }, ...fields };
+    await expectRefused({ key: "r[0]", kernel: ref(readZarrRegion), args: [], params } as unknown as Task, { key: KEY }, `the params of readZarrRegion in task 'r[0]' are malformed: ${message}`);
+  });
+
   it(`a hung import (a --kernels module that never finishes importing on a thread): stopped after --import-timeout-ms=${IMPORT_MS}, the slot serves the next job`, async () => {
     const module = pathToFileURL(join(REPO, "test/security/hang-in-thread.ts")).href;
     await expectRefused({ key: "h[0]", kernel: { module, name: "neverImported" }, args: [] }, { key: KEY }, `must finish importing within ${IMPORT_MS} ms`, "timeout");
@@ -287,7 +300,7 @@ describe("forged answers", () => {
       const x = mapBlocks(heavy, [fromArray(ramp([4, 4]), { chunks: 4 })], { params: { rounds: 1 } }) as ChunkedArray;
       const err = await compute(x, { executor: keyed }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(Error);
-      expect(((err as Error).cause as Error).message).toBe("distributed: a worker's answer must be signed with the client's task key; got only answers that are not (a worker started with --insecure or another key, or one written into Redis by someone else). Start the workers with the client's --task-key-file");
+      expect(((err as Error).cause as Error).message).toBe("distributed: a worker's answer must be signed with the client's task key; got only answers that are not: a worker started with --insecure or another key, or a forged job in the queue (the client's job altered in Redis by someone else, which workers refuse without signing), or an answer written into Redis by someone else. Start the workers with the client's --task-key-file, and check who else writes to this Redis");
     } finally {
       await keyed.close();
       await w.stop();
@@ -296,6 +309,25 @@ describe("forged answers", () => {
 });
 
 describe("the worker's start and output", () => {
+  it("a forged job id and name holding newlines and terminal escapes are logged escaped and cut, never raw", async () => {
+    const jobId = "evil\nchunkwise worker - task done\u001b[2K\rX" + "y".repeat(300);
+    const name = "\u001b[31mRED\nfake";
+    const reply = await forge(write(outside, "/.bashrc"), { jobId, name });
+    expect(reply).not.toHaveProperty("sig");
+    await vi.waitFor(() => expect(worker.output()).toContain("chunkwise worker - task done"), { timeout: 10_000 });
+    const out = worker.output();
+    for (const raw of ["\u001b", "\r", "\nchunkwise worker - task done", "\nfake", "y".repeat(101)]) expect(out).not.toContain(raw);
+    expect(out).toContain(String.raw`refused job "evil\u000achunkwise worker - task done\u001b[2K\u000dX`);
+    expect(out).toContain(String.raw`("\u001b[31mRED\u000afake")`);
+  });
+
+  it("a refused job with a task key full of escapes: the key is escaped in the logged message", async () => {
+    const key = "k\u001b[2J\n[0]";
+    await expectRefused({ key, kernel: { module: "file:///nowhere/evil.mjs", name: "x" }, args: [] }, { key: KEY }, "nothing was imported");
+    expect(worker.output()).not.toContain("\u001b[2J");
+    expect(worker.output()).toContain(String.raw`k\u001b[2J\u000a[0]`);
+  });
+
   it("the Redis password (holding an '@') never shows, whole or in part", () => {
     expect(worker.output()).toContain(`listening on redis://default:***@127.0.0.1:${redis.port}`);
     for (const part of [PASSWORD, "s3cret", "TAIL"]) expect(worker.output()).not.toContain(part);

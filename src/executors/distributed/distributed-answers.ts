@@ -3,7 +3,9 @@
  * Answers arrive as `completed`/`failed` events on BullMQ's event stream. A watchdog fails the
  * waiting tasks with a `DistributedError` when no worker listens, or when Redis does not answer
  * at all, for `staleMs`; an audit finds jobs that vanished from Redis (a restart without
- * persistence, a flush, an eviction), whose answers would otherwise never come.
+ * persistence, a flush, an eviction) or that finished without an answer the client trusts (a
+ * job altered in Redis, which the worker refuses without signing), whose answers would
+ * otherwise never come.
  *
  * A killed connection loses nothing: ioredis reconnects and re-sends the commands it had not
  * had answered, and the event stream is read on from the last event seen. A vanished job is
@@ -107,8 +109,9 @@ export function watchAnswers(o: AnswerOptions): Answers {
     const ids = [...waiting].filter(([, w]) => w.added).map(([id]) => id);
     if (ids.length === 0) return;
     const client = (await o.queue.client) as unknown as Redis;
-    const exists = await Promise.all(ids.map((id) => client.exists(o.queue.toKey(id))));
-    const missing = ids.filter((id, i) => exists[i] === 0 && waiting.has(id));
+    // A job still in Redis but finished (kept there by a forged job's options) has no answer to come either.
+    const over = await Promise.all(ids.map(async (id) => (await client.exists(o.queue.toKey(id))) === 0 || (await client.hget(o.queue.toKey(id), "finishedOn")) !== null));
+    const missing = ids.filter((id, i) => over[i] && waiting.has(id));
     if (missing.length === 0) return;
     const token = randomBytes(8).toString("hex");
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -126,7 +129,7 @@ export function watchAnswers(o: AnswerOptions): Answers {
     const lost = `job gone from Redis at ${o.redis} before any worker answered (Redis restarted without persistence, was flushed, or evicted it)`;
     const unsigned: WireError = {
       name: "DistributedError",
-      message: `distributed: a worker's answer must be signed with the client's task key; got only answers that are not (a worker started with --insecure or another key, or one written into Redis by someone else). Start the workers with the client's --task-key-file`,
+      message: `distributed: a worker's answer must be signed with the client's task key; got only answers that are not: a worker started with --insecure or another key, or a forged job in the queue (the client's job altered in Redis by someone else, which workers refuse without signing), or an answer written into Redis by someone else. Start the workers with the client's --task-key-file, and check who else writes to this Redis`,
       fields: { kind: "refused" },
     };
     for (const id of missing) settle(id, untrusted.has(id) ? { ok: false, error: unsigned } : { lost, vanished: true });

@@ -33,6 +33,7 @@ import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./
 import { checkTaskStores, storePolicy } from "./task-stores.js";
 import { serializeError, type WireError } from "../thread-wire.js";
 import { threads } from "../threads/threads.js";
+import { logQuoted, logSafe } from "./log-text.js";
 
 /** The data of one task job: only keys, file names and small JSON, never block bytes. */
 export interface JobData {
@@ -157,9 +158,12 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
     return { data, task: decodeBlockBytes(bytes, file) as Task };
   };
 
+  // Only a job signed with the key gets a signed answer: a refusal of a forged job signed here
+  // would be taken by the client as the answer to its own job of that id.
   const answer = async (job: Job<JobData>): Promise<JobReply> => {
+    const genuine = key !== undefined && verifyJob(key, { queue: job.queueName, jobId: String(job.id) }, job.data);
     const reply = await processJob(job);
-    return key === undefined ? reply : { ...reply, sig: signAnswer(key, { queue: job.queueName, jobId: String(job.id) }, reply) };
+    return !genuine ? reply : { ...reply, sig: signAnswer(key, { queue: job.queueName, jobId: String(job.id) }, reply) };
   };
 
   const processJob = async (job: Job<JobData>): Promise<JobReply> => {
@@ -178,13 +182,15 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
       });
       await fs.mkdir(dir, { recursive: true });
       const result = await encodeValue(value, dir, task.key);
-      if (options.verbose) log(`chunkwise worker: task '${task.key}' done in ${(performance.now() - t0).toFixed(1)} ms`);
+      if (options.verbose) log(`chunkwise worker: task ${logQuoted(task.key)} done in ${(performance.now() - t0).toFixed(1)} ms`);
       return { ok: true, result };
     } catch (e) {
       const loud = e instanceof DistributedError && (e.kind === "refused" || e.kind === "timeout");
       const what = !loud ? "failed" : (e as DistributedError).kind === "refused" ? "refused" : "timed out:";
-      if (loud || options.verbose) log(`chunkwise worker: ${what} job ${job.id} (${String(job.name).slice(0, 80)}): ${e instanceof Error ? e.message : String(e)}`);
-      return { ok: false, error: serializeError(e) };
+      if (loud || options.verbose) log(`chunkwise worker: ${what} job ${logQuoted(job.id)} (${logQuoted(job.name, 80)}): ${logSafe(e instanceof Error ? e.message : String(e), 2000)}`);
+      // Only the frames, each on its own line: the message above may hold queue-provided text.
+      if (options.verbose && e instanceof Error) for (const frame of (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l))) log(`  ${logSafe(frame.trim(), 400)}`);
+      return { ok: false, error: withoutStacks(serializeError(e)) };
     }
   };
 
@@ -197,7 +203,7 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
     name: `chunkwise-${hostname()}-${process.pid}`,
   });
   worker.on("error", (e) => log(`chunkwise worker: ${e.message}`));
-  worker.on("stalled", (id) => log(`chunkwise worker: job ${id} stalled (its worker stopped renewing the lock); it runs again`));
+  worker.on("stalled", (id) => log(`chunkwise worker: job ${logQuoted(id)} stalled (its worker stopped renewing the lock); it runs again`));
   await worker.waitUntilReady();
   if (key === undefined) log("chunkwise worker: WARNING: --insecure: tasks are not checked for a signature; anyone who can write to this Redis queue can make this worker read and write files. Give it a task key (--task-key-file) instead");
   log(`chunkwise worker: pid ${process.pid} listening on ${parsed.redacted} queue '${queueName}' with ${concurrency} slot${concurrency === 1 ? "" : "s"}; scratch ${root}; kernels: ${allow.modules.length === 0 ? "chunkwise's own only" : allow.modules.join(", ")}; tasks ${key === undefined ? "NOT signed (--insecure)" : "signed"}`);
@@ -208,6 +214,16 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
       await pool.close();
     },
   };
+}
+
+/**
+ * An error as it travels back through Redis: class, message and fields, never a stack (which
+ * would tell anyone reading the queue the worker's paths and code; `--verbose` logs it locally).
+ */
+function withoutStacks(e: WireError): WireError {
+  const { stack: _stack, cause, ...rest } = e;
+  if (cause === undefined) return rest;
+  return { ...rest, cause: "value" in cause ? cause : withoutStacks(cause) };
 }
 
 /** A timeout option: a non-negative number of ms (0: no bound). */

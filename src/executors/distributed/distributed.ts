@@ -13,7 +13,7 @@
  * Redis itself lost run again; see `distributed-answers.ts`.
  * @module
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
 import { Queue, QueueEvents } from "bullmq";
@@ -244,7 +244,8 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
         }
         const encodedTask = await encodeValue(task, dir, `${task.key}-task`);
         if ("file" in encodedTask) taskFile = encodedTask.file;
-        const id = `${run}-${++counter}`;
+        // A random part makes the id unguessable: no one can add a job of theirs under it first.
+        const id = `${run}-${++counter}-${randomUUID()}`;
         const abortKey = abortKeyOf(signal, queue);
         // A task kept in a file is signed through its hash (a worker checks it before parsing).
         const taskSha256 = taskFile === undefined || key === undefined ? undefined : sha256Hex(await fs.readFile(nodePath.join(dir, taskFile)));
@@ -252,7 +253,10 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
         const data: JobData = key === undefined ? unsigned : { ...unsigned, sig: signJob(key, { queue: queueName, jobId: id }, unsigned) };
         const { answer, added, forget } = answerOf(connected, id, signal);
         // With Redis unreachable the add waits for a reconnection; the watchdog's answer ends the wait.
-        const adding = queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(added);
+        const adding = queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(async () => {
+          await ownJob(queue, id, data);
+          added();
+        });
         adding.catch(() => undefined);
         await Promise.race([adding, answer]).catch((e: unknown) => {
           forget();
@@ -295,6 +299,17 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
       await fs.rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Checks that the job under `id` is the one this client added: BullMQ keeps a job already there
+ * under that id and drops the new one, so a job put there first by someone else would run (or be
+ * refused) in its place. A job gone already was taken and answered: its answer is checked.
+ */
+async function ownJob(queue: Queue, id: string, data: JobData): Promise<void> {
+  const stored = await ((await queue.client) as unknown as Redis).hget(queue.toKey(id), "data");
+  if (stored === null || stored === JSON.stringify(data)) return;
+  throw new DistributedError("distributed", `job id '${id}' must hold the job this client added; got another job there (a forged job in the queue: someone else who can write to this Redis added it first). Nothing of it is used; find who writes to the queue, and use a Redis password or ACL only the clients and workers hold`, { kind: "refused" });
 }
 
 /** The task key as bytes; undefined only with `insecure`. */

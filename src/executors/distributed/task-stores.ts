@@ -20,6 +20,7 @@ import { readZarrRegion } from "../../io/zarr/read-kernels.js";
 import { checkNodePath } from "../../io/zarr/store.js";
 import { writeZarrChunk, type WriteChunkParams } from "../../io/zarr/write-kernels.js";
 import { DistributedError } from "./distributed-error.js";
+import { checkIoParams } from "./io-params.js";
 
 /** Where tasks may read and write: directories (real paths) and URL prefixes; undefined: anywhere. */
 export interface StorePolicy {
@@ -129,6 +130,7 @@ export async function checkTaskStores(task: Task, policy: StorePolicy | undefine
         throw refused((e as Error).message, e);
       });
     } else if (!isClosureRef(k) && sameKernel(k, READ)) {
+      checkIoParams("readZarrRegion", p, key);
       await storeOk(p?.store);
       try {
         checkNodePath("worker", p?.path);
@@ -136,6 +138,7 @@ export async function checkTaskStores(task: Task, policy: StorePolicy | undefine
         throw refused(`${(e as Error).message} (task '${key}')`, e);
       }
     } else if (!isClosureRef(k) && sameKernel(k, IMREAD)) {
+      checkIoParams("imreadBlock", p, key);
       await dirOk(p?.path, "a TIFF file");
     }
     for (const a of t.args) {
