@@ -67,13 +67,18 @@ describe("storePolicy", () => {
   });
 });
 
-const read = (store: unknown, path = "a"): Task => ({ key: "r[0]", kernel: kernelRefOf(readZarrRegion)!, args: [], params: { store, path } });
+// Well-formed params (the worker checks their shape first), so only the store is on trial.
+const read = (store: unknown, path = "a"): Task => ({
+  key: "r[0]", kernel: kernelRefOf(readZarrRegion)!, args: [],
+  params: { store, path, format: 2, token: "t", dtype: "uint8", chunks: [1], region: { start: [0], stop: [1] }, keyEncoding: { v2: true, separator: "." } },
+});
+const tiff = (path: string): Task => ({ key: "i[0]", kernel: kernelRefOf(imreadBlock)!, args: [], params: { path, shape: [1], dtype: "uint8", first: path } });
 
 describe("checkTaskStores", () => {
   it.each([
     ["a URL store under a prefix", read({ url: "https://zarr.example.org/public/a.zarr" })],
     ["a directory store inside", read({ fs: join(root, "data", "a.zarr") }, "g/a")],
-    ["a TIFF file inside", { key: "i[0]", kernel: kernelRefOf(imreadBlock)!, args: [], params: { path: join(root, "data") } } as Task],
+    ["a TIFF file inside", tiff(join(root, "data"))],
   ])("allows %s", async (_, task) => {
     await checkTaskStores(task, policy);
   });
@@ -84,7 +89,7 @@ describe("checkTaskStores", () => {
     ["a directory store through a link out", read({ fs: join(root, "data", "link") }), "(really"],
     ["an in-process store", read({ local: "local-1" }), "must be a directory ({ fs }) or a URL ({ url })"],
     ["an array path with '..'", read({ url: "https://zarr.example.org/public/a.zarr" }, "../../private"), "path must stay inside the store"],
-    ["a TIFF file outside", { key: "i[0]", kernel: kernelRefOf(imreadBlock)!, args: [], params: { path: "/etc/passwd" } } as Task, "must lie inside the directories"],
+    ["a TIFF file outside", tiff("/etc/passwd"), "must lie inside the directories"],
     ["a read inside a fused task", { key: "f[0]", kernel: kernelRefOf(identity)!, args: [{ task: read({ url: "http://127.0.0.1:6379/" }) }] } as Task, "URL stores must lie under"],
     ["a chunk writer as a function argument", { key: "f[0]", kernel: kernelRefOf(identity)!, args: [{ fn: kernelRefOf(writeZarrChunk)! }] } as Task, "kernels that read or write files must be a task's own kernel"],
   ])("refuses %s", async (_, task, message) => {
