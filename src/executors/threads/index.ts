@@ -3,5 +3,5 @@
  * the root of chunkwise never loads piscina.
  * @module chunkwise/threads
  */
-export { threads, type ThreadsExecutor, type ThreadsOptions } from "./threads.js";
+export { threads, type ThreadResourceLimits, type ThreadsExecutor, type ThreadsOptions } from "./threads.js";
 export { TaskTimeoutError, WorkerLostError } from "../../schedule/faults.js";

@@ -17,7 +17,6 @@
  * @module
  */
 import { availableParallelism } from "node:os";
-import type { ResourceLimits } from "node:worker_threads";
 import { Piscina } from "piscina";
 import { ValueError, show } from "../../core/errors.js";
 import { identity } from "../../graph/block-kernels.js";
@@ -30,6 +29,17 @@ import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { mapViews, type View } from "../../schedule/value-views.js";
 import { isShared, reviveError, sharedCopy, compactCopy, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 
+/**
+ * Node's `worker_threads` resource limits, spelt out so the published types need no
+ * `@types/node`.
+ */
+export interface ThreadResourceLimits {
+  maxYoungGenerationSizeMb?: number;
+  maxOldGenerationSizeMb?: number;
+  codeRangeSizeMb?: number;
+  stackSizeMb?: number;
+}
+
 /** Options of {@link threads}. */
 export interface ThreadsOptions {
   /** Worker threads, each running one task at a time (with one more queued for it); default `os.availableParallelism()`. */
@@ -37,7 +47,7 @@ export interface ThreadsOptions {
   /** Tasks piscina may queue beyond the running ones (piscina's `maxQueue`); default unbounded. */
   maxQueue?: number | "auto";
   /** Heap limits of each worker (Node's `resourceLimits`); a worker over them dies and its task runs again. */
-  resourceLimits?: ResourceLimits;
+  resourceLimits?: ThreadResourceLimits;
   /** Extra attempts for a task whose worker died, apart from `compute`'s `retries` for kernels that throw; default 2. */
   faultRetries?: number;
   /** Inputs at least this large that several tasks read go to workers through one shared copy; default 64 KiB. */
