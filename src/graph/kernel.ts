@@ -56,3 +56,18 @@ export function refKey(ref: KernelRef): string {
 export function registeredKernel(ref: KernelRef): ((...args: any[]) => unknown) | undefined {
   return registry.get(refKey(ref));
 }
+
+/**
+ * The kernels registered in this thread under export name `name`, from any module. A bundle
+ * gives every module it contains one URL (its own), so a Web Worker built as a separate
+ * bundle finds a task's kernel by name among the kernels its bundle registered.
+ * @example registeredKernelsNamed("deconvolve") // [{ module: "http://host/worker.js", name: "deconvolve" }]
+ */
+export function registeredKernelsNamed(name: string): KernelRef[] {
+  const out: KernelRef[] = [];
+  for (const key of registry.keys()) {
+    const cut = key.lastIndexOf("#");
+    if (key.slice(cut + 1) === name) out.push({ module: key.slice(0, cut), name });
+  }
+  return out;
+}

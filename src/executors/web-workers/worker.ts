@@ -1,0 +1,22 @@
+/**
+ * `chunkwise/web-workers/worker`: the Web Worker script of `webWorkers()`. It registers
+ * chunkwise's own kernels (array, filter and graph kernels) and answers tasks. Your own
+ * worker script imports your kernel modules first, then this module:
+ *
+ * ```ts
+ * // worker.ts, bundled on its own
+ * import "./kernels.js";
+ * import "chunkwise/web-workers/worker";
+ * ```
+ * @module chunkwise/web-workers/worker
+ */
+import "../../graph/block-kernels.js";
+import "../../graph/gufunc-kernels.js";
+import "../../array/coarsen-kernels.js";
+import "../../array/overlap-kernels.js";
+import "../../array/reduce-kernels.js";
+import "../../array/view-kernels.js";
+import "../../filters/index.js";
+import { serveTasks } from "./serve.js";
+
+serveTasks();
