@@ -1,6 +1,7 @@
 /**
  * `chunkwise/web-workers/worker`: the Web Worker script of `webWorkers()`. It registers
- * chunkwise's own kernels (array, filter and graph kernels) and answers tasks. Your own
+ * chunkwise's own kernels (array, filter and graph kernels), installs the FFT pass teams
+ * (nested workers, where the page is cross-origin isolated) and answers tasks. Your own
  * worker script imports your kernel modules first, then this module:
  *
  * ```ts
@@ -17,6 +18,11 @@ import "../../array/overlap-kernels.js";
 import "../../array/reduce-kernels.js";
 import "../../array/view-kernels.js";
 import "../../filters/index.js";
-import { serveTasks } from "./serve.js";
+import { beforeEachTask, serveTasks } from "./serve.js";
+import { installWebPassTeams, prepareHelpers } from "./web-pass-teams.js";
 
+// FFT passes of one kernel (Richardson-Lucy's threads) on nested workers, started before
+// each task within its thread budget.
+installWebPassTeams();
+beforeEachTask((threads) => prepareHelpers(threads - 1));
 serveTasks();
