@@ -21,8 +21,13 @@ import "../../filters/index.js";
 import { beforeEachTask, serveTasks } from "./serve.js";
 import { installWebPassTeams, prepareHelpers } from "./web-pass-teams.js";
 
-// FFT passes of one kernel (Richardson-Lucy's threads) on nested workers, started before
-// each task within its thread budget.
-installWebPassTeams();
-beforeEachTask((threads) => prepareHelpers(threads - 1));
-serveTasks();
+// Only in a worker: imported elsewhere (a page by mistake, Node listing the package's
+// entries) this module registers the kernels and does nothing else.
+const scope = globalThis as { WorkerGlobalScope?: abstract new () => unknown };
+if (typeof scope.WorkerGlobalScope === "function" && globalThis instanceof scope.WorkerGlobalScope) {
+  // FFT passes of one kernel (Richardson-Lucy's threads) on nested workers, started before
+  // each task within its thread budget.
+  installWebPassTeams();
+  beforeEachTask((threads) => prepareHelpers(threads - 1));
+  serveTasks();
+}
