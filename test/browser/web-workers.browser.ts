@@ -10,6 +10,9 @@ import { compute } from "../../src/schedule/compute.js";
 import { inline } from "../../src/schedule/inline.js";
 import { webWorkers, type WebWorkersExecutor } from "../../src/executors/web-workers/index.js";
 import { defineKernel } from "../../src/graph/kernel.js";
+import { gufunc } from "../../src/array/apply-gufunc.js";
+import { richardsonLucy } from "../../src/filters/index.js";
+import { gaussianPsf, volumes } from "./web-workers/rl-data.js";
 import { definePageTests } from "./harness/in-page.js";
 import { combine, failOn, flaky, heavy, markers, sharedness, slow } from "./web-workers/kernels.js";
 import { digest, pipeline, ramp } from "./web-workers/pipeline.js";
@@ -142,6 +145,12 @@ definePageTests({
     } finally {
       await broken.close();
     }
+  },
+  async deconvolve(input: { threads: number; iterations: number }) {
+    const imgs = fromArray(volumes(), { chunks: [1, 24, 40, 36] });
+    const rl = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: { iterations: input.iterations, clip: false, threads: input.threads } });
+    const out = await compute(rl(imgs, gaussianPsf()) as ChunkedArray, { executor: ex() });
+    return digest(out);
   },
   async sharing() {
     // A block read by two tasks: the first reader gets a shared copy (where the page has

@@ -9,6 +9,11 @@ import * as nodePath from "node:path";
 import { ROOT } from "./harness/bundle.js";
 import { startSession, type Session, type TestPage } from "./harness/session.js";
 import { digest, pipeline } from "./web-workers/pipeline.js";
+import { gaussianPsf, volumes } from "./web-workers/rl-data.js";
+import { richardsonLucy } from "../../src/filters/index.js";
+import { fromArray } from "../../src/array/creation.js";
+import { gufunc } from "../../src/array/apply-gufunc.js";
+import type { ChunkedArray } from "../../src/array/chunked-array.js";
 
 type ErrorInfo = {
   name: string; message: string; isTaskError: boolean; isValueError: boolean; isKernelError: boolean; isRangeError: boolean;
@@ -26,6 +31,8 @@ const TEMPORARY_NODE_STUBS = {
 
 let session: Session;
 let nodeReference: ReturnType<typeof digest>[];
+let rlReference: ReturnType<typeof digest>;
+const RL_ITERATIONS = 6;
 beforeAll(async () => {
   session = await startSession({
     pages: ["web-workers"],
@@ -33,6 +40,8 @@ beforeAll(async () => {
     esbuild: { plugins: [TEMPORARY_NODE_STUBS] },
   });
   nodeReference = (await compute(pipeline(), { executor: inline() })).map(digest);
+  const rl = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: { iterations: RL_ITERATIONS, clip: false } });
+  rlReference = digest(await compute(rl(fromArray(volumes(), { chunks: [1, 24, 40, 36] }), gaussianPsf()) as ChunkedArray, { executor: inline() }));
 });
 afterAll(async () => {
   await session?.close();
@@ -142,3 +151,22 @@ for (const [workers, isolated] of [[1, true], [2, true], [2, false]] as const) {
     });
   });
 }
+
+describe("Richardson-Lucy on webWorkers(2) in Chromium: byte-identical to Node's inline result", () => {
+  for (const [threads, isolated] of [[1, true], [2, true], [2, false]] as const) {
+    it(`volumes [2,24,40,36], PSF [7,9,9], ${RL_ITERATIONS} iterations, threads: ${threads}${isolated ? "" : ", page not isolated (runs on 1 thread with a note)"}`, async () => {
+      const page = await session.open("web-workers", { isolated });
+      try {
+        await page.run("start", { workers: 2, threadsPerTask: threads });
+        const got = await page.run<ReturnType<typeof digest>>("deconvolve", { threads, iterations: RL_ITERATIONS });
+        expect(got[0]).toBe("float32");
+        expect(got[1]).toEqual([2, 24, 40, 36]);
+        expect(got[2] === rlReference[2]).toBe(true);
+        expect(page.errors).toEqual([]);
+      } finally {
+        await page.run("close");
+        await page.page.close();
+      }
+    });
+  }
+});
