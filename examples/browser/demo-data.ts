@@ -1,0 +1,37 @@
+/**
+ * A small light-sheet-like dataset for the browser example and its test: beads and a few
+ * filaments blurred by a Gaussian PSF, with Poisson-like noise, as uint16 volumes (v, z, y, x)
+ * in a Zarr v2 store (gzip). Deterministic, so the test's picture is the same every run.
+ */
+import { fromArray, type Block } from "chunkwise";
+import { toZarr } from "chunkwise/zarr";
+
+/** Writes `volumes` volumes of 32 x 96 x 96 to the Zarr store directory `dir`. */
+export async function writeDemoZarr(dir: string, volumes = 2): Promise<void> {
+  const [nz, ny, nx] = [32, 96, 96];
+  const n = nz * ny * nx;
+  const data = new Uint16Array(volumes * n);
+  let seed = 7;
+  const rand = (): number => ((seed = (seed * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+  for (let v = 0; v < volumes; v++) {
+    const beads = Array.from({ length: 40 }, () => [4 + rand() * (nz - 8), 8 + rand() * (ny - 16), 8 + rand() * (nx - 16), 400 + 800 * rand()] as const);
+    for (let z = 0; z < nz; z++) {
+      for (let y = 0; y < ny; y++) {
+        for (let x = 0; x < nx; x++) {
+          let s = 100;
+          for (const [bz, by, bx, a] of beads) {
+            const e = ((z - bz) / 2.5) ** 2 + ((y - by) / 1.8) ** 2 + ((x - bx) / 1.8) ** 2;
+            if (e < 30) s += a * Math.exp(-e / 2);
+          }
+          // A filament along a sine, blurred the same way.
+          const fy = ny / 2 + 20 * Math.sin((x + 10 * v) / 15);
+          const ef = ((y - fy) / 1.8) ** 2 + ((z - nz / 2) / 2.5) ** 2;
+          if (ef < 30) s += 300 * Math.exp(-ef / 2);
+          data[v * n + (z * ny + y) * nx + x] = Math.round(s + Math.sqrt(s) * (rand() - 0.5) * 2);
+        }
+      }
+    }
+  }
+  const block: Block<"uint16"> = { dtype: "uint16", data, shape: [volumes, nz, ny, nx], stride: [n, ny * nx, nx, 1], offset: 0 };
+  await toZarr(fromArray(block, { chunks: [1, nz, ny, nx] }), dir, { compressor: "gzip", overwrite: true });
+}

@@ -1,0 +1,69 @@
+// The browser example page (examples/browser/) in Chromium: it opens the demo Zarr served
+// locally, deconvolves two volumes on Web Workers and draws the before/after projections;
+// the canvases are checked from a screenshot (not blank: many grey levels, some bright).
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import * as nodePath from "node:path";
+import { PNG } from "pngjs";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { buildExample } from "../../examples/browser/build.js";
+import { writeDemoZarr } from "../../examples/browser/demo-data.js";
+import { startSession, type Session } from "./harness/session.js";
+
+let session: Session;
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(nodePath.join(tmpdir(), "chunkwise-example-test-"));
+  await buildExample(nodePath.join(dir, "page"));
+  await writeDemoZarr(nodePath.join(dir, "data", "demo.zarr"));
+  session = await startSession({ pages: [], mounts: { "/example/": nodePath.join(dir, "page"), "/data/": nodePath.join(dir, "data") } });
+});
+afterAll(async () => {
+  await session?.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** Distinct grey levels and the brightest value of a PNG screenshot. */
+function greyStats(png: Buffer): { levels: number; max: number; width: number; height: number } {
+  const img = PNG.sync.read(png);
+  const seen = new Set<number>();
+  let max = 0;
+  for (let i = 0; i < img.data.length; i += 4) {
+    seen.add(img.data[i]!);
+    max = Math.max(max, img.data[i]!);
+  }
+  return { levels: seen.size, max, width: img.width, height: img.height };
+}
+
+describe("examples/browser in Chromium", () => {
+  for (const threads of [1, 2]) {
+    it(`opens the demo Zarr, deconvolves volumes 0 and 1 (5 iterations, 2 workers x ${threads} thread(s)), and draws non-blank projections`, async () => {
+      const page = await session.browser.newPage();
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => {
+        if (m.type() === "error") errors.push(m.text());
+      });
+      try {
+        const url = `${session.server.origin}/data/demo.zarr`;
+        await page.goto(`${session.server.origin}/example/index.html?url=${encodeURIComponent(url)}&volumes=0-1&iterations=5&workers=2&threads=${threads}`);
+        await page.waitForSelector("body[data-state=idle]");
+        await page.click("#run");
+        await page.waitForSelector("body[data-state=done], body[data-state=error]", { timeout: 120_000 });
+        const text = await page.textContent("#status");
+        expect(await page.getAttribute("body", "data-state"), String(text)).toBe("done");
+        expect(text).toContain("deconvolved 2 volume(s), 5 iterations");
+        expect(Number(await page.locator("#progress").evaluate((el) => (el as unknown as { value: number }).value))).toBeGreaterThan(0);
+        for (const id of ["#before", "#after"]) {
+          const s = greyStats(await page.locator(id).screenshot());
+          expect([s.width, s.height]).toEqual([192, 96]);
+          expect(s.levels).toBeGreaterThan(50);
+          expect(s.max).toBeGreaterThan(200);
+        }
+        expect(errors).toEqual([]);
+      } finally {
+        await page.close();
+      }
+    });
+  }
+});
