@@ -7,6 +7,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { redactText } from "../executors/distributed/redis-connection.js";
+import { installNodeHost } from "../executors/node-host.js";
 import { createRequire } from "node:module";
 import { deconvolveCommand } from "./deconvolve.js";
 import { demoCommand } from "./demo.js";
@@ -80,6 +81,8 @@ function topHelp(): string {
  * ```
  */
 export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  // The FFT's worker-thread teams and the machine's memory (the default memory budget).
+  installNodeHost();
   const verbose = argv.includes("--verbose");
   const [name, ...rest] = argv;
   try {

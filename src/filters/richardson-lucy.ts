@@ -60,7 +60,7 @@ import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
 import { ArrayCore, RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate } from "./richardson-lucy-update.js";
-import { RL_KEYS, resolveRlOptions, type ResolvedRlOptions, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
+import { RL_KEYS, plannedThreads, resolveRlOptions, type ResolvedRlOptions, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
 export type { RichardsonLucyIterationInfo, RichardsonLucyOptions, RichardsonLucyStopInfo } from "./richardson-lucy-options.js";
@@ -74,7 +74,7 @@ const EPS = 1e-12;
  * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32
  * @param psf - the point spread function, with as many axes as the image (promoted with the image's dtype)
  * @param options - see {@link RichardsonLucyOptions}
- * @param ctx - the kernel context (its `signal` is checked between iterations)
+ * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes)
  * @returns the estimate, float32 or float64, of the image's shape
  * @throws {ValueError} for mismatched ranks, empty inputs or bad options; the signal's reason when aborted
  * @example
@@ -85,7 +85,7 @@ const EPS = 1e-12;
  * ```
  */
 export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
-  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined },
+  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined; threads?: number | undefined },
 ): Block {
   const x = blockArg(FN, "image", image);
   const k = blockArg(FN, "psf", psf);
@@ -93,7 +93,7 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
   if (x.shape.length === 0 || sizeOf(x.shape) === 0 || sizeOf(k.shape) === 0) {
     throw new ValueError(FN, `image and psf must be non-empty arrays with at least one axis; got shapes ${show(x.shape)} and ${show(k.shape)}. Pass N-D blocks`);
   }
-  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape);
+  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape, ctx?.threads);
   const dtype = computeDtype(x.dtype, k.dtype);
   const img = floatInput(x, dtype).data;
   let kern = floatInput(k, dtype).data;
@@ -157,7 +157,7 @@ export function richardsonLucyWorkspace(
   // Total variation's two float64 slabs of inverse norms (one step along the first axis).
   const region = neumann ? fftShape : n;
   const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * region.slice(1).reduce((a, b) => a * b, 1) : 0;
-  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel + tv;
+  return arrays * E * pitched + mapped + plannedThreads(params?.threads) * 3 * lineBytes + accel + tv;
 }
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */

@@ -114,7 +114,7 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   if (budget !== Infinity || options.onPlan) {
     const plan = planMemory(tasks, { concurrency: executor.concurrency, closures: graph.closures, order, readers, reservedBytes: options.reservedBytes ?? 0, resultsInMemory: executor.resultsInMemory ?? true });
     options.onPlan?.(plan);
-    checkMemoryPlan(plan, budget);
+    checkMemoryPlan(plan, budget, "compute", options.memoryBudget === undefined);
   }
   await options.beforeRun?.();
   const waiting = new Map<string, number>();
