@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/browser/**/*.test.ts"],
-    setupFiles: ["test/setup/fast-check-seed.ts"],
+    setupFiles: ["test/setup/fast-check-seed.ts", "test/setup/node-host.ts"],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     // One Chromium at a time: the machine is small and the pages may start workers.

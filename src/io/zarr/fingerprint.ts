@@ -13,22 +13,12 @@
  * removing chunks changes it, and so does copying the store without keeping times).
  * @module
  */
-import { createHash } from "node:crypto";
-import * as fs from "node:fs/promises";
-import { createRequire } from "node:module";
-import * as nodePath from "node:path";
+import { chunkwiseVersion, fs, nodePath, sha256Hex } from "./host.js";
 import { arrayInfo, readNode } from "./metadata.js";
 import { realPathOf } from "./overlap.js";
 import { keyOf, readKey, storeRefOf, type StoreRef } from "./store.js";
 
-/** chunkwise's version (package.json), part of every fingerprint. */
-export function chunkwiseVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
+export { chunkwiseVersion };
 
 /** The fingerprint `toZarr` records and compares: the version, then the caller's fields (or the graph's token). */
 export function runFingerprint(fields: Readonly<Record<string, unknown>>): Fingerprint {
@@ -90,7 +80,7 @@ export async function arrayIdentity(fn: string, store: string, path: string): Pr
   const metaBytes = (await readKey(fn, ref, keyOf(path, metaFile))) ?? new Uint8Array();
   const out: Record<string, unknown> = {
     store: realPathOf(store), path, shape: info.shape, chunks: info.chunks, dtype: info.zarrDtype,
-    metadata: createHash("sha256").update(metaBytes).digest("hex"),
+    metadata: sha256Hex(metaBytes),
   };
   if ("fs" in ref) {
     const dir = nodePath.join(ref.fs, ...path.split("/").filter((p) => p !== ""));
