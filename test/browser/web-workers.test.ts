@@ -20,15 +20,6 @@ type ErrorInfo = {
   key?: string; blockIndex?: number[]; code?: string; stack?: string; cause?: ErrorInfo;
 };
 
-// TEMPORARY until main's layers bundle without Node builtins: stubs node:os and node:worker_threads.
-const TEMPORARY_NODE_STUBS = {
-  name: "temporary-node-stubs",
-  setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { path: string }) => { path: string; namespace: string }) => void; onLoad: (o: { filter: RegExp; namespace: string }, f: (a: { path: string }) => { contents: string }) => void }) {
-    build.onResolve({ filter: /^node:(os|worker_threads)$/ }, (a) => ({ path: a.path, namespace: "stub" }));
-    build.onLoad({ filter: /.*/, namespace: "stub" }, (a) => ({ contents: a.path === "node:os" ? "export const totalmem = () => 2 ** 32;" : "export class Worker {}" }));
-  },
-};
-
 let session: Session;
 let nodeReference: ReturnType<typeof digest>[];
 let rlReference: ReturnType<typeof digest>;
@@ -37,7 +28,6 @@ beforeAll(async () => {
   session = await startSession({
     pages: ["web-workers"],
     extraEntries: { "web-workers-worker": nodePath.join(ROOT, "test/browser/web-workers/worker.ts") },
-    esbuild: { plugins: [TEMPORARY_NODE_STUBS] },
   });
   nodeReference = (await compute(pipeline(), { executor: inline() })).map(digest);
   const rl = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: { iterations: RL_ITERATIONS, clip: false } });
@@ -156,6 +146,10 @@ describe("Richardson-Lucy on webWorkers(2) in Chromium: byte-identical to Node's
   for (const [threads, isolated] of [[1, true], [2, true], [2, false]] as const) {
     it(`volumes [2,24,40,36], PSF [7,9,9], ${RL_ITERATIONS} iterations, threads: ${threads}${isolated ? "" : ", page not isolated (runs on 1 thread with a note)"}`, async () => {
       const page = await session.open("web-workers", { isolated });
+      const warnings: string[] = [];
+      page.page.on("console", (m) => {
+        if (m.type() === "warning") warnings.push(m.text());
+      });
       try {
         await page.run("start", { workers: 2, threadsPerTask: threads });
         const got = await page.run<ReturnType<typeof digest>>("deconvolve", { threads, iterations: RL_ITERATIONS });
@@ -163,6 +157,8 @@ describe("Richardson-Lucy on webWorkers(2) in Chromium: byte-identical to Node's
         expect(got[1]).toEqual([2, 24, 40, 36]);
         expect(got[2] === rlReference[2]).toBe(true);
         expect(page.errors).toEqual([]);
+        if (!isolated) expect(warnings).toContain("chunkwise FFT: 2 threads asked, running on 1 thread because SharedArrayBuffer is unavailable here (a page that is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp). Results are the same, only slower.");
+        else expect(warnings).toEqual([]);
       } finally {
         await page.run("close");
         await page.page.close();

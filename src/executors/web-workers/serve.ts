@@ -89,9 +89,10 @@ async function answer(message: TaskMessage, transfer: Set<ArrayBuffer>): Promise
   const signal = signalOf(message);
   if (signal?.aborted) return { ok: false, aborted: true };
   try {
-    for (const hook of beforeTask) await hook(message.threads);
+    const threads = message.request.threads ?? 1;
+    for (const hook of beforeTask) await hook(threads);
     const inputs = new Map(message.request.inputs);
-    const value = await evaluateTask(await localTask(message.request.task), (key) => inputs.get(key), NO_CLOSURES, signal);
+    const value = await evaluateTask(await localTask(message.request.task), (key) => inputs.get(key), NO_CLOSURES, signal, threads);
     return { ok: true, value: prepareResult(value, transfer) };
   } catch (e) {
     return { ok: false, error: serializeError(e) };

@@ -3,12 +3,12 @@
  * URL, each running the team's {@link HELPER_LOOP} once it receives its `{ module, memory,
  * control, part }` by postMessage.
  *
- * A nested worker may not start until the worker that created it returns to its event loop,
- * and a kernel blocks that loop for its whole run (the caller of a pass waits in
- * `Atomics.wait`). So helpers are started ahead, between tasks: before each task the worker
- * tops up a stock of started helpers (each says "ready" once its script runs) to the task's
- * thread budget, and the spawner the team calls during the kernel only hands a ready helper
- * its inputs, which needs no event loop on this side.
+ * A nested worker neither starts nor receives messages while the worker that created it is
+ * blocked, and a kernel blocks its worker for its whole run (the caller of a pass waits in
+ * `Atomics.wait`). So the team is built ahead, between tasks: before each task the worker
+ * starts helpers up to the task's thread budget (each says "ready"), builds a team of that
+ * size (each helper says "joined" once it has its inputs) and parks it in the pool, where the
+ * kernel's request for a team finds it.
  * @module
  */
 import { ValueError } from "../../core/errors.js";
@@ -22,10 +22,11 @@ interface HelperWorker {
 }
 type WorkerConstructor = new (url: string) => HelperWorker;
 
-/** The helper's script: wait for its inputs, then serve passes forever. */
+/** The helper's script: say "ready", wait for its inputs, say "joined", then serve passes until the team closes. */
 const HELPER_SOURCE = `self.onmessage = (event) => {
   self.onmessage = null;
   const { module, memory, control, part } = event.data;
+  self.postMessage("joined");
 ${HELPER_LOOP}
 };
 self.postMessage("ready");
@@ -33,7 +34,10 @@ self.postMessage("ready");
 
 /** Helpers started and ready, not yet part of a team. */
 const stock: HelperWorker[] = [];
+/** Helpers handed their inputs, until they say they have them. */
+let joining: Promise<void>[] = [];
 let url: string | undefined;
+let pool: PassTeamPool | undefined;
 
 function workerConstructor(): WorkerConstructor | undefined {
   return (globalThis as { Worker?: WorkerConstructor }).Worker;
@@ -53,32 +57,45 @@ function startHelper(Ctor: WorkerConstructor): Promise<HelperWorker | undefined>
 }
 
 /**
- * Tops the stock of ready helpers up to `helpers`; resolves when they are running. Helpers
- * that cannot start (no nested workers here) leave the stock short, and a team of that size
- * then runs on one thread.
+ * Readies a team of `threads` for the next task: tops the stock of started helpers up, then
+ * builds the team (handing helpers their inputs) and parks it in the pool, and waits until
+ * every helper has its inputs. Messages to a nested worker are not delivered while this
+ * worker blocks, so all of this must happen before the kernel runs; the kernel's own request
+ * for a team of this size then gets the parked one. Helpers that cannot start (no nested
+ * workers here) leave the team short of threads, and the kernel runs on one thread.
  */
-export async function prepareHelpers(helpers: number): Promise<void> {
+export async function prepareTeam(threads: number): Promise<void> {
   const Ctor = workerConstructor();
-  if (Ctor === undefined || stock.length >= helpers) return;
-  const started = await Promise.all(Array.from({ length: helpers - stock.length }, () => startHelper(Ctor)));
-  for (const w of started) if (w !== undefined) stock.push(w);
+  if (pool === undefined || Ctor === undefined || threads < 2) return;
+  if (stock.length < threads - 1) {
+    const started = await Promise.all(Array.from({ length: threads - 1 - stock.length }, () => startHelper(Ctor)));
+    for (const w of started) if (w !== undefined) stock.push(w);
+    if (stock.length < threads - 1) return;
+  }
+  pool.acquire(threads)?.release();
+  const waits = joining;
+  joining = [];
+  await Promise.all(waits);
 }
 
-/** Hands a ready helper its inputs; it joins the team at once, with no event loop turn here. */
+/** Hands a started helper its inputs (from {@link prepareTeam}, between tasks). */
 const spawnFromStock: HelperSpawner = (init: HelperInit) => {
   const w = stock.pop();
   if (w === undefined) {
-    throw new ValueError("webWorkers", `a pass team in a Web Worker must stay within the task's thread budget; got a request for helper ${init.part} with none started. Raise webWorkers' threadsPerTask to the threads the kernel asks for`);
+    throw new ValueError("webWorkers", `a pass team in a Web Worker must stay within the task's thread budget (ctx.threads); got a team of more threads asked for while a kernel ran. Pass threads: "auto", or raise webWorkers' threadsPerTask to the threads the kernel asks for`);
   }
+  joining.push(new Promise<void>((resolve) => w.addEventListener("message", () => resolve(), { once: true })));
   w.postMessage(init);
   return w;
 };
 
 /**
- * Installs the Web Worker pass teams in this worker (where SharedArrayBuffer exists, i.e. the
- * page is cross-origin isolated); without it, FFT passes run on one thread with a note.
+ * Installs the Web Worker pass teams in this worker. Where the page is not cross-origin
+ * isolated (no SharedArrayBuffer) the pool makes teams of one thread only, so a kernel asking
+ * for more runs on one thread with a note saying shared memory is unavailable.
  */
 export function installWebPassTeams(): void {
-  if (typeof SharedArrayBuffer === "undefined" || workerConstructor() === undefined) return;
-  installPassTeams(new PassTeamPool(spawnFromStock));
+  if (workerConstructor() === undefined) return;
+  pool = new PassTeamPool(spawnFromStock);
+  installPassTeams(pool);
 }

@@ -45,9 +45,11 @@ export interface WebWorkersOptions {
   /** Inputs at least this large that several tasks read go to workers through one shared copy (when SharedArrayBuffer exists); default 64 KiB. */
   shareMinBytes?: number;
   /**
-   * Threads one kernel may use for one transform (Richardson-Lucy's `threads`), counting its
-   * own worker: nested workers of the pass team. Default 1. Needs a cross-origin isolated page
-   * (SharedArrayBuffer); without one a kernel runs on one thread.
+   * The thread budget of each task, `ctx.threads`: the threads one kernel may use for one
+   * block, its own worker included (Richardson-Lucy's `threads: "auto"` takes it; its FFT
+   * passes then run on nested workers). Default `navigator.hardwareConcurrency / workers`, at
+   * least 1. Needs a cross-origin isolated page (SharedArrayBuffer); without one every task
+   * gets 1.
    */
   threadsPerTask?: number;
 }
@@ -97,7 +99,7 @@ export function webWorkers(options: WebWorkersOptions): WebWorkersExecutor {
   refusePoolInWorker("webWorkers");
   const hardware = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency ?? 1;
   const workers = positiveInt(options.workers, Math.max(1, hardware), "workers", "{ workers: 2 }");
-  const threadsPerTask = positiveInt(options.threadsPerTask, 1, "threadsPerTask", "{ threadsPerTask: 2 }");
+  const threadsPerTask = positiveInt(options.threadsPerTask, Math.max(1, Math.floor(hardware / workers)), "threadsPerTask", "{ threadsPerTask: 2 }");
   const faultRetries = options.faultRetries ?? 2;
   if (!Number.isInteger(faultRetries) || faultRetries < 0) {
     throw new ValueError("webWorkers", `faultRetries must be a non-negative integer; got ${show(options.faultRetries)}. Pass e.g. { faultRetries: 2 }`);
@@ -209,8 +211,8 @@ export function webWorkers(options: WebWorkersOptions): WebWorkersExecutor {
       const transfer = new Set<ArrayBuffer>();
       const inputs = [...new Set(taskDependencies(task))].map((key) => [key, prepareInput(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
       const job = jobOf(signal);
-      const request: WorkerRequest = { task, inputs, ...(job?.flag === undefined ? {} : { abort: job.flag }) };
-      const message: TaskMessage = { id: nextId++, request, threads: share ? threadsPerTask : 1, ...(job === undefined || job.flag !== undefined ? {} : { job: job.job }) };
+      const request: WorkerRequest = { task, inputs, threads: share ? threadsPerTask : 1, ...(job?.flag === undefined ? {} : { abort: job.flag }) };
+      const message: TaskMessage = { id: nextId++, request, ...(job === undefined || job.flag !== undefined ? {} : { job: job.job }) };
       let reply: WorkerReply;
       try {
         reply = await send(message, [...transfer]);

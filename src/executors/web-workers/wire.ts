@@ -12,8 +12,6 @@ export interface TaskMessage {
   readonly id: number;
   readonly request: WorkerRequest;
   readonly job?: number;
-  /** Threads a kernel may use for one transform (the pass team budget); 1 when the page has no SharedArrayBuffer. */
-  readonly threads: number;
 }
 
 /** To every worker: the job `job` was aborted (sent only when the page has no SharedArrayBuffer). */

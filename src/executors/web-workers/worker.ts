@@ -19,7 +19,7 @@ import "../../array/reduce-kernels.js";
 import "../../array/view-kernels.js";
 import "../../filters/index.js";
 import { beforeEachTask, serveTasks } from "./serve.js";
-import { installWebPassTeams, prepareHelpers } from "./web-pass-teams.js";
+import { installWebPassTeams, prepareTeam } from "./web-pass-teams.js";
 
 // Only in a worker: imported elsewhere (a page by mistake, Node listing the package's
 // entries) this module registers the kernels and does nothing else.
@@ -28,6 +28,6 @@ if (typeof scope.WorkerGlobalScope === "function" && globalThis instanceof scope
   // FFT passes of one kernel (Richardson-Lucy's threads) on nested workers, started before
   // each task within its thread budget.
   installWebPassTeams();
-  beforeEachTask((threads) => prepareHelpers(threads - 1));
+  beforeEachTask(prepareTeam);
   serveTasks();
 }
