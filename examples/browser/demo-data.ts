@@ -3,8 +3,10 @@
  * filaments blurred by a Gaussian PSF, with Poisson-like noise, as uint16 volumes (v, z, y, x)
  * in a Zarr v2 store (gzip). Deterministic, so the test's picture is the same every run.
  */
-import { fromArray, type Block } from "chunkwise";
-import { toZarr } from "chunkwise/zarr";
+// Relative imports: this runs in Node (the example's server and its test), not in the page.
+import { fromArray } from "../../src/array/creation.js";
+import type { Block } from "../../src/core/ndarray.js";
+import { toZarr } from "../../src/io/zarr/index.js";
 
 /** Writes `volumes` volumes of 32 x 96 x 96 to the Zarr store directory `dir`. */
 export async function writeDemoZarr(dir: string, volumes = 2): Promise<void> {

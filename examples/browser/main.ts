@@ -78,6 +78,8 @@ function draw(canvasId: string, blocks: readonly Block[]): void {
   const canvas = $(canvasId);
   canvas.width = width;
   canvas.height = height;
+  // Small volumes drawn at 2 or 3 screen pixels per voxel.
+  canvas.style.width = `${Math.max(1, Math.min(3, Math.floor(900 / width))) * width}px`;
   const g = canvas.getContext("2d");
   const img = g.createImageData(width, height);
   img.data.set(rgba);
