@@ -58,7 +58,7 @@ function rng(seed: number): () => number {
 }
 
 /** A light-sheet-like PSF: a Gaussian elongated along z, with faint side lobes, sum 1. */
-function makePsf(s: readonly number[]): Float32Array {
+export function makePsf(s: readonly number[]): Float32Array {
   const [nz, ny, nx] = s as [number, number, number];
   const out = new Float32Array(size(s));
   let sum = 0;
@@ -74,7 +74,7 @@ function makePsf(s: readonly number[]): Float32Array {
 }
 
 /** Beads and filaments (random walks), blurred by the PSF, plus background and noise. */
-function makeVolume(s: readonly number[], psf: Float32Array): Float32Array {
+export function makeVolume(s: readonly number[], psf: Float32Array): Float32Array {
   const [nz, ny, nx] = s as [number, number, number];
   const rand = rng(12345);
   const truth = new Float32Array(size(s));

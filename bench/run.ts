@@ -6,6 +6,7 @@ const benches: Record<string, () => Promise<void>> = {
   gufunc: async () => (await import("./gufunc.js")).main(),
   fft: async () => (await import("./fft.js")).main(),
   rl: async () => (await import("./rl.js")).main(),
+  "rl-browser": async () => (await import("./rl-browser.js")).main(),
   "rl-quality": async () => (await import("./rl-quality.js")).main(),
   threads: async () => (await import("./threads.js")).main(),
   executors: async () => (await import("./executors.js")).main(),
