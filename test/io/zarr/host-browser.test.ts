@@ -15,6 +15,10 @@ const bytes = fc.uint8Array({ maxLength: 3000 }).chain((random) =>
   fc.constantFrom(random, new Uint8Array(random.length).fill(7)));
 
 describe("host.browser.ts", () => {
+  it("exports what host.ts exports (the browser map swaps one for the other), plus its version", () => {
+    expect(Object.keys(browser).filter((k) => k !== "PACKAGE_VERSION").sort()).toEqual(Object.keys(node).sort());
+  });
+
   test.prop([bytes])("SHA-256 equals node:crypto's", (b) => {
     expect(browser.sha256Hex(b)).toBe(createHash("sha256").update(b).digest("hex"));
   });
@@ -67,7 +71,7 @@ describe("host.browser.ts", () => {
   it("has no file system: paths are off, and a stray file-system call says what to use instead", async () => {
     expect(browser.HAS_FILE_SYSTEM).toBe(false);
     expect(node.HAS_FILE_SYSTEM).toBe(true);
-    expect(() => browser.fs.readdir("/")).toThrow(/node:fs\/promises must not be used in a browser.*Open stores by URL, as in-memory Maps or with fileSystemAccessStore\(\)/);
+    expect(() => browser.fs.readdir("/")).toThrow(/Node.js's fs module must not be used in a browser.*Open stores by URL, as in-memory Maps or with fileSystemAccessStore\(\)/);
     expect(() => new browser.FileSystemStore("/x")).toThrow(/a directory store must not be used in a browser/);
   });
 });
