@@ -26,8 +26,8 @@ function noFileSystem<T extends object>(what: string): T {
   return new Proxy(fail, { get: () => fail, apply: fail }) as unknown as T;
 }
 
-export const fs = noFileSystem<typeof FsPromises>("node:fs/promises");
-export const nodePath = noFileSystem<typeof NodePath>("node:path");
+export const fs = noFileSystem<typeof FsPromises>("Node.js's fs module");
+export const nodePath = noFileSystem<typeof NodePath>("Node.js's path module");
 export const realpathSync = noFileSystem<typeof RealpathSync>("realpathSync");
 
 /** Stands in for `@zarrita/storage/fs` (never constructed: paths are refused first). */

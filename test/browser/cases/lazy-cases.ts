@@ -64,9 +64,9 @@ export async function gufuncCase(c: GufuncCase): Promise<PlainResult[]> {
     const out = new Float32Array(n);
     for (let i = 0; i < n; i++) out[i] = Number(x.data[x.offset + i * x.stride[0]!]) / (max || 1);
     return { dtype: "float32", data: out, shape: [n], stride: [1], offset: 0 } as Block<"float32">;
-  }, { vectorize: true });
+  }, { vectorize: true, allowRechunk: true });
   const dots = await inner(a, b).compute();
-  const normed = await (normalise.apply([a], { axes: [[1], [1]], allowRechunk: true }) as ChunkedArray).compute();
+  const normed = await (normalise.apply([a], { axes: [[1], [1]] }) as ChunkedArray).compute();
   return [plainOf(dots), plainOf(normed)];
 }
 

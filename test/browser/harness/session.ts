@@ -85,7 +85,7 @@ async function openPage(browser: Browser, url: string): Promise<TestPage> {
     if (m.type() === "error") errors.push(`console.error: ${m.text()}`);
   });
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()} (${r.failure()?.errorText ?? "?"})`));
+  page.on("requestfailed", (r) => errors.push(`request failed: ${r.method()} ${r.url()} (${r.failure()?.errorText ?? "?"})`));
   page.on("response", (r) => {
     if (r.status() >= 400) errors.push(`HTTP ${r.status()}: ${r.url()}`);
   });
