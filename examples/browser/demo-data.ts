@@ -6,10 +6,11 @@
 // Relative imports: this runs in Node (the example's server and its test), not in the page.
 import { fromArray } from "../../src/array/creation.js";
 import type { Block } from "../../src/core/ndarray.js";
-import { toZarr } from "../../src/io/zarr/index.js";
+import { toOmeZarr, toZarr } from "../../src/io/zarr/index.js";
+import { encodeTiff } from "../../src/io/tiff/index.js";
 
-/** Writes `volumes` volumes of 32 x 96 x 96 to the Zarr store directory `dir`. */
-export async function writeDemoZarr(dir: string, volumes = 2): Promise<void> {
+/** Writes `volumes` volumes of 32 x 96 x 96 to the Zarr store directory `dir`; with `ome`, as an OME-Zarr image (axes czyx, 2 levels). */
+export async function writeDemoZarr(dir: string, volumes = 2, ome = false): Promise<void> {
   const [nz, ny, nx] = [32, 96, 96];
   const n = nz * ny * nx;
   const data = new Uint16Array(volumes * n);
@@ -35,5 +36,17 @@ export async function writeDemoZarr(dir: string, volumes = 2): Promise<void> {
     }
   }
   const block: Block<"uint16"> = { dtype: "uint16", data, shape: [volumes, nz, ny, nx], stride: [n, ny * nx, nx, 1], offset: 0 };
-  await toZarr(fromArray(block, { chunks: [1, nz, ny, nx] }), dir, { compressor: "gzip", overwrite: true });
+  const lazy = fromArray(block, { chunks: [1, nz, ny, nx] });
+  if (ome) await toOmeZarr(lazy, dir, { axes: "czyx", scale: [1, 0.4, 0.1, 0.1], levels: 2, compressor: "gzip", overwrite: true });
+  else await toZarr(lazy, dir, { compressor: "gzip", overwrite: true });
+}
+
+/** A Gaussian PSF (sigma 2, 1.5, 1.5 voxels) of 9 x 11 x 11 as a uint16 TIFF z-stack, for the PSF file input. */
+export function demoPsfTiff(): Uint8Array {
+  const [nz, ny, nx] = [9, 11, 11];
+  const data = new Uint16Array(nz * ny * nx);
+  for (let z = 0; z < nz; z++) for (let y = 0; y < ny; y++) for (let x = 0; x < nx; x++) {
+    data[(z * ny + y) * nx + x] = Math.round(60000 * Math.exp(-(((z - 4) / 2) ** 2 + ((y - 5) / 1.5) ** 2 + ((x - 5) / 1.5) ** 2) / 2));
+  }
+  return encodeTiff({ dtype: "uint16", data, shape: [nz, ny, nx], stride: [ny * nx, nx, 1], offset: 0 });
 }

@@ -7,7 +7,7 @@ import * as nodePath from "node:path";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildExample } from "../../examples/browser/build.js";
-import { writeDemoZarr } from "../../examples/browser/demo-data.js";
+import { demoPsfTiff, writeDemoZarr } from "../../examples/browser/demo-data.js";
 import { startSession, type Session } from "./harness/session.js";
 
 let session: Session;
@@ -16,6 +16,7 @@ beforeAll(async () => {
   dir = await mkdtemp(nodePath.join(tmpdir(), "chunkwise-example-test-"));
   await buildExample(nodePath.join(dir, "page"));
   await writeDemoZarr(nodePath.join(dir, "data", "demo.zarr"));
+  await writeDemoZarr(nodePath.join(dir, "data", "demo.ome.zarr"), 2, true);
   session = await startSession({ pages: [], mounts: { "/example/": nodePath.join(dir, "page"), "/data/": nodePath.join(dir, "data") } });
 });
 afterAll(async () => {
@@ -36,8 +37,13 @@ function greyStats(png: Buffer): { levels: number; max: number } {
 }
 
 describe("examples/browser in Chromium", () => {
-  for (const threads of [1, 2]) {
-    it(`opens the demo Zarr, deconvolves volumes 0 and 1 (5 iterations, 2 workers x ${threads} thread(s)), and draws non-blank projections`, async () => {
+  const cases = [
+    { threads: 1, store: "demo.zarr", psf: "gaussian", info: "Zarr array: shape [2,32,96,96], uint16" },
+    { threads: 2, store: "demo.zarr", psf: "gaussian", info: "Zarr array: shape [2,32,96,96], uint16" },
+    { threads: 2, store: "demo.ome.zarr", psf: "tiff", info: "OME-Zarr image 'image', axes c,z,y,x, level 0 of 2: shape [2,32,96,96], uint16" },
+  ] as const;
+  for (const { threads, store, psf, info } of cases) {
+    it(`opens ${store}, deconvolves volumes 0 and 1 with a ${psf} PSF (5 iterations, 2 workers x ${threads} thread(s)), and draws non-blank projections`, async () => {
       const page = await session.browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
@@ -50,14 +56,19 @@ describe("examples/browser in Chromium", () => {
         if (r.status() >= 400) missing.push(`${r.status()} ${new URL(r.url()).pathname}`);
       });
       try {
-        const url = `${session.server.origin}/data/demo.zarr`;
+        const url = `${session.server.origin}/data/${store}`;
         await page.goto(`${session.server.origin}/example/index.html?url=${encodeURIComponent(url)}&volumes=0-1&iterations=5&workers=2&threads=${threads}`);
         await page.waitForSelector("body[data-state=idle]");
+        if (psf === "tiff") {
+          await page.check("input[name=psf][value=tiff]");
+          await page.setInputFiles("#psfFiles", { name: "psf.tif", mimeType: "image/tiff", buffer: Buffer.from(demoPsfTiff()) });
+        }
         await page.click("#run");
         await page.waitForSelector("body[data-state=done], body[data-state=error]", { timeout: 120_000 });
         const text = await page.textContent("#status");
         expect(await page.getAttribute("body", "data-state"), String(text)).toBe("done");
-        expect(text).toContain("deconvolved 2 volume(s), 5 iterations");
+        expect(text).toContain(`deconvolved 2 volume(s), 5 iterations, PSF ${psf === "tiff" ? "[9,11,11]" : "[13,11,11]"}`);
+        expect(await page.textContent("#info")).toContain(info);
         expect(Number(await page.locator("#progress").evaluate((el) => (el as unknown as { value: number }).value))).toBeGreaterThan(0);
         for (const id of ["#before", "#after"]) {
           // Two volumes of 96 x 96 side by side.
@@ -68,7 +79,7 @@ describe("examples/browser in Chromium", () => {
         }
         expect(errors).toEqual([]);
         // Only metadata probes may miss (is it OME-Zarr? Zarr v3 or v2?), never chunks or scripts.
-        for (const m of missing) expect(m).toMatch(/^404 \/data\/demo\.zarr\/(zarr\.json|\.zattrs|\.zgroup)$/);
+        for (const m of missing) expect(m).toMatch(/^404 \/data\/demo(\.ome)?\.zarr\/(.*\/)?(zarr\.json|\.zattrs|\.zgroup|\.zarray)$/);
       } finally {
         await page.close();
       }
