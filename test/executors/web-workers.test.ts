@@ -18,7 +18,7 @@ type Listener = (event: { data?: unknown; message?: string }) => void;
 /** A worker whose other side is serveTasks in this thread, messages crossing by structuredClone on a later turn. */
 function fakeWorker(): WebWorkerHandle & { fail(message: string): void } {
   const page: Record<string, Listener[]> = {};
-  const inside: Listener[] = [];
+  const inside: ((event: { data: unknown }) => void)[] = [];
   serveTasks({
     addEventListener: (_type, l) => void inside.push(l),
     postMessage: (m, transfer) => setTimeout(() => page.message?.forEach((l) => l({ data: structuredClone(m, { transfer: [...transfer] }) }))),
