@@ -148,6 +148,19 @@ describe("chunk grid properties", () => {
     });
   });
 
+  test.prop([fc.integer({ min: 1, max: 30 }).chain((n) => fc.tuple(axisChunksArb(n), axisChunksArb(n), fc.integer({ min: 0, max: n + 3 })))])(
+    "minChunk merges the common refinement's small chunks until every chunk holds the depth (dask's ensure_minimum_chunksize)",
+    ([a, b, depth]) => {
+      const u = unifyChunks([{ labels: "i", chunks: [a], minChunk: [depth] }, { labels: "i", chunks: [b] }]);
+      const mine = u.byLabel.i!;
+      expect(sum(mine)).toBe(sum(a));
+      // Boundaries may move (a short last chunk takes from the one before), as in dask.
+      if (depth <= Math.min(...commonRefinement(a, b))) expect(mine).toEqual(commonRefinement(a, b));
+      if (a.length > 1 || b.length > 1) for (const c of mine) expect(c).toBeGreaterThanOrEqual(Math.min(depth, sum(a)));
+      expect(u.arrays).toEqual([[mine], [mine]]);
+    },
+  );
+
   test.prop([shapeArb({ maxDims: 3, maxSize: 9 }).chain((shape) => fc.tuple(fc.constant(shape), chunksArb(shape), chunksArb(shape)))])(
     "rechunk plan pieces tile each new block exactly once, from the right old elements",
     ([shape, oldChunks, newChunks]) => {
