@@ -191,3 +191,30 @@ describe("acquirePassTeam", () => {
     expect(String(warn.mock.calls[0]![0])).toMatch(/provider has no team here/);
   });
 });
+
+describe("Node's spawner", () => {
+  test("helpers start when the parent process is an ES module script (--input-type=module, whose execArgv workers inherit)", async () => {
+    const { spawnSync } = await import("node:child_process");
+    const { pathToFileURL } = await import("node:url");
+    const { resolve } = await import("node:path");
+    const src = (p: string): string => pathToFileURL(resolve(p)).href;
+    const script = `
+      const { SharedPassTeam } = await import(${JSON.stringify(src("src/fft/pass-team.ts"))});
+      const { spawnNodeHelper } = await import(${JSON.stringify(src("src/executors/threads/node-pass-teams.ts"))});
+      const { c2cChain } = await import(${JSON.stringify(src("src/fft/nd-passes.ts"))});
+      const { JOB_BYTES, writePassJob } = await import(${JSON.stringify(src("src/fft/pass-jobs.ts"))});
+      const team = SharedPassTeam.create(2, spawnNodeHelper, undefined, 5000);
+      const e = team.engine, pass = c2cChain([8, 512], [0], [8], true, false, 1).passes[0];
+      const bufs = e.heapStart + 1024, data = bufs + 6 * 65536, job = data + 8 * 512 * 8;
+      e.reserve(job + JOB_BYTES);
+      const area = { at: data, stride: [1024, 2] };
+      writePassJob(e, job, pass, area, area, [[bufs, bufs + 65536, bufs + 131072], [bufs + 196608, bufs + 262144, bufs + 327680]], true);
+      team.run(job, true);
+      team.close();
+      console.log("ran on " + team.size);
+    `;
+    const r = spawnSync(process.execPath, ["--import", "tsx", "--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    expect(`${r.stdout}${r.stderr}`).toMatch(/ran on 2/);
+    expect(r.status).toBe(0);
+  });
+});

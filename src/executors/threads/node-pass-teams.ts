@@ -15,7 +15,9 @@ const SOURCE = `const { module, memory, control, part } = require("node:worker_t
  * helper never picks a pass up, which the team detects (the pickup timeout).
  */
 export const spawnNodeHelper: HelperSpawner = (init) => {
-  const w = new Worker(SOURCE, { eval: true, workerData: init });
+  // No inherited execArgv: the helper needs none, and a parent started with
+  // `--input-type=module` would make the eval'd helper an ES module without `require`.
+  const w = new Worker(SOURCE, { eval: true, workerData: init, execArgv: [] });
   w.unref();
   w.on("error", () => undefined);
   return { terminate: () => void w.terminate() };
