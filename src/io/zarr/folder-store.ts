@@ -23,7 +23,7 @@ export interface DirectoryHandleLike {
 export interface FileHandleLike {
   readonly kind: "file";
   getFile(): Promise<{ arrayBuffer(): Promise<ArrayBuffer> }>;
-  createWritable(): Promise<{ write(data: Uint8Array): Promise<void>; close(): Promise<void>; abort(reason?: unknown): Promise<void> }>;
+  createWritable(): Promise<{ write(data: Uint8Array<ArrayBuffer>): Promise<void>; close(): Promise<void>; abort(reason?: unknown): Promise<void> }>;
 }
 
 /** A store over a picked folder: {@link ZarrStore} plus listing (for overwrite) and `has`. */
@@ -112,7 +112,8 @@ export function fileSystemAccessStore(folder: DirectoryHandleLike): FolderStore 
       const dir = (await folderOf(folder, parts.slice(0, -1), true))!;
       const writable = await (await dir.getFileHandle(parts[parts.length - 1]!, { create: true })).createWritable();
       try {
-        await writable.write(value);
+        // The File System Access API takes no view of shared memory: copy one out first.
+        await writable.write(value.buffer instanceof ArrayBuffer ? (value as Uint8Array<ArrayBuffer>) : value.slice());
       } catch (e) {
         await writable.abort(e).catch(() => undefined);
         throw e;
