@@ -11,23 +11,31 @@ import { serveTasks } from "../../src/executors/web-workers/serve.js";
 import { ramp } from "./conformance.js";
 import type { Block } from "../../src/core/ndarray.js";
 
+const notCloneable = defineKernel(import.meta.url, "webWorkersNotCloneable", () => ({ f: () => 1 }));
 const twice = defineKernel(import.meta.url, "webWorkersTwice", (b: Block) => ({ ...b, data: Float64Array.from(b.data as Float64Array, (v) => 2 * v) }));
 
 type Listener = (event: { data?: unknown; message?: string }) => void;
 
-/** A worker whose other side is serveTasks in this thread, messages crossing by structuredClone on a later turn. */
+/** A worker whose other side is serveTasks in this thread, messages cloned as they are posted and delivered on a later turn. */
 function fakeWorker(): WebWorkerHandle & { fail(message: string): void } {
   const page: Record<string, Listener[]> = {};
   const inside: ((event: { data: unknown }) => void)[] = [];
   serveTasks({
     addEventListener: (_type, l) => void inside.push(l),
-    postMessage: (m, transfer) => setTimeout(() => page.message?.forEach((l) => l({ data: structuredClone(m, { transfer: [...transfer] }) }))),
+    // As postMessage does: clone now (a DataCloneError throws here), deliver on a later turn.
+    postMessage: (m, transfer) => {
+      const data = structuredClone(m, { transfer: [...transfer] });
+      setTimeout(() => page.message?.forEach((l) => l({ data })));
+    },
   });
   // serveTasks marks its thread as a chunkwise worker (refusing pools there); this thread is
   // also the page, so unmark it.
   (globalThis as Record<symbol, { workerThread: boolean }>)[Symbol.for("chunkwise.workerGuard")]!.workerThread = false;
   return {
-    postMessage: (m, transfer) => setTimeout(() => inside.forEach((l) => l({ data: structuredClone(m, { transfer }) }))),
+    postMessage: (m, transfer) => {
+      const data = structuredClone(m, { transfer });
+      setTimeout(() => inside.forEach((l) => l({ data })));
+    },
     addEventListener: (type, l) => void (page[type] ??= []).push(l),
     terminate: () => undefined,
     fail: (message) => page.error?.forEach((l) => l({ message })),
@@ -63,6 +71,16 @@ describe("webWorkers: the task loop over a fake worker", () => {
     expect(registeredKernelsNamed("webWorkersTwice")).toEqual([kernelRefOf(twice)]);
     const out = (await ex.run({ key: "t", kernel: ref, args: [{ value: ramp([2, 3]) }] }, () => undefined, new Map())) as Block;
     expect([...out.data]).toEqual([...ramp([2, 3]).data].map((v) => 2 * v));
+    await ex.close();
+  });
+
+  it("a result that cannot be cloned fails its task with a ValueError, and the worker goes on", async () => {
+    const ex = webWorkers({ workers: 1, worker: fakeWorker });
+    const err = await ex.run({ key: "f", kernel: kernelRefOf(notCloneable)!, args: [] }, () => undefined, new Map()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ValueError);
+    expect((err as Error).message).toMatch(/^webWorkers: a task's message and result must be structured-cloneable; got DataCloneError/);
+    const out = (await ex.run({ key: "t", kernel: kernelRefOf(twice)!, args: [{ value: ramp([2]) }] }, () => undefined, new Map())) as Block;
+    expect(out.shape).toEqual([2]);
     await ex.close();
   });
 

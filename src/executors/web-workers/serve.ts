@@ -100,6 +100,28 @@ async function answer(message: TaskMessage, transfer: Set<ArrayBuffer>): Promise
 }
 
 /**
+ * Answers one task message. Never rejects: a failure anywhere (a malformed message, a result
+ * that cannot be cloned) becomes the task's error, so the queue of later tasks goes on.
+ */
+async function reply(scope: WorkerScope, data: TaskMessage): Promise<void> {
+  const transfer = new Set<ArrayBuffer>();
+  let out: WorkerAnswer;
+  try {
+    out = { id: data.id, reply: await answer(data, transfer) };
+    scope.postMessage(out, [...transfer]);
+    return;
+  } catch (e) {
+    const error = new ValueError("webWorkers", `a task's message and result must be structured-cloneable; got ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}. Return blocks, typed arrays and plain data from kernels`, { cause: e });
+    out = { id: data?.id, reply: { ok: false, error: serializeError(error) } };
+  }
+  try {
+    scope.postMessage(out, []);
+  } catch {
+    // Nothing more can be said to the page; its task waits for the worker's replacement or close().
+  }
+}
+
+/**
  * Makes this Web Worker answer `webWorkers()`'s tasks. Called once by the worker script
  * `chunkwise/web-workers/worker`; a worker script of your own imports that module after its
  * kernel modules.
@@ -118,11 +140,6 @@ export function serveTasks(scope: WorkerScope = globalThis as unknown as WorkerS
       c.abort();
       return;
     }
-    queue = queue.then(async () => {
-      const transfer = new Set<ArrayBuffer>();
-      const reply = await answer(data, transfer);
-      const out: WorkerAnswer = { id: data.id, reply };
-      scope.postMessage(out, [...transfer]);
-    });
+    queue = queue.then(() => reply(scope, data));
   });
 }
