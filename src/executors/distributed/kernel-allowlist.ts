@@ -32,6 +32,7 @@ import { importAsWorker } from "../../schedule/worker-guard.js";
  */
 export const KERNEL_MODULES: readonly string[] = Object.freeze([
   "array/coarsen-kernels",
+  "array/gufunc-kernels",
   "array/overlap-kernels",
   "array/reduce-kernels",
   "array/view-kernels",
@@ -43,7 +44,6 @@ export const KERNEL_MODULES: readonly string[] = Object.freeze([
   "filters/unsharp-mask",
   "filters/wiener",
   "graph/block-kernels",
-  "graph/gufunc-kernels",
   "io/tiff/imread",
   "io/zarr/pyramid-kernels",
   "io/zarr/read-kernels",
