@@ -52,8 +52,8 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
 
 /**
  * Workspace bytes of one `richardsonLucy` call beyond its inputs and output, for the
- * executors' memory plan: the resident engine's memory ({@link residentRlMemory} through
- * `ResidentRfftn.bytesFor`: three padded volumes with rows of `2 (x / 2 + 1)` scalars, four for
+ * executors' memory plan: the resident engine's memory (what the engine reserves for the
+ * call, counted by its own `bytesFor`: three padded volumes with rows of `2 (x / 2 + 1)` scalars, four for
  * "zero" with an even PSF axis, the image's copy with its row and column maps, each thread's
  * line buffers, and with `acceleration: "biggs"` two arrays of the estimate's domain plus a
  * row table and per-row sums with acceleration or a tolerance), and with

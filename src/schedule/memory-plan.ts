@@ -26,7 +26,7 @@ import { kernelMetaOf, registeredKernel, type KernelMeta } from "../graph/kernel
 import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
 import { valueBytes } from "./value-views.js";
 
-export { withWorkspace, type KernelMeta, type WorkspaceFn } from "../graph/kernel.js";
+export { withWorkspace, type WorkspaceFn } from "../graph/kernel.js";
 
 type Fn = (...args: any[]) => unknown;
 
