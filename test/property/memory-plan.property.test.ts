@@ -24,7 +24,7 @@ import { planMemory } from "../../src/schedule/memory-plan.js";
 const product = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 /** Casts its block; declares `w` bytes per input element byte as workspace. */
-export const scratchCast = defineKernel(import.meta.url, "scratchCast", (b: Block, params: { dtype: DataType }) => astype(b, params.dtype), {
+export const scratchCast = defineKernel(import.meta.url, "scratchCast", (b: Block, params: { dtype: DataType; w: number }) => astype(b, params.dtype), {
   workspaceBytes: (params: { w: number }, [shape], [item]) => params.w * product(shape!) * item!,
 });
 
