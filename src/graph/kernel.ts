@@ -105,8 +105,11 @@ export function withWorkspace<F extends (...args: any[]) => unknown>(kernel: F, 
 }
 
 function setMeta(fnName: string, fn: (...args: any[]) => unknown, meta: KernelMeta): void {
-  if (typeof meta !== "object" || meta === null || (meta.workspaceBytes !== undefined && typeof meta.workspaceBytes !== "function")) {
-    throw new ValueError(fnName, `workspaceBytes must be a function (params, inputShapes, itemSizes) => bytes; got ${show(meta === null || typeof meta !== "object" ? meta : meta.workspaceBytes)}. Pass a function, or no metadata`);
+  if (typeof meta !== "object" || meta === null) {
+    throw new ValueError(fnName, `meta must be an object such as { workspaceBytes }; got ${show(meta)}. Pass the kernel's metadata, or omit it`);
+  }
+  if (meta.workspaceBytes !== undefined && typeof meta.workspaceBytes !== "function") {
+    throw new ValueError(fnName, `workspaceBytes must be a function (params, inputShapes, itemSizes) => bytes; got ${show(meta.workspaceBytes)}. Pass a function, or no metadata`);
   }
   Object.defineProperty(fn, META, { value: Object.freeze({ ...meta }), enumerable: false, configurable: true });
 }

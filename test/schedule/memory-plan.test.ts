@@ -118,7 +118,7 @@ describe("memory plan", () => {
     expect(() => defineKernel(import.meta.url, "bad", fn, { workspaceBytes: 5 as never })).toThrow(
       /^defineKernel: workspaceBytes must be a function \(params, inputShapes, itemSizes\) => bytes; got 5\. Pass a function, or no metadata$/,
     );
-    expect(() => defineKernel(import.meta.url, "bad", fn, null as never)).toThrow(/^defineKernel: workspaceBytes must be a function/);
+    expect(() => defineKernel(import.meta.url, "bad", fn, null as never)).toThrow(/^defineKernel: meta must be an object such as \{ workspaceBytes \}; got null\. Pass the kernel's metadata, or omit it$/);
     expect(() => withWorkspace(fn, "big" as never)).toThrow(/^withWorkspace: workspaceBytes must be a function .*got "big"/);
     expect(kernelMetaOf(fn)).toBeUndefined();
     // withWorkspace on a kernel with metadata replaces its workspace, keeping the rest.
