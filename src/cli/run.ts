@@ -7,7 +7,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { redactText } from "../executors/distributed/redis-connection.js";
-import { createRequire } from "node:module";
+import { packageVersion } from "../io/package-version.js";
 import { deconvolveCommand } from "./deconvolve.js";
 import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
@@ -48,14 +48,6 @@ export function commands(): ReadonlyMap<string, Command> {
 }
 let registry: Map<string, Command> | undefined;
 
-function version(): string {
-  try {
-    return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
-
 const COMMON = { help: { type: "boolean", short: "h" }, verbose: { type: "boolean" } } as const;
 
 function topHelp(): string {
@@ -88,7 +80,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       return name === undefined ? 2 : 0;
     }
     if (name === "--version" || name === "-v") {
-      io.stdout.write(`${version()}\n`);
+      io.stdout.write(`${packageVersion()}\n`);
       return 0;
     }
     const command = commands().get(name);

@@ -19,8 +19,7 @@ import * as nodePath from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { ValueError, show } from "../../core/errors.js";
-import { identity } from "../../graph/block-kernels.js";
-import { kernelRefOf } from "../../graph/kernel.js";
+import { isLiteralSource } from "../../graph/block-kernels.js";
 import { taskDependencies, type Task } from "../../graph/task.js";
 import { watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
@@ -83,7 +82,6 @@ interface FileEntry {
   last: boolean;
 }
 
-const IDENTITY = kernelRefOf(identity)!;
 type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Link };
 
 /**
@@ -329,10 +327,4 @@ function revive(w: Parameters<typeof reviveError>[0]): Error {
   const e = reviveError(w);
   if (w.name === "DistributedError") Object.setPrototypeOf(e, DistributedError.prototype);
   return e;
-}
-
-/** `identity(literal)`: a block embedded in the graph (fromArray's source). */
-function isLiteralSource(task: Task): boolean {
-  const k = task.kernel;
-  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
 }
