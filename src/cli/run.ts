@@ -1,8 +1,8 @@
 /**
  * The `chunkwise` command line: subcommand dispatch, `--help` for every command, one-line
  * errors (the stack only with `--verbose`), passwords in Redis URLs masked in everything
- * printed, and exit codes by convention: 0 ok, 1 failure, 2 usage. Commands register in
- * {@link commands}; the main-job issue adds `deconvolve`, `demo` and `info` there.
+ * printed, and exit codes by convention: 0 ok, 1 failure, 2 usage. Commands (`deconvolve`,
+ * `demo`, `info`, `worker`) register in {@link commands}.
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";

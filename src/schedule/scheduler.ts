@@ -37,12 +37,12 @@ export interface Executor {
    */
   readonly resultsInMemory?: boolean;
   /**
-   * Runs one task whose references `lookup` resolves. `info.lastUse` (added for the threads
-   * executor) lists inputs no later task reads and that are not requested outputs: the
-   * executor may move their buffers (transfer them to a worker) instead of copying. A retry
-   * recomputes inputs an attempt moved, so moving is always safe. `info.output` (added for
-   * the distributed executor) says the caller receives this result, so it must be a value in
-   * this process, not a handle to data kept elsewhere.
+   * Runs one task whose references `lookup` resolves. `info.lastUse` lists inputs no later
+   * task reads and that are not requested outputs: the executor may move their buffers
+   * (transfer them to a worker thread) instead of copying. A retry recomputes inputs an
+   * attempt moved, so moving is always safe. `info.output` says the caller receives this
+   * result, so it must be a value in this process, not a handle to data kept elsewhere (the
+   * distributed executor's scratch files).
    */
   run(
     task: Task,
