@@ -16,7 +16,7 @@ import { Printer, asSentence, messageOf, startExecutor, type StartedExecutor } f
 import { planDeconvolve, type DeconvolveJob, type DeconvolvePlan } from "./job-plan.js";
 import { omeInputText, omeResultText, writeOmeResult } from "./job-ome.js";
 import { formatPlan, formatResult, planJson } from "./job-report.js";
-import { UsageError, type CliIO } from "./run.js";
+import { UsageError, type CliIO } from "./command.js";
 
 const NAME = "deconvolve";
 

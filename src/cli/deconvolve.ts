@@ -22,7 +22,7 @@ import {
 import type { DeconvolveJob } from "./job-plan.js";
 import type { PsfBackground, PsfSource } from "./job-psf.js";
 import { runDeconvolve } from "./deconvolve-run.js";
-import { UsageError, type Command } from "./run.js";
+import { UsageError, type Command } from "./command.js";
 
 const NAME = "deconvolve";
 

@@ -18,7 +18,7 @@ import type { DeconvolveJob } from "./job-plan.js";
 import { errorCurve, volumeOf, writeDemoPictures } from "./job-pictures.js";
 import { formatSeconds } from "./job-report.js";
 import { checkWritable } from "./job-safety.js";
-import type { Command } from "./run.js";
+import type { Command } from "./command.js";
 
 const NAME = "demo";
 
