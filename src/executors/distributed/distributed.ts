@@ -108,6 +108,7 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
   };
 }
 
+/** Refuses a count or duration option out of its range. */
 function checkNumbers(options: DistributedOptions): void {
   const positive = (name: string, v: number | undefined, min: number): void => {
     if (v !== undefined && (!Number.isFinite(v) || v < min || (name === "concurrency" && !Number.isInteger(v)))) {
