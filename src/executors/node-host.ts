@@ -6,7 +6,7 @@
  * @module
  */
 import { availableParallelism, totalmem } from "node:os";
-import { installPassTeams, passTeams } from "../fft/pass-team.js";
+import { installPassTeams, passTeams } from "../fft/internal.js";
 import { installHost } from "../schedule/host.js";
 import { nodePassTeams } from "./threads/node-pass-teams.js";
 

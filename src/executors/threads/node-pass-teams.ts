@@ -5,7 +5,7 @@
  * @module
  */
 import { Worker } from "node:worker_threads";
-import { HELPER_LOOP, PassTeamPool, type HelperSpawner } from "../../fft/pass-team.js";
+import { HELPER_LOOP, PassTeamPool, type HelperSpawner } from "../../fft/internal.js";
 
 const SOURCE = `const { module, memory, control, part } = require("node:worker_threads").workerData;\n${HELPER_LOOP}`;
 

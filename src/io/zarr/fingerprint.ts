@@ -13,16 +13,14 @@
  * removing chunks changes it, and so does copying the store without keeping times).
  * @module
  */
-import { chunkwiseVersion, fs, nodePath, sha256Hex } from "./host.js";
+import { fs, nodePath, packageVersion, sha256Hex } from "./host.js";
 import { arrayInfo, readNode } from "./metadata.js";
 import { realPathOf } from "./overlap.js";
 import { keyOf, readKey, storeRefOf, type StoreRef } from "./store.js";
 
-export { chunkwiseVersion };
-
 /** The fingerprint `toZarr` records and compares: the version, then the caller's fields (or the graph's token). */
 export function runFingerprint(fields: Readonly<Record<string, unknown>>): Fingerprint {
-  return { version: chunkwiseVersion(), ...fields };
+  return { version: packageVersion(), ...fields };
 }
 
 /** The fields that identify a run; nested objects are compared field by field. */

@@ -9,6 +9,7 @@
 import type * as FsPromises from "node:fs/promises";
 import type * as NodePath from "node:path";
 import type { realpathSync as RealpathSync } from "node:fs";
+import type { writeFileAtomically as WriteFileAtomically } from "../atomic-write.js";
 import { gunzipSync, gzipSync, unzlibSync, zlibSync } from "fflate";
 import { CorruptData } from "./byte-codecs.js";
 import { sha256 } from "./sha256.js";
@@ -63,9 +64,12 @@ export function sha256Hex(bytes: Uint8Array): string {
 }
 
 /** chunkwise's version. */
-export function chunkwiseVersion(): string {
+export function packageVersion(): string {
   return PACKAGE_VERSION;
 }
+
+/** Whole-file writes to a file system (directory stores): never reached in a browser. */
+export const writeFileAtomically = noFileSystem<typeof WriteFileAtomically>("writeFileAtomically");
 
 /** gzip (RFC 1952) at `level`. */
 export function gzip(bytes: Uint8Array, level: number): Uint8Array {

@@ -1,14 +1,14 @@
 /**
  * What the Zarr layer needs from its host, on Node.js: the file system and paths (directory
  * stores, leases, the output-folder guards), the host name and process id (lease holders),
- * SHA-256, the package version, and zlib. Every Node builtin of `src/io/zarr` is imported here
- * and nowhere else, so a browser bundle swaps this one module for `host.browser.ts` (the
- * package.json `browser` map) and nothing under it loads Node.
+ * SHA-256, the package version, atomic file writes and zlib. Every Node builtin that
+ * `src/io/zarr` reaches comes through here (directly, or from the io/ modules re-exported
+ * here), so a browser bundle swaps this one module for `host.browser.ts` (the package.json
+ * `browser` map) and nothing under it loads Node.
  * @module
  */
 import { createHash } from "node:crypto";
 import { realpathSync } from "node:fs";
-import { createRequire } from "node:module";
 import { hostname } from "node:os";
 import * as nodePath from "node:path";
 import { deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
@@ -45,14 +45,8 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash("sha256").update(bytes).digest("hex");
 }
 
-/** chunkwise's version (package.json), part of every fingerprint. */
-export function chunkwiseVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
+export { packageVersion } from "../package-version.js";
+export { writeFileAtomically } from "../atomic-write.js";
 
 /** gzip (RFC 1952) at `level`. */
 export function gzip(bytes: Uint8Array, level: number): Uint8Array {

@@ -7,8 +7,7 @@
  */
 import { FetchStore } from "zarrita";
 import { ZarrError, reason } from "./errors.js";
-import { FileSystemStore, HAS_FILE_SYSTEM, fs, nodePath } from "./host.js";
-import { randomHex } from "./random-hex.js";
+import { FileSystemStore, HAS_FILE_SYSTEM, fs, nodePath, writeFileAtomically } from "./host.js";
 
 /** A key inside a store: `/` then the key, e.g. `/data/.zarray` (zarrita's `AbsolutePath`). */
 export type StoreKey = `/${string}`;
@@ -163,19 +162,10 @@ export async function writeKeyAtomic(fn: string, ref: StoreRef, key: StoreKey, b
     return;
   }
   const file = fileOf(fn, ref.fs, key);
-  const tmp = `${file}.tmp-${randomHex(6)}`;
   try {
     await fs.mkdir(nodePath.dirname(file), { recursive: true });
-    const handle = await fs.open(tmp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
+    await writeFileAtomically(file, bytes, { durable: true });
   } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw new ZarrError(fn, `key ${JSON.stringify(key)} must be written to ${ref.fs}; got ${reason(e)}. Check free space and permissions`, { kind: "store", chunkKey: key, cause: e });
   }
 }

@@ -65,7 +65,7 @@ describe("host.browser.ts", () => {
   it("names package.json's version", () => {
     const pkg = JSON.parse(readFileSync(new URL("../../../package.json", import.meta.url), "utf8")) as { version: string };
     expect(browser.PACKAGE_VERSION).toBe(pkg.version);
-    expect(browser.chunkwiseVersion()).toBe(node.chunkwiseVersion());
+    expect(browser.packageVersion()).toBe(node.packageVersion());
   });
 
   it("has no file system: paths are off, and a stray file-system call says what to use instead", async () => {
