@@ -10,4 +10,4 @@
  */
 export { ResidentRfftn } from "./resident-rfftn.js";
 export { wasmEnabled } from "./wasm-engine.js";
-export { HELPER_LOOP, PassTeamPool, installPassTeams, passTeams, type HelperSpawner } from "./pass-team.js";
+export { HELPER_LOOP, PassTeamPool, installPassTeams, passTeams, type HelperInit, type HelperSpawner } from "./pass-team.js";

@@ -2,7 +2,9 @@
 // page side and serveTasks connected in one thread), where what needs no browser is checked:
 // an error event fails the held tasks with WorkerLostError, close() waits for running tasks,
 // and a worker finds a kernel by export name when its module URL is another bundle's.
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
+import { KERNEL_MODULES } from "../../src/executors/distributed/kernel-allowlist.js";
 import { ValueError } from "../../src/core/errors.js";
 import { defineKernel, kernelRefOf, registeredKernelsNamed } from "../../src/graph/kernel.js";
 import { WorkerLostError } from "../../src/schedule/faults.js";
@@ -41,6 +43,15 @@ function fakeWorker(): WebWorkerHandle & { fail(message: string): void } {
     fail: (message) => page.error?.forEach((l) => l({ message })),
   };
 }
+
+it("the worker script registers every kernel module of chunkwise but the I/O ones (side-effect imports, which tsc does not check)", () => {
+  const text = readFileSync(new URL("../../src/executors/web-workers/worker.ts", import.meta.url), "utf8");
+  const imported = [...text.matchAll(/^import "\.\.\/\.\.\/(.+?)(\/index)?\.js";$/gm)].map((m) => m[1]!);
+  const kernels = KERNEL_MODULES.filter((m) => !m.startsWith("io/"));
+  // filters/ through its index, which imports every filter kernel module.
+  expect(imported.filter((m) => m !== "filters").sort()).toEqual(kernels.filter((m) => !m.startsWith("filters/")).sort());
+  expect(imported).toContain("filters");
+});
 
 describe("webWorkers: options", () => {
   const worker = (): WebWorkerHandle => fakeWorker();

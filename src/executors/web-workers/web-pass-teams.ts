@@ -12,7 +12,7 @@
  * @module
  */
 import { ValueError } from "../../core/errors.js";
-import { HELPER_LOOP, PassTeamPool, installPassTeams, type HelperInit, type HelperSpawner } from "../../fft/pass-team.js";
+import { HELPER_LOOP, PassTeamPool, installPassTeams, type HelperInit, type HelperSpawner } from "../../fft/internal.js";
 
 /** The part of a browser `Worker` (and its constructor) this module uses. */
 interface HelperWorker {

@@ -9,11 +9,16 @@
  * import "./kernels.js";
  * import "chunkwise/web-workers/worker";
  * ```
+ *
+ * The Zarr kernels are left out (they would add the codecs, about 0.5 MB gzipped, to every
+ * worker): to read a Zarr store's chunks on the workers, import `chunkwise/zarr` in your
+ * worker script too; otherwise read on the page (`compute` with `inline()`) and hand the
+ * blocks to the workers.
  * @module chunkwise/web-workers/worker
  */
 import "../../graph/block-kernels.js";
-import "../../graph/gufunc-kernels.js";
 import "../../array/coarsen-kernels.js";
+import "../../array/gufunc-kernels.js";
 import "../../array/overlap-kernels.js";
 import "../../array/reduce-kernels.js";
 import "../../array/view-kernels.js";
