@@ -38,12 +38,13 @@ function greyStats(png: Buffer): { levels: number; max: number } {
 
 describe("examples/browser in Chromium", () => {
   const cases = [
-    { threads: 1, store: "demo.zarr", psf: "gaussian", info: "Zarr array: shape [2,32,96,96], uint16" },
-    { threads: 2, store: "demo.zarr", psf: "gaussian", info: "Zarr array: shape [2,32,96,96], uint16" },
-    { threads: 2, store: "demo.ome.zarr", psf: "tiff", info: "OME-Zarr image 'image', axes c,z,y,x, level 0 of 2: shape [2,32,96,96], uint16" },
+    { threads: 1, store: "demo.zarr", psf: "gaussian", info: "Zarr array: shape [2,32,96,96], uint16", isolated: true },
+    { threads: 2, store: "demo.zarr", psf: "gaussian", info: "Zarr array: shape [2,32,96,96], uint16", isolated: true },
+    { threads: 2, store: "demo.ome.zarr", psf: "tiff", info: "OME-Zarr image 'image', axes c,z,y,x, level 0 of 2: shape [2,32,96,96], uint16", isolated: true },
+    { threads: 2, store: "demo.zarr", psf: "gaussian", info: "Zarr array: shape [2,32,96,96], uint16", isolated: false },
   ] as const;
-  for (const { threads, store, psf, info } of cases) {
-    it(`opens ${store}, deconvolves volumes 0 and 1 with a ${psf} PSF (5 iterations, 2 workers x ${threads} thread(s)), and draws non-blank projections`, async () => {
+  for (const { threads, store, psf, info, isolated } of cases) {
+    it(`opens ${store}, deconvolves volumes 0 and 1 with a ${psf} PSF (5 iterations, 2 workers x ${threads} thread(s)${isolated ? "" : ", page not isolated"}), and draws non-blank projections`, async () => {
       const page = await session.browser.newPage();
       const errors: string[] = [];
       page.on("pageerror", (e) => errors.push(e.message));
@@ -57,7 +58,7 @@ describe("examples/browser in Chromium", () => {
       });
       try {
         const url = `${session.server.origin}/data/${store}`;
-        await page.goto(`${session.server.origin}/example/index.html?url=${encodeURIComponent(url)}&volumes=0-1&iterations=5&workers=2&threads=${threads}`);
+        await page.goto(`${session.server.origin}${isolated ? "" : "/no-isolation"}/example/index.html?url=${encodeURIComponent(url)}&volumes=0-1&iterations=5&workers=2&threads=${threads}`);
         await page.waitForSelector("body[data-state=idle]");
         if (psf === "tiff") {
           await page.check("input[name=psf][value=tiff]");
@@ -69,6 +70,7 @@ describe("examples/browser in Chromium", () => {
         expect(await page.getAttribute("body", "data-state"), String(text)).toBe("done");
         expect(text).toContain(`deconvolved 2 volume(s), 5 iterations, PSF ${psf === "tiff" ? "[9,11,11]" : "[13,11,11]"}`);
         expect(await page.textContent("#info")).toContain(info);
+        if (!isolated) expect(text).toContain("(page not cross-origin isolated: each volume ran on 1 thread)");
         expect(Number(await page.locator("#progress").evaluate((el) => (el as unknown as { value: number }).value))).toBeGreaterThan(0);
         for (const id of ["#before", "#after"]) {
           // Two volumes of 96 x 96 side by side.
@@ -79,7 +81,7 @@ describe("examples/browser in Chromium", () => {
         }
         expect(errors).toEqual([]);
         // Only metadata probes may miss (is it OME-Zarr? Zarr v3 or v2?), never chunks or scripts.
-        for (const m of missing) expect(m).toMatch(/^404 \/data\/demo(\.ome)?\.zarr\/(.*\/)?(zarr\.json|\.zattrs|\.zgroup|\.zarray)$/);
+        for (const m of missing) expect(m).toMatch(/^404 (\/no-isolation)?\/data\/demo(\.ome)?\.zarr\/(.*\/)?(zarr\.json|\.zattrs|\.zgroup|\.zarray)$/);
       } finally {
         await page.close();
       }
