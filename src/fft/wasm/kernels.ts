@@ -565,7 +565,9 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
 // batches in order when `parts` is 1, and otherwise takes batches from the job's shared counter
 // until none are left, so several instances sharing one memory split a pass between threads
 // (`part` selects the thread's line buffers). The descriptor's fields and codes are those of
-// src/fft/pass-job-layout.ts, which pass-jobs.ts imports too.
+// src/fft/pass-job-layout.ts, which pass-jobs.ts imports too. This is the wasm side's one
+// batch loop (the one-shot chains of wasm-chain.ts and the resident engine both run through
+// it); the TypeScript loop of axis-pass.ts stays for the lengths and runtimes it alone serves.
 
 function execPlan<T>(st: usize, ns: i32, bv: i32, a: usize, b: usize, forward: bool): usize {
   let src = a, dst = b;
