@@ -749,14 +749,13 @@ function rlExtrapolateLines<T>(s: usize, lane: i32, m: i32, nb: i32, table: usiz
 function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   const E = sizeof<T>();
   const V = <i32>(16 / <i32>E);
-  const kind = load<i32>(job, Job.Kind), n = load<i32>(job, Job.N), forward = load<i32>(job, Job.Forward) != 0;
-  const realSource = load<i32>(job, Job.RealSource) != 0;
+  const kind = load<i32>(job, Job.Kind), n = load<i32>(job, Job.N);
+  const forward = load<i32>(job, Job.Forward) != 0, realSource = load<i32>(job, Job.RealSource) != 0;
   const m = load<i32>(job, Job.M), outStart = load<i32>(job, Job.OutStart), outLen = load<i32>(job, Job.OutLen);
   const src = <usize>load<u32>(job, Job.Src), dst = <usize>load<u32>(job, Job.Dst);
   const sAx = load<i32>(job, Job.SrcAxisStride), dAx = load<i32>(job, Job.DstAxisStride);
-  const Bmax = load<i32>(job, Job.Lanes), nIter = load<i32>(job, Job.IterCount);
-  const ns = load<i32>(job, Job.StageCount), rtw = <usize>load<u32>(job, Job.RealTwiddles);
-  const epi = load<i32>(job, Job.Epilogue), conj = load<i32>(job, Job.Conj) != 0;
+  const Bmax = load<i32>(job, Job.Lanes), nIter = load<i32>(job, Job.IterCount), ns = load<i32>(job, Job.StageCount);
+  const rtw = <usize>load<u32>(job, Job.RealTwiddles), epi = load<i32>(job, Job.Epilogue), conj = load<i32>(job, Job.Conj) != 0;
   const delta = <isize>load<i32>(job, Job.Delta), useFe = load<i32>(job, Job.UseFe) != 0;
   const A = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.A);
   const B = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.B);
