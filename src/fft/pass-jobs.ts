@@ -79,7 +79,11 @@ export function rowsOf(p: AxisPass): number {
 
 /** Bytes of one job descriptor. */
 export const JOB_BYTES = 1024;
-/** Threads a job can be split between (line buffers per part in the descriptor). */
+/**
+ * Most threads one transform's pass can be split between (each part has its own line buffers
+ * in the job descriptor): the limit of the resident engine's team, and of `richardsonLucy`'s
+ * `threads` option. Exported from `chunkwise/fft` as `MAX_FFT_THREADS`.
+ */
 export const MAX_PARTS = 8;
 const MAX_ITER_AXES = 4;
 const MAX_STAGES = 24;

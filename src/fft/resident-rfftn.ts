@@ -57,13 +57,7 @@ export class ResidentRfftn {
     this.pitch = 2 * ((n >> 1) + 1);
     this.scalars = (shape.reduce((p, d) => p * d, 1) / n) * this.pitch;
     this.complexShape = shape.map((d, i) => (i === nd - 1 ? (n >> 1) + 1 : d));
-    const axes = shape.map((_, i) => i);
-    const count = shape.reduce((p, d) => p * d, 1);
-    // Lines that are all padding (outside the region) are never transformed on the way in,
-    // and lines outside the region never computed on the way out.
-    this.fwd = r2cChain(region, axes, shape, 1);
-    this.inv = c2rChain(this.complexShape, axes, shape, 1 / count, { start: shape.map(() => 0), len: region });
-    this.full = r2cChain(shape, axes, shape, 1);
+    ({ fwd: this.fwd, inv: this.inv, full: this.full } = chainsOf(shape, region));
     const engine = team.engine;
     const f32 = dtype === "float32";
     // Build every line plan's twiddles first: tables grow from the bottom of memory.
@@ -75,6 +69,7 @@ export class ResidentRfftn {
     this.top = engine.heapStart;
     this.job = this.take(JOB_BYTES);
     const bufBytes = lineBufferBytes([...this.fwd.passes, ...this.inv.passes], this.E);
+    // `bytesFor` counts the same buffers: team.size of them, three each.
     for (let t = 0; t < team.size; t++) this.buffers.push([this.take(bufBytes), this.take(bufBytes), this.take(bufBytes)]);
   }
 
@@ -93,10 +88,8 @@ export class ResidentRfftn {
   ): ResidentRfftn | undefined {
     if (shape.length === 0 || !wasmLengthsOk(shape) || threads < 1 || threads > MAX_PARTS) return undefined;
     if (region.length !== shape.length || region.some((d, i) => !(d >= 1 && d <= shape[i]!))) return undefined;
-    const E = dtype === "float32" ? 4 : 8;
-    const n = shape[shape.length - 1]!;
-    const arrayBytes = (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * E;
-    if (arrayBytes * arrays + extraBytes > 3.5 * 2 ** 30) return undefined;
+    const arrayBytes = pitchedBytes(shape, dtype);
+    if (ResidentRfftn.bytesFor(shape, dtype, threads, arrays, region, extraBytes) > 3.5 * 2 ** 30) return undefined;
     const team = WasmTeam.acquire(threads);
     if (team === undefined) return undefined;
     let plan: ResidentRfftn | undefined;
@@ -111,6 +104,26 @@ export class ResidentRfftn {
       return undefined;
     }
     return plan;
+  }
+
+  /**
+   * Bytes of wasm memory a plan from {@link ResidentRfftn.create} with these arguments holds
+   * beyond its twiddle tables and 64-byte alignment: `arrays` row-pitched arrays, the caller's
+   * `extraBytes`, and three line buffers per thread sized for the longest line batch. What a
+   * caller declares as its workspace (Richardson-Lucy's kernel does) and what `create` checks
+   * against the wasm32 limit.
+   * @example
+   * ```ts
+   * ResidentRfftn.bytesFor([30, 48, 45], "float32", 1, 3); // 3 x 4 x 30 x 48 x 46 + 3 x 48 x 2 x 64 x 4
+   * ```
+   */
+  static bytesFor(
+    shape: readonly number[], dtype: "float32" | "float64", threads: number, arrays: number, region: readonly number[] = shape,
+    extraBytes = 0,
+  ): number {
+    const E = dtype === "float32" ? 4 : 8;
+    const { fwd, inv } = chainsOf(shape, region);
+    return arrays * pitchedBytes(shape, dtype) + extraBytes + threads * 3 * lineBufferBytes([...fwd.passes, ...inv.passes], E);
   }
 
   /** Whether every pass of every transform fits a job descriptor (e.g. 6-D regions may not merge to four iteration axes). */
@@ -274,4 +287,28 @@ export class ResidentRfftn {
     this.top = Math.ceil((this.top + bytes) / 64) * 64;
     return at;
   }
+}
+
+/** Bytes of one row-pitched array of `shape`: rows x 2 (n / 2 + 1) scalars for a last axis of n. */
+function pitchedBytes(shape: readonly number[], dtype: "float32" | "float64"): number {
+  const n = shape[shape.length - 1]!;
+  return (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * (dtype === "float32" ? 4 : 8);
+}
+
+/**
+ * The forward, inverse and full-region pass chains of a plan: lines that are all padding
+ * (outside the region) are never transformed on the way in, and lines outside the region never
+ * computed on the way out.
+ */
+function chainsOf(shape: readonly number[], region: readonly number[]): { fwd: PassChain; inv: PassChain; full: PassChain } {
+  const nd = shape.length;
+  const n = shape[nd - 1]!;
+  const axes = shape.map((_, i) => i);
+  const complexShape = shape.map((d, i) => (i === nd - 1 ? (n >> 1) + 1 : d));
+  const count = shape.reduce((p, d) => p * d, 1);
+  return {
+    fwd: r2cChain(region, axes, shape, 1),
+    inv: c2rChain(complexShape, axes, shape, 1 / count, { start: shape.map(() => 0), len: region }),
+    full: r2cChain(shape, axes, shape, 1),
+  };
 }

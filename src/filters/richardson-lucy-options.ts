@@ -6,14 +6,12 @@
  */
 import { ValueError, show } from "../core/errors.js";
 import type { Block } from "../core/ndarray.js";
-import { nextFastLen } from "../fft/index.js";
+import { MAX_FFT_THREADS, nextFastLen } from "../fft/index.js";
 import { numberOption } from "./common.js";
 import { resolveTv } from "./richardson-lucy-tv.js";
 import type { RlAcceleration } from "./richardson-lucy-update.js";
 
 const FN = "richardsonLucy";
-/** Threads one call may use (the job descriptor's limit). */
-const MAX_THREADS = 8;
 
 /** Every option name `richardsonLucy` accepts. */
 export const RL_KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop", "stopOn", "damping", "regularization"];
@@ -156,7 +154,7 @@ export function resolveRlOptions(o: Record<string, unknown>, n: readonly number[
   const iterations = numberOption(FN, "iterations", o.iterations, 50, (v) => Number.isInteger(v) && v >= 0, "be a non-negative integer");
   if (o.clip !== undefined && typeof o.clip !== "boolean") throw new ValueError(FN, `clip must be a boolean; got ${show(o.clip)}. Pass true or false`);
   if (o.normalizePsf !== undefined && typeof o.normalizePsf !== "boolean") throw new ValueError(FN, `normalizePsf must be a boolean; got ${show(o.normalizePsf)}. Pass true or false`);
-  const threads = numberOption(FN, "threads", o.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_THREADS, `be an integer from 1 to ${MAX_THREADS}`);
+  const threads = numberOption(FN, "threads", o.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_FFT_THREADS, `be an integer from 1 to ${MAX_FFT_THREADS}`);
   const fe = o.filterEpsilon === undefined || o.filterEpsilon === null ? 0 : numberOption(FN, "filterEpsilon", o.filterEpsilon, 0);
   const init = o.init ?? "constant";
   if (init !== "constant" && init !== "image" && !(typeof init === "number" && Number.isFinite(init))) {
@@ -170,7 +168,7 @@ export function resolveRlOptions(o: Record<string, unknown>, n: readonly number[
   const min = n.map((d, i) => (neumann ? Math.max(d, k[i]!) : d + k[i]! - 1));
   let fftShape: number[];
   if (o.fftShape === undefined) {
-    fftShape = n.map((d, i) => nextFastLen(neumann ? d + k[i]! : d + k[i]! - 1, true));
+    fftShape = defaultFftShape(n, k, neumann);
   } else {
     const s = o.fftShape;
     if (!Array.isArray(s) || s.length !== n.length || s.some((v, i) => !Number.isInteger(v) || v < min[i]!)) {
@@ -200,4 +198,16 @@ export function resolveRlOptions(o: Record<string, unknown>, n: readonly number[
     iterations, clip: (o.clip as boolean | undefined) ?? false, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
     init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as ResolvedRlOptions["onIteration"], threads,
   };
+}
+
+/**
+ * The default `fftShape`: per axis the 5-smooth length of at least `n + k - 1` (the linear
+ * convolution, "zero") or `n + k` (ITK's padding, "neumann").
+ * @example
+ * ```ts
+ * defaultFftShape([64, 64], [5, 5], false); // [72, 72]
+ * ```
+ */
+export function defaultFftShape(n: readonly number[], k: readonly number[], neumann: boolean): number[] {
+  return n.map((d, i) => nextFastLen(neumann ? d + k[i]! : d + k[i]! - 1, true));
 }

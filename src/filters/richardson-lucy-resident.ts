@@ -20,9 +20,10 @@
  * @module
  */
 import { sizeOf, type Block } from "../core/ndarray.js";
-import { ResidentRfftn } from "../fft/resident-rfftn.js";
+import { ResidentRfftn } from "../fft/internal.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { residentRlMemory } from "./richardson-lucy-memory.js";
 import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
 import { multiplyWithDelay } from "./spectral.js";
@@ -68,9 +69,9 @@ export function richardsonLucyResident(
   // table (the image row each padded row replicates) and a column map.
   const E = dtype === "float32" ? 4 : 8;
   const rowCount = sizeOf(p) / p[nd - 1]!;
-  const updateBytes = needsUpdate(o) ? rowCount * 44 + (o.acceleration === "biggs" ? 2 * sizeOf(region) * E : 0) + 4 * 64 : 0;
-  const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64 + updateBytes;
-  const fft = ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
+  // The same reservation the kernel declares as its workspace (richardson-lucy-memory.ts).
+  const memory = residentRlMemory(n, k, o, E);
+  const fft = ResidentRfftn.create(p, dtype, o.threads, memory.arrays, memory.region, memory.extraBytes);
   if (fft === undefined) return undefined;
   try {
     const stride = fft.realStride;

@@ -50,12 +50,11 @@
  */
 import { ValueError, show } from "../core/errors.js";
 import { cStrides, sizeOf, type Block, type BlockLike } from "../core/ndarray.js";
-import { complexZeros, createRfftnPlan, nextFastLen } from "../fft/index.js";
+import { complexZeros, createRfftnPlan } from "../fft/index.js";
+import { wasmEnabled } from "../fft/internal.js";
 import { defineKernel } from "../graph/kernel.js";
-import { withWorkspace } from "../graph/workspace.js";
 import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, type FloatArray } from "./common.js";
-import { lanesFor } from "../fft/pass-jobs.js";
-import { wasmEnabled } from "../fft/wasm-engine.js";
+import { richardsonLucyWorkspace } from "./richardson-lucy-memory.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
@@ -64,6 +63,7 @@ import { RL_KEYS, resolveRlOptions, type ResolvedRlOptions, type RichardsonLucyO
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
 export type { RichardsonLucyIterationInfo, RichardsonLucyOptions, RichardsonLucyStopInfo } from "./richardson-lucy-options.js";
+export { richardsonLucyWorkspace } from "./richardson-lucy-memory.js";
 
 const FN = "richardsonLucy";
 /** scikit-image's regulariser, added to the blurred estimate before dividing. */
@@ -84,7 +84,7 @@ const EPS = 1e-12;
  * const itkLike = richardsonLucy(image, psf, { iterations: 10, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 });
  * ```
  */
-export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
+export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
   image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined },
 ): Block {
   const x = blockArg(FN, "image", image);
@@ -114,51 +114,7 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
     }
   }
   return (o.neumann ? runNeumann : runZero)(img, x.shape, kern, k.shape, o, ctx?.signal);
-}), richardsonLucyWorkspace);
-
-/**
- * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
- * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
- * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis), the image's copy with its row
- * and column maps, each thread's line buffers, with `regularization: { tv }` two float64 slabs of
- * the estimate's domain, and with `acceleration: "biggs"` two arrays of the
- * estimate's domain (plus a row table and per-row sums with acceleration or a tolerance). The input shapes may carry leading loop dims (a gufunc's block): the last
- * `psf.length` axes are the image's.
- * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
- * @param shapes - the image's and the PSF's block shapes
- * @param itemSizes - their bytes per element (8 means float64 compute)
- * @example
- * ```ts
- * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 3 x 4 x 160 x 576 x 452 + image + maps + line buffers
- * ```
- */
-export function richardsonLucyWorkspace(
-  params: RichardsonLucyOptions | undefined, shapes: readonly (readonly number[])[], itemSizes: readonly number[] = [],
-): number {
-  const [image, psf] = shapes;
-  if (image === undefined || psf === undefined || psf.length === 0 || image.length < psf.length) return 0;
-  const nd = psf.length;
-  const n = image.slice(-nd);
-  const neumann = params?.boundary === "neumann";
-  const fftShape = params?.fftShape ?? n.map((d, i) => nextFastLen(neumann ? d + psf[i]! : d + psf[i]! - 1, true));
-  const px = fftShape[nd - 1]!;
-  const pitched = (fftShape.reduce((a, b) => a * b, 1) / px) * 2 * (Math.floor(px / 2) + 1);
-  const E = Math.max(itemSizes[0] ?? 4, itemSizes[1] ?? 4) >= 8 ? 8 : 4;
-  const arrays = neumann || psf.every((d) => d % 2 === 1) ? 3 : 4;
-  // The image's copy in wasm memory and the maps the divide reads it through.
-  const mapped = n.reduce((a, b) => a * b, 1) * E + (fftShape.reduce((a, b) => a * b, 1) / px) * 4 + px * 4;
-  // Each thread's three line buffers, sized for the longest line batch (see pass-jobs.ts).
-  const lineBytes = Math.max(...fftShape.map((d, i) => {
-    const rows = i === nd - 1 && d % 2 === 0 ? d / 2 + 1 : d;
-    return rows * 2 * lanesFor(rows, E) * E;
-  }));
-  // Acceleration's two arrays of the estimate's domain (the padded one for "neumann").
-  const accel = RlUpdate.bytes(params?.acceleration, params?.tolerance, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, fftShape.reduce((a, b) => a * b, 1) / px);
-  // Total variation's two float64 slabs of inverse norms (one step along the first axis).
-  const region = neumann ? fftShape : n;
-  const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * region.slice(1).reduce((a, b) => a * b, 1) : 0;
-  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel + tv;
-}
+}, { workspaceBytes: richardsonLucyWorkspace });
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */
 function transferFunction(plan: ReturnType<typeof createRfftnPlan>, kern: FloatArray, k: readonly number[], shift: readonly number[]) {

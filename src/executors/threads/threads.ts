@@ -19,8 +19,7 @@
 import { availableParallelism } from "node:os";
 import { Piscina } from "piscina";
 import { ValueError, show } from "../../core/errors.js";
-import { identity } from "../../graph/block-kernels.js";
-import { kernelRefOf } from "../../graph/kernel.js";
+import { isLiteralSource } from "../../graph/block-kernels.js";
 import { taskDependencies, type Task, type TaskArg } from "../../graph/task.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
 import { TaskTimeoutError, WorkerLostError } from "../../schedule/faults.js";
@@ -72,7 +71,6 @@ const WORKER = import.meta.url.endsWith(".ts")
   ? new URL("./thread-worker-bootstrap.mjs", import.meta.url)
   : new URL("./thread-worker.js", import.meta.url);
 
-const IDENTITY = kernelRefOf(identity)!;
 
 /**
  * An executor running tasks on worker threads. Kernels must be named with `defineKernel`
@@ -292,10 +290,4 @@ function compactLiterals(task: Task): Task {
 
 function compactView(v: View): View {
   return v.byteLength < v.buffer.byteLength && !isShared(v.buffer) ? compactCopy(v) : v;
-}
-
-/** `identity(literal)`: a block embedded in the graph (fromArray's source). */
-function isLiteralSource(task: Task): boolean {
-  const k = task.kernel;
-  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
 }
