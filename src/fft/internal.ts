@@ -7,5 +7,6 @@
  * No package entry points here.
  * @module
  */
+export { RowSums } from "./pass-job-layout.js";
 export { ResidentRfftn } from "./resident-rfftn.js";
 export { wasmEnabled } from "./wasm-engine.js";
