@@ -8,6 +8,7 @@
 import { parseArgs } from "node:util";
 import { redactText } from "../executors/distributed/redis-connection.js";
 import { packageVersion } from "../io/package-version.js";
+import { installNodeHost } from "../executors/node-host.js";
 import { deconvolveCommand } from "./deconvolve.js";
 import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
@@ -46,6 +47,8 @@ function topHelp(): string {
  * ```
  */
 export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  // The FFT's worker-thread teams and the machine's memory (the default memory budget).
+  installNodeHost();
   const verbose = argv.includes("--verbose");
   const [name, ...rest] = argv;
   try {

@@ -1,6 +1,6 @@
 /**
  * Real N-D transforms over arrays that stay in a shared wasm memory, run by a team of
- * threads (`wasm-team.ts`): the engine for iterative filters (Richardson-Lucy) that transform
+ * threads (`pass-team.ts`): the engine for iterative filters (Richardson-Lucy) that transform
  * the same few volumes again and again. Nothing is copied in or out per transform, and every
  * pass is split between the team's threads.
  *
@@ -14,7 +14,7 @@
 import { c2rChain, r2cChain, type PassChain } from "./nd-passes.js";
 import { JOB_BYTES, MAX_PARTS, lineBufferBytes, passFits, writePassJob, type JobArea, type PassEpilogue, type PassPrologue } from "./pass-jobs.js";
 import { wasmLengthsOk, type Kernels } from "./wasm-engine.js";
-import { WasmTeam } from "./wasm-team.js";
+import { acquirePassTeam, type PassTeam } from "./pass-team.js";
 
 /**
  * Forward transforms from real arrays and inverse transforms to real arrays in one shared
@@ -49,7 +49,7 @@ export class ResidentRfftn {
     readonly dtype: "float32" | "float64",
     /** The region holding data: forward transforms read only it, inverse ones write only it. */
     readonly region: readonly number[],
-    private readonly team: WasmTeam,
+    private readonly team: PassTeam,
   ) {
     const nd = shape.length;
     const n = shape[nd - 1]!;
@@ -90,7 +90,7 @@ export class ResidentRfftn {
     if (region.length !== shape.length || region.some((d, i) => !(d >= 1 && d <= shape[i]!))) return undefined;
     const arrayBytes = pitchedBytes(shape, dtype);
     if (ResidentRfftn.bytesFor(shape, dtype, threads, arrays, region, extraBytes) > 3.5 * 2 ** 30) return undefined;
-    const team = WasmTeam.acquire(threads);
+    const team = acquirePassTeam(threads);
     if (team === undefined) return undefined;
     let plan: ResidentRfftn | undefined;
     try {

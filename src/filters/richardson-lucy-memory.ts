@@ -7,7 +7,7 @@
  */
 import { sizeOf } from "../core/ndarray.js";
 import { ResidentRfftn } from "../fft/internal.js";
-import { defaultFftShape, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
+import { defaultFftShape, plannedThreads, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { RlUpdate, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
 
 /** The options that decide Richardson-Lucy's memory. */
@@ -84,7 +84,7 @@ export function richardsonLucyWorkspace(
   };
   const E = Math.max(itemSizes[0] ?? 4, itemSizes[1] ?? 4) >= 8 ? 8 : 4;
   const { arrays, region, extraBytes } = residentRlMemory(n, psf, o, E);
-  const engine = ResidentRfftn.bytesFor(o.fftShape, E === 4 ? "float32" : "float64", params?.threads ?? 1, arrays, region, extraBytes);
+  const engine = ResidentRfftn.bytesFor(o.fftShape, E === 4 ? "float32" : "float64", plannedThreads(params?.threads), arrays, region, extraBytes);
   // Total variation's two float64 slabs of inverse norms (one step along the first axis), in TypeScript.
   const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * sizeOf(region.slice(1)) : 0;
   return engine + tv;

@@ -74,7 +74,7 @@ const EPS = 1e-12;
  * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32
  * @param psf - the point spread function, with as many axes as the image (promoted with the image's dtype)
  * @param options - see {@link RichardsonLucyOptions}
- * @param ctx - the kernel context (its `signal` is checked between iterations)
+ * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes)
  * @returns the estimate, float32 or float64, of the image's shape
  * @throws {ValueError} for mismatched ranks, empty inputs or bad options; the signal's reason when aborted
  * @example
@@ -85,7 +85,7 @@ const EPS = 1e-12;
  * ```
  */
 export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
-  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined },
+  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined; threads?: number | undefined },
 ): Block {
   const x = blockArg(FN, "image", image);
   const k = blockArg(FN, "psf", psf);
@@ -93,7 +93,7 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
   if (x.shape.length === 0 || sizeOf(x.shape) === 0 || sizeOf(k.shape) === 0) {
     throw new ValueError(FN, `image and psf must be non-empty arrays with at least one axis; got shapes ${show(x.shape)} and ${show(k.shape)}. Pass N-D blocks`);
   }
-  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape);
+  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape, ctx?.threads);
   const dtype = computeDtype(x.dtype, k.dtype);
   const img = floatInput(x, dtype).data;
   let kern = floatInput(k, dtype).data;

@@ -18,12 +18,12 @@
  * largest task (which must fit on one worker).
  * @module
  */
-import { totalmem } from "node:os";
 import { formatBytes } from "../core/format-bytes.js";
 import { itemSize, isDataType } from "../core/dtype.js";
 import { ChunkwiseError } from "../core/errors.js";
 import { kernelMetaOf, registeredKernel, type KernelMeta } from "../graph/kernel.js";
 import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
+import { hostMemory } from "./host.js";
 import { valueBytes } from "./value-views.js";
 
 export { withWorkspace, type WorkspaceFn } from "../graph/kernel.js";
@@ -58,11 +58,17 @@ export class MemoryError extends ChunkwiseError {
 }
 
 /**
- * The default budget: 75% of the machine's memory.
+ * The default budget: 75% of the machine's memory as the host tells it (`schedule/host.ts`:
+ * Node's `os.totalmem()`, else a browser's `navigator.deviceMemory`, else an assumed 2 GiB).
  * @example defaultMemoryBudget() // e.g. 25769803776 on a 32 GiB machine
  */
 export function defaultMemoryBudget(): number {
-  return Math.floor(totalmem() * 0.75);
+  return Math.floor(hostMemory().bytes * 0.75);
+}
+
+/** Where the default budget comes from, for refusals under it. */
+function defaultBudgetSource(): string {
+  return `the default, 75% of ${hostMemory().source}`;
 }
 
 interface Estimate {
@@ -129,11 +135,12 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
 }
 
 /**
- * Refuses a plan over `budget` with a message saying what to change.
+ * Refuses a plan over `budget` with a message saying what to change (and, when `isDefault`,
+ * where the default budget came from).
  * @throws {MemoryError} when `plan.peakBytes > budget`
  * @example checkMemoryPlan(plan, 8e9, "compute")
  */
-export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute"): void {
+export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute", isDefault = false): void {
   if (!(plan.peakBytes > budget)) return;
   const parts = `${formatBytes(plan.reservedBytes)} result + ${formatBytes(plan.heldPeakBytes)} held + ${plan.concurrency - 1} more running task${plan.concurrency === 2 ? "" : "s"} of up to ${formatBytes(plan.taskPeakBytes)}`;
   const name = plan.largestTask.replace(/\[.*$/, "");
@@ -148,7 +155,8 @@ export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute"
   } else {
     fix = `${formatBytes(plan.heldPeakBytes)} of blocks wait for their readers at once; use smaller chunks, compute fewer arrays together, or raise memoryBudget`;
   }
-  throw new MemoryError(fn, `the memory plan must fit memoryBudget=${formatBytes(budget)}; got an estimated peak of ${formatBytes(plan.peakBytes)} (${parts}). ${fix}`, plan, budget);
+  const which = isDefault ? ` (${defaultBudgetSource()})` : "";
+  throw new MemoryError(fn, `the memory plan must fit memoryBudget=${formatBytes(budget)}${which}; got an estimated peak of ${formatBytes(plan.peakBytes)} (${parts}). ${fix}`, plan, budget);
 }
 
 function largestInputShape(task: Task, est: ReadonlyMap<string, Estimate>): readonly number[] | undefined {

@@ -112,7 +112,7 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   if (budget !== Infinity || options.onPlan) {
     const plan = planMemory(tasks, { concurrency: executor.concurrency, closures: graph.closures, order, readers, reservedBytes: options.reservedBytes ?? 0, resultsInMemory: executor.resultsInMemory ?? true });
     options.onPlan?.(plan);
-    checkMemoryPlan(plan, budget);
+    checkMemoryPlan(plan, budget, "compute", options.memoryBudget === undefined);
   }
   await options.beforeRun?.();
   await new GraphRun({ graph, tasks, outputs: new Set(outputKeys), order, readers }, options).run();

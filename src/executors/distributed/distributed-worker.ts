@@ -34,6 +34,7 @@ import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./
 import { checkTaskStores, storePolicy } from "./task-stores.js";
 import { serializeError, type WireError } from "../thread-wire.js";
 import { threads } from "../threads/threads.js";
+import { installNodeHost } from "../node-host.js";
 import { logQuoted, logSafe } from "./log-text.js";
 
 /** The data of one task job: only keys, file names and small JSON, never block bytes. */
@@ -120,6 +121,8 @@ export function defaultScratchDir(): string {
  * ```
  */
 export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWorker> {
+  // Literal-source tasks run on this thread; the rest in thread workers, which install their own.
+  installNodeHost();
   const parsed = parseRedis("worker", options.connection);
   const settings = workerSettings(options);
   const { concurrency, staleMs, key, root, importMs, runMs } = settings;
