@@ -1,13 +1,19 @@
 // AssemblyScript source of chunkwise's WebAssembly SIMD FFT kernels (not TypeScript: built by
-// scripts/build-fft-wasm.ts into src/fft/wasm-binary.ts). Every kernel works on a batch of
-// Bv lines ("lanes", Bv a multiple of the vector width) held in split layout: element e of the
-// batch is one row of 2 * Bv scalars, the Bv real parts then the Bv imaginary parts, so each
-// butterfly is a loop of whole v128 vectors (4 float32 or 2 float64 lanes) with its twiddles
-// splatted once. Passes and index conventions are those of src/fft/radix-passes.ts
-// (pocketfft's self-sorting decimation in frequency): input element (i, j, k) is
-// i + ido * (j + p * k), output (i, k, j) is i + ido * (k + l1 * j). Pointers are byte
-// addresses; strides and counts of the strided arrays are in scalars (a complex element is
-// two scalars). Each kernel exists for f32 (suffix 32) and f64 (suffix 64).
+// `npm run build:wasm`, scripts/build-fft-wasm.ts, into src/fft/wasm-binary.ts). Every kernel
+// works on a batch of Bv lines ("lanes", Bv a multiple of the vector width) held in split
+// layout: element e of the batch is one row of 2 * Bv scalars, the Bv real parts then the Bv
+// imaginary parts, so each butterfly is a loop of whole v128 vectors (4 float32 or 2 float64
+// lanes) with its twiddles splatted once. Passes and index conventions are those of
+// src/fft/radix-passes.ts (pocketfft's self-sorting decimation in frequency): input element
+// (i, j, k) is i + ido * (j + p * k), output (i, k, j) is i + ido * (k + l1 * j). Pointers are
+// byte addresses; strides and counts of the strided arrays are in scalars (a complex element
+// is two scalars). Each kernel exists for f32 (suffix 32) and f64 (suffix 64).
+//
+// This folder is excluded from tsc (tsconfig.json): AssemblyScript's types (usize, v128) and
+// builtins (load<T>, sizeof<T>) are not TypeScript's. Its one import, the pass job layout, is
+// a file both languages compile, so the descriptor's offsets and codes exist once.
+
+import { AxisRecord, BufferRecord, Epilogue, Job, PassKind, Prologue, RowSums, StageRecord } from "../pass-job-layout";
 
 function ld(p: usize): v128 { return v128.load(p); }
 function st(p: usize, v: v128): void { v128.store(p, v); }
@@ -554,32 +560,22 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
 }
 
 
-// ---- Whole passes driven by a job descriptor (the resident engine, src/fft/wasm-team.ts) ----
+// ---- Whole passes driven by a job descriptor (src/fft/pass-jobs.ts writes them) ----
 // A job describes one axis pass over arrays in this module's memory; runPassJob runs its
 // batches in order when `parts` is 1, and otherwise takes batches from the job's shared counter
 // until none are left, so several instances sharing one memory split a pass between threads
-// (`part` selects the thread's line buffers). Byte offsets in the job (all
-// i32 unless noted): 0 kind (0 c2c, 1 r2c, 2 c2r), 4 n, 8 forward, 12 realSource, 16 m (input
-// samples read), 20 outStart, 24 outLen, 28 src, 32 dst, 36 src axis stride, 40 dst axis
-// stride, 44 lanes per batch, 48 iteration axes (<= 4), 52 (extent, src stride, dst stride)
-// per axis, 100 stages, 104 real twiddles, 108 epilogue (0 none, 1 times the complex array at
-// dst + delta before scattering, conjugated when 112 conj is set; 2 after a c2r, out =
-// img / (v + eps), 0 where v + eps < fe, img at dst + delta; 3 after a c2r, the real array at
-// dst + delta times v; 4 as 2 with the image read through maps, see 224), 116 delta (bytes), 120 whether fe applies, 124 the next free batch
-// (a counter the threads share; 0 when the job starts), 128 line buffers (a, b, c) per part,
-// 224 (epilogue 4, after a c2r along a contiguous axis: the image read through maps, see
-// mappedDivide) the row table, 228 the column map, 232 the destination's first row, 236 bytes
-// per destination row, 256 stages
-// (p, ido, l1, forward twiddles, backward twiddles) per stage, 768 scale (f64), 776 fe (f64),
-// 784 eps (f64).
+// (`part` selects the thread's line buffers). The descriptor's fields and codes are those of
+// src/fft/pass-job-layout.ts, which pass-jobs.ts imports too. This is the wasm side's one
+// batch loop (the one-shot chains of wasm-chain.ts and the resident engine both run through
+// it); the TypeScript loop of axis-pass.ts stays for the lengths and runtimes it alone serves.
 
 function execPlan<T>(st: usize, ns: i32, bv: i32, a: usize, b: usize, forward: bool): usize {
   let src = a, dst = b;
   const sg: T = forward ? <T>-1 : <T>1;
   for (let i = 0; i < ns; i++) {
-    const s = st + <usize>i * 20;
-    const p = load<i32>(s), ido = load<i32>(s, 4), l1 = load<i32>(s, 8);
-    const tw = <usize>load<u32>(s + (forward ? 12 : 16));
+    const s = st + <usize>i * StageRecord.Bytes;
+    const p = load<i32>(s, StageRecord.Radix), ido = load<i32>(s, StageRecord.Ido), l1 = load<i32>(s, StageRecord.L1);
+    const tw = <usize>load<u32>(s + (forward ? StageRecord.Fwd : StageRecord.Bwd));
     if (p == 2) pass2<T>(ido, l1, bv, src, dst, tw);
     else if (p == 3) pass3<T>(ido, l1, bv, src, dst, tw, sg);
     else if (p == 4) pass4<T>(ido, l1, bv, src, dst, tw, sg);
@@ -629,7 +625,7 @@ function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i
     if (ax == 1) {
       for (; j + V <= len; j += V) {
         const p = p0 + <usize>j * E, q = <usize>(<isize>p + delta);
-        if (epi == 2) {
+        if (epi == Epilogue.Divide) {
           const c = add<T>(ld(p), epsV);
           const r = v128.div<T>(ld(q), c);
           st(p, useFe ? v128.bitselect(zero, r, v128.lt<T>(c, feV)) : r);
@@ -640,7 +636,7 @@ function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i
     }
     for (; j < len; j++) {
       const p = p0 + <usize>(j * ax) * E, q = <usize>(<isize>p + delta);
-      if (epi == 2) {
+      if (epi == Epilogue.Divide) {
         const c = load<T>(p) + eps;
         store<T>(p, useFe && c < fe ? <T>0 : load<T>(q) / c);
       } else {
@@ -687,7 +683,7 @@ function mappedDivide<T>(d: usize, lane: i32, start: i32, len: i32, nb: i32, row
  * Epilogue 5 (after a c2r along a contiguous axis): Richardson-Lucy's step on nb rows of c just
  * written at d, as rlStep, with the estimate at d + delta. Row r (counted from rowBase,
  * rowBytes apart) has its compact prev and grad row at byte offset table[r] and its five sums
- * at sums + 40 r, so each row's sums are the same whichever thread takes it.
+ * (a RowSums record) at sums + RowSums.Bytes r, so each row's sums are the same whichever thread takes it.
  */
 function rlStepLines<T>(d: usize, lane: i32, len: i32, nb: i32, delta: isize, table: usize, prev: usize, grad: usize, rowBase: usize, rowBytes: u32, sums: usize, acc: bool): void {
   const E = <usize>sizeof<T>();
@@ -695,37 +691,13 @@ function rlStepLines<T>(d: usize, lane: i32, len: i32, nb: i32, delta: isize, ta
     const p0 = d + <usize>(l * lane) * E;
     const r = <usize>(<u32>(p0 - rowBase) / rowBytes);
     const off = <usize>load<u32>(table + r * 4);
-    let change: f64 = 0, norm: f64 = 0, dot: f64 = 0, last: f64 = 0, now: f64 = 0;
-    for (let i = 0; i < len; i++) {
-      const pc = p0 + <usize>i * E, pe = <usize>(<isize>pc + delta);
-      const y = <f64>load<T>(pe);
-      let v = <T>(y * <f64>load<T>(pc));
-      if (acc && !(v > <T>0)) v = <T>0;
-      store<T>(pe, v);
-      const x = <f64>v;
-      if (acc) {
-        const pg = grad + off + <usize>i * E, pp = prev + off + <usize>i * E;
-        const g0 = <f64>load<T>(pg), xp = <f64>load<T>(pp);
-        const gt = <T>(x - y);
-        store<T>(pg, gt);
-        const g = <f64>gt;
-        dot += g * g0;
-        last += g0 * g0;
-        now += g * g;
-        change += (x - xp) * (x - xp);
-        norm += xp * xp;
-      } else {
-        const dd = x - y;
-        change += dd * dd;
-        norm += y * y;
-      }
-    }
-    const o = sums + r * 40;
-    store<f64>(o, change);
-    store<f64>(o, norm, 8);
-    store<f64>(o, dot, 16);
-    store<f64>(o, last, 24);
-    store<f64>(o, now, 32);
+    rlStepRow<T>(<usize>(<isize>p0 + delta), p0, grad + off, prev + off, len, acc);
+    const o = sums + r * RowSums.Bytes;
+    store<f64>(o, rsChange, RowSums.Change);
+    store<f64>(o, rsNorm, RowSums.Norm);
+    store<f64>(o, rsDot, RowSums.Dot);
+    store<f64>(o, rsLast, RowSums.Last);
+    store<f64>(o, rsNow, RowSums.Now);
   }
 }
 
@@ -738,41 +710,36 @@ function rlExtrapolateLines<T>(s: usize, lane: i32, m: i32, nb: i32, table: usiz
   const E = <usize>sizeof<T>();
   for (let l = 0; l < nb; l++) {
     const p0 = s + <usize>(l * lane) * E;
-    const pp0 = prev + <usize>load<u32>(table + <usize>(<u32>(p0 - rowBase) / rowBytes) * 4);
-    for (let i = 0; i < m; i++) {
-      const pe = p0 + <usize>i * E, pp = pp0 + <usize>i * E;
-      const xt = load<T>(pe);
-      const x = <f64>xt;
-      const v = x + alpha * (x - <f64>load<T>(pp));
-      store<T>(pp, xt);
-      store<T>(pe, v > 0 ? <T>v : <T>0);
-    }
+    rlExtrapolateRow<T>(p0, prev + <usize>load<u32>(table + <usize>(<u32>(p0 - rowBase) / rowBytes) * 4), m, alpha);
   }
 }
 
 function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   const E = sizeof<T>();
   const V = <i32>(16 / <i32>E);
-  const kind = load<i32>(job), n = load<i32>(job, 4), forward = load<i32>(job, 8) != 0, realSource = load<i32>(job, 12) != 0;
-  const m = load<i32>(job, 16), outStart = load<i32>(job, 20), outLen = load<i32>(job, 24);
-  const src = <usize>load<u32>(job, 28), dst = <usize>load<u32>(job, 32);
-  const sAx = load<i32>(job, 36), dAx = load<i32>(job, 40), Bmax = load<i32>(job, 44), nIter = load<i32>(job, 48);
-  const ns = load<i32>(job, 100), rtw = <usize>load<u32>(job, 104), epi = load<i32>(job, 108), conj = load<i32>(job, 112) != 0;
-  const delta = <isize>load<i32>(job, 116), useFe = load<i32>(job, 120) != 0;
-  const A = <usize>load<u32>(job + 128 + <usize>part * 12), B = <usize>load<u32>(job + 128 + <usize>part * 12, 4);
-  const C = <usize>load<u32>(job + 128 + <usize>part * 12, 8);
-  const stages = job + 256;
-  const scale = <T>load<f64>(job, 768), fe = <T>load<f64>(job, 776), eps = <T>load<f64>(job, 784);
-  const inner = job + 52 + <usize>(nIter - 1) * 12;
-  const innerExt = load<i32>(inner), sLane = load<i32>(inner, 4), dLane = load<i32>(inner, 8);
+  const kind = load<i32>(job, Job.Kind), n = load<i32>(job, Job.N);
+  const forward = load<i32>(job, Job.Forward) != 0, realSource = load<i32>(job, Job.RealSource) != 0;
+  const m = load<i32>(job, Job.M), outStart = load<i32>(job, Job.OutStart), outLen = load<i32>(job, Job.OutLen);
+  const src = <usize>load<u32>(job, Job.Src), dst = <usize>load<u32>(job, Job.Dst);
+  const sAx = load<i32>(job, Job.SrcAxisStride), dAx = load<i32>(job, Job.DstAxisStride);
+  const Bmax = load<i32>(job, Job.Lanes), nIter = load<i32>(job, Job.IterCount), ns = load<i32>(job, Job.StageCount);
+  const rtw = <usize>load<u32>(job, Job.RealTwiddles), epi = load<i32>(job, Job.Epilogue), conj = load<i32>(job, Job.Conj) != 0;
+  const delta = <isize>load<i32>(job, Job.Delta), useFe = load<i32>(job, Job.UseFe) != 0;
+  const A = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.A);
+  const B = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.B);
+  const C = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.C);
+  const stages = job + Job.Stages;
+  const scale = <T>load<f64>(job, Job.Scale), fe = <T>load<f64>(job, Job.Fe), eps = <T>load<f64>(job, Job.Eps);
+  const inner = job + Job.Iter + <usize>(nIter - 1) * AxisRecord.Bytes;
+  const innerExt = load<i32>(inner, AxisRecord.Extent), sLane = load<i32>(inner, AxisRecord.SrcStride), dLane = load<i32>(inner, AxisRecord.DstStride);
   const per = (innerExt + Bmax - 1) / Bmax;
   let outer = 1;
-  for (let a = 0; a < nIter - 1; a++) outer *= load<i32>(job + 52 + <usize>a * 12);
+  for (let a = 0; a < nIter - 1; a++) outer *= load<i32>(job + Job.Iter + <usize>a * AxisRecord.Bytes, AxisRecord.Extent);
   const total = outer * per;
   // One thread walks every batch in order; several take the next free batch from a shared
   // counter, so a thread slowed by the rest of the machine does less (each batch is computed
   // the same way whoever takes it, so the result does not depend on the split).
-  const next = job + 124;
+  const next = job + Job.NextBatch;
   const h = n >> 1, even = (n & 1) == 0;
   for (let t = parts == 1 ? 0 : atomic.add<i32>(next, 1); t < total; t = parts == 1 ? t + 1 : atomic.add<i32>(next, 1)) {
     let o = t / per;
@@ -780,23 +747,26 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
     const nb = min(Bmax, innerExt - start);
     let sOff = start * sLane, dOff = start * dLane;
     for (let a = nIter - 2; a >= 0; a--) {
-      const ax = job + 52 + <usize>a * 12;
-      const ext = load<i32>(ax);
+      const ax = job + Job.Iter + <usize>a * AxisRecord.Bytes;
+      const ext = load<i32>(ax, AxisRecord.Extent);
       const c = o % ext;
       o /= ext;
-      sOff += c * load<i32>(ax, 4);
-      dOff += c * load<i32>(ax, 8);
+      sOff += c * load<i32>(ax, AxisRecord.SrcStride);
+      dOff += c * load<i32>(ax, AxisRecord.DstStride);
     }
     const bv = (nb + V - 1) / V * V;
     const s = src + <usize>sOff * E, d = dst + <usize>dOff * E;
-    if (kind == 0) {
+    if (kind == PassKind.C2C) {
       if (realSource) gatherReal<T>(s, sLane, sAx, m, n, nb, bv, A, false);
       else gatherComplex<T>(s, sLane, sAx, m, n, nb, bv, A);
       const r = execPlan<T>(stages, ns, bv, A, B, forward);
-      if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
+      if (epi == Epilogue.Times) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
       scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-    } else if (kind == 1) {
-      if (load<i32>(job, 252) == 1) rlExtrapolateLines<T>(s, sLane, m, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), load<f64>(job, 792));
+    } else if (kind == PassKind.R2C) {
+      if (load<i32>(job, Job.Prologue) == Prologue.RlExtrapolate) {
+        rlExtrapolateLines<T>(s, sLane, m, nb, <usize>load<u32>(job, Job.RowTable), <usize>load<u32>(job, Job.RowArray), <usize>load<u32>(job, Job.RowBase),
+          load<u32>(job, Job.RowBytes), load<f64>(job, Job.Alpha));
+      }
       gatherReal<T>(s, sLane, sAx, m, n, nb, bv, A, even);
       let r = execPlan<T>(stages, ns, bv, A, B, true);
       if (even) {
@@ -804,9 +774,9 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
         realForward<T>(h, bv, r, q, rtw);
         r = q;
       }
-      if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, even ? h + 1 : n, nb, bv, conj);
+      if (epi == Epilogue.Times) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, even ? h + 1 : n, nb, bv, conj);
       scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-    } else {
+    } else { // PassKind.C2R
       gatherComplex<T>(s, sLane, sAx, m, h + 1, nb, bv, A);
       let r: usize;
       if (even) {
@@ -817,11 +787,13 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
         r = execPlan<T>(stages, ns, bv, A, B, false);
       }
       scatterReal<T>(r, even, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-      if (epi == 5) {
-        rlStepLines<T>(d, dLane, outLen, nb, delta, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 240),
-          <usize>load<u32>(job, 232), load<u32>(job, 236), <usize>load<u32>(job, 244), load<i32>(job, 248) != 0);
-      } else if (epi == 4) mappedDivide<T>(d, dLane, outStart, outLen, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), eps, fe, useFe);
-      else if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe);
+      if (epi == Epilogue.RlStep) {
+        rlStepLines<T>(d, dLane, outLen, nb, delta, <usize>load<u32>(job, Job.RowTable), <usize>load<u32>(job, Job.RowArray), <usize>load<u32>(job, Job.Grad),
+          <usize>load<u32>(job, Job.RowBase), load<u32>(job, Job.RowBytes), <usize>load<u32>(job, Job.Sums), load<i32>(job, Job.Acc) != 0);
+      } else if (epi == Epilogue.DivideMapped) {
+        mappedDivide<T>(d, dLane, outStart, outLen, nb, <usize>load<u32>(job, Job.RowTable), <usize>load<u32>(job, Job.RowArray), <usize>load<u32>(job, Job.RowBase),
+          load<u32>(job, Job.RowBytes), eps, fe, useFe);
+      } else if (epi >= Epilogue.Divide) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe); // Epilogue.Divide or Epilogue.MultiplyInto
     }
   }
 }
@@ -829,9 +801,11 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
 // ---- Richardson-Lucy's estimate update (src/filters/richardson-lucy-update.ts) ----
 // One thread walks the rows of a strided real array in order (row r starts at the byte address
 // rows[r], an i32 table; c's row at that address plus delta) and the compact arrays prev and
-// grad in step; sums accumulate in f64 in that order, so the result is one fixed function of
-// the data. Products and differences round to T where they are stored, as the TypeScript
-// reference does (f64 arithmetic rounded once on store is T's own arithmetic for +, -, x).
+// grad in step; each row's sums accumulate in f64 (rlStepRow), and the rows' sums are added in
+// row order, so the result is one fixed function of the data (and the same as the fused
+// epilogue's per-row sums added in row order). Products and differences round to T where they
+// are stored, as the TypeScript reference does (f64 arithmetic rounded once on store is T's own
+// arithmetic for +, -, x).
 
 /**
  * est = est * c (clamped at 0 when acc). With acc: grad = est - y, and sums (f64 at `sums`)
@@ -841,57 +815,153 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
 function rlStep<T>(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, grad: usize, acc: bool, sums: usize): void {
   const E = <usize>sizeof<T>();
   let change: f64 = 0, norm: f64 = 0, dot: f64 = 0, last: f64 = 0, now: f64 = 0;
-  let q: usize = 0;
   for (let r = 0; r < nrows; r++) {
     const row = <usize>load<u32>(rows + <usize>r * 4);
-    for (let i = 0; i < len; i++) {
-      const pe = row + <usize>i * E;
-      const y = <f64>load<T>(pe);
-      let v = <T>(y * <f64>load<T>(pe + <usize>delta));
-      if (acc && !(v > <T>0)) v = <T>0;
-      store<T>(pe, v);
-      const x = <f64>v;
-      if (acc) {
-        const pg = grad + q * E, pp = prev + q * E;
-        const g0 = <f64>load<T>(pg), xp = <f64>load<T>(pp);
-        const gt = <T>(x - y);
-        store<T>(pg, gt);
-        const g = <f64>gt;
-        dot += g * g0;
-        last += g0 * g0;
-        now += g * g;
-        change += (x - xp) * (x - xp);
-        norm += xp * xp;
-        q++;
-      } else {
-        const d = x - y;
-        change += d * d;
-        norm += y * y;
-      }
-    }
+    const q = <usize>r * <usize>len * E;
+    rlStepRow<T>(row, <usize>(<isize>row + <isize>delta), grad + q, prev + q, len, acc);
+    change += rsChange;
+    norm += rsNorm;
+    dot += rsDot;
+    last += rsLast;
+    now += rsNow;
   }
-  store<f64>(sums, change);
-  store<f64>(sums, norm, 8);
-  store<f64>(sums, dot, 16);
-  store<f64>(sums, last, 24);
-  store<f64>(sums, now, 32);
+  store<f64>(sums, change, RowSums.Change);
+  store<f64>(sums, norm, RowSums.Norm);
+  store<f64>(sums, dot, RowSums.Dot);
+  store<f64>(sums, last, RowSums.Last);
+  store<f64>(sums, now, RowSums.Now);
 }
 
 /** est = max(x + alpha (x - prev), 0) and prev = x, x the estimate's value, over the same rows. */
 function rlExtrapolate<T>(rows: usize, nrows: i32, len: i32, prev: usize, alpha: f64): void {
   const E = <usize>sizeof<T>();
-  let q: usize = 0;
-  for (let r = 0; r < nrows; r++) {
-    const row = <usize>load<u32>(rows + <usize>r * 4);
-    for (let i = 0; i < len; i++) {
-      const pe = row + <usize>i * E, pp = prev + q * E;
-      const xt = load<T>(pe);
-      const x = <f64>xt;
-      const v = x + alpha * (x - <f64>load<T>(pp));
-      store<T>(pp, xt);
-      store<T>(pe, v > 0 ? <T>v : <T>0);
-      q++;
+  for (let r = 0; r < nrows; r++) rlExtrapolateRow<T>(<usize>load<u32>(rows + <usize>r * 4), prev + <usize>r * <usize>len * E, len, alpha);
+}
+
+/** The high two f32 lanes of a as f64x2 (promote_low promotes the low two). */
+function promoteHigh(a: v128): v128 { return f64x2.promote_low_f32x4(v128.shuffle<f32>(a, a, 2, 3, 2, 3)); }
+
+// One Richardson-Lucy step's five sums over the row last passed to rlStepRow (see rlStep).
+let rsChange: f64 = 0, rsNorm: f64 = 0, rsDot: f64 = 0, rsLast: f64 = 0, rsNow: f64 = 0;
+
+/**
+ * Richardson-Lucy's step on one row of len samples: the estimate at pe times the correction
+ * at pc (clamped at 0 when acc, NaN included), and with acc the gradient row at pg and the
+ * previous estimate's row at pp, as rlStep; the row's sums are left in rsChange..rsNow.
+ * Stored values are T's own arithmetic (f32 x and - are correctly rounded, as the f64
+ * computation rounded once on store is); sums accumulate in f64, one per vector lane, then
+ * the lanes and the scalar tail, so a row's sums depend only on its data.
+ */
+function rlStepRow<T>(pe: usize, pc: usize, pg: usize, pp: usize, len: i32, acc: bool): void {
+  const E = <usize>sizeof<T>();
+  const V = <i32>(16 / <i32>E);
+  const zero = spl<T>(<T>0), z2 = f64x2.splat(0);
+  let vChange = z2, vNorm = z2, vDot = z2, vLast = z2, vNow = z2;
+  let i = 0;
+  for (; i + V <= len; i += V) {
+    const o = <usize>i * E;
+    const y = ld(pe + o);
+    let v = mul<T>(y, ld(pc + o));
+    if (acc) {
+      v = v128.bitselect(v, zero, v128.gt<T>(v, zero));
+      const g0 = ld(pg + o), xp = ld(pp + o), g = sub<T>(v, y);
+      st(pg + o, g);
+      if (sizeof<T>() == 4) {
+        for (let h = 0; h < 2; h++) {
+          const gd = h == 0 ? f64x2.promote_low_f32x4(g) : promoteHigh(g), g0d = h == 0 ? f64x2.promote_low_f32x4(g0) : promoteHigh(g0);
+          const xd = h == 0 ? f64x2.promote_low_f32x4(v) : promoteHigh(v), xpd = h == 0 ? f64x2.promote_low_f32x4(xp) : promoteHigh(xp);
+          const dx = f64x2.sub(xd, xpd);
+          vDot = f64x2.add(vDot, f64x2.mul(gd, g0d));
+          vLast = f64x2.add(vLast, f64x2.mul(g0d, g0d));
+          vNow = f64x2.add(vNow, f64x2.mul(gd, gd));
+          vChange = f64x2.add(vChange, f64x2.mul(dx, dx));
+          vNorm = f64x2.add(vNorm, f64x2.mul(xpd, xpd));
+        }
+      } else {
+        const dx = f64x2.sub(v, xp);
+        vDot = f64x2.add(vDot, f64x2.mul(g, g0));
+        vLast = f64x2.add(vLast, f64x2.mul(g0, g0));
+        vNow = f64x2.add(vNow, f64x2.mul(g, g));
+        vChange = f64x2.add(vChange, f64x2.mul(dx, dx));
+        vNorm = f64x2.add(vNorm, f64x2.mul(xp, xp));
+      }
+    } else if (sizeof<T>() == 4) {
+      for (let h = 0; h < 2; h++) {
+        const xd = h == 0 ? f64x2.promote_low_f32x4(v) : promoteHigh(v), yd = h == 0 ? f64x2.promote_low_f32x4(y) : promoteHigh(y);
+        const dx = f64x2.sub(xd, yd);
+        vChange = f64x2.add(vChange, f64x2.mul(dx, dx));
+        vNorm = f64x2.add(vNorm, f64x2.mul(yd, yd));
+      }
+    } else {
+      const dx = f64x2.sub(v, y);
+      vChange = f64x2.add(vChange, f64x2.mul(dx, dx));
+      vNorm = f64x2.add(vNorm, f64x2.mul(y, y));
     }
+    st(pe + o, v);
+  }
+  let change: f64 = 0, norm: f64 = 0, dot: f64 = 0, last: f64 = 0, now: f64 = 0;
+  for (; i < len; i++) {
+    const o = <usize>i * E;
+    const y = <f64>load<T>(pe + o);
+    let v = <T>(y * <f64>load<T>(pc + o));
+    if (acc && !(v > <T>0)) v = <T>0;
+    store<T>(pe + o, v);
+    const x = <f64>v;
+    if (acc) {
+      const g0 = <f64>load<T>(pg + o), xp = <f64>load<T>(pp + o);
+      const gt = <T>(x - y);
+      store<T>(pg + o, gt);
+      const g = <f64>gt;
+      dot += g * g0;
+      last += g0 * g0;
+      now += g * g;
+      change += (x - xp) * (x - xp);
+      norm += xp * xp;
+    } else {
+      const d = x - y;
+      change += d * d;
+      norm += y * y;
+    }
+  }
+  rsChange = f64x2.extract_lane(vChange, 0) + f64x2.extract_lane(vChange, 1) + change;
+  rsNorm = f64x2.extract_lane(vNorm, 0) + f64x2.extract_lane(vNorm, 1) + norm;
+  rsDot = f64x2.extract_lane(vDot, 0) + f64x2.extract_lane(vDot, 1) + dot;
+  rsLast = f64x2.extract_lane(vLast, 0) + f64x2.extract_lane(vLast, 1) + last;
+  rsNow = f64x2.extract_lane(vNow, 0) + f64x2.extract_lane(vNow, 1) + now;
+}
+
+/**
+ * Richardson-Lucy's extrapolation on one row of m samples, as rlExtrapolate: the estimate at
+ * pe becomes max(x + alpha (x - prev), 0) (computed in f64, rounded once to T; NaN gives 0)
+ * and the previous estimate's row at pp becomes x.
+ */
+function rlExtrapolateRow<T>(pe: usize, pp: usize, m: i32, alpha: f64): void {
+  const E = <usize>sizeof<T>();
+  const V = <i32>(16 / <i32>E);
+  const zero = spl<T>(<T>0), a = f64x2.splat(alpha);
+  let i = 0;
+  for (; i + V <= m; i += V) {
+    const o = <usize>i * E;
+    const x = ld(pe + o), xp = ld(pp + o);
+    st(pp + o, x);
+    let v: v128;
+    if (sizeof<T>() == 4) {
+      const xl = f64x2.promote_low_f32x4(x), xh = promoteHigh(x);
+      const vl = f64x2.add(xl, f64x2.mul(a, f64x2.sub(xl, f64x2.promote_low_f32x4(xp))));
+      const vh = f64x2.add(xh, f64x2.mul(a, f64x2.sub(xh, promoteHigh(xp))));
+      v = v128.shuffle<f32>(f32x4.demote_f64x2_zero(vl), f32x4.demote_f64x2_zero(vh), 0, 1, 4, 5);
+    } else {
+      v = f64x2.add(x, f64x2.mul(a, f64x2.sub(x, xp)));
+    }
+    st(pe + o, v128.bitselect(v, zero, v128.gt<T>(v, zero)));
+  }
+  for (; i < m; i++) {
+    const o = <usize>i * E;
+    const xt = load<T>(pe + o);
+    const x = <f64>xt;
+    const v = x + alpha * (x - <f64>load<T>(pp + o));
+    store<T>(pp + o, xt);
+    store<T>(pe + o, v > 0 ? <T>v : <T>0);
   }
 }
 
