@@ -565,7 +565,8 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
 // per axis, 100 stages, 104 real twiddles, 108 epilogue (0 none, 1 times the complex array at
 // dst + delta before scattering, conjugated when 112 conj is set; 2 after a c2r, out =
 // img / (v + eps), 0 where v + eps < fe, img at dst + delta; 3 after a c2r, the real array at
-// dst + delta times v; 4 as 2 with the image read through maps, see 224), 116 delta (bytes), 120 whether fe applies, 124 the next free batch
+// dst + delta times v; 4 as 2 with the image read through maps, see 224; 6 as 1 with the
+// other spectrum computed line by line, see timesLines: 224 its rows m, 228 its ramp), 116 delta (bytes), 120 whether fe applies, 124 the next free batch
 // (a counter the threads share; 0 when the job starts), 128 line buffers (a, b, c) per part,
 // 224 (epilogue 4, after a c2r along a contiguous axis: the image read through maps, see
 // mappedDivide) the row table, 228 the column map, 232 the destination's first row, 236 bytes
@@ -616,6 +617,28 @@ function timesOther<T>(r: usize, c: usize, d: usize, delta: isize, lane: i32, ax
   const line0 = <usize>(<isize>d + delta - <isize>outStart * <isize>ax * <isize>E);
   gatherComplex<T>(line0, lane, ax, outStart + outLen, rows, nb, bv, c);
   mulSplit<T>(r, c, outStart + outLen, bv, conj);
+}
+
+/**
+ * Epilogue 6 (a forward c2c pass with outStart 0): the batch result at r times a transfer
+ * function computed line by line instead of read whole: the first m rows of each line of the
+ * array at dst + delta (the kernel already transformed along the other axes, the destination's
+ * layout) are gathered into c, zero-padded to n rows, transformed forward (into c or scratch),
+ * row j multiplied by the complex ramp[j] (the kernel's shift along this axis), then
+ * multiplied into r (conjugated when conj). Each line is computed the same way whichever thread
+ * takes it.
+ */
+function timesLines<T>(r: usize, scratch: usize, c: usize, d: usize, delta: isize, lane: i32, ax: i32, m: i32, n: i32, nb: i32, bv: i32, conj: bool, stages: usize, ns: i32, ramp: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  gatherComplex<T>(<usize>(<isize>d + delta), lane, ax, m, n, nb, bv, c);
+  const t = execPlan<T>(stages, ns, bv, c, scratch, true);
+  for (let j = 0; j < n; j++) {
+    const p = t + <usize>j * rb;
+    const wr = tws<T>(ramp + <usize>(2 * j) * E), wi = tws<T>(ramp + <usize>(2 * j + 1) * E);
+    for (let v: usize = 0; v < hb; v += 16) cmulSt<T>(p + v, hb, ld(p + v), ld(p + hb + v), wr, wi);
+  }
+  mulSplit<T>(r, t, n, bv, conj);
 }
 
 /** Epilogues 2 and 3 on nb real lines of len samples just written at d (lane, ax strides). */
@@ -794,6 +817,7 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
       else gatherComplex<T>(s, sLane, sAx, m, n, nb, bv, A);
       const r = execPlan<T>(stages, ns, bv, A, B, forward);
       if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
+      else if (epi == 6) timesLines<T>(r, r == A ? B : A, C, d, delta, dLane, dAx, load<i32>(job, 224), n, nb, bv, conj, stages, ns, <usize>load<u32>(job, 228));
       scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
     } else if (kind == 1) {
       if (load<i32>(job, 252) == 1) rlExtrapolateLines<T>(s, sLane, m, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), load<f64>(job, 792));

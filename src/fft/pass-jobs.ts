@@ -30,6 +30,14 @@ export type PassEpilogue =
   | { readonly kind: "divide"; readonly at: number; readonly eps: number; readonly fe: number }
   | { readonly kind: "multiplyInto"; readonly at: number }
   /**
+   * As "times" (on a forward c2c pass with `outStart` 0), with the other spectrum computed
+   * line by line: the first `rows` rows of each line of the array at `at` (the kernel
+   * transformed along every other axis, in the destination's layout) zero-padded to the pass's
+   * length, transformed, row j times the complex `ramp[j]` (a table of the scalar type at
+   * `ramp`). A transfer function then needs `rows / n` of a whole array.
+   */
+  | { readonly kind: "timesLines"; readonly at: number; readonly conj: boolean; readonly rows: number; readonly ramp: number }
+  /**
    * As "divide", with the image read through maps instead of a copy in the destination's
    * layout: destination row r (counted from `rowBase`, `rowBytes` apart) reads the image row at
    * byte address `rows[r]` (an Int32 table at `rows`) and its sample x the column `xmap[x]`.
@@ -125,8 +133,10 @@ export function writePassJob(
   const even = p.n % 2 === 0;
   const realTw = p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0;
   const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
-  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3, divideMapped: 4, rlStep: 5 }[epilogue.kind];
-  if ((epi === 1 && p.kind === "c2r") || (epi >= 2 && p.kind !== "c2r") || (epi >= 4 && dst.stride[p.axis] !== 1) || (epi === 5 && p.outStart !== 0)) {
+  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3, divideMapped: 4, rlStep: 5, timesLines: 6 }[epilogue.kind];
+  const c2rOnly = epi >= 2 && epi <= 5;
+  const linesBad = epilogue?.kind === "timesLines" && (p.kind !== "c2c" || !p.forward || p.outStart !== 0 || epilogue.rows < 1 || epilogue.rows > p.n);
+  if ((epi === 1 && p.kind === "c2r") || (c2rOnly && p.kind !== "c2r") || (c2rOnly && epi >= 4 && dst.stride[p.axis] !== 1) || (epi === 5 && p.outStart !== 0) || linesBad) {
     throw new RangeError(`writePassJob: a "${epilogue!.kind}" epilogue does not apply to a ${p.kind} pass`);
   }
   if (prologue !== undefined && (p.kind !== "r2c" || !p.realSource || src.stride[p.axis] !== 1)) {
@@ -142,11 +152,12 @@ export function writePassJob(
   words[25] = plan.stages.length;
   words[26] = realTw;
   words[27] = epi;
-  words[28] = epilogue?.kind === "times" && epilogue.conj ? 1 : 0;
+  words[28] = (epilogue?.kind === "times" || epilogue?.kind === "timesLines") && epilogue.conj ? 1 : 0;
   words[29] = epilogue === undefined || epilogue.kind === "divideMapped" ? 0 : epilogue.at - dst.at;
   if (epilogue?.kind === "rlStep") {
     words.set([epilogue.table, epilogue.prev, epilogue.rowBase, epilogue.rowBytes, epilogue.grad, epilogue.sums, epilogue.acc ? 1 : 0], 56);
   }
+  if (epilogue?.kind === "timesLines") words.set([epilogue.rows, epilogue.ramp], 56);
   if (prologue !== undefined) {
     words.set([prologue.table, prologue.prev, prologue.rowBase, prologue.rowBytes], 56);
     words[63] = 1;

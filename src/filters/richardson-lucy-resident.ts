@@ -25,7 +25,7 @@ import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
-import { multiplyWithDelay } from "./spectral.js";
+import { multiplyWithDelay, rampTable } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
 export interface ResidentRlOptions extends RunOptions {
@@ -42,6 +42,13 @@ export interface ResidentRlOptions extends RunOptions {
   readonly init: number | "image";
   readonly fftShape: readonly number[];
   readonly threads: number;
+  /**
+   * Keep the transfer function only transformed along all axes but the first, for the PSF's
+   * first-axis extent, and finish it per line in the forwards' last passes (two whole arrays
+   * instead of three): true always, false never, undefined (the default) when three whole
+   * arrays do not fit wasm32 memory. Not with a second (mirror) transfer function.
+   */
+  readonly leanTransfer?: boolean | undefined;
 }
 
 /**
@@ -70,15 +77,25 @@ export function richardsonLucyResident(
   const rowCount = sizeOf(p) / p[nd - 1]!;
   const updateBytes = needsUpdate(o) ? rowCount * 44 + (o.acceleration === "biggs" ? 2 * sizeOf(region) * E : 0) + 4 * 64 : 0;
   const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64 + updateBytes;
-  const fft = ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
+  // Three whole arrays of the blog's full chunk (3 x 1.25 GB) and the image do not fit wasm32's
+  // 4 GiB: then the transfer function is finished per line (see leanTransfer), two arrays.
+  const leanOk = !mirror && nd >= 2 && nd <= 4 && o.leanTransfer !== false;
+  const pitch = 2 * ((p[nd - 1]! >> 1) + 1);
+  const leanBytes = (rowCount / p[0]!) * k[0]! * pitch * E + 2 * p[0]! * E + 2 * 64;
+  let fft = o.leanTransfer === true && leanOk ? undefined : ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
+  const lean = fft === undefined && leanOk;
+  if (lean) fft = ResidentRfftn.create(p, dtype, o.threads, 2, region, extra + leanBytes);
   if (fft === undefined) return undefined;
   try {
     const stride = fft.realStride;
-    const est = fft.alloc(), spec = fft.alloc(), tf = fft.alloc();
-    const back = { at: mirror ? fft.alloc() : tf, conj: !mirror };
+    const est = fft.alloc(), spec = fft.alloc(), tf = lean ? fft.allocBytes(fft.leadingBytes(k[0]!)) : fft.alloc();
+    const rampAt = lean ? fft.allocBytes(2 * p[0]! * E) : 0;
     const imageAt = fft.allocBytes(img.length * E), rowsAt = fft.allocBytes(rowCount * 4), xmapAt = fft.allocBytes(p[nd - 1]! * 4);
     const shift = k.map((d) => (o.neumann ? Math.floor(d / 2) : Math.floor((d - 1) / 2)));
-    transferFunction(fft, tf, kern, k, shift);
+    const lines = lean ? leadingTransfer(fft, tf, rampAt, kern, k, shift) : undefined;
+    if (!lean) transferFunction(fft, tf, kern, k, shift);
+    const ahead = lines === undefined ? { at: tf, conj: false } : { at: tf, conj: false, lines };
+    const back = mirror ? { at: fft.alloc(), conj: false } : { ...ahead, conj: true };
     if (mirror) {
       const h2 = fft.real(back.at);
       h2.set(fft.real(tf));
@@ -117,7 +134,7 @@ export function richardsonLucyResident(
     let divergence = 0;
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
-      fft.forward(est, spec, { at: tf, conj: false }, core?.takePrologue());
+      fft.forward(est, spec, ahead, core?.takePrologue());
       // The I-divergence needs the blurred estimate itself: then the divide runs here.
       if (measure || o.damping > 0) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
       else fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
@@ -280,6 +297,25 @@ function copyRows(src: FloatArray, n: readonly number[], dst: FloatArray, stride
     dst.set(src.subarray(q, q + len), start);
     q += len;
   });
+}
+
+/**
+ * The lean transfer function: the PSF at the origin of the array at `at` (its first `k[0]`
+ * indices of the first axis), transformed along the other axes and shifted along them by
+ * their phase ramps; the first axis's ramp (the shift's) as a table at `rampAt`, applied per
+ * line by the forwards' last passes, which finish the transform.
+ */
+function leadingTransfer(fft: ResidentRfftn, at: number, rampAt: number, kern: FloatArray, k: readonly number[], shift: readonly number[]): { rows: number; ramp: number } {
+  const rows = k[0]!, p0 = fft.shape[0]!;
+  const f32 = fft.dtype === "float32";
+  const count = fft.leadingBytes(rows) / (f32 ? 4 : 8);
+  const h = f32 ? new Float32Array(fft.buffer, at, count) : new Float64Array(fft.buffer, at, count);
+  h.fill(0);
+  copyRows(kern, k, h, fft.realStride, 0);
+  fft.forwardLeading(at, rows);
+  multiplyWithDelay(h, undefined, false, [rows, ...fft.complexShape.slice(1)], fft.shape, [0, ...shift.slice(1).map((s) => -s)]);
+  (f32 ? new Float32Array(fft.buffer, rampAt, 2 * p0) : new Float64Array(fft.buffer, rampAt, 2 * p0)).set(rampTable(p0, p0, -shift[0]!));
+  return { rows, ramp: rampAt };
 }
 
 /**
