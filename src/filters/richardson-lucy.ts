@@ -119,7 +119,8 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
 /**
  * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
- * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis), the image's copy with its row
+ * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis; two and the transfer
+ * function's first `psf[0]` planes when three do not fit wasm32 memory), the image's copy with its row
  * and column maps, each thread's line buffers, with `regularization: { tv }` two float64 slabs of
  * the estimate's domain, and with `acceleration: "biggs"` two arrays of the
  * estimate's domain (plus a row table and per-row sums with acceleration or a tolerance). The input shapes may carry leading loop dims (a gufunc's block): the last
@@ -157,7 +158,11 @@ export function richardsonLucyWorkspace(
   // Total variation's two float64 slabs of inverse norms (one step along the first axis).
   const region = neumann ? fftShape : n;
   const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * region.slice(1).reduce((a, b) => a * b, 1) : 0;
-  return arrays * E * pitched + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel + tv;
+  // When the whole arrays do not fit wasm32 memory (the resident engine's 3.5 GiB bound), the
+  // transfer function is kept for the PSF's first-axis extent only (richardson-lucy-resident.ts).
+  const lean = arrays === 3 && nd >= 2 && nd <= 4 && arrays * E * pitched + mapped + accel > 3.5 * 2 ** 30;
+  const volumes = lean ? 2 * E * pitched + (pitched / fftShape[0]!) * psf[0]! * E + 2 * fftShape[0]! * E : arrays * E * pitched;
+  return volumes + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel + tv;
 }
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */

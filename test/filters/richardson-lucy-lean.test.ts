@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { richardsonLucyResident } from "../../src/filters/richardson-lucy-resident.js";
 import { resolveRlOptions } from "../../src/filters/richardson-lucy-options.js";
+import { richardsonLucyWorkspace } from "../../src/filters/index.js";
 import { relErr } from "./load-fixtures.js";
 
 // The resident engine's lean transfer function (the PSF transformed along all axes but the
@@ -67,5 +68,16 @@ describe("richardsonLucy's lean transfer function on the resident engine", () =>
     const lean = run(img, n, psf, k, { iterations: 3 }, true);
     const whole = run(img, n, psf, k, { iterations: 3 }, false);
     expect(Buffer.from(lean.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
+  });
+  it("the memory plan counts two whole arrays and the transfer function's PSF-deep part when three do not fit wasm32 memory", () => {
+    const itk = { boundary: "neumann" } as const;
+    // The blog's full chunk: padded 320x1125x864, rows of 866 scalars.
+    const pitched = 320 * 1125 * 866;
+    const image = 201 * 1024 * 768 * 4 + 320 * 1125 * 4 + 864 * 4;
+    const lines = 3 * 433 * 2 * 36 * 4; // three line buffers for the longest batch (433 rows x 36 lanes)
+    expect(richardsonLucyWorkspace(itk, [[201, 1024, 768], [101, 64, 64]], [4, 4])).toBe(2 * 4 * pitched + 1125 * 866 * 101 * 4 + 2 * 320 * 4 + image + lines);
+    // The medium volume keeps three.
+    const medium = 160 * 576 * 452;
+    expect(richardsonLucyWorkspace(itk, [[101, 512, 384], [51, 64, 64]], [4, 4])).toBeGreaterThan(3 * 4 * medium);
   });
 });
