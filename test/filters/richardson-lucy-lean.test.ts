@@ -23,9 +23,11 @@ function volume(dtype: "float32" | "float64", n: number[]): F {
 
 function kernel(dtype: "float32" | "float64", k: number[]): F {
   const size = k.reduce((p, d) => p * d, 1);
-  const a = (dtype === "float32" ? new Float32Array(size) : new Float64Array(size)).map((_, i) => 0.2 + Math.abs(Math.sin(1.7 * i)));
-  const sum = a.reduce((s, v) => s + v, 0);
-  return a.map((v) => v / sum);
+  const a: F = dtype === "float32" ? new Float32Array(size) : new Float64Array(size);
+  let sum = 0;
+  for (let i = 0; i < size; i++) sum += (a[i] = 0.2 + Math.abs(Math.sin(1.7 * i)));
+  for (let i = 0; i < size; i++) a[i]! /= sum;
+  return a;
 }
 
 const ITK = { init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 } as const;
