@@ -96,15 +96,8 @@ export { expandDims, index, moveaxis, selectBlocks, squeeze, transpose } from ".
 export { concatenate, stack, type ConcatInput } from "./array/concatenate.js";
 export { DEFAULT_SPLIT_EVERY, max, mean, min, prod, sum, type LazyMinMaxOptions, type LazyReduceOptions } from "./array/reduce.js";
 export { mapBlocks, type MapBlocksArrays, type MapBlocksOptions, type TypedMapBlocksOptions } from "./array/map-blocks.js";
-export {
-  mapOverlap,
-  overlap,
-  trimInternal,
-  type MapOverlapOptions,
-  type OverlapContext,
-  type OverlapOptions,
-  type TrimInternalOptions,
-} from "./array/map-overlap.js";
+export { mapOverlap, type MapOverlapOptions, type OverlapContext } from "./array/map-overlap.js";
+export { overlap, trimInternal, type OverlapOptions, type TrimInternalOptions } from "./array/overlap.js";
 export type { Boundary, BoundaryInput, DepthInput, AxisDepth } from "./chunks/overlap.js";
 export { describe, summarize, type Summary } from "./array/summary.js";
 export { formatBytes } from "./core/format-bytes.js";

@@ -2,7 +2,8 @@
  * Reductions (`sum`, `prod`, `mean`, `min`, `max`) over axes, dispatching: a block in gives
  * the eager core result, a ChunkedArray gives a lazy tree reduction as dask's `reduction`
  * with `split_every`:
- * 1. one partial task per block reduces it over the reduced axes, keeping them as length 1;
+ * 1. one partial task per block reduces it over the reduced axes, keeping them as length 1
+ *    (a `blockwise` layer, as dask's `reduction` maps its `chunk` function);
  * 2. combine levels merge at most `splitEvery` (default 4) neighbouring partials per task,
  *    until one block is left along every reduced axis;
  * 3. the last level aggregates (mean divides by the element count, known from the shape),
@@ -19,11 +20,13 @@ import { ValueError, show } from "../core/errors.js";
 import { emptyBlock, type Block, type BlockLike } from "../core/ndarray.js";
 import * as core from "../core/reduce.js";
 import { forEachBlockIndex, numBlocks, type Chunks } from "../chunks/grid.js";
-import { graphWith, type Graph } from "../graph/graph.js";
+import { blockwise } from "../graph/blockwise.js";
+import { graphWith } from "../graph/graph.js";
 import { tokenize } from "../graph/hash.js";
 import { kernelRefOf } from "../graph/kernel.js";
 import { blockKey, type Task } from "../graph/task.js";
 import { ChunkedArray, isChunkedArray } from "./chunked-array.js";
+import { rightLabels } from "./elementwise.js";
 import { reduceAggregate, reduceCombine, reducePartial, type ReductionKind, type ReductionParams } from "./reduce-kernels.js";
 
 /** Options of the lazy {@link min} and {@link max}. */
@@ -81,17 +84,18 @@ function lazyReduce(kind: ReductionKind, x: ChunkedArray, options: LazyReduceOpt
   const reduced = new Set(axes);
   const token = tokenize(kind, x.name, params, keepdims, splitEvery);
 
-  // Level 0: one partial per block; reduced axes become chunks of length 1.
-  let chunks: Chunks = x.chunks.map((c, a) => (reduced.has(a) ? c.map(() => 1) : [...c]));
-  let name = `${kind}-partial-${token}`;
-  const partials = new Map<string, Task>();
-  forEachBlockIndex(numBlocks(x.chunks), (bi) => {
-    const key = blockKey(name, bi);
-    const shape = bi.map((b, a) => chunks[a]![b]!);
-    partials.set(key, { key, kernel: kernelRefOf(reducePartial)!, args: [{ ref: x.key(bi) }], params, ctx: { blockIndex: [...bi] }, expect: { op: fn, shapes: [shape], dtypes: [partialDtype], several: false } });
+  // Level 0, as dask's `reduction`: the per-block step is a blockwise map whose reduced axes
+  // come out as chunks of length 1.
+  const labels = rightLabels(x.ndim, x.ndim);
+  const [partial] = blockwise({
+    op: fn,
+    kernel: reducePartial,
+    inputs: [{ array: x, labels }],
+    outputs: [{ labels, dtype: partialDtype }],
+    params,
+    chunks: Object.fromEntries(axes.map((a) => [labels[a]!, x.chunks[a]!.map(() => 1)])),
   });
-  let graph: Graph = graphWith({ name, tasks: partials }, x.graph);
-
+  let { name, chunks, graph } = partial!;
   for (let level = 1; ; level++) {
     const counts = axes.map((a) => chunks[a]!.length);
     const f = levelFactors(counts, splitEvery);

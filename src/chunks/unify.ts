@@ -1,14 +1,17 @@
 /**
- * Chunk unification, as `dask.array.core.unify_chunks` and `common_blockdim`: arrays that share
- * an axis label get the common refinement of their chunks on it (the union of their chunk
- * boundaries), so every unified block lies inside exactly one block of each input and a
- * blockwise task can read it with at most a slice, never a concatenation. An axis of length 1
- * broadcasts against any length and keeps its single chunk, as in dask.
+ * Chunk unification, the one alignment every blockwise operation goes through (graph/'s
+ * `blockwise`, and `mapOverlap` before it adds halos), as `dask.array.core.unify_chunks` and
+ * `common_blockdim`: arrays that share an axis label get the common refinement of their chunks
+ * on it (the union of their chunk boundaries), so every unified block lies inside exactly one
+ * block of each input and a blockwise task reads it with at most a slice, never a
+ * concatenation. An axis of length 1 in one chunk broadcasts against any length and keeps its
+ * chunk, as in dask. It lives in chunks/ because it is chunk arithmetic on plain lists; the
+ * rechunk tasks that realise it are graph/'s.
  * @module
  */
 import { BroadcastError, ChunkError } from "../core/errors.js";
-import { chunksEqual, type Chunks, type Region } from "./grid.js";
-import { axisRechunkPieces, type AxisPiece } from "./rechunk-plan.js";
+import { chunksEqual, type Chunks } from "./grid.js";
+import { ensureMinimumChunksize } from "./overlap.js";
 import { list } from "./util.js";
 
 /**
@@ -42,6 +45,26 @@ export interface UnifyInput {
   /** One label per axis (`["i", "j"]`), or a string with one character per axis (`"ij"`). */
   readonly labels: string | readonly string[];
   readonly chunks: Chunks;
+  /**
+   * Per axis, the smallest chunk this array needs where its axis is split (a halo depth):
+   * the unified chunks of that label merge smaller ones as dask's `ensure_minimum_chunksize`
+   * does before `overlap`. Default none.
+   */
+  readonly minChunk?: readonly number[];
+}
+
+/** Options of {@link unifyChunks}. */
+export interface UnifyOptions {
+  /** The public function named in errors (default `"unifyChunks"`). */
+  readonly op?: string;
+  /** Labels to hold in one chunk (those a blockwise kernel contracts, dask's `concatenate=True`). */
+  readonly merge?: readonly string[];
+  /**
+   * Let a one-chunk axis whose length differs from the label's split axes keep its one block,
+   * read by every unified block (mapOverlap's PSF held whole against a split image). Default
+   * false: against split axes only length 1 broadcasts, as in dask.
+   */
+  readonly broadcastOneChunk?: boolean;
 }
 
 /** The result of {@link unifyChunks}. */
@@ -52,144 +75,104 @@ export interface UnifiedChunks {
   readonly chunks: Chunks;
   /** Unified chunks by label. */
   readonly byLabel: Readonly<Record<string, readonly number[]>>;
-  /** Each input's chunks after unification (a broadcast length-1 axis stays `[1]`). */
+  /**
+   * Each input's chunks after unification: the label's unified chunks, or its own single
+   * chunk where that axis broadcasts (its one block serves every unified block).
+   */
   readonly arrays: Chunks[];
   /** Whether each input needs a rechunk (its new chunks differ from the old). */
   readonly changed: boolean[];
-  /** Each input's original chunks and labels. */
-  readonly inputs: readonly { readonly labels: readonly string[]; readonly chunks: Chunks }[];
+}
+
+/** One array's axis carrying a label. */
+interface Member {
+  readonly k: number;
+  readonly axis: number;
+  readonly chunks: readonly number[];
+  readonly length: number;
+  readonly minChunk: number;
 }
 
 /**
- * Unifies the chunks of several arrays whose axes carry labels (dask's
- * `unify_chunks(x, "ij", y, "jk")` is `unifyChunks([{ labels: "ij", chunks: x }, ...])`).
- * @throws {BroadcastError} if two arrays give one label different lengths, neither being 1
+ * Unifies the chunks of several arrays whose axes carry labels, as dask's `unify_chunks`
+ * (`unify_chunks(x, "ij", y, "jk")` is `unifyChunks([{ labels: "ij", chunks: x }, ...])`) with
+ * `common_blockdim` per label. On a label where some arrays are split into several chunks,
+ * those must agree in length and get their common refinement, which a one-chunk axis of that
+ * length adopts too; a one-chunk axis of length 1 broadcasts (keeps `[1]`). Where every array
+ * holds the label in one chunk, each keeps its block and the label takes the longest (length
+ * 1 yields even to 0), so blocks pair one to one as dask's `max(blockdims, key=first)`.
+ * Every unified block then lies inside exactly one block of each input's new chunks, and
+ * (without `minChunk`) inside exactly one block of its old chunks.
+ * @throws {BroadcastError} if split axes of one label differ in length, or a one-chunk axis
+ *   differs from them and is not length 1 (unless `broadcastOneChunk`)
  * @throws {ChunkError} if an array has a different number of labels than axes
  * @example
  * const u = unifyChunks([{ labels: "i", chunks: [[5, 2, 3]] }, { labels: "i", chunks: [[2, 3, 5]] }]);
  * u.byLabel.i; // [2, 3, 2, 3]
  */
-export function unifyChunks(inputs: readonly UnifyInput[]): UnifiedChunks {
-  const fn = "unifyChunks";
-  const normal = inputs.map((input, k) => {
+export function unifyChunks(inputs: readonly UnifyInput[], options: UnifyOptions = {}): UnifiedChunks {
+  const op = options.op ?? "unifyChunks";
+  const members = new Map<string, Member[]>();
+  const labelsOf = inputs.map((input, k) => {
     const labels = typeof input.labels === "string" ? [...input.labels] : [...input.labels];
     if (labels.length !== input.chunks.length) {
-      throw new ChunkError(fn, `array ${k} must have one label per axis (${input.chunks.length}); got ${list(labels)}. Give ${input.chunks.length} labels.`);
+      throw new ChunkError(op, `array ${k} must have one label per axis (${input.chunks.length}); got ${list(labels)}. Give ${input.chunks.length} labels.`);
     }
-    return { labels, chunks: input.chunks };
-  });
-  const order: string[] = [];
-  const unified = new Map<string, { chunks: number[]; length: number; owner: number }>();
-  normal.forEach(({ labels, chunks }, k) => {
     labels.forEach((label, axis) => {
-      const c = chunks[axis] as readonly number[];
-      const n = sum(c);
-      const seen = unified.get(label);
-      if (seen === undefined) {
-        order.push(label);
-        unified.set(label, { chunks: [...c], length: n, owner: k });
-        return;
-      }
-      if (n !== seen.length && n !== 1 && seen.length !== 1) {
-        const shapes = [normal[seen.owner], normal[k]].map((x) => (x as { chunks: Chunks }).chunks.map(sum));
-        throw new BroadcastError(fn, `axis '${label}' of array ${k} must have length ${seen.length} like array ${seen.owner}, or 1 to broadcast; got ${n}. Make the lengths of '${label}' agree.`, shapes, axis);
-      }
-      if (n === 1 && seen.length !== 1) return;
-      if (seen.length === 1 && n !== 1) unified.set(label, { chunks: [...c], length: n, owner: k });
-      else seen.chunks = commonRefinement(seen.chunks, c);
+      const chunks = input.chunks[axis] as readonly number[];
+      const member = { k, axis, chunks, length: sum(chunks), minChunk: input.minChunk?.[axis] ?? 0 };
+      const list = members.get(label);
+      if (list === undefined) members.set(label, [member]);
+      else list.push(member);
     });
+    return labels;
   });
+  const shapes = (): number[][] => inputs.map((x) => x.chunks.map(sum));
   const byLabel: Record<string, number[]> = Object.create(null) as Record<string, number[]>;
-  for (const label of order) byLabel[label] = (unified.get(label) as { chunks: number[] }).chunks;
-  const arrays = normal.map(({ labels, chunks }) =>
-    labels.map((label, axis) => {
-      const c = chunks[axis] as readonly number[];
-      return sum(c) === 1 && c.length === 1 ? [1] : (byLabel[label] as number[]);
-    }),
+  const joins = new Set<string>();
+  for (const [label, list] of members) {
+    const unified = unifyLabel(op, list, options, shapes);
+    byLabel[label] = options.merge?.includes(label) === true ? [sum(unified.chunks)] : unified.chunks;
+    for (const m of unified.joined) joins.add(`${m.k}/${m.axis}`);
+  }
+  const arrays = inputs.map((input, k) =>
+    (labelsOf[k] as string[]).map((label, axis) => (joins.has(`${k}/${axis}`) ? [...(byLabel[label] as number[])] : [...(input.chunks[axis] as readonly number[])])),
   );
-  const changed = arrays.map((a, k) => !chunksEqual(a, (normal[k] as { chunks: Chunks }).chunks));
-  return { labels: order, chunks: order.map((l) => byLabel[l] as number[]), byLabel, arrays, changed, inputs: normal };
+  const labels = [...members.keys()];
+  return {
+    labels,
+    chunks: labels.map((l) => byLabel[l] as number[]),
+    byLabel,
+    arrays,
+    changed: arrays.map((a, k) => !chunksEqual(a, (inputs[k] as UnifyInput).chunks)),
+  };
 }
 
-/** Where one input's part of a unified block comes from. */
-export interface BlockSource {
-  /** The input's original block holding it. */
-  readonly block: number[];
-  /** The slice of that block to take (relative to the block). */
-  readonly slice: Region;
-  /** True when the slice is the whole block (no slicing task needed). */
-  readonly whole: boolean;
-}
-
-/**
- * For a unified block (one block number per label, in the order of `unified.labels`), the
- * source block and slice within it of every input, so a blockwise task reads original blocks
- * directly instead of a rechunked copy. Broadcast length-1 axes always read block 0.
- * @throws {ChunkError} if the block index has the wrong length or is out of range
- * @example
- * const u = unifyChunks([{ labels: "i", chunks: [[4, 6]] }, { labels: "i", chunks: [[6, 4]] }]);
- * unifiedBlockSources(u, [1]); // [{ block: [1], slice: { start: [0], stop: [2] }, whole: false },
- *                              //  { block: [0], slice: { start: [4], stop: [6] }, whole: false }]
- */
-export function unifiedBlockSources(unified: UnifiedChunks, blockIndex: readonly number[]): BlockSource[] {
-  const fn = "unifiedBlockSources";
-  if (blockIndex.length !== unified.labels.length) {
-    throw new ChunkError(fn, `block index must have one entry per label ${list(unified.labels)}; got ${list(blockIndex)}. Pass ${unified.labels.length} block numbers.`);
+/** The unified chunks of one label and the members that take them (the rest keep their block). */
+function unifyLabel(op: string, list: readonly Member[], options: UnifyOptions, shapes: () => number[][]): { chunks: number[]; joined: Member[] } {
+  const split = list.filter((m) => m.chunks.length > 1);
+  const first = split[0];
+  if (first === undefined) {
+    // All in one chunk: pair the blocks one to one; length 1 broadcasts even against 0.
+    const longest = list.reduce((a, m) => (a.length === 1 ? (m.length !== 1 ? m : a) : m.length !== 1 && m.length > a.length ? m : a));
+    return { chunks: [...longest.chunks], joined: [] };
   }
-  const at = new Map<string, number>();
-  unified.labels.forEach((label, i) => {
-    const b = blockIndex[i] as number;
-    const n = (unified.chunks[i] as readonly number[]).length;
-    if (!Number.isInteger(b) || b < 0 || b >= n) {
-      throw new ChunkError(fn, `block number of '${label}' must be an integer in [0, ${n}); got ${String(b)}. Pass a block of the unified grid.`);
+  const length = first.length;
+  for (const m of split) {
+    if (m.length !== length) {
+      throw new BroadcastError(op, `axis ${m.axis} of array ${m.k} must have the same length as axis ${first.axis} of array ${first.k} when both are split into blocks; got ${m.length} and ${length}. Rechunk one of them to a single chunk, or make the lengths agree`, shapes(), m.axis);
     }
-    at.set(label, b);
-  });
-  return unified.inputs.map(({ labels, chunks }, k) => {
-    const target = unified.arrays[k] as Chunks;
-    const block: number[] = [];
-    const start: number[] = [];
-    const stop: number[] = [];
-    let whole = true;
-    labels.forEach((label, axis) => {
-      const t = target[axis] as readonly number[];
-      const piece = sourcePiece(chunks[axis] as readonly number[], t, t.length === 1 ? 0 : (at.get(label) as number));
-      block.push(piece.oldBlock);
-      start.push(piece.start);
-      stop.push(piece.stop);
-      whole &&= piece.start === 0 && piece.stop === (chunks[axis] as readonly number[])[piece.oldBlock];
-    });
-    return { block, slice: { start, stop }, whole };
-  });
-}
-
-const pieceCache = new WeakMap<readonly number[], WeakMap<readonly number[], AxisPiece[][]>>();
-
-/** The one old block a refined block lies in (cached per pair of axis chunk lists). */
-function sourcePiece(old: readonly number[], refined: readonly number[], b: number): AxisPiece {
-  if (old.length === refined.length && old.every((v, i) => v === refined[i])) {
-    const size = old[b] as number;
-    return { oldBlock: b, start: 0, stop: size, newStart: 0, newStop: size };
   }
-  let inner = pieceCache.get(old);
-  if (inner === undefined) pieceCache.set(old, (inner = new WeakMap()));
-  let pieces = inner.get(refined);
-  if (pieces === undefined) inner.set(refined, (pieces = axisRechunkPieces(old, refined)));
-  const list = pieces[b] as AxisPiece[];
-  // A zero-size refined block has no piece: read an empty slice of the nearest old block.
-  return list.find((p) => p.stop > p.start) ?? list[0] ?? emptyPiece(old, refined, b);
-}
-
-function emptyPiece(old: readonly number[], refined: readonly number[], b: number): AxisPiece {
-  let pos = 0;
-  for (let i = 0; i < b; i++) pos += refined[i] as number;
-  let s = 0;
-  for (let ob = 0; ob < old.length; ob++) {
-    const size = old[ob] as number;
-    if (pos <= s + size && (pos < s + size || ob === old.length - 1)) return { oldBlock: ob, start: pos - s, stop: pos - s, newStart: 0, newStop: 0 };
-    s += size;
+  const joined = list.filter((m) => m.chunks.length > 1 || (m.length === length && m.length !== 1));
+  for (const m of list) {
+    if (m.chunks.length === 1 && m.length !== length && m.length !== 1 && options.broadcastOneChunk !== true) {
+      throw new BroadcastError(op, `axis ${m.axis} of array ${m.k} must have the same length as axis ${first.axis} of array ${first.k}, which is split into blocks, or length 1 to broadcast; got ${m.length} and ${length}. Rechunk array ${first.k} to a single chunk on that axis, or make the lengths agree`, shapes(), m.axis);
+    }
   }
-  return { oldBlock: 0, start: 0, stop: 0, newStart: 0, newStop: 0 };
+  let chunks = split.slice(1).reduce((acc, m) => commonRefinement(acc, m.chunks), [...first.chunks]);
+  const deepest = Math.min(length, Math.max(0, ...joined.map((m) => m.minChunk)));
+  if (deepest > 0) chunks = ensureMinimumChunksize(deepest, [chunks])[0] as number[];
+  return { chunks, joined };
 }
 
 function sum(c: readonly number[]): number {

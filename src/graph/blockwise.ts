@@ -1,56 +1,24 @@
 /**
  * The one blockwise engine, as dask's `blockwise`: every operation that maps a kernel over
  * aligned blocks (elementwise ops, `mapBlocks`, lazy gufuncs, filters) lowers to it.
- * Inputs carry one label per axis; blocks are aligned by label. A size-1 axis (one block of
- * length 1) broadcasts against many blocks; chunkings that differ on a label are unified to
- * their common refinement by rechunking; labels that no output keeps (contracted) are merged
- * into one chunk.
+ * Inputs carry one label per axis; blocks are aligned by label. Chunkings are unified by
+ * `unifyChunks` (chunks/unify.ts, dask's `unify_chunks`) and the inputs rechunked to them:
+ * a size-1 axis (one block of length 1) broadcasts against many blocks, chunkings that differ
+ * on a label meet at their common refinement, and labels that no output keeps (contracted)
+ * are merged into one chunk. With `alignArrays: false` (dask's `align_arrays=False`, for
+ * callers that unified already) blocks pair by position and a one-block axis broadcasts.
  * @module
  */
 import type { DataType } from "../core/dtype.js";
 import { BroadcastError, ValueError } from "../core/errors.js";
 import { blockRegion, chunksEqual, forEachBlockIndex, numBlocks, type Chunks } from "../chunks/grid.js";
 import { rechunkPieces, rechunkPlan } from "../chunks/rechunk-plan.js";
-import { commonRefinement } from "../chunks/unify.js";
+import { unifyChunks } from "../chunks/unify.js";
 import { assemble, identity, pick } from "./block-kernels.js";
 import { graphWith, type Graph, type Layer } from "./graph.js";
 import { tokenize } from "./hash.js";
 import { kernelRefOf, type KernelRef } from "./kernel.js";
 import { blockKey, type ClosureRef, type Task, type TaskArg } from "./task.js";
-
-/**
- * The chunks of each label, as dask's `common_blockdim`: a label whose arrays are all one
- * chunk takes the largest (blocks align one to one even if lengths differ, as dask's
- * `map_blocks` pairs a volume with its PSF); otherwise the common refinement of the multi-chunk
- * arrays, whose lengths must agree. A one-chunk array broadcasts its block against many.
- */
-function alignLabels(op: string, arrays: readonly { array: ArrayMeta; labels: readonly string[] }[]): Record<string, readonly number[]> {
-  const byLabel: Record<string, readonly number[]> = {};
-  const owner: Record<string, number> = {};
-  arrays.forEach(({ array, labels }, k) => {
-    labels.forEach((label, ax) => {
-      const c = array.chunks[ax]!;
-      const seen = byLabel[label];
-      if (seen === undefined) {
-        byLabel[label] = c;
-        owner[label] = k;
-      } else if (c.length === 1 && seen.length === 1) {
-        // A length-1 axis broadcasts even against length 0 (NumPy: 1 with 0 gives 0), so a
-        // (1,) loop dim yields to (0,); "take the larger" would make the blocks too long.
-        if (seen[0] === 1 ? c[0] !== 1 : c[0] !== 1 && c[0]! > seen[0]!) byLabel[label] = c;
-      } else {
-        const [a, b] = [seen.reduce((x, y) => x + y, 0), c.reduce((x, y) => x + y, 0)];
-        if (a !== b && a !== 1 && b !== 1) {
-          throw new BroadcastError(op, `axis '${label}' of input ${k} must have the same length as input ${owner[label]} when both are split into blocks; got ${b} and ${a}. Rechunk one of them to a single chunk, or make the lengths agree`, arrays.map((x) => x.array.shape), ax);
-        }
-        if (b === 1 && c.length === 1) return;
-        byLabel[label] = seen.length === 1 && a === 1 ? c : commonRefinement(seen, c);
-        if (seen.length > 1 || c.length > 1) owner[label] = k;
-      }
-    });
-  });
-  return byLabel;
-}
 
 /** What blockwise needs to know of a lazy array. */
 export interface ArrayMeta {
@@ -88,6 +56,43 @@ export interface BlockwiseSpec {
   readonly chunks?: Readonly<Record<string, readonly number[]>>;
   /** Anything else that distinguishes this operation, for the deterministic name. */
   readonly token?: unknown;
+  /**
+   * Unify the inputs' chunks first (default true). False pairs blocks by position, as dask's
+   * `align_arrays=False`: every axis of a label has the same number of blocks, or one block
+   * that every task reads; the label's chunks come from `chunks` or its first split input.
+   */
+  readonly alignArrays?: boolean;
+}
+
+type ArrayInput = { readonly array: ArrayMeta; readonly labels: readonly string[]; readonly position: number };
+
+/** The inputs rechunked to their unified chunks, and the chunks of every label. */
+function alignInputs(spec: BlockwiseSpec, arrays: readonly ArrayInput[], outLabels: readonly string[]): { aligned: ArrayInput[]; byLabel: Record<string, readonly number[]> } {
+  if (spec.alignArrays === false) return { aligned: [...arrays], byLabel: pairByPosition(spec.op, arrays) };
+  const contracted = [...new Set(arrays.flatMap((a) => a.labels))].filter((l) => !outLabels.includes(l));
+  const u = unifyChunks(arrays.map((a) => ({ labels: a.labels, chunks: a.array.chunks })), { op: spec.op, merge: contracted });
+  const aligned = arrays.map((a, k) => ({ ...a, array: rechunkMeta(a.array, u.arrays[k]!, `${spec.op}-align`) }));
+  return { aligned, byLabel: { ...u.byLabel } };
+}
+
+/** The chunks of each label when blocks pair by position: those of its first split input. */
+function pairByPosition(op: string, arrays: readonly ArrayInput[]): Record<string, readonly number[]> {
+  const byLabel: Record<string, readonly number[]> = {};
+  const owner: Record<string, [number, number]> = {};
+  arrays.forEach(({ array, labels }, k) => {
+    labels.forEach((label, ax) => {
+      const c = array.chunks[ax]!;
+      const seen = byLabel[label];
+      if (seen === undefined || (seen.length === 1 && c.length > 1)) {
+        byLabel[label] = c;
+        owner[label] = [k, ax];
+      } else if (c.length > 1 && c.length !== seen.length) {
+        const [k0, ax0] = owner[label]!;
+        throw new BroadcastError(op, `axis ${ax} of array ${k} must have as many blocks as axis ${ax0} of array ${k0}, or one; got ${c.length} and ${seen.length}. Rechunk them alike`, arrays.map((x) => x.array.shape), ax);
+      }
+    });
+  });
+  return byLabel;
 }
 
 const closureIds = new WeakMap<(...args: any[]) => unknown, string>();
@@ -139,19 +144,9 @@ export function rechunkMeta(a: ArrayMeta, chunks: Chunks, op = "rechunk"): Array
  * @throws {BroadcastError} when labelled axes have incompatible lengths
  */
 export function blockwise(spec: BlockwiseSpec): ArrayMeta[] {
-  const arrays = spec.inputs.flatMap((inp, i) => ("array" in inp ? [{ array: inp.array, labels: inp.labels, position: i }] : []));
+  const arrays: ArrayInput[] = spec.inputs.flatMap((inp, i) => ("array" in inp ? [{ array: inp.array, labels: inp.labels, position: i }] : []));
   const outLabels = [...new Set(spec.outputs.flatMap((o) => o.labels))];
-  const byLabel = alignLabels(spec.op, arrays);
-  for (const label of Object.keys(byLabel)) {
-    // Contracted labels (no output keeps them) are merged into a single chunk.
-    if (!outLabels.includes(label)) byLabel[label] = [byLabel[label]!.reduce((x, y) => x + y, 0)];
-  }
-  const aligned = arrays.map((a) => {
-    // A one-chunk axis broadcasts (its block is reused) if it has length 1 or the label is one chunk.
-    const keep = (l: string, ax: number): boolean => a.array.chunks[ax]!.length === 1 && (a.array.shape[ax] === 1 || byLabel[l]!.length === 1);
-    const target = a.labels.map((l, ax) => (keep(l, ax) ? [...a.array.chunks[ax]!] : byLabel[l]!));
-    return { ...a, array: rechunkMeta(a.array, target, `${spec.op}-align`) };
-  });
+  const { aligned, byLabel } = alignInputs(spec, arrays, outLabels);
   const outChunks: Record<string, readonly number[]> = {};
   for (const l of outLabels) {
     const c = spec.chunks?.[l] ?? byLabel[l];

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { fromArray } from "../../src/array/creation.js";
 import { add } from "../../src/array/elementwise.js";
-import { mapOverlap, overlap, trimInternal, type OverlapContext } from "../../src/array/map-overlap.js";
+import { mapOverlap, type OverlapContext } from "../../src/array/map-overlap.js";
+import { overlap, trimInternal } from "../../src/array/overlap.js";
 import { blockRegion, type Chunks } from "../../src/chunks/grid.js";
 import { ensureMinimumChunksize, overlapChunks, type Boundary } from "../../src/chunks/overlap.js";
 import { array } from "../../src/core/creation.js";

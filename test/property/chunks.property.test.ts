@@ -11,7 +11,7 @@ import {
 } from "../../src/chunks/grid.js";
 import { haloGeometry, type Boundary } from "../../src/chunks/overlap.js";
 import { rechunkPieces, rechunkPlan } from "../../src/chunks/rechunk-plan.js";
-import { commonRefinement, unifiedBlockSources, unifyChunks } from "../../src/chunks/unify.js";
+import { commonRefinement, unifyChunks } from "../../src/chunks/unify.js";
 import { axisChunksArb, chunksArb, shapeAndChunksArb, shapeArb } from "../../src/testing/chunk-arbitraries.js";
 import { cut, flat, indices, materialize } from "../chunks/materialize.js";
 
@@ -93,29 +93,73 @@ describe("chunk grid properties", () => {
     },
   );
 
-  test.prop([
-    shapeArb({ minDims: 1, maxDims: 3, maxSize: 9 }).chain((shape) =>
-      fc.tuple(fc.constant(shape), chunksArb(shape), chunksArb(shape), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length })),
-    ),
-  ])("unified block sources read the right elements", ([shape, ca, cb, squash]) => {
-    // The second array has length 1 (broadcast) on the axes picked by `squash`.
-    const bChunks = cb.map((c, k) => (squash[k] ? [1] : c));
-    const u = unifyChunks([{ labels: "abc".slice(0, shape.length), chunks: ca }, { labels: "abc".slice(0, shape.length), chunks: bChunks }]);
+  // Three arrays on labels "abc": two chunked at random, the second with length 1 on the axes
+  // picked by `squash` (it broadcasts there), and one held whole in one chunk.
+  const unifyCase = shapeArb({ minDims: 1, maxDims: 3, maxSize: 9 }).chain((shape) =>
+    fc.tuple(fc.constant(shape), chunksArb(shape), chunksArb(shape), fc.array(fc.boolean(), { minLength: shape.length, maxLength: shape.length })),
+  );
+  const unifyInputs = ([shape, ca, cb, squash]: [number[], Chunks, Chunks, boolean[]]): Chunks[] => [ca, cb.map((c, k) => (squash[k] ? [1] : c)), shape.map((n) => [n])];
+
+  test.prop([unifyCase])("unified chunks are a common refinement of every input's chunks on each label", (c) => {
+    const [shape] = c;
+    const inputs = unifyInputs(c);
+    const u = unifyChunks(inputs.map((chunks) => ({ labels: "abc".slice(0, shape.length), chunks })));
+    shape.forEach((n, ax) => {
+      const mine = u.chunks[ax]!;
+      const cuts = new Set(boundaries(mine));
+      // A broadcast axis (one chunk of length 1 against a longer label) takes no part.
+      for (const chunks of inputs) if (sum(chunks[ax]!) === sum(mine)) for (const x of boundaries(chunks[ax]!)) expect(cuts.has(x)).toBe(true);
+      expect(sum(mine)).toBe(n);
+      inputs.forEach((chunks, k) => {
+        const own = chunks[ax]!;
+        const target = u.arrays[k]![ax]!;
+        if (own.length > 1) expect(target).toEqual(mine);
+        // Length 1 broadcasts, as does any one-chunk axis when the whole label is one chunk.
+        else if (own[0] === 1 || mine.length === 1) expect(target).toEqual(own);
+        else expect(target).toEqual(mine); // one chunk of the split length is split alike
+      });
+    });
+  });
+
+  test.prop([unifyCase])("every unified block lies inside exactly one block of each input, at the right place", (c) => {
+    const [shape, , , squash] = c;
+    const inputs = unifyInputs(c);
+    const u = unifyChunks(inputs.map((chunks) => ({ labels: "abc".slice(0, shape.length), chunks })));
     forEachBlockIndex(numBlocks(u.chunks), (b) => {
       const region = blockRegion(u.chunks, b);
-      const sources = unifiedBlockSources(u, b);
-      [ca, bChunks].forEach((src, k) => {
-        const s = sources[k]!;
-        const origin = blockRegion(src, s.block).start;
-        s.slice.start.forEach((st, axis) => {
-          const len = (s.slice.stop[axis] as number) - st;
-          const global = (origin[axis] as number) + st;
-          if (squash[axis] && k === 1) expect([global, len]).toEqual([0, 1]);
-          else expect([global, len]).toEqual([region.start[axis], (region.stop[axis] as number) - (region.start[axis] as number)]);
+      inputs.forEach((old, k) => {
+        const target = u.arrays[k]!;
+        // As blockwise reads it: an axis in one block serves every unified block.
+        const own = b.map((j, ax) => (target[ax]!.length === 1 ? 0 : j));
+        const pieces = rechunkPieces(rechunkPlan(old, target), own);
+        const size = own.map((j, ax) => target[ax]![j]!);
+        if (size.includes(0)) return expect(pieces).toEqual([]);
+        expect(pieces).toHaveLength(1);
+        const p = pieces[0]!;
+        const origin = blockRegion(old, p.oldBlock).start;
+        p.oldSlice.start.forEach((st, ax) => {
+          const len = p.oldSlice.stop[ax]! - st;
+          const global = origin[ax]! + st;
+          if (k === 1 && squash[ax]) expect([global, len]).toEqual([0, 1]);
+          else if (target[ax]!.length === 1) expect([global, len]).toEqual([0, shape[ax]]);
+          else expect([global, len]).toEqual([region.start[ax], region.stop[ax]! - region.start[ax]!]);
         });
       });
     });
   });
+
+  test.prop([fc.integer({ min: 1, max: 30 }).chain((n) => fc.tuple(axisChunksArb(n), axisChunksArb(n), fc.integer({ min: 0, max: n + 3 })))])(
+    "minChunk merges the common refinement's small chunks until every chunk holds the depth (dask's ensure_minimum_chunksize)",
+    ([a, b, depth]) => {
+      const u = unifyChunks([{ labels: "i", chunks: [a], minChunk: [depth] }, { labels: "i", chunks: [b] }]);
+      const mine = u.byLabel.i!;
+      expect(sum(mine)).toBe(sum(a));
+      // Boundaries may move (a short last chunk takes from the one before), as in dask.
+      if (depth <= Math.min(...commonRefinement(a, b))) expect(mine).toEqual(commonRefinement(a, b));
+      if (a.length > 1 || b.length > 1) for (const c of mine) expect(c).toBeGreaterThanOrEqual(Math.min(depth, sum(a)));
+      expect(u.arrays).toEqual([[mine], [mine]]);
+    },
+  );
 
   test.prop([shapeArb({ maxDims: 3, maxSize: 9 }).chain((shape) => fc.tuple(fc.constant(shape), chunksArb(shape), chunksArb(shape)))])(
     "rechunk plan pieces tile each new block exactly once, from the right old elements",

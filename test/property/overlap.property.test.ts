@@ -1,7 +1,8 @@
 import { fc, test } from "@fast-check/vitest";
 import { describe, expect } from "vitest";
 import { fromArray } from "../../src/array/creation.js";
-import { mapOverlap, overlap, trimInternal } from "../../src/array/map-overlap.js";
+import { mapOverlap } from "../../src/array/map-overlap.js";
+import { overlap, trimInternal } from "../../src/array/overlap.js";
 import { chunkShape, type Chunks } from "../../src/chunks/grid.js";
 import { ensureMinimumChunksize, overlapChunks, type Boundary } from "../../src/chunks/overlap.js";
 import { array } from "../../src/core/creation.js";
