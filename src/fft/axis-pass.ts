@@ -9,6 +9,12 @@
  * read and the rest of the transform input is zero; transform outputs `[outStart, outStart +
  * outLen)` are written to destination positions `[0, outLen)`. Lines outside `extents` are
  * neither read nor written, which is how all-padding lines are skipped.
+ *
+ * This is one of the FFT's two batch loops; the other is the wasm kernels' `runPassJob`, which
+ * `wasm-chain.ts` and the resident engine drive. It stays, rather than every pass going to
+ * wasm, because it alone serves lengths with a prime factor above 5 (generic radix passes and
+ * Bluestein, which have no wasm plan), runtimes without WebAssembly SIMD and the "typescript"
+ * backend, and it is the float64 reference the wasm path is tested against.
  * @module
  */
 import { complexPlan, realPlan } from "./line-plans.js";

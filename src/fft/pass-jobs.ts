@@ -1,7 +1,7 @@
 /**
  * Pass jobs: one axis pass (`axis-pass.ts`) over arrays that live in a wasm engine's memory,
- * written as a small descriptor the kernels' `runPassJob` reads (its layout is documented next
- * to `runPassJob` in `scripts/fft-wasm/kernels.ts`). The same batches, zero padding, cropping
+ * written as a small descriptor the kernels' `runPassJob` (`wasm/kernels.ts`) reads; both
+ * sides take its layout from `pass-job-layout.ts`. The same batches, zero padding, cropping
  * and scaling as `wasm-chain.ts`, but the batch loop runs inside wasm, so any thread that
  * shares the memory can run part of it. An optional epilogue fuses a Richardson-Lucy step
  * into the pass while its lines are still in cache: a product with another spectrum, a
@@ -9,8 +9,9 @@
  * @module
  */
 import type { AxisPass } from "./axis-pass.js";
-import { iterationAxes } from "./batching.js";
-import type { WasmEngine } from "./wasm-engine.js";
+import { iterationAxes, type IterAxis } from "./batching.js";
+import { AxisRecord, BufferRecord, Epilogue, Job, JobLimit, PassKind, Prologue, StageRecord } from "./pass-job-layout.js";
+import type { WasmComplexPlan, WasmEngine } from "./wasm-engine.js";
 
 /** An array in wasm memory: its byte address and its strides in scalars (a complex element is two). */
 export interface JobArea {
@@ -31,7 +32,7 @@ export type PassEpilogue =
   | { readonly kind: "multiplyInto"; readonly at: number }
   /**
    * As "times" (on a forward c2c pass with `outStart` 0), with the other spectrum computed
-   * line by line: the first `rows` rows of each line of the array at `at` (the kernel
+   * line by line: the first `rows` samples of each line of the array at `at` (the kernel
    * transformed along every other axis, in the destination's layout) zero-padded to the pass's
    * length, transformed, row j times the complex `ramp[j]` (a table of the scalar type at
    * `ramp`). A transfer function then needs `rows / n` of a whole array.
@@ -85,12 +86,10 @@ export function rowsOf(p: AxisPass): number {
   return p.kind !== "c2c" && p.n % 2 === 0 ? (p.n >> 1) + 1 : p.n;
 }
 
-/** Bytes of one job descriptor. */
-export const JOB_BYTES = 1024;
+/** Bytes of one job descriptor (`Job.Bytes` of the layout). */
+export const JOB_BYTES: number = Job.Bytes;
 /** Threads a job can be split between (line buffers per part in the descriptor). */
-export const MAX_PARTS = 8;
-const MAX_ITER_AXES = 4;
-const MAX_STAGES = 24;
+export const MAX_PARTS: number = JobLimit.Parts;
 
 /** Bytes of each of the three line buffers one thread needs for `passes` in precision E. */
 export function lineBufferBytes(passes: readonly AxisPass[], E: number): number {
@@ -102,10 +101,10 @@ export function lineBufferBytes(passes: readonly AxisPass[], E: number): number 
 /** The pass's iteration axes and line plan when they fit a job descriptor, else undefined. */
 function jobLayout(engine: WasmEngine, p: AxisPass, src: JobArea, dst: JobArea, f32: boolean) {
   const iter = iterationAxes(p.extents, p.axis, src.stride, dst.stride);
-  if (iter === null || iter.length > MAX_ITER_AXES) return undefined;
+  if (iter === null || iter.length > JobLimit.IterAxes) return undefined;
   if (iter.some((a) => a.sStride < 0 || a.dStride < 0) || src.stride[p.axis]! < 0 || dst.stride[p.axis]! < 0) return undefined;
   const plan = engine.complexPlan(p.kind !== "c2c" && p.n % 2 === 0 ? p.n >> 1 : p.n, f32);
-  return plan.stages.length <= MAX_STAGES ? { iter, plan } : undefined;
+  return plan.stages.length <= JobLimit.Stages ? { iter, plan } : undefined;
 }
 
 /** Whether pass `p` from `src` to `dst` fits a job descriptor (so {@link writePassJob} will accept it). */
@@ -126,53 +125,117 @@ export function writePassJob(
   engine: WasmEngine, job: number, p: AxisPass, src: JobArea, dst: JobArea,
   buffers: readonly (readonly [number, number, number])[], f32: boolean, epilogue?: PassEpilogue, prologue?: PassPrologue,
 ): boolean {
-  const layout = buffers.length > MAX_PARTS ? undefined : jobLayout(engine, p, src, dst, f32);
+  const layout = buffers.length > JobLimit.Parts ? undefined : jobLayout(engine, p, src, dst, f32);
   if (layout === undefined) return false;
   const { iter, plan } = layout;
   const E = f32 ? 4 : 8;
   const even = p.n % 2 === 0;
-  const realTw = p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0;
   const m = p.kind === "c2r" ? Math.min(p.inLen, (p.n >> 1) + 1) : Math.min(p.inLen, p.n);
-  const epi = epilogue === undefined ? 0 : { times: 1, divide: 2, multiplyInto: 3, divideMapped: 4, rlStep: 5, timesLines: 6 }[epilogue.kind];
-  const c2rOnly = epi >= 2 && epi <= 5;
-  const linesBad = epilogue?.kind === "timesLines" && (p.kind !== "c2c" || !p.forward || p.outStart !== 0 || epilogue.rows < 1 || epilogue.rows > p.n);
-  if ((epi === 1 && p.kind === "c2r") || (c2rOnly && p.kind !== "c2r") || (c2rOnly && epi >= 4 && dst.stride[p.axis] !== 1) || (epi === 5 && p.outStart !== 0) || linesBad) {
-    throw new RangeError(`writePassJob: a "${epilogue!.kind}" epilogue does not apply to a ${p.kind} pass`);
-  }
+  const epi = epilogueCode(p, dst, epilogue);
   if (prologue !== undefined && (p.kind !== "r2c" || !p.realSource || src.stride[p.axis] !== 1)) {
     throw new RangeError(`writePassJob: a "${prologue.kind}" prologue applies only to an r2c pass reading contiguous real rows; got a ${p.kind} pass`);
   }
-  const words = new Int32Array(engine.memory.buffer, job, 192);
-  words.fill(0);
-  words.set([
-    { c2c: 0, r2c: 1, c2r: 2 }[p.kind], p.n, p.forward ? 1 : 0, p.realSource ? 1 : 0, m, p.outStart, p.outLen,
-    src.at, dst.at, src.stride[p.axis]!, dst.stride[p.axis]!, lanesFor(rowsOf(p), E), iter.length,
-  ]);
-  iter.forEach((a, i) => words.set([a.extent, a.sStride, a.dStride], 13 + 3 * i));
-  words[25] = plan.stages.length;
-  words[26] = realTw;
-  words[27] = epi;
-  words[28] = (epilogue?.kind === "times" || epilogue?.kind === "timesLines") && epilogue.conj ? 1 : 0;
-  words[29] = epilogue === undefined || epilogue.kind === "divideMapped" ? 0 : epilogue.at - dst.at;
-  if (epilogue?.kind === "rlStep") {
-    words.set([epilogue.table, epilogue.prev, epilogue.rowBase, epilogue.rowBytes, epilogue.grad, epilogue.sums, epilogue.acc ? 1 : 0], 56);
-  }
-  if (epilogue?.kind === "timesLines") words.set([epilogue.rows, epilogue.ramp], 56);
-  if (prologue !== undefined) {
-    words.set([prologue.table, prologue.prev, prologue.rowBase, prologue.rowBytes], 56);
-    words[63] = 1;
-  }
-  const divides = epilogue?.kind === "divide" || epilogue?.kind === "divideMapped";
-  // Whether the threshold applies is decided here, in float64: a tiny fe may round to 0 in float32.
-  words[30] = divides && epilogue.fe !== 0 ? 1 : 0;
-  if (epilogue?.kind === "divideMapped") words.set([epilogue.rows, epilogue.xmap, epilogue.rowBase, epilogue.rowBytes], 56);
-  words[31] = 0; // the next free batch, for threads sharing the pass
-  buffers.forEach((b, i) => words.set(b, 32 + 3 * i));
-  plan.stages.forEach((s, i) => words.set([s.p, s.ido, s.l1, s.fwd, s.bwd], 64 + 5 * i));
-  const reals = new Float64Array(engine.memory.buffer, job + 768, 4);
-  reals[0] = p.scale;
-  reals[1] = divides ? epilogue.fe : 0;
-  reals[2] = divides ? epilogue.eps : 0;
-  reals[3] = prologue?.alpha ?? 0;
+  const words = new Int32Array(engine.memory.buffer, job, Job.Bytes >> 2);
+  words.fill(0); // the next free batch (Job.NextBatch) starts at 0, unused fields too
+  const put: Put = (at, value) => { words[at >> 2] = value; };
+  put(Job.Kind, { c2c: PassKind.C2C, r2c: PassKind.R2C, c2r: PassKind.C2R }[p.kind]);
+  put(Job.N, p.n);
+  put(Job.Forward, p.forward ? 1 : 0);
+  put(Job.RealSource, p.realSource ? 1 : 0);
+  put(Job.M, m);
+  put(Job.OutStart, p.outStart);
+  put(Job.OutLen, p.outLen);
+  put(Job.Src, src.at);
+  put(Job.Dst, dst.at);
+  put(Job.SrcAxisStride, src.stride[p.axis]!);
+  put(Job.DstAxisStride, dst.stride[p.axis]!);
+  put(Job.Lanes, lanesFor(rowsOf(p), E));
+  put(Job.RealTwiddles, p.kind !== "c2c" && even ? engine.realTwiddles(p.n, f32) : 0);
+  putRecords(put, iter, buffers, plan.stages);
+  put(Job.Epilogue, epi);
+  const reals = new Float64Array(engine.memory.buffer, job, Job.Bytes >> 3);
+  reals[Job.Scale >> 3] = p.scale;
+  putFusion(put, reals, dst, epilogue, prologue);
   return true;
+}
+
+type Put = (at: number, value: number) => void;
+
+/** The iteration axes, each part's line buffers and the radix stages, with their counts. */
+function putRecords(
+  put: Put, iter: readonly IterAxis[], buffers: readonly (readonly [number, number, number])[],
+  stages: WasmComplexPlan["stages"],
+): void {
+  put(Job.IterCount, iter.length);
+  iter.forEach((a, i) => {
+    const at = Job.Iter + i * AxisRecord.Bytes;
+    put(at + AxisRecord.Extent, a.extent);
+    put(at + AxisRecord.SrcStride, a.sStride);
+    put(at + AxisRecord.DstStride, a.dStride);
+  });
+  buffers.forEach((b, i) => {
+    const at = Job.Buffers + i * BufferRecord.Bytes;
+    put(at + BufferRecord.A, b[0]);
+    put(at + BufferRecord.B, b[1]);
+    put(at + BufferRecord.C, b[2]);
+  });
+  put(Job.StageCount, stages.length);
+  stages.forEach((s, i) => {
+    const at = Job.Stages + i * StageRecord.Bytes;
+    put(at + StageRecord.Radix, s.p);
+    put(at + StageRecord.Ido, s.ido);
+    put(at + StageRecord.L1, s.l1);
+    put(at + StageRecord.Fwd, s.fwd);
+    put(at + StageRecord.Bwd, s.bwd);
+  });
+}
+
+/** The epilogue's and prologue's fields (`reals`: the descriptor as float64). */
+function putFusion(put: Put, reals: Float64Array, dst: JobArea, epilogue: PassEpilogue | undefined, prologue: PassPrologue | undefined): void {
+  put(Job.Conj, (epilogue?.kind === "times" || epilogue?.kind === "timesLines") && epilogue.conj ? 1 : 0);
+  if (epilogue?.kind === "timesLines") {
+    put(Job.LineRows, epilogue.rows);
+    put(Job.LineRamp, epilogue.ramp);
+  }
+  put(Job.Delta, epilogue === undefined || epilogue.kind === "divideMapped" ? 0 : epilogue.at - dst.at);
+  if (epilogue?.kind === "rlStep") {
+    putRows(put, epilogue.table, epilogue.prev, epilogue.rowBase, epilogue.rowBytes);
+    put(Job.Grad, epilogue.grad);
+    put(Job.Sums, epilogue.sums);
+    put(Job.Acc, epilogue.acc ? 1 : 0);
+  }
+  if (epilogue?.kind === "divideMapped") putRows(put, epilogue.rows, epilogue.xmap, epilogue.rowBase, epilogue.rowBytes);
+  if (epilogue?.kind === "divide" || epilogue?.kind === "divideMapped") {
+    // Whether the threshold applies is decided here, in float64: a tiny fe may round to 0 in float32.
+    put(Job.UseFe, epilogue.fe !== 0 ? 1 : 0);
+    reals[Job.Fe >> 3] = epilogue.fe;
+    reals[Job.Eps >> 3] = epilogue.eps;
+  }
+  put(Job.Prologue, prologue === undefined ? Prologue.None : Prologue.RlExtrapolate);
+  if (prologue !== undefined) {
+    putRows(put, prologue.table, prologue.prev, prologue.rowBase, prologue.rowBytes);
+    reals[Job.Alpha >> 3] = prologue.alpha;
+  }
+}
+
+/** The epilogue's code, after checking it applies to pass `p` writing `dst`. */
+function epilogueCode(p: AxisPass, dst: JobArea, epilogue: PassEpilogue | undefined): Epilogue {
+  if (epilogue === undefined) return Epilogue.None;
+  const epi = {
+    times: Epilogue.Times, divide: Epilogue.Divide, multiplyInto: Epilogue.MultiplyInto,
+    divideMapped: Epilogue.DivideMapped, rlStep: Epilogue.RlStep, timesLines: Epilogue.TimesLines,
+  }[epilogue.kind];
+  const fits = epi === Epilogue.Times ? p.kind !== "c2r"
+    : epilogue.kind === "timesLines" ? p.kind === "c2c" && p.forward && p.outStart === 0 && epilogue.rows >= 1 && epilogue.rows <= p.n
+    : p.kind === "c2r" && (epi < Epilogue.DivideMapped || dst.stride[p.axis] === 1) && (epi !== Epilogue.RlStep || p.outStart === 0);
+  if (!fits) throw new RangeError(`writePassJob: a "${epilogue.kind}" epilogue does not apply to a ${p.kind} pass`);
+  return epi;
+}
+
+/** The row-mapped fields: the row table, the compact array or column map beside it, and the rows' base and pitch. */
+function putRows(put: Put, table: number, array: number, rowBase: number, rowBytes: number): void {
+  put(Job.RowTable, table);
+  put(Job.RowArray, array);
+  put(Job.RowBase, rowBase);
+  put(Job.RowBytes, rowBytes);
 }

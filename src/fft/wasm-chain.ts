@@ -10,6 +10,12 @@
  * of the complex work array, and a real output at its head, whenever the pass that reads or
  * writes it provably never overwrites data still to be read (checked batch by batch), so a
  * forward or inverse transform holds about one complex volume instead of a real one as well.
+ *
+ * It is not a batch loop of its own: each pass is a job descriptor (`pass-jobs.ts`) run by the
+ * kernels' `runPassJob`, the loop the resident engine uses too. What stays here is a one-shot
+ * call's memory plan, which `resident-rfftn.ts` cannot take over: its fixed row-pitched
+ * layout in a shared memory fits arrays that stay resident, not strided views, c2c chains,
+ * padding and cropping copied in and out of a private memory.
  * @module
  */
 import { forEachOuter, fullBatches, iterationAxes } from "./batching.js";

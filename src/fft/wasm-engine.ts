@@ -1,5 +1,5 @@
 /**
- * The WebAssembly SIMD backend's engine: the kernels of `scripts/fft-wasm/kernels.ts`
+ * The WebAssembly SIMD backend's engine: the kernels of `wasm/kernels.ts`
  * (AssemblyScript, embedded by `wasm-binary.ts`) compiled once when this module loads, and
  * per workspace one instance with its own linear memory, which holds the twiddle tables of
  * the line plans it has built and, per call, the line buffers and the arrays being

@@ -1,13 +1,19 @@
 // AssemblyScript source of chunkwise's WebAssembly SIMD FFT kernels (not TypeScript: built by
-// scripts/build-fft-wasm.ts into src/fft/wasm-binary.ts). Every kernel works on a batch of
-// Bv lines ("lanes", Bv a multiple of the vector width) held in split layout: element e of the
-// batch is one row of 2 * Bv scalars, the Bv real parts then the Bv imaginary parts, so each
-// butterfly is a loop of whole v128 vectors (4 float32 or 2 float64 lanes) with its twiddles
-// splatted once. Passes and index conventions are those of src/fft/radix-passes.ts
-// (pocketfft's self-sorting decimation in frequency): input element (i, j, k) is
-// i + ido * (j + p * k), output (i, k, j) is i + ido * (k + l1 * j). Pointers are byte
-// addresses; strides and counts of the strided arrays are in scalars (a complex element is
-// two scalars). Each kernel exists for f32 (suffix 32) and f64 (suffix 64).
+// `npm run build:wasm`, scripts/build-fft-wasm.ts, into src/fft/wasm-binary.ts). Every kernel
+// works on a batch of Bv lines ("lanes", Bv a multiple of the vector width) held in split
+// layout: element e of the batch is one row of 2 * Bv scalars, the Bv real parts then the Bv
+// imaginary parts, so each butterfly is a loop of whole v128 vectors (4 float32 or 2 float64
+// lanes) with its twiddles splatted once. Passes and index conventions are those of
+// src/fft/radix-passes.ts (pocketfft's self-sorting decimation in frequency): input element
+// (i, j, k) is i + ido * (j + p * k), output (i, k, j) is i + ido * (k + l1 * j). Pointers are
+// byte addresses; strides and counts of the strided arrays are in scalars (a complex element
+// is two scalars). Each kernel exists for f32 (suffix 32) and f64 (suffix 64).
+//
+// This folder is excluded from tsc (tsconfig.json): AssemblyScript's types (usize, v128) and
+// builtins (load<T>, sizeof<T>) are not TypeScript's. Its one import, the pass job layout, is
+// a file both languages compile, so the descriptor's offsets and codes exist once.
+
+import { AxisRecord, BufferRecord, Epilogue, Job, PassKind, Prologue, StageRecord } from "../pass-job-layout";
 
 function ld(p: usize): v128 { return v128.load(p); }
 function st(p: usize, v: v128): void { v128.store(p, v); }
@@ -554,33 +560,22 @@ function scatterReal<T>(buf: usize, packed: bool, start: i32, len: i32, nb: i32,
 }
 
 
-// ---- Whole passes driven by a job descriptor (the resident engine, src/fft/wasm-team.ts) ----
+// ---- Whole passes driven by a job descriptor (src/fft/pass-jobs.ts writes them) ----
 // A job describes one axis pass over arrays in this module's memory; runPassJob runs its
 // batches in order when `parts` is 1, and otherwise takes batches from the job's shared counter
 // until none are left, so several instances sharing one memory split a pass between threads
-// (`part` selects the thread's line buffers). Byte offsets in the job (all
-// i32 unless noted): 0 kind (0 c2c, 1 r2c, 2 c2r), 4 n, 8 forward, 12 realSource, 16 m (input
-// samples read), 20 outStart, 24 outLen, 28 src, 32 dst, 36 src axis stride, 40 dst axis
-// stride, 44 lanes per batch, 48 iteration axes (<= 4), 52 (extent, src stride, dst stride)
-// per axis, 100 stages, 104 real twiddles, 108 epilogue (0 none, 1 times the complex array at
-// dst + delta before scattering, conjugated when 112 conj is set; 2 after a c2r, out =
-// img / (v + eps), 0 where v + eps < fe, img at dst + delta; 3 after a c2r, the real array at
-// dst + delta times v; 4 as 2 with the image read through maps, see 224; 6 as 1 with the
-// other spectrum computed line by line, see timesLines: 224 its rows m, 228 its ramp), 116 delta (bytes), 120 whether fe applies, 124 the next free batch
-// (a counter the threads share; 0 when the job starts), 128 line buffers (a, b, c) per part,
-// 224 (epilogue 4, after a c2r along a contiguous axis: the image read through maps, see
-// mappedDivide) the row table, 228 the column map, 232 the destination's first row, 236 bytes
-// per destination row, 256 stages
-// (p, ido, l1, forward twiddles, backward twiddles) per stage, 768 scale (f64), 776 fe (f64),
-// 784 eps (f64).
+// (`part` selects the thread's line buffers). The descriptor's fields and codes are those of
+// src/fft/pass-job-layout.ts, which pass-jobs.ts imports too. This is the wasm side's one
+// batch loop (the one-shot chains of wasm-chain.ts and the resident engine both run through
+// it); the TypeScript loop of axis-pass.ts stays for the lengths and runtimes it alone serves.
 
 function execPlan<T>(st: usize, ns: i32, bv: i32, a: usize, b: usize, forward: bool): usize {
   let src = a, dst = b;
   const sg: T = forward ? <T>-1 : <T>1;
   for (let i = 0; i < ns; i++) {
-    const s = st + <usize>i * 20;
-    const p = load<i32>(s), ido = load<i32>(s, 4), l1 = load<i32>(s, 8);
-    const tw = <usize>load<u32>(s + (forward ? 12 : 16));
+    const s = st + <usize>i * StageRecord.Bytes;
+    const p = load<i32>(s, StageRecord.Radix), ido = load<i32>(s, StageRecord.Ido), l1 = load<i32>(s, StageRecord.L1);
+    const tw = <usize>load<u32>(s + (forward ? StageRecord.Fwd : StageRecord.Bwd));
     if (p == 2) pass2<T>(ido, l1, bv, src, dst, tw);
     else if (p == 3) pass3<T>(ido, l1, bv, src, dst, tw, sg);
     else if (p == 4) pass4<T>(ido, l1, bv, src, dst, tw, sg);
@@ -620,13 +615,13 @@ function timesOther<T>(r: usize, c: usize, d: usize, delta: isize, lane: i32, ax
 }
 
 /**
- * Epilogue 6 (a forward c2c pass with outStart 0): the batch result at r times a transfer
- * function computed line by line instead of read whole: the first m rows of each line of the
- * array at dst + delta (the kernel already transformed along the other axes, the destination's
- * layout) are gathered into c, zero-padded to n rows, transformed forward (into c or scratch),
- * row j multiplied by the complex ramp[j] (the kernel's shift along this axis), then
- * multiplied into r (conjugated when conj). Each line is computed the same way whichever thread
- * takes it.
+ * Epilogue TimesLines (a forward c2c pass with outStart 0): the batch result at r times a
+ * transfer function computed line by line instead of read whole: the first m samples of each
+ * line of the array at dst + delta (the kernel already transformed along the other axes, the
+ * destination's layout) are gathered into c, zero-padded to n rows, transformed forward (into
+ * c or scratch), row j multiplied by the complex ramp[j] (the kernel's shift along this axis),
+ * then multiplied into r (conjugated when conj). Each line is computed the same way whichever
+ * thread takes it.
  */
 function timesLines<T>(r: usize, scratch: usize, c: usize, d: usize, delta: isize, lane: i32, ax: i32, m: i32, n: i32, nb: i32, bv: i32, conj: bool, stages: usize, ns: i32, ramp: usize): void {
   const E = sizeof<T>();
@@ -652,7 +647,7 @@ function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i
     if (ax == 1) {
       for (; j + V <= len; j += V) {
         const p = p0 + <usize>j * E, q = <usize>(<isize>p + delta);
-        if (epi == 2) {
+        if (epi == Epilogue.Divide) {
           const c = add<T>(ld(p), epsV);
           const r = v128.div<T>(ld(q), c);
           st(p, useFe ? v128.bitselect(zero, r, v128.lt<T>(c, feV)) : r);
@@ -663,7 +658,7 @@ function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i
     }
     for (; j < len; j++) {
       const p = p0 + <usize>(j * ax) * E, q = <usize>(<isize>p + delta);
-      if (epi == 2) {
+      if (epi == Epilogue.Divide) {
         const c = load<T>(p) + eps;
         store<T>(p, useFe && c < fe ? <T>0 : load<T>(q) / c);
       } else {
@@ -776,26 +771,30 @@ function rlExtrapolateLines<T>(s: usize, lane: i32, m: i32, nb: i32, table: usiz
 function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   const E = sizeof<T>();
   const V = <i32>(16 / <i32>E);
-  const kind = load<i32>(job), n = load<i32>(job, 4), forward = load<i32>(job, 8) != 0, realSource = load<i32>(job, 12) != 0;
-  const m = load<i32>(job, 16), outStart = load<i32>(job, 20), outLen = load<i32>(job, 24);
-  const src = <usize>load<u32>(job, 28), dst = <usize>load<u32>(job, 32);
-  const sAx = load<i32>(job, 36), dAx = load<i32>(job, 40), Bmax = load<i32>(job, 44), nIter = load<i32>(job, 48);
-  const ns = load<i32>(job, 100), rtw = <usize>load<u32>(job, 104), epi = load<i32>(job, 108), conj = load<i32>(job, 112) != 0;
-  const delta = <isize>load<i32>(job, 116), useFe = load<i32>(job, 120) != 0;
-  const A = <usize>load<u32>(job + 128 + <usize>part * 12), B = <usize>load<u32>(job + 128 + <usize>part * 12, 4);
-  const C = <usize>load<u32>(job + 128 + <usize>part * 12, 8);
-  const stages = job + 256;
-  const scale = <T>load<f64>(job, 768), fe = <T>load<f64>(job, 776), eps = <T>load<f64>(job, 784);
-  const inner = job + 52 + <usize>(nIter - 1) * 12;
-  const innerExt = load<i32>(inner), sLane = load<i32>(inner, 4), dLane = load<i32>(inner, 8);
+  const kind = load<i32>(job, Job.Kind), n = load<i32>(job, Job.N), forward = load<i32>(job, Job.Forward) != 0;
+  const realSource = load<i32>(job, Job.RealSource) != 0;
+  const m = load<i32>(job, Job.M), outStart = load<i32>(job, Job.OutStart), outLen = load<i32>(job, Job.OutLen);
+  const src = <usize>load<u32>(job, Job.Src), dst = <usize>load<u32>(job, Job.Dst);
+  const sAx = load<i32>(job, Job.SrcAxisStride), dAx = load<i32>(job, Job.DstAxisStride);
+  const Bmax = load<i32>(job, Job.Lanes), nIter = load<i32>(job, Job.IterCount);
+  const ns = load<i32>(job, Job.StageCount), rtw = <usize>load<u32>(job, Job.RealTwiddles);
+  const epi = load<i32>(job, Job.Epilogue), conj = load<i32>(job, Job.Conj) != 0;
+  const delta = <isize>load<i32>(job, Job.Delta), useFe = load<i32>(job, Job.UseFe) != 0;
+  const A = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.A);
+  const B = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.B);
+  const C = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.C);
+  const stages = job + Job.Stages;
+  const scale = <T>load<f64>(job, Job.Scale), fe = <T>load<f64>(job, Job.Fe), eps = <T>load<f64>(job, Job.Eps);
+  const inner = job + Job.Iter + <usize>(nIter - 1) * AxisRecord.Bytes;
+  const innerExt = load<i32>(inner, AxisRecord.Extent), sLane = load<i32>(inner, AxisRecord.SrcStride), dLane = load<i32>(inner, AxisRecord.DstStride);
   const per = (innerExt + Bmax - 1) / Bmax;
   let outer = 1;
-  for (let a = 0; a < nIter - 1; a++) outer *= load<i32>(job + 52 + <usize>a * 12);
+  for (let a = 0; a < nIter - 1; a++) outer *= load<i32>(job + Job.Iter + <usize>a * AxisRecord.Bytes, AxisRecord.Extent);
   const total = outer * per;
   // One thread walks every batch in order; several take the next free batch from a shared
   // counter, so a thread slowed by the rest of the machine does less (each batch is computed
   // the same way whoever takes it, so the result does not depend on the split).
-  const next = job + 124;
+  const next = job + Job.NextBatch;
   const h = n >> 1, even = (n & 1) == 0;
   for (let t = parts == 1 ? 0 : atomic.add<i32>(next, 1); t < total; t = parts == 1 ? t + 1 : atomic.add<i32>(next, 1)) {
     let o = t / per;
@@ -803,24 +802,29 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
     const nb = min(Bmax, innerExt - start);
     let sOff = start * sLane, dOff = start * dLane;
     for (let a = nIter - 2; a >= 0; a--) {
-      const ax = job + 52 + <usize>a * 12;
-      const ext = load<i32>(ax);
+      const ax = job + Job.Iter + <usize>a * AxisRecord.Bytes;
+      const ext = load<i32>(ax, AxisRecord.Extent);
       const c = o % ext;
       o /= ext;
-      sOff += c * load<i32>(ax, 4);
-      dOff += c * load<i32>(ax, 8);
+      sOff += c * load<i32>(ax, AxisRecord.SrcStride);
+      dOff += c * load<i32>(ax, AxisRecord.DstStride);
     }
     const bv = (nb + V - 1) / V * V;
     const s = src + <usize>sOff * E, d = dst + <usize>dOff * E;
-    if (kind == 0) {
+    if (kind == PassKind.C2C) {
       if (realSource) gatherReal<T>(s, sLane, sAx, m, n, nb, bv, A, false);
       else gatherComplex<T>(s, sLane, sAx, m, n, nb, bv, A);
       const r = execPlan<T>(stages, ns, bv, A, B, forward);
-      if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
-      else if (epi == 6) timesLines<T>(r, r == A ? B : A, C, d, delta, dLane, dAx, load<i32>(job, 224), n, nb, bv, conj, stages, ns, <usize>load<u32>(job, 228));
+      if (epi == Epilogue.Times) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
+      else if (epi == Epilogue.TimesLines) {
+        timesLines<T>(r, r == A ? B : A, C, d, delta, dLane, dAx, load<i32>(job, Job.LineRows), n, nb, bv, conj, stages, ns, <usize>load<u32>(job, Job.LineRamp));
+      }
       scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-    } else if (kind == 1) {
-      if (load<i32>(job, 252) == 1) rlExtrapolateLines<T>(s, sLane, m, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), load<f64>(job, 792));
+    } else if (kind == PassKind.R2C) {
+      if (load<i32>(job, Job.Prologue) == Prologue.RlExtrapolate) {
+        rlExtrapolateLines<T>(s, sLane, m, nb, <usize>load<u32>(job, Job.RowTable), <usize>load<u32>(job, Job.RowArray), <usize>load<u32>(job, Job.RowBase),
+          load<u32>(job, Job.RowBytes), load<f64>(job, Job.Alpha));
+      }
       gatherReal<T>(s, sLane, sAx, m, n, nb, bv, A, even);
       let r = execPlan<T>(stages, ns, bv, A, B, true);
       if (even) {
@@ -828,9 +832,9 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
         realForward<T>(h, bv, r, q, rtw);
         r = q;
       }
-      if (epi == 1) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, even ? h + 1 : n, nb, bv, conj);
+      if (epi == Epilogue.Times) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, even ? h + 1 : n, nb, bv, conj);
       scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-    } else {
+    } else { // PassKind.C2R
       gatherComplex<T>(s, sLane, sAx, m, h + 1, nb, bv, A);
       let r: usize;
       if (even) {
@@ -841,11 +845,13 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
         r = execPlan<T>(stages, ns, bv, A, B, false);
       }
       scatterReal<T>(r, even, outStart, outLen, nb, bv, scale, d, dLane, dAx);
-      if (epi == 5) {
-        rlStepLines<T>(d, dLane, outLen, nb, delta, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 240),
-          <usize>load<u32>(job, 232), load<u32>(job, 236), <usize>load<u32>(job, 244), load<i32>(job, 248) != 0);
-      } else if (epi == 4) mappedDivide<T>(d, dLane, outStart, outLen, nb, <usize>load<u32>(job, 224), <usize>load<u32>(job, 228), <usize>load<u32>(job, 232), load<u32>(job, 236), eps, fe, useFe);
-      else if (epi >= 2) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe);
+      if (epi == Epilogue.RlStep) {
+        rlStepLines<T>(d, dLane, outLen, nb, delta, <usize>load<u32>(job, Job.RowTable), <usize>load<u32>(job, Job.RowArray), <usize>load<u32>(job, Job.Grad),
+          <usize>load<u32>(job, Job.RowBase), load<u32>(job, Job.RowBytes), <usize>load<u32>(job, Job.Sums), load<i32>(job, Job.Acc) != 0);
+      } else if (epi == Epilogue.DivideMapped) {
+        mappedDivide<T>(d, dLane, outStart, outLen, nb, <usize>load<u32>(job, Job.RowTable), <usize>load<u32>(job, Job.RowArray), <usize>load<u32>(job, Job.RowBase),
+          load<u32>(job, Job.RowBytes), eps, fe, useFe);
+      } else if (epi >= Epilogue.Divide) realEpilogue<T>(epi, d, dLane, dAx, outLen, nb, delta, eps, fe, useFe); // Epilogue.Divide or Epilogue.MultiplyInto
     }
   }
 }
