@@ -32,22 +32,16 @@ export default tseslint.config(
             ["array"],
             ["filters", "io"],
             ["(root)", "executors", "testing"],
+            // The package's "node" export targets: install executors/' Node services, then
+            // re-export a browser-safe entry.
+            ["entries"],
             ["cli"],
           ],
           // Layers 1-6 bundle for a browser unchanged.
           nodeFree: ["core", "gufunc", "chunks", "fft", "graph", "schedule", "array", "filters"],
           packages: { piscina: ["executors"], bullmq: ["executors"], ioredis: ["executors"] },
-          // Temporary: Node builtins in layers that must become browser-safe. Each goes when
-          // issue 14's pass-runner item injects the Node-only part from executors/.
-          exceptions: [
-            // The FFT's thread team for resident Richardson-Lucy spawns worker threads itself;
-            // the pass runner the executors inject replaces it (issue 14, "fft/ owns a thread pool").
-            { file: "fft/wasm-team.ts", import: "node:worker_threads" },
-            // The default memory budget is 75% of os.totalmem(); a host interface from the
-            // executors (memory size, as kernel-call.ts injects the interruptible call) replaces
-            // it (issue 14, pass-runner item: the executor passes budgets in the task context).
-            { file: "schedule/memory-plan.ts", import: "node:os" },
-          ],
+          // fft/ is reached through its public entry or its internal barrel (the engine filters/ runs on).
+          barrels: { fft: ["index.ts", "internal.ts"] },
         },
       ],
     },

@@ -12,7 +12,7 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { availableParallelism, loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
-import { compute, defineKernel, fromArray, inline, mapBlocks, ones, type Block, type ChunkedArray } from "../src/index.js";
+import { compute, defineKernel, fromArray, inline, mapBlocks, ones, type Block, type ChunkedArray } from "../src/entries/node-index.js";
 import { fromTypedArray } from "../src/core/ndarray.js";
 import type { Executor } from "../src/schedule/scheduler.js";
 import { threads } from "../src/executors/threads/index.js";

@@ -19,7 +19,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { pathToFileURL } from "node:url";
-import { complexZeros, createRfftnPlan, nextFastLen, type FftBackend } from "../src/fft/index.js";
+import { complexZeros, createRfftnPlan, nextFastLen, type FftBackend } from "../src/entries/node-fft.js";
 import { median } from "./timing.js";
 
 function arg(name: string, dflt: string): string {

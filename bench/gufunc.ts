@@ -3,7 +3,7 @@
  * called per loop index (vectorize: true), once with whole blocks (vectorize: false), and
  * as a hand-written loop (the baseline). Prints milliseconds and ratios to the baseline.
  */
-import { gufunc, type Block } from "../src/index.js";
+import { gufunc, type Block } from "../src/entries/node-index.js";
 import { fromTypedArray } from "../src/core/ndarray.js";
 
 function time(fn: () => unknown, repeats = 5): number {

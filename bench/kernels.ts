@@ -2,7 +2,7 @@
  * Kernels shared by the executor benchmarks; the worker threads and `chunkwise worker`
  * processes import this module by URL, so it has no top-level effects.
  */
-import { defineKernel, type Block } from "../src/index.js";
+import { defineKernel, type Block } from "../src/entries/node-index.js";
 import { cStrides } from "../src/core/ndarray.js";
 
 /** CPU-bound: `rounds` steps of a chaotic map per element. */

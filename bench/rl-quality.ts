@@ -26,9 +26,9 @@
  *
  * Run: npx tsx bench/rl-quality.ts [--iterations 30] [--repeats 3] [--shape 48,256,256] [--methods plain,biggs,tv] [--tv 0.002] [--plot docs/images/rl-quality]
  */
-import { copy, type Block } from "../src/index.js";
+import { copy, type Block } from "../src/entries/node-index.js";
 import { syntheticStack } from "../src/cli/demo-data/index.js";
-import { richardsonLucy, type RichardsonLucyOptions } from "../src/filters/index.js";
+import { richardsonLucy, type RichardsonLucyOptions } from "../src/entries/node-filters.js";
 import { linePlotPng, writeLinePlotSvg } from "../src/cli/pictures/index.js";
 
 function arg(name: string, dflt: string): string {

@@ -32,8 +32,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, sta
 import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { nextFastLen } from "../src/fft/index.js";
-import { fftConvolve, richardsonLucy } from "../src/filters/index.js";
+import { nextFastLen } from "../src/entries/node-fft.js";
+import { fftConvolve, richardsonLucy } from "../src/entries/node-filters.js";
 import { median } from "./timing.js";
 
 const here = dirname(fileURLToPath(import.meta.url));

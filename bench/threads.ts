@@ -8,7 +8,7 @@
  */
 import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
-import { compute, defineKernel, fromArray, inline, mapBlocks, type Block, type ChunkedArray } from "../src/index.js";
+import { compute, defineKernel, fromArray, inline, mapBlocks, type Block, type ChunkedArray } from "../src/entries/node-index.js";
 import { fromTypedArray } from "../src/core/ndarray.js";
 import { threads } from "../src/executors/threads/index.js";
 import { burn } from "./kernels.js";

@@ -1,10 +1,13 @@
 // The package as a user gets it: `npm pack`, install the tarball into a fresh project, and
 //  1. `npm pack` leaves every tracked file as it was (the build writes only dist/);
 //  2. `chunkwise/testing` without fast-check says to install it;
-//  3. the README's first code block, an import of all 8 entry points and every docs block
+//  3. in Node the "node" export targets give richardsonLucy worker-thread FFT teams (the
+//     "default" target alone runs it on one thread, with a note), and the "default" targets of
+//     chunkwise, chunkwise/fft and chunkwise/filters reach no Node builtin;
+//  4. the README's first code block, an import of all 8 entry points and every docs block
 //     type-check strict with skipLibCheck false on TypeScript 5.9 and the newest,
 //     moduleResolution bundler, node16 and nodenext;
-//  4. the README's first code block, compiled and run verbatim on camera-like uint16 data
+//  5. the README's first code block, compiled and run verbatim on camera-like uint16 data
 //     (test/fixtures/filters/readme-camera, placed under the README's file names), gives
 //     scikit-image's richardson_lucy(..., clip=False) to 1e-4 of the maximum.
 // Run by .ci/run. Needs the npm registry or npm's cache (`npm install --prefer-offline`).
@@ -15,7 +18,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writ
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import process from "node:process";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { allSnippets, placeReadmeData, snippetsOf } from "../test/docs/snippets.js";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -78,7 +81,36 @@ must("npm install <tarball>", run(npm, ["install", "--prefer-offline", join(work
 const testing = run(process.execPath, ["--input-type=module", "-e", "await import('chunkwise/testing')"], project);
 step("chunkwise/testing without fast-check says to install it", !testing.ok && /chunkwise\/testing: fast-check must be installed.*npm install --save-dev fast-check/.test(testing.out), testing.ok ? "imported without fast-check" : testing.out.split("\n").find((l) => /^\w*Error: /.test(l)) ?? testing.out);
 
-// 3. Type-check the README block and every entry point, strict, skipLibCheck false.
+// 3. The export conditions: in Node the "node" targets install the worker-thread FFT teams
+// (richardsonLucy with threads: 2 runs without the one-thread note); the "default" targets of
+// the browser-safe entries reach no Node builtin (their relative imports followed in dist/).
+const rlScript = (from: string): string => `
+import { richardsonLucy } from ${JSON.stringify(from)};
+const shape = [8, 16, 16], data = new Float32Array(8 * 16 * 16).map((_, i) => 1 + (i % 7));
+const psf = { dtype: "float32", data: new Float32Array(27).fill(1 / 27), shape: [3, 3, 3], stride: [9, 3, 1], offset: 0 };
+richardsonLucy({ dtype: "float32", data, shape, stride: [256, 16, 1], offset: 0 }, psf, { iterations: 2, threads: 2 });
+`;
+const dist = join(project, "node_modules/chunkwise");
+const teams = run(process.execPath, ["--input-type=module", "-e", rlScript("chunkwise/filters")], project);
+step("in Node, chunkwise/filters runs richardsonLucy on a team of 2 threads (no one-thread note)", teams.ok && !/running on 1 thread/.test(teams.out), teams.out);
+const alone = run(process.execPath, ["--input-type=module", "-e", rlScript(pathToFileURL(join(dist, "dist/filters/index.js")).href)], project);
+step("its \"default\" target alone runs it on 1 thread, with the note", alone.ok && /2 threads asked, running on 1 thread/.test(alone.out), alone.out);
+const installed = JSON.parse(readFileSync(join(dist, "package.json"), "utf8")) as { exports: Record<string, { default?: string }> };
+for (const sub of [".", "./fft", "./filters"]) {
+  const seen = new Set<string>();
+  const builtins: string[] = [];
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    const text = readFileSync(file, "utf8");
+    for (const m of text.matchAll(/(?:from |import\()\s*"(node:[^"]+)"/g)) builtins.push(`${file.slice(dist.length + 1)}: ${m[1]}`);
+    for (const m of text.matchAll(/(?:from |import\()\s*"(\.[^"]+\.js)"/g)) visit(resolve(dirname(file), m[1]!));
+  };
+  visit(join(dist, installed.exports[sub]!.default!));
+  step(`the "default" target of ${sub === "." ? "chunkwise" : `chunkwise/${sub.slice(2)}`} reaches no Node builtin (${seen.size} files)`, builtins.length === 0 && seen.size > 5, builtins.join("\n"));
+}
+
+// 4. Type-check the README block and every entry point, strict, skipLibCheck false.
 must("npm install typescript@5.9, typescript@latest, @types/node@20, fast-check@4", run(npm, [
   "install", "--prefer-offline", "typescript@5.9", "typescript-latest@npm:typescript@latest", "@types/node@20", "fast-check@4",
 ], project));
@@ -109,7 +141,7 @@ for (const [mod, resolution] of [["esnext", "bundler"], ["node16", "node16"], ["
   }
 }
 
-// 4. Compile the README block as written and run it; compare with scikit-image.
+// 5. Compile the README block as written and run it; compare with scikit-image.
 must("compile readme.ts", run(process.execPath, [join(project, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.nodenext.json", "--noEmit", "false"], project));
 const ran = run(process.execPath, ["build/readme.js"], project, 300_000);
 step("the README's first block runs on camera-like uint16 data", ran.ok, ran.out);

@@ -6,8 +6,10 @@
  * It may import its own folder and folders of a LOWER layer only: peers in one layer do not
  * import each other, so no two folders can form a cycle. Folders listed in `nodeFree` import no
  * Node builtin (with or without the `node:` prefix), so they bundle for a browser unchanged;
- * `packages` names npm packages only some folders may import. `exceptions` lists single files
- * allowed one specific import the rules refuse, each with the reason it is temporary.
+ * `packages` names npm packages only some folders may import. `barrels` names, for a folder,
+ * the only files of it that other folders may import (its entry and internal barrels), so its
+ * other files stay free to move. `exceptions` lists single files allowed one specific import
+ * the rules refuse, each with the reason it is temporary.
  */
 import { builtinModules } from "node:module";
 import * as nodePath from "node:path";
@@ -36,7 +38,7 @@ const layersRule = {
     schema: [{ type: "object" }],
   },
   create(context) {
-    const { srcDir, layers, nodeFree = [], packages = {}, exceptions = [] } = context.options[0];
+    const { srcDir, layers, nodeFree = [], packages = {}, barrels = {}, exceptions = [] } = context.options[0];
     const file = context.physicalFilename ?? context.filename;
     const from = folderOf(file, srcDir);
     if (from === undefined) return {};
@@ -55,6 +57,12 @@ const layersRule = {
         if (b === undefined || b >= a) {
           const why = b === a ? "a peer in the same layer" : "a higher layer";
           context.report({ node, message: `layers: ${label(from)} must import only its own folder and lower layers; got '${spec}' (${to}, ${why}). Move the shared code down a layer or pass it in (docs/architecture.md).` });
+          return;
+        }
+        const entries = barrels[to];
+        const inside = nodePath.relative(nodePath.join(srcDir, to), nodePath.resolve(nodePath.dirname(file), spec)).split(nodePath.sep).join("/").replace(/\.js$/, ".ts");
+        if (entries !== undefined && !entries.includes(inside)) {
+          context.report({ node, message: `layers: ${label(from)} must import ${label(to)} only through ${entries.map((e) => `${to}/${e}`).join(" or ")}; got '${spec}'. Export what it needs there (docs/architecture.md).` });
         }
         return;
       }

@@ -107,7 +107,7 @@ export { progressBar, type ProgressBarOptions, type ProgressDisplay, type Progre
 export { inline, type InlineOptions } from "./schedule/inline.js";
 export { MemoryError, withWorkspace } from "./schedule/memory-plan.js";
 export type { Executor, Progress, RunInfo } from "./schedule/scheduler.js";
-export { defineKernel, kernelRefOf, type KernelRef, type NamedKernel } from "./graph/kernel.js";
+export { defineKernel, kernelRefOf, type KernelMeta, type KernelRef, type NamedKernel, type WorkspaceFn } from "./graph/kernel.js";
 export type { BlockContext, ClosureRef, Task, TaskArg, TaskExpectation } from "./graph/task.js";
 export type { ArrayMeta, BlockwiseInput, BlockwiseOutput, BlockwiseSpec } from "./graph/blockwise.js";
 export type { Graph, Layer } from "./graph/graph.js";

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { expect, it } from "vitest";
 
-const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, string | { types: string; default: string }> };
+const pkg = JSON.parse(readFileSync("package.json", "utf8")) as { exports: Record<string, string | { types: string; node?: string; default: string }> };
 const tsconfig = JSON.parse(readFileSync("tsconfig.json", "utf8")) as { compilerOptions: { paths: Record<string, string[]> } };
 
 /** `./dist/io/zarr/index.js` -> `./src/io/zarr/index.ts`. */
@@ -27,15 +27,37 @@ it("package.json exports 8 entry points, each with its .d.ts beside its .js", ()
   for (const { target } of entries) expect(target.types).toBe(target.default.replace(/\.js$/, ".d.ts"));
 });
 
-it("tsconfig paths map each entry point to the source of what package.json exports", () => {
+it("the entries that reach the FFT or the memory plan have a \"node\" condition (types first, default last) whose file installs Node's services and re-exports the default", () => {
+  const withNode = entries.filter((e) => e.target.node !== undefined);
+  expect(withNode.map((e) => e.name).sort()).toEqual([
+    "chunkwise", "chunkwise/fft", "chunkwise/filters", "chunkwise/testing", "chunkwise/tiff", "chunkwise/zarr",
+  ]);
+  for (const { target } of withNode) {
+    expect(Object.keys(target)).toEqual(["types", "node", "default"]);
+    expect(target.node).toMatch(/^\.\/dist\/entries\/node-[a-z]+\.js$/);
+    const text = readFileSync(sourceOf(target.node!), "utf8");
+    expect(text).toMatch(/^installNodeHost\(\);$/m);
+    const reexport = [...text.matchAll(/^export \* from "(\.\.\/[^"]+)";$/gm)].map((m) => m[1]);
+    expect(reexport).toEqual([sourceOf(target.default).replace(/^\.\/src\//, "../").replace(/\.ts$/, ".js")]);
+  }
+});
+
+it("tsconfig paths map each entry point to the source of what package.json exports to Node (tests, examples and docs run in Node)", () => {
   const paths = Object.fromEntries(Object.entries(tsconfig.compilerOptions.paths).map(([k, v]) => [k, v[0]]));
-  expect(paths).toEqual(Object.fromEntries(entries.map((e) => [e.name, sourceOf(e.target.default)])));
+  expect(paths).toEqual(Object.fromEntries(entries.map((e) => [e.name, sourceOf(e.target.node ?? e.target.default)])));
 });
 
 for (const { name, target } of entries) {
   it(`${name} exports exactly these values`, async () => {
     const mod = (await import(/* @vite-ignore */ `../${sourceOf(target.default)}`)) as Record<string, unknown>;
     expect(Object.keys(mod).sort()).toMatchSnapshot();
+  });
+  const nodeTarget = target.node;
+  if (nodeTarget === undefined) continue;
+  it(`${name} in Node (its "node" condition) exports the same values`, async () => {
+    const mod = (await import(/* @vite-ignore */ `../${sourceOf(target.default)}`)) as Record<string, unknown>;
+    const node = (await import(/* @vite-ignore */ `../${sourceOf(nodeTarget)}`)) as Record<string, unknown>;
+    expect(Object.keys(node).sort()).toEqual(Object.keys(mod).sort());
   });
 }
 
@@ -56,7 +78,8 @@ it("the root never loads zarrita, piscina or bullmq (following its relative impo
   expect(offenders).toEqual([]);
 });
 
-it("the root loads no cli/ or executors/ module, and no Node builtin but the schedule/ exception of eslint.config.js", async () => {
+/** Every source file `entry` loads through relative imports, and the Node builtins they import. */
+async function reach(entry: string): Promise<{ files: string[]; builtins: string[] }> {
   const { dirname, relative, resolve } = await import("node:path");
   const seen = new Set<string>();
   const builtins = new Set<string>();
@@ -64,11 +87,27 @@ it("the root loads no cli/ or executors/ module, and no Node builtin but the sch
     if (seen.has(file)) return;
     seen.add(file);
     const text = readFileSync(file, "utf8");
-    for (const m of text.matchAll(/from "(node:[^"]+)"/g)) builtins.add(`${relative("src", file)} ${m[1]}`);
-    for (const m of text.matchAll(/from "(\.[^"]+)\.js"/g)) visit(resolve(dirname(file), `${m[1]}.ts`));
+    for (const m of text.matchAll(/(?:from |import\()"(node:[^"]+)"/g)) builtins.add(`${relative("src", file)} ${m[1]}`);
+    for (const m of text.matchAll(/(?:from |import\()"(\.[^"]+)\.js"/g)) visit(resolve(dirname(file), `${m[1]}.ts`));
   };
-  visit(resolve("src/index.ts"));
-  const files = [...seen].map((f) => relative("src", f));
-  expect(files.filter((f) => f.startsWith("cli/") || f.startsWith("executors/"))).toEqual([]);
-  expect([...builtins].sort()).toEqual(["schedule/memory-plan.ts node:os"]);
+  visit(resolve(entry));
+  return { files: [...seen].map((f) => relative("src", f)), builtins: [...builtins].sort() };
+}
+
+it("the browser-safe entries (root, fft, filters) load no cli/, executors/ or entries/ module and no Node builtin", async () => {
+  for (const name of ["chunkwise", "chunkwise/fft", "chunkwise/filters"]) {
+    const { files, builtins } = await reach(sourceOf(entries.find((e) => e.name === name)!.target.default));
+    expect(files.length, name).toBeGreaterThan(5);
+    expect(files.filter((f) => /^(cli|executors|entries)\//.test(f)), name).toEqual([]);
+    expect(builtins, name).toEqual([]);
+  }
+});
+
+it("no \"default\" target of an entry with a node condition loads node:worker_threads, nor node:os outside io/ (the Node-only file layer); the node entries do", async () => {
+  for (const { name, target } of entries.filter((e) => e.target.node !== undefined)) {
+    const { builtins } = await reach(sourceOf(target.default));
+    expect(builtins.filter((b) => / node:worker_threads$/.test(b) || (/ node:os$/.test(b) && !b.startsWith("io/"))), name).toEqual([]);
+    const node = await reach(sourceOf(target.node!));
+    expect(node.builtins, name).toEqual(expect.arrayContaining(["executors/threads/node-pass-teams.ts node:worker_threads", "executors/node-host.ts node:os"]));
+  }
 });

@@ -57,7 +57,8 @@ function lazyFull<D extends DataType>(fn: string, shape: readonly number[], valu
   const tasks = new Map<string, Task>();
   forEachBlockIndex(numBlocks(chunks), (bi) => {
     const key = blockKey(name, bi);
-    tasks.set(key, { key, kernel: kernelRefOf(fullKernel)!, args: [], params: { shape: bi.map((b, ax) => chunks[ax]![b]!), value, dtype: d } });
+    const shape = bi.map((b, ax) => chunks[ax]![b]!);
+    tasks.set(key, { key, kernel: kernelRefOf(fullKernel)!, args: [], params: { shape, value, dtype: d }, expect: { op: fn, shapes: [shape], dtypes: [d], several: false } });
   });
   return new ChunkedArray<D>({ name, shape: s, dtype: d, chunks, graph: graphWith({ name, tasks }) });
 }

@@ -113,6 +113,7 @@ export function overlapMeta(x: ArrayMeta, halo: Halo): ArrayMeta {
       kernel: kernelRefOf(haloKernel)!,
       args: sources.map((s) => ({ ref: blockKey(x.name, s) })),
       params: { shape: axes.map((a) => a.size), dtype: x.dtype, inputs: sources, axes: axes.map((a) => a.runs) },
+      expect: { op: "overlap", shapes: [axes.map((a) => a.size)], dtypes: [x.dtype], several: false },
     });
   });
   return { name, shape: chunks.map(sum), dtype: x.dtype, chunks, graph: graphWith({ name, tasks }, x.graph) };

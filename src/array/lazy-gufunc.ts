@@ -18,7 +18,7 @@ import { blockwise, rechunkMeta } from "../graph/blockwise.js";
 import { ChunkedArray, isChunkedArray } from "./chunked-array.js";
 import { toLazy } from "./elementwise.js";
 import { fromArray } from "./creation.js";
-import { gufuncBlock } from "../graph/gufunc-kernels.js";
+import { gufuncBlock } from "./gufunc-kernels.js";
 
 /** Default largest block (bytes) a merged core dim may produce: 2 GiB. */
 export const DEFAULT_MEMORY_BUDGET = 2 * 1024 ** 3;

@@ -8,32 +8,21 @@
  */
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
-import { MemoryError } from "../schedule/memory-plan.js";
-import type { Progress } from "../schedule/scheduler.js";
-import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
-import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
-import { isLeaseLost } from "../io/zarr/lease.js";
-import { progressBar } from "../schedule/progress-bar.js";
-import { arrayPathOption, causes, memoryAdvice } from "./job-safety.js";
+import { arrayPathOption } from "./job-safety.js";
 import {
   EXECUTOR_OPTIONS,
-  Printer,
   choiceOption,
   executorChoice,
-  asSentence,
-  messageOf,
   numberList,
   numberOption,
   positionalArgs,
-  startExecutor,
   stringOption,
   type Values,
 } from "./job-args.js";
-import { planDeconvolve, type DeconvolveJob, type DeconvolvePlan } from "./job-plan.js";
+import type { DeconvolveJob } from "./job-plan.js";
 import type { PsfBackground, PsfSource } from "./job-psf.js";
-import { omeInputText, omeResultText, writeOmeResult } from "./job-ome.js";
-import { formatPlan, formatResult, planJson } from "./job-report.js";
-import { UsageError, type CliIO, type Command } from "./run.js";
+import { runDeconvolve } from "./deconvolve-run.js";
+import { UsageError, type Command } from "./command.js";
 
 const NAME = "deconvolve";
 
@@ -272,109 +261,6 @@ async function parseDeconvolve(values: Values, positionals: readonly string[]): 
     resume: values.resume === true,
     executor: executorChoice(NAME, values),
   };
-}
-
-/** What {@link runDeconvolve} did. */
-export interface DeconvolveOutcome {
-  readonly plan: DeconvolvePlan;
-  readonly seconds: number;
-  readonly code: number;
-}
-
-/**
- * Plans, prints the plan, runs with a progress display, and prints the result.
- * @throws {UsageError} for bad inputs (before anything is written)
- * @throws the run's error when it fails while running (exit 1)
- * @example
- * ```ts
- * const { code } = await runDeconvolve(job, { stdout: process.stdout, stderr: process.stderr }, false);
- * ```
- */
-export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean): Promise<DeconvolveOutcome> {
-  const out = new Printer(io, json);
-  const plan = await planDeconvolve(job);
-  const started = await startExecutor(NAME, job.executor);
-  const controller = new AbortController();
-  let stoppedBy = "SIGINT" as NodeJS.Signals;
-  const onSignal = (sig: NodeJS.Signals) => (): void => {
-    stoppedBy = sig;
-    controller.abort(new Error(`interrupted by ${sig}`));
-  };
-  const onInt = onSignal("SIGINT");
-  const onTerm = onSignal("SIGTERM");
-  if (io.signal) io.signal.addEventListener("abort", onInt, { once: true });
-  else {
-    process.once("SIGINT", onInt);
-    process.once("SIGTERM", onTerm);
-  }
-  let done = 0;
-  let total = 0;
-  const bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
-  try {
-    out.text(formatPlan(plan, started.label));
-    if (plan.ome !== undefined) out.text(omeInputText(plan.ome, job.omeZarr !== undefined));
-    out.event("plan", planJson(plan, started.label));
-    let lastEvent = -Infinity;
-    const t0 = performance.now();
-    let result;
-    let image = undefined as ToOmeZarrResult | undefined;
-    try {
-      const run = {
-        overwrite: job.overwrite,
-        resume: job.resume,
-        executor: started.executor,
-        signal: controller.signal,
-        fingerprint: plan.fingerprint,
-        onProgress: (p: Progress) => {
-          done = p.done;
-          total = p.total;
-          bar?.onProgress(p);
-          if (json && (p.done === p.total || p.elapsedMs - lastEvent >= 1000)) {
-            lastEvent = p.elapsedMs;
-            out.event("progress", { ...("level" in p ? { level: p.level } : {}), done: p.done, total: p.total, elapsedMs: Math.round(p.elapsedMs), etaMs: p.etaMs === undefined ? null : Math.round(p.etaMs) });
-          }
-        },
-      };
-      const attributes = { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } };
-      // Inline runs kernels on this thread, where a signal handler waits for the kernel to end:
-      // there, SIGINT ends the kernel itself (see executors/sigint-break.ts).
-      const write = async (): Promise<ToZarrResult> => {
-        if (job.omeZarr === undefined) return toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
-        const written = await writeOmeResult(plan.result, job.out, job.outPath, plan.ome, job.omeZarr, { ...run, attributes });
-        image = written.image;
-        return written.summary;
-      };
-      result = job.executor.kind === "inline" && io.signal === undefined ? await breakOnSigint(write) : await write();
-    } catch (e) {
-      if (e instanceof ZarrError && ["exists", "mismatch", "busy", "overlap"].includes(e.kind) && !isLeaseLost(e)) throw new UsageError(`${NAME}: ${messageOf(e)}`, { cause: e });
-      if (e instanceof MemoryError) throw new UsageError(`${NAME}: ${memoryAdvice(e, job)}`, { cause: e });
-      const nonFinite = causes(e).find((c) => c.message.startsWith(`${NAME}: the image must hold only finite values`));
-      if (nonFinite !== undefined) throw new Error(nonFinite.message, { cause: e });
-      if (controller.signal.aborted || isSigintBreak(e)) {
-        bar?.stop();
-        const signal = controller.signal.aborted ? stoppedBy : "SIGINT";
-        out.note(`chunkwise: ${NAME}: interrupted${io.signal ? "" : ` by ${signal}`} after ${done} of ${total} tasks; the chunks written are complete. Re-run the same command with --resume to finish`);
-        out.event("interrupted", { done, total, signal });
-        return { plan, seconds: (performance.now() - t0) / 1000, code: signal === "SIGTERM" ? 143 : 130 };
-      }
-      throw new Error(`${NAME}: ${asSentence(messageOf(e))} Re-run with --resume to keep the chunks already written`, { cause: e });
-    }
-    const seconds = (performance.now() - t0) / 1000;
-    bar?.stop();
-    const report = formatResult(plan, result, seconds);
-    out.text(report.text);
-    if (image !== undefined) out.text(omeResultText(image, job.out, job.outPath));
-    out.event("done", image === undefined ? report.json : { ...report.json, omeZarr: { version: image.version, axes: image.axes, levels: image.levels.map((l) => ({ path: l.path, shape: l.shape, chunks: l.chunks, scale: l.scale })) } });
-    return { plan, seconds, code: 0 };
-  } finally {
-    bar?.stop();
-    if (io.signal) io.signal.removeEventListener("abort", onInt);
-    else {
-      process.removeListener("SIGINT", onInt);
-      process.removeListener("SIGTERM", onTerm);
-    }
-    await started.close();
-  }
 }
 
 /** The `deconvolve` command. */

@@ -12,13 +12,13 @@ import { fromArray, index, subtract, maximum, astypeBlock, type Block } from "..
 import { syntheticStack, type SyntheticOptions, type SyntheticStack } from "./demo-data/index.js";
 import { imwrite } from "../io/tiff/index.js";
 import { fromOmeZarr, toZarr } from "../io/zarr/index.js";
-import { runDeconvolve } from "./deconvolve.js";
+import { runDeconvolve } from "./deconvolve-run.js";
 import { EXECUTOR_OPTIONS, Printer, choiceOption, executorChoice, numberOption, positionalArgs, stringOption } from "./job-args.js";
 import type { DeconvolveJob } from "./job-plan.js";
 import { errorCurve, volumeOf, writeDemoPictures } from "./job-pictures.js";
 import { formatSeconds } from "./job-report.js";
 import { checkWritable } from "./job-safety.js";
-import type { Command } from "./run.js";
+import type { Command } from "./command.js";
 
 const NAME = "demo";
 

@@ -13,7 +13,7 @@ import { LEASE_NAME, leaseStatus } from "../io/zarr/lease.js";
 import { checkNodePath, isTempKey, keyOf, listKeys, readKey, storeRefOf, type StoreRef } from "../io/zarr/store.js";
 import { omeImageJson, omeImageOf, omeImageText } from "./info-ome.js";
 import { Printer, messageOf, positionalArgs, stringOption } from "./job-args.js";
-import { UsageError, type Command } from "./run.js";
+import { UsageError, type Command } from "./command.js";
 
 const NAME = "info";
 

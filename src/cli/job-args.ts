@@ -9,7 +9,7 @@ import { inline, type Executor } from "../index.js";
 import type { RedisTls } from "../executors/distributed/redis-tls.js";
 import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import { TASK_KEY_OPTIONS, taskKeyFlags } from "./task-key-flags.js";
-import { UsageError, type CliIO } from "./run.js";
+import { UsageError, type CliIO } from "./command.js";
 
 /** Parsed values as `node:util` parseArgs returns them. */
 export type Values = Record<string, unknown>;

@@ -18,7 +18,7 @@ import { readNode } from "../io/zarr/metadata.js";
 import { storeRefOf } from "../io/zarr/store.js";
 import { messageOf } from "./job-args.js";
 import type { DeconvolveJob } from "./job-plan.js";
-import { UsageError } from "./run.js";
+import { UsageError } from "./command.js";
 
 const FN = "deconvolve";
 

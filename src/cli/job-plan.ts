@@ -30,7 +30,7 @@ import type { ExecutorChoice } from "./job-args.js";
 import { messageOf } from "./job-args.js";
 import { checkOmeOutput, openOmeInput, type OmeInput, type OmeOutputChoice } from "./job-ome.js";
 import { loadPsf, type LoadedPsf, type PsfBackground, type PsfSource } from "./job-psf.js";
-import { UsageError } from "./run.js";
+import { UsageError } from "./command.js";
 
 /** Richardson-Lucy options the command passes to the kernel (ITK's defaults, the blog's filter). */
 export interface RlOptions {

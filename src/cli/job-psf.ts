@@ -18,7 +18,7 @@ import { astype } from "../core/astype.js";
 import { cStrides } from "../core/ndarray.js";
 import { gaussianPsf, lightSheetPsf } from "./demo-data/psf.js";
 import { messageOf } from "./job-args.js";
-import { UsageError } from "./run.js";
+import { UsageError } from "./command.js";
 
 /** Where the PSF comes from. */
 export type PsfSource =

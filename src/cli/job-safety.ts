@@ -16,7 +16,7 @@ import { normalizeArrayPath } from "../io/zarr/overlap.js";
 import { checkNodePath, storeRefOf } from "../io/zarr/store.js";
 import { messageOf, stringOption, type Values } from "./job-args.js";
 import type { DeconvolveJob } from "./job-plan.js";
-import { UsageError } from "./run.js";
+import { UsageError } from "./command.js";
 
 const NAME = "deconvolve";
 

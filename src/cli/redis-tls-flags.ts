@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { CERT_LINE, KEY_LINE, keyPairProblem, type RedisTls } from "../executors/distributed/redis-tls.js";
-import { UsageError } from "./run.js";
+import { UsageError } from "./command.js";
 
 /** The flags, for `parseArgs`. */
 export const REDIS_TLS_OPTIONS = {

@@ -1,60 +1,27 @@
 /**
  * The `chunkwise` command line: subcommand dispatch, `--help` for every command, one-line
  * errors (the stack only with `--verbose`), passwords in Redis URLs masked in everything
- * printed, and exit codes by convention: 0 ok, 1 failure, 2 usage. Commands register in
- * {@link commands}; the main-job issue adds `deconvolve`, `demo` and `info` there.
+ * printed, and exit codes by convention: 0 ok, 1 failure, 2 usage. Commands (`deconvolve`,
+ * `demo`, `info`, `worker`) register in {@link commands}.
  * @module
  */
-import { parseArgs, type ParseArgsConfig } from "node:util";
+import { parseArgs } from "node:util";
 import { redactText } from "../executors/distributed/redis-connection.js";
-import { createRequire } from "node:module";
+import { packageVersion } from "../io/package-version.js";
+import { installNodeHost } from "../executors/node-host.js";
 import { deconvolveCommand } from "./deconvolve.js";
 import { demoCommand } from "./demo.js";
 import { infoCommand } from "./info.js";
 import { workerCommand } from "./worker-command.js";
-
-/** Where a command writes, and how it is stopped (tests pass their own). */
-export interface CliIO {
-  readonly stdout: { write(text: string): unknown; isTTY?: boolean };
-  readonly stderr: { write(text: string): unknown; isTTY?: boolean };
-  /** Stops long-running commands (`worker`); default SIGINT or SIGTERM. */
-  readonly signal?: AbortSignal;
-}
-
-/** One subcommand. */
-export interface Command {
-  readonly name: string;
-  /** One line for the command list. */
-  readonly summary: string;
-  /** The full `--help` text. */
-  readonly help: string;
-  /** `node:util` parseArgs options (without `help` and `verbose`, which every command has). */
-  readonly options: NonNullable<ParseArgsConfig["options"]>;
-  /** Runs with the parsed values; returns the exit code. Throws {@link UsageError} for bad arguments. */
-  run(values: Record<string, unknown>, positionals: readonly string[], io: CliIO): Promise<number>;
-}
-
-/** Bad command-line arguments: printed as one line, exit code 2. */
-export class UsageError extends Error {
-  override readonly name = "UsageError";
-}
+import { UsageError, type CliIO, type Command } from "./command.js";
 
 /** Every command, by name. */
 export function commands(): ReadonlyMap<string, Command> {
-  // Built on first use: the command modules import this one (UsageError), so a map built at
-  // module load would read them before they exist.
+  // Built on first use rather than at module load, so the order modules load in never matters.
   registry ??= new Map([deconvolveCommand, demoCommand, infoCommand, workerCommand].map((c) => [c.name, c] as const));
   return registry;
 }
 let registry: Map<string, Command> | undefined;
-
-function version(): string {
-  try {
-    return (createRequire(import.meta.url)("../../package.json") as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
 
 const COMMON = { help: { type: "boolean", short: "h" }, verbose: { type: "boolean" } } as const;
 
@@ -80,6 +47,8 @@ function topHelp(): string {
  * ```
  */
 export async function main(argv: readonly string[], io: CliIO = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
+  // The FFT's worker-thread teams and the machine's memory (the default memory budget).
+  installNodeHost();
   const verbose = argv.includes("--verbose");
   const [name, ...rest] = argv;
   try {
@@ -88,7 +57,7 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
       return name === undefined ? 2 : 0;
     }
     if (name === "--version" || name === "-v") {
-      io.stdout.write(`${version()}\n`);
+      io.stdout.write(`${packageVersion()}\n`);
       return 0;
     }
     const command = commands().get(name);

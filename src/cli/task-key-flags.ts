@@ -6,7 +6,7 @@
  */
 import { ValueError } from "../core/errors.js";
 import { readTaskKeyFile, TASK_KEY_ENV, taskKeyBytes } from "../executors/distributed/task-signing.js";
-import { UsageError } from "./run.js";
+import { UsageError } from "./command.js";
 
 /** The flags, for `parseArgs`. */
 export const TASK_KEY_OPTIONS = {

@@ -9,8 +9,8 @@ import { startWorker } from "../executors/distributed/distributed-worker.js";
 import { DistributedError } from "../executors/distributed/distributed-error.js";
 import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import { TASK_KEY_OPTIONS, taskKeyFlags } from "./task-key-flags.js";
-import type { Command } from "./run.js";
-import { UsageError } from "./run.js";
+import type { Command } from "./command.js";
+import { UsageError } from "./command.js";
 
 const HELP = `Usage: chunkwise worker --redis URL --task-key-file FILE [options]
 

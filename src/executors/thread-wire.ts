@@ -17,6 +17,8 @@ export interface WorkerRequest {
   readonly inputs: readonly (readonly [string, unknown])[];
   /** A one-element shared flag set to 1 when the job's signal aborts. */
   readonly abort?: Int32Array;
+  /** The executor's thread budget for the task (the kernel's `ctx.threads`). */
+  readonly threads?: number;
   /** A one-element shared flag the worker sets to 1 once the task's kernel modules are imported (for the import timeout). */
   readonly imported?: Int32Array;
 }

@@ -18,3 +18,4 @@ export {
 export { FftWorkspace, type FftWorkspaceOptions } from "./fft-workspace.js";
 export type { FftBackend } from "./wasm-engine.js";
 export { clearPlanCache } from "./line-plans.js";
+export { MAX_PARTS as MAX_FFT_THREADS } from "./pass-jobs.js";

@@ -88,7 +88,11 @@ export function rowsOf(p: AxisPass): number {
 
 /** Bytes of one job descriptor (`Job.Bytes` of the layout). */
 export const JOB_BYTES: number = Job.Bytes;
-/** Threads a job can be split between (line buffers per part in the descriptor). */
+/**
+ * Most threads one transform's pass can be split between (each part has its own line buffers
+ * in the job descriptor): the limit of the resident engine's team, and of `richardsonLucy`'s
+ * `threads` option. Exported from `chunkwise/fft` as `MAX_FFT_THREADS`.
+ */
 export const MAX_PARTS: number = JobLimit.Parts;
 
 /** Bytes of each of the three line buffers one thread needs for `passes` in precision E. */

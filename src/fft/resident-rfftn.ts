@@ -1,6 +1,6 @@
 /**
  * Real N-D transforms over arrays that stay in a shared wasm memory, run by a team of
- * threads (`wasm-team.ts`): the engine for iterative filters (Richardson-Lucy) that transform
+ * threads (`pass-team.ts`): the engine for iterative filters (Richardson-Lucy) that transform
  * the same few volumes again and again. Nothing is copied in or out per transform, and every
  * pass is split between the team's threads.
  *
@@ -14,7 +14,7 @@
 import { c2rChain, r2cChain, type PassChain } from "./nd-passes.js";
 import { JOB_BYTES, MAX_PARTS, lineBufferBytes, passFits, writePassJob, type JobArea, type PassEpilogue, type PassPrologue } from "./pass-jobs.js";
 import { wasmLengthsOk, type Kernels } from "./wasm-engine.js";
-import { WasmTeam } from "./wasm-team.js";
+import { acquirePassTeam, type PassTeam } from "./pass-team.js";
 
 /**
  * Forward transforms from real arrays and inverse transforms to real arrays in one shared
@@ -49,7 +49,7 @@ export class ResidentRfftn {
     readonly dtype: "float32" | "float64",
     /** The region holding data: forward transforms read only it, inverse ones write only it. */
     readonly region: readonly number[],
-    private readonly team: WasmTeam,
+    private readonly team: PassTeam,
   ) {
     const nd = shape.length;
     const n = shape[nd - 1]!;
@@ -57,13 +57,7 @@ export class ResidentRfftn {
     this.pitch = 2 * ((n >> 1) + 1);
     this.scalars = (shape.reduce((p, d) => p * d, 1) / n) * this.pitch;
     this.complexShape = shape.map((d, i) => (i === nd - 1 ? (n >> 1) + 1 : d));
-    const axes = shape.map((_, i) => i);
-    const count = shape.reduce((p, d) => p * d, 1);
-    // Lines that are all padding (outside the region) are never transformed on the way in,
-    // and lines outside the region never computed on the way out.
-    this.fwd = r2cChain(region, axes, shape, 1);
-    this.inv = c2rChain(this.complexShape, axes, shape, 1 / count, { start: shape.map(() => 0), len: region });
-    this.full = r2cChain(shape, axes, shape, 1);
+    ({ fwd: this.fwd, inv: this.inv, full: this.full } = chainsOf(shape, region));
     const engine = team.engine;
     const f32 = dtype === "float32";
     // Build every line plan's twiddles first: tables grow from the bottom of memory.
@@ -75,6 +69,7 @@ export class ResidentRfftn {
     this.top = engine.heapStart;
     this.job = this.take(JOB_BYTES);
     const bufBytes = lineBufferBytes([...this.fwd.passes, ...this.inv.passes], this.E);
+    // `bytesFor` counts the same buffers: team.size of them, three each.
     for (let t = 0; t < team.size; t++) this.buffers.push([this.take(bufBytes), this.take(bufBytes), this.take(bufBytes)]);
   }
 
@@ -93,11 +88,9 @@ export class ResidentRfftn {
   ): ResidentRfftn | undefined {
     if (shape.length === 0 || !wasmLengthsOk(shape) || threads < 1 || threads > MAX_PARTS) return undefined;
     if (region.length !== shape.length || region.some((d, i) => !(d >= 1 && d <= shape[i]!))) return undefined;
-    const E = dtype === "float32" ? 4 : 8;
-    const n = shape[shape.length - 1]!;
-    const arrayBytes = (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * E;
-    if (arrayBytes * arrays + extraBytes > 3.5 * 2 ** 30) return undefined;
-    const team = WasmTeam.acquire(threads);
+    const arrayBytes = pitchedBytes(shape, dtype);
+    if (ResidentRfftn.bytesFor(shape, dtype, threads, arrays, region, extraBytes) > 3.5 * 2 ** 30) return undefined;
+    const team = acquirePassTeam(threads);
     if (team === undefined) return undefined;
     let plan: ResidentRfftn | undefined;
     try {
@@ -111,6 +104,26 @@ export class ResidentRfftn {
       return undefined;
     }
     return plan;
+  }
+
+  /**
+   * Bytes of wasm memory a plan from {@link ResidentRfftn.create} with these arguments holds
+   * beyond its twiddle tables and 64-byte alignment: `arrays` row-pitched arrays, the caller's
+   * `extraBytes`, and three line buffers per thread sized for the longest line batch. What a
+   * caller declares as its workspace (Richardson-Lucy's kernel does) and what `create` checks
+   * against the wasm32 limit.
+   * @example
+   * ```ts
+   * ResidentRfftn.bytesFor([30, 48, 45], "float32", 1, 3); // 3 x 4 x 30 x 48 x 46 + 3 x 48 x 2 x 64 x 4
+   * ```
+   */
+  static bytesFor(
+    shape: readonly number[], dtype: "float32" | "float64", threads: number, arrays: number, region: readonly number[] = shape,
+    extraBytes = 0,
+  ): number {
+    const E = dtype === "float32" ? 4 : 8;
+    const { fwd, inv } = chainsOf(shape, region);
+    return arrays * pitchedBytes(shape, dtype) + extraBytes + threads * 3 * lineBufferBytes([...fwd.passes, ...inv.passes], E);
   }
 
   /** Whether every pass of every transform fits a job descriptor (e.g. 6-D regions may not merge to four iteration axes). */
@@ -302,4 +315,28 @@ export class ResidentRfftn {
     this.top = Math.ceil((this.top + bytes) / 64) * 64;
     return at;
   }
+}
+
+/** Bytes of one row-pitched array of `shape`: rows x 2 (n / 2 + 1) scalars for a last axis of n. */
+function pitchedBytes(shape: readonly number[], dtype: "float32" | "float64"): number {
+  const n = shape[shape.length - 1]!;
+  return (shape.reduce((p, d) => p * d, 1) / n) * 2 * ((n >> 1) + 1) * (dtype === "float32" ? 4 : 8);
+}
+
+/**
+ * The forward, inverse and full-region pass chains of a plan: lines that are all padding
+ * (outside the region) are never transformed on the way in, and lines outside the region never
+ * computed on the way out.
+ */
+function chainsOf(shape: readonly number[], region: readonly number[]): { fwd: PassChain; inv: PassChain; full: PassChain } {
+  const nd = shape.length;
+  const n = shape[nd - 1]!;
+  const axes = shape.map((_, i) => i);
+  const complexShape = shape.map((d, i) => (i === nd - 1 ? (n >> 1) + 1 : d));
+  const count = shape.reduce((p, d) => p * d, 1);
+  return {
+    fwd: r2cChain(region, axes, shape, 1),
+    inv: c2rChain(complexShape, axes, shape, 1 / count, { start: shape.map(() => 0), len: region }),
+    full: r2cChain(shape, axes, shape, 1),
+  };
 }

@@ -27,7 +27,8 @@ import { WASM_BASE64, WASM_SHARED_BASE64 } from "./wasm-binary.js";
  */
 export type FftBackend = "auto" | "wasm" | "typescript";
 
-interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
+/** A WebAssembly.Memory as the engine uses it (typed here: the library compiles without DOM typings). */
+export interface WasmMemory { readonly buffer: ArrayBuffer; grow(pages: number): number }
 interface WasmApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
@@ -177,7 +178,7 @@ export class WasmEngine {
 
   /**
    * A new engine over a shared memory (a SharedArrayBuffer), which worker threads instantiate
-   * the same kernels over (see `wasm-team.ts`); undefined when that is not supported.
+   * the same kernels over (see `pass-team.ts`); undefined when that is not supported.
    */
   static createShared(): WasmEngine | undefined {
     if (compiled === undefined || typeof SharedArrayBuffer === "undefined") return undefined;

@@ -6,14 +6,12 @@
  */
 import { ValueError, show } from "../core/errors.js";
 import type { Block } from "../core/ndarray.js";
-import { nextFastLen } from "../fft/index.js";
+import { MAX_FFT_THREADS, nextFastLen } from "../fft/index.js";
 import { numberOption } from "./common.js";
 import { resolveTv } from "./richardson-lucy-tv.js";
 import type { RlAcceleration } from "./richardson-lucy-update.js";
 
 const FN = "richardsonLucy";
-/** Threads one call may use (the job descriptor's limit). */
-const MAX_THREADS = 8;
 
 /** Every option name `richardsonLucy` accepts. */
 export const RL_KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop", "stopOn", "damping", "regularization"];
@@ -90,11 +88,14 @@ export interface RichardsonLucyOptions {
   /** Called once at the end with the iterations run and the last relative change (inline use only). */
   readonly onStop?: (info: RichardsonLucyStopInfo) => void;
   /**
-   * Threads that share this one volume's transforms (default 1): the calling thread plus
-   * `threads - 1` helper worker threads over one shared WebAssembly memory, as ITK's number of
-   * threads. Keep 1 when an executor already runs one volume per worker.
+   * Threads that share this one volume's transforms (default 1, at most 8): the calling thread
+   * plus `threads - 1` helper threads over one shared WebAssembly memory, as ITK's number of
+   * threads. `"auto"`: the thread budget the executor puts in the kernel's context
+   * (`ctx.threads`: cores / workers for `threads()`, the cores / concurrency for `inline()`),
+   * else 1. Results are byte-identical for any number; without helper threads (a browser with
+   * no thread-team provider, or its main thread) the call runs on one thread with a note.
    */
-  readonly threads?: number;
+  readonly threads?: number | "auto";
 }
 
 /** What {@link RichardsonLucyOptions.onIteration} gets besides the estimate. */
@@ -143,20 +144,35 @@ export interface ResolvedRlOptions {
 }
 
 
+/** `threads: "auto"`: the executor's thread budget (absent or not a number: 1), at most 8. */
+function autoThreads(budget: number | undefined): number {
+  return typeof budget === "number" && Number.isFinite(budget) ? Math.min(MAX_FFT_THREADS, Math.max(1, Math.floor(budget))) : 1;
+}
+
+/**
+ * Threads a call with `threads` may use, for the memory plan (which runs before any executor
+ * gives a budget, so "auto" counts the most it can become).
+ */
+export function plannedThreads(threads: RichardsonLucyOptions["threads"]): number {
+  return threads === "auto" ? MAX_FFT_THREADS : threads ?? 1;
+}
+
 /**
  * Checks and defaults `richardsonLucy`'s options for an image of shape `n` and a PSF of
- * shape `k` (keys already checked against {@link RL_KEYS}).
+ * shape `k` (keys already checked against {@link RL_KEYS}); `budget` is the executor's thread
+ * budget (`ctx.threads`) that `threads: "auto"` takes.
  * @throws {ValueError} for a bad option, in the house template
  * @example
  * ```ts
  * resolveRlOptions({ iterations: 10 }, [64, 64], [5, 5]).fftShape; // [72, 72]
  * ```
  */
-export function resolveRlOptions(o: Record<string, unknown>, n: readonly number[], k: readonly number[]): ResolvedRlOptions {
+export function resolveRlOptions(o: Record<string, unknown>, n: readonly number[], k: readonly number[], budget?: number): ResolvedRlOptions {
   const iterations = numberOption(FN, "iterations", o.iterations, 50, (v) => Number.isInteger(v) && v >= 0, "be a non-negative integer");
   if (o.clip !== undefined && typeof o.clip !== "boolean") throw new ValueError(FN, `clip must be a boolean; got ${show(o.clip)}. Pass true or false`);
   if (o.normalizePsf !== undefined && typeof o.normalizePsf !== "boolean") throw new ValueError(FN, `normalizePsf must be a boolean; got ${show(o.normalizePsf)}. Pass true or false`);
-  const threads = numberOption(FN, "threads", o.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_THREADS, `be an integer from 1 to ${MAX_THREADS}`);
+  const threads = o.threads === "auto" ? autoThreads(budget)
+    : numberOption(FN, "threads", o.threads, 1, (v) => Number.isInteger(v) && v >= 1 && v <= MAX_FFT_THREADS, `be an integer from 1 to ${MAX_FFT_THREADS} or "auto"`);
   const fe = o.filterEpsilon === undefined || o.filterEpsilon === null ? 0 : numberOption(FN, "filterEpsilon", o.filterEpsilon, 0);
   const init = o.init ?? "constant";
   if (init !== "constant" && init !== "image" && !(typeof init === "number" && Number.isFinite(init))) {
@@ -170,7 +186,7 @@ export function resolveRlOptions(o: Record<string, unknown>, n: readonly number[
   const min = n.map((d, i) => (neumann ? Math.max(d, k[i]!) : d + k[i]! - 1));
   let fftShape: number[];
   if (o.fftShape === undefined) {
-    fftShape = n.map((d, i) => nextFastLen(neumann ? d + k[i]! : d + k[i]! - 1, true));
+    fftShape = defaultFftShape(n, k, neumann);
   } else {
     const s = o.fftShape;
     if (!Array.isArray(s) || s.length !== n.length || s.some((v, i) => !Number.isInteger(v) || v < min[i]!)) {
@@ -200,4 +216,16 @@ export function resolveRlOptions(o: Record<string, unknown>, n: readonly number[
     iterations, clip: (o.clip as boolean | undefined) ?? false, fe, neumann, normalize: (o.normalizePsf as boolean | undefined) ?? false, fftShape,
     init: init === "constant" ? 0.5 : init, onIteration: o.onIteration as ResolvedRlOptions["onIteration"], threads,
   };
+}
+
+/**
+ * The default `fftShape`: per axis the 5-smooth length of at least `n + k - 1` (the linear
+ * convolution, "zero") or `n + k` (ITK's padding, "neumann").
+ * @example
+ * ```ts
+ * defaultFftShape([64, 64], [5, 5], false); // [72, 72]
+ * ```
+ */
+export function defaultFftShape(n: readonly number[], k: readonly number[], neumann: boolean): number[] {
+  return n.map((d, i) => nextFastLen(neumann ? d + k[i]! : d + k[i]! - 1, true));
 }

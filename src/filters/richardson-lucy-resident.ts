@@ -20,9 +20,10 @@
  * @module
  */
 import { sizeOf, type Block } from "../core/ndarray.js";
-import { ResidentRfftn } from "../fft/resident-rfftn.js";
+import { ResidentRfftn } from "../fft/internal.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { residentRlMemory } from "./richardson-lucy-memory.js";
 import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
 import { multiplyWithDelay, rampTable } from "./spectral.js";
@@ -75,20 +76,15 @@ export function richardsonLucyResident(
   // table (the image row each padded row replicates) and a column map.
   const E = dtype === "float32" ? 4 : 8;
   const rowCount = sizeOf(p) / p[nd - 1]!;
-  const updateBytes = needsUpdate(o) ? rowCount * 44 + (o.acceleration === "biggs" ? 2 * sizeOf(region) * E : 0) + 4 * 64 : 0;
-  const extra = img.length * E + rowCount * 4 + p[nd - 1]! * 4 + 3 * 64 + updateBytes;
-  // Three whole arrays of the blog's full chunk (3 x 1.25 GB) and the image do not fit wasm32's
-  // 4 GiB: then the transfer function is finished per line (see leanTransfer), two arrays.
-  const leanOk = !mirror && nd >= 2 && nd <= 4 && o.leanTransfer !== false;
-  const pitch = 2 * ((p[nd - 1]! >> 1) + 1);
-  const leanBytes = (rowCount / p[0]!) * k[0]! * pitch * E + 2 * p[0]! * E + 2 * 64;
-  let fft = o.leanTransfer === true && leanOk ? undefined : ResidentRfftn.create(p, dtype, o.threads, mirror ? 4 : 3, region, extra);
-  const lean = fft === undefined && leanOk;
-  if (lean) fft = ResidentRfftn.create(p, dtype, o.threads, 2, region, extra + leanBytes);
+  // The same reservation the kernel declares as its workspace (richardson-lucy-memory.ts),
+  // with the lean transfer function where three whole arrays do not fit wasm32 memory.
+  const memory = residentRlMemory(n, k, o, E);
+  const lean = memory.leanRows > 0;
+  const fft = ResidentRfftn.create(p, dtype, o.threads, memory.arrays, memory.region, memory.extraBytes);
   if (fft === undefined) return undefined;
   try {
     const stride = fft.realStride;
-    const est = fft.alloc(), spec = fft.alloc(), tf = lean ? fft.allocBytes(fft.leadingBytes(k[0]!)) : fft.alloc();
+    const est = fft.alloc(), spec = fft.alloc(), tf = lean ? fft.allocBytes(fft.leadingBytes(memory.leanRows)) : fft.alloc();
     const rampAt = lean ? fft.allocBytes(2 * p[0]! * E) : 0;
     const imageAt = fft.allocBytes(img.length * E), rowsAt = fft.allocBytes(rowCount * 4), xmapAt = fft.allocBytes(p[nd - 1]! * 4);
     const shift = k.map((d) => (o.neumann ? Math.floor(d / 2) : Math.floor((d - 1) / 2)));

@@ -183,7 +183,7 @@ export interface RunOptions {
 }
 
 /** Whether the iteration needs {@link RlUpdate} (else the caller multiplies, fused where it can). */
-export function needsUpdate(o: RunOptions): boolean {
+export function needsUpdate(o: Pick<RunOptions, "acceleration" | "tolerance" | "stopOn">): boolean {
   return o.acceleration !== "none" || (o.tolerance > 0 && o.stopOn === "change");
 }
 

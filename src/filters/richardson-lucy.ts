@@ -50,12 +50,11 @@
  */
 import { ValueError, show } from "../core/errors.js";
 import { cStrides, sizeOf, type Block, type BlockLike } from "../core/ndarray.js";
-import { complexZeros, createRfftnPlan, nextFastLen } from "../fft/index.js";
+import { complexZeros, createRfftnPlan } from "../fft/index.js";
+import { wasmEnabled } from "../fft/internal.js";
 import { defineKernel } from "../graph/kernel.js";
-import { withWorkspace } from "../graph/workspace.js";
 import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, type FloatArray } from "./common.js";
-import { lanesFor } from "../fft/pass-jobs.js";
-import { wasmEnabled } from "../fft/wasm-engine.js";
+import { richardsonLucyWorkspace } from "./richardson-lucy-memory.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
@@ -64,6 +63,7 @@ import { RL_KEYS, resolveRlOptions, type ResolvedRlOptions, type RichardsonLucyO
 import { multiplySpectra, multiplyWithDelay } from "./spectral.js";
 
 export type { RichardsonLucyIterationInfo, RichardsonLucyOptions, RichardsonLucyStopInfo } from "./richardson-lucy-options.js";
+export { richardsonLucyWorkspace } from "./richardson-lucy-memory.js";
 
 const FN = "richardsonLucy";
 /** scikit-image's regulariser, added to the blurred estimate before dividing. */
@@ -74,7 +74,7 @@ const EPS = 1e-12;
  * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32
  * @param psf - the point spread function, with as many axes as the image (promoted with the image's dtype)
  * @param options - see {@link RichardsonLucyOptions}
- * @param ctx - the kernel context (its `signal` is checked between iterations)
+ * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes)
  * @returns the estimate, float32 or float64, of the image's shape
  * @throws {ValueError} for mismatched ranks, empty inputs or bad options; the signal's reason when aborted
  * @example
@@ -84,8 +84,8 @@ const EPS = 1e-12;
  * const itkLike = richardsonLucy(image, psf, { iterations: 10, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 });
  * ```
  */
-export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
-  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined },
+export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
+  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined; threads?: number | undefined },
 ): Block {
   const x = blockArg(FN, "image", image);
   const k = blockArg(FN, "psf", psf);
@@ -93,7 +93,7 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
   if (x.shape.length === 0 || sizeOf(x.shape) === 0 || sizeOf(k.shape) === 0) {
     throw new ValueError(FN, `image and psf must be non-empty arrays with at least one axis; got shapes ${show(x.shape)} and ${show(k.shape)}. Pass N-D blocks`);
   }
-  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape);
+  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape, ctx?.threads);
   const dtype = computeDtype(x.dtype, k.dtype);
   const img = floatInput(x, dtype).data;
   let kern = floatInput(k, dtype).data;
@@ -114,56 +114,7 @@ export const richardsonLucy = withWorkspace(defineKernel(import.meta.url, "richa
     }
   }
   return (o.neumann ? runNeumann : runZero)(img, x.shape, kern, k.shape, o, ctx?.signal);
-}), richardsonLucyWorkspace);
-
-/**
- * Workspace bytes of one {@link richardsonLucy} call beyond its inputs and output, for the
- * executors' memory plan: the resident engine's arrays (three padded volumes with rows of
- * `2 (x / 2 + 1)` scalars, four for "zero" with an even PSF axis; two and the transfer
- * function's first `psf[0]` planes when three do not fit wasm32 memory), the image's copy with its row
- * and column maps, each thread's line buffers, with `regularization: { tv }` two float64 slabs of
- * the estimate's domain, and with `acceleration: "biggs"` two arrays of the
- * estimate's domain (plus a row table and per-row sums with acceleration or a tolerance). The input shapes may carry leading loop dims (a gufunc's block): the last
- * `psf.length` axes are the image's.
- * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads` matter)
- * @param shapes - the image's and the PSF's block shapes
- * @param itemSizes - their bytes per element (8 means float64 compute)
- * @example
- * ```ts
- * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 3 x 4 x 160 x 576 x 452 + image + maps + line buffers
- * ```
- */
-export function richardsonLucyWorkspace(
-  params: RichardsonLucyOptions | undefined, shapes: readonly (readonly number[])[], itemSizes: readonly number[] = [],
-): number {
-  const [image, psf] = shapes;
-  if (image === undefined || psf === undefined || psf.length === 0 || image.length < psf.length) return 0;
-  const nd = psf.length;
-  const n = image.slice(-nd);
-  const neumann = params?.boundary === "neumann";
-  const fftShape = params?.fftShape ?? n.map((d, i) => nextFastLen(neumann ? d + psf[i]! : d + psf[i]! - 1, true));
-  const px = fftShape[nd - 1]!;
-  const pitched = (fftShape.reduce((a, b) => a * b, 1) / px) * 2 * (Math.floor(px / 2) + 1);
-  const E = Math.max(itemSizes[0] ?? 4, itemSizes[1] ?? 4) >= 8 ? 8 : 4;
-  const arrays = neumann || psf.every((d) => d % 2 === 1) ? 3 : 4;
-  // The image's copy in wasm memory and the maps the divide reads it through.
-  const mapped = n.reduce((a, b) => a * b, 1) * E + (fftShape.reduce((a, b) => a * b, 1) / px) * 4 + px * 4;
-  // Each thread's three line buffers, sized for the longest line batch (see pass-jobs.ts).
-  const lineBytes = Math.max(...fftShape.map((d, i) => {
-    const rows = i === nd - 1 && d % 2 === 0 ? d / 2 + 1 : d;
-    return rows * 2 * lanesFor(rows, E) * E;
-  }));
-  // Acceleration's two arrays of the estimate's domain (the padded one for "neumann").
-  const accel = RlUpdate.bytes(params?.acceleration, params?.tolerance, neumann ? fftShape.reduce((a, b) => a * b, 1) : n.reduce((a, b) => a * b, 1), E, fftShape.reduce((a, b) => a * b, 1) / px);
-  // Total variation's two float64 slabs of inverse norms (one step along the first axis).
-  const region = neumann ? fftShape : n;
-  const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * region.slice(1).reduce((a, b) => a * b, 1) : 0;
-  // When the whole arrays do not fit wasm32 memory (the resident engine's 3.5 GiB bound), the
-  // transfer function is kept for the PSF's first-axis extent only (richardson-lucy-resident.ts).
-  const lean = arrays === 3 && nd >= 2 && nd <= 4 && arrays * E * pitched + mapped + accel > 3.5 * 2 ** 30;
-  const volumes = lean ? 2 * E * pitched + (pitched / fftShape[0]!) * psf[0]! * E + 2 * fftShape[0]! * E : arrays * E * pitched;
-  return volumes + mapped + (params?.threads ?? 1) * 3 * lineBytes + accel + tv;
-}
+}, { workspaceBytes: richardsonLucyWorkspace });
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */
 function transferFunction(plan: ReturnType<typeof createRfftnPlan>, kern: FloatArray, k: readonly number[], shift: readonly number[]) {

@@ -12,10 +12,21 @@ import { ValueError } from "../core/errors.js";
 import { copyInto, emptyBlock, type Block } from "../core/ndarray.js";
 import { full as fullBlock } from "../core/creation.js";
 import { index as indexBlock, type IndexItem } from "../core/views.js";
-import { defineKernel } from "./kernel.js";
+import { defineKernel, kernelRefOf } from "./kernel.js";
+import type { Task } from "./task.js";
 
 /** Returns its literal argument (a source block embedded in the graph). */
 export const identity = defineKernel(import.meta.url, "identity", (x: unknown) => x);
+
+/**
+ * Whether `task` is `identity(literal)`: a block embedded in the graph (fromArray's source),
+ * which an executor evaluates where it is rather than sending anywhere.
+ */
+export function isLiteralSource(task: Task): boolean {
+  const k = task.kernel;
+  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
+}
+const IDENTITY = kernelRefOf(identity)!;
 
 /** A view of `block` (copied so the result owns compact data) selected by `params.index`. */
 export const sliceBlock = defineKernel(import.meta.url, "sliceBlock", (block: Block, params: { index: IndexItem[]; copy?: boolean }) => {

@@ -133,6 +133,7 @@ export function rechunkMeta(a: ArrayMeta, chunks: Chunks, op = "rechunk"): Array
       kernel: kernelRefOf(assemble)!,
       args: pieces.map((p) => ({ ref: blockKey(a.name, p.oldBlock) })),
       params: { shape, dtype: a.dtype, pieces: pieces.map((p, input) => ({ input, from: p.oldSlice, to: p.newSlice })) },
+      expect: { op, shapes: [shape], dtypes: [a.dtype], several: false },
     });
   });
   return { name, shape: a.shape, dtype: a.dtype, chunks, graph: graphWith({ name, tasks }, a.graph) };

@@ -54,6 +54,13 @@ export interface BlockContext {
   readonly shape: readonly number[];
   /** Present while running: lets long kernels stop early. */
   readonly signal?: AbortSignal;
+  /**
+   * The executor's thread budget for this task (at least 1): the threads it may use on its own
+   * without oversubscribing the machine (`threads()`: cores / workers; `inline()`: cores /
+   * concurrency). Kernels that split one block between threads read it, e.g.
+   * `richardsonLucy` with `threads: "auto"`. Absent when the executor gives none.
+   */
+  readonly threads?: number;
 }
 
 /** Whether a kernel spec is a closure (inline-only). */

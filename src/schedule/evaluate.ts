@@ -55,22 +55,26 @@ export async function resolveKernel(spec: KernelRef | ClosureRef, closures: Read
   return f;
 }
 
-/** Runs `task` with its references resolved by `lookup`. */
+/**
+ * Runs `task` with its references resolved by `lookup`. The kernel's context is the task's
+ * `ctx` plus `signal` and, when the executor gives one, `threads` (its thread budget).
+ */
 export async function evaluateTask(
   task: Task,
   lookup: (key: string) => unknown,
   closures: ReadonlyMap<string, Fn>,
   signal?: AbortSignal,
+  threads?: number,
 ): Promise<unknown> {
   const args: unknown[] = [];
   for (const a of task.args) {
     if ("ref" in a) args.push(lookup(a.ref));
-    else if ("task" in a) args.push(await evaluateTask(a.task, lookup, closures, signal));
+    else if ("task" in a) args.push(await evaluateTask(a.task, lookup, closures, signal, threads));
     else if ("fn" in a) args.push(await resolveKernel(a.fn, closures));
     else args.push(a.value);
   }
   const fn = await resolveKernel(task.kernel, closures);
-  const ctx = task.ctx === undefined ? { signal } : { ...(task.ctx as object), signal };
+  const ctx = { ...(task.ctx as object | undefined), signal, ...(threads === undefined ? {} : { threads }) };
   const result = await callKernel(fn, [...args, task.params ?? {}, ctx]);
   if (task.expect !== undefined) checkExpectation(task, result);
   return result;

@@ -4,6 +4,7 @@
  * @module
  */
 import { evaluateTask } from "./evaluate.js";
+import { hostCores } from "./host.js";
 import type { Executor } from "./scheduler.js";
 
 /** Options of {@link inline}. */
@@ -20,10 +21,13 @@ export interface InlineOptions {
  * ```
  */
 export function inline(options: InlineOptions = {}): Executor {
+  const concurrency = Math.max(1, Math.floor(options.concurrency ?? 1));
+  // The thread budget in each task's context: the host's cores shared by the tasks in flight.
+  const budget = Math.max(1, Math.floor(hostCores() / concurrency));
   return {
     name: "inline",
-    concurrency: Math.max(1, Math.floor(options.concurrency ?? 1)),
+    concurrency,
     acceptsClosures: true,
-    run: (task, lookup, closures, signal) => evaluateTask(task, lookup, closures, signal),
+    run: (task, lookup, closures, signal) => evaluateTask(task, lookup, closures, signal, budget),
   };
 }

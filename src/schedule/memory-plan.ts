@@ -5,11 +5,11 @@
  * of finished blocks wait for their readers, and refuse a plan over the budget with a message
  * that says which rechunking fixes it.
  *
- * Estimates, in order of preference: a task's declared result (`expect`: shapes and dtypes),
- * a rechunk's or zarr read's own shape and dtype in its params, the block's location in its
- * array (`ctx.location`) times the widest input dtype; otherwise as large as its largest
- * input. A kernel declares workspace with {@link withWorkspace} (a `workspaceBytes(params,
- * inputShapes)` property on the kernel function). The plan is:
+ * A task's bytes are its declared outputs (`expect`: shapes and dtypes, which the graph
+ * builders attach; a task without one, such as a pass-through, is taken to be as large as its
+ * largest input) plus the workspace its kernel declares ({@link KernelMeta}, from
+ * `defineKernel`'s metadata or {@link withWorkspace}); no kernel is recognised by name. The
+ * plan is:
  *
  *   peak = reserved (compute's assembled result) + held blocks and one running task along the
  *          depth-first order + (concurrency - 1) x the largest task
@@ -18,18 +18,15 @@
  * largest task (which must fit on one worker).
  * @module
  */
-import { totalmem } from "node:os";
 import { formatBytes } from "../core/format-bytes.js";
 import { itemSize, isDataType } from "../core/dtype.js";
 import { ChunkwiseError } from "../core/errors.js";
-import { registeredKernel } from "../graph/kernel.js";
+import { kernelMetaOf, registeredKernel, type KernelMeta } from "../graph/kernel.js";
 import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
-import { gufuncBlock } from "../graph/gufunc-kernels.js";
-import { kernelRefOf } from "../graph/kernel.js";
-import type { WorkspaceFn } from "../graph/workspace.js";
+import { hostMemory } from "./host.js";
 import { valueBytes } from "./value-views.js";
 
-export { withWorkspace, type WorkspaceFn } from "../graph/workspace.js";
+export { withWorkspace, type WorkspaceFn } from "../graph/kernel.js";
 
 type Fn = (...args: any[]) => unknown;
 
@@ -61,11 +58,17 @@ export class MemoryError extends ChunkwiseError {
 }
 
 /**
- * The default budget: 75% of the machine's memory.
+ * The default budget: 75% of the machine's memory as the host tells it (`schedule/host.ts`:
+ * Node's `os.totalmem()`, else a browser's `navigator.deviceMemory`, else an assumed 2 GiB).
  * @example defaultMemoryBudget() // e.g. 25769803776 on a 32 GiB machine
  */
 export function defaultMemoryBudget(): number {
-  return Math.floor(totalmem() * 0.75);
+  return Math.floor(hostMemory().bytes * 0.75);
+}
+
+/** Where the default budget comes from, for refusals under it. */
+function defaultBudgetSource(): string {
+  return `the default, 75% of ${hostMemory().source}`;
 }
 
 interface Estimate {
@@ -132,11 +135,12 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
 }
 
 /**
- * Refuses a plan over `budget` with a message saying what to change.
+ * Refuses a plan over `budget` with a message saying what to change (and, when `isDefault`,
+ * where the default budget came from).
  * @throws {MemoryError} when `plan.peakBytes > budget`
  * @example checkMemoryPlan(plan, 8e9, "compute")
  */
-export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute"): void {
+export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute", isDefault = false): void {
   if (!(plan.peakBytes > budget)) return;
   const parts = `${formatBytes(plan.reservedBytes)} result + ${formatBytes(plan.heldPeakBytes)} held + ${plan.concurrency - 1} more running task${plan.concurrency === 2 ? "" : "s"} of up to ${formatBytes(plan.taskPeakBytes)}`;
   const name = plan.largestTask.replace(/\[.*$/, "");
@@ -151,7 +155,8 @@ export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute"
   } else {
     fix = `${formatBytes(plan.heldPeakBytes)} of blocks wait for their readers at once; use smaller chunks, compute fewer arrays together, or raise memoryBudget`;
   }
-  throw new MemoryError(fn, `the memory plan must fit memoryBudget=${formatBytes(budget)}; got an estimated peak of ${formatBytes(plan.peakBytes)} (${parts}). ${fix}`, plan, budget);
+  const which = isDefault ? ` (${defaultBudgetSource()})` : "";
+  throw new MemoryError(fn, `the memory plan must fit memoryBudget=${formatBytes(budget)}${which}; got an estimated peak of ${formatBytes(plan.peakBytes)} (${parts}). ${fix}`, plan, budget);
 }
 
 function largestInputShape(task: Task, est: ReadonlyMap<string, Estimate>): readonly number[] | undefined {
@@ -185,41 +190,26 @@ function estimateTask(task: Task, dep: (key: string) => Estimate, closures?: Rea
     }
   }
   const out = outputOf(task, inputs);
-  const resolve = (ref: Task["kernel"]): unknown => (isClosureRef(ref) ? closures?.get(ref.closure) : registeredKernel(ref));
-  const declared = (fn: unknown, params: unknown): number => {
-    const ws = (fn as { workspaceBytes?: WorkspaceFn } | undefined)?.workspaceBytes;
-    if (typeof ws !== "function") return 0;
-    const w = Number(ws(params ?? {}, inputs.map((i) => i.shape ?? []), inputs.map((i) => i.item)));
-    return Number.isFinite(w) && w > 0 ? w : 0;
-  };
-  let workspace = declared(resolve(task.kernel), task.params);
-  // A kernel passed as an argument (a gufunc's user kernel) runs inside this task, one call at
-  // a time: its workspace counts too, with its own params (a gufunc's `options.params`).
-  const isGufunc = !isClosureRef(task.kernel) && task.kernel.name === GUFUNC_BLOCK.name && task.kernel.module === GUFUNC_BLOCK.module;
-  const innerParams = isGufunc ? (task.params as { options?: { params?: unknown } } | undefined)?.options?.params : task.params;
-  for (const a of task.args) if ("fn" in a) workspace = Math.max(workspace, declared(resolve(a.fn), innerParams));
-  return { out, internal: subOut + subExtra + out.bytes + workspace };
+  return { out, internal: subOut + subExtra + out.bytes + workspaceOf(task, inputs, closures) };
 }
 
-const GUFUNC_BLOCK = kernelRefOf(gufuncBlock)!;
+/** The workspace `task`'s kernel declares for its params and inputs (0 when it declares none). */
+function workspaceOf(task: Task, inputs: readonly Estimate[], closures?: ReadonlyMap<string, Fn>): number {
+  const metaOf = (ref: Task["kernel"]): KernelMeta | undefined => kernelMetaOf(isClosureRef(ref) ? closures?.get(ref.closure) : registeredKernel(ref));
+  const ws = metaOf(task.kernel)?.workspaceBytes;
+  if (ws === undefined) return 0;
+  const kernelArgs = task.args.flatMap((a) => ("fn" in a ? [metaOf(a.fn)] : []));
+  const w = Number(ws(task.params ?? {}, inputs.map((i) => i.shape ?? []), inputs.map((i) => i.item), kernelArgs));
+  return Number.isFinite(w) && w > 0 ? w : 0;
+}
 
+/** A task's declared outputs (`expect`), or, for a task that declares none, its largest input. */
 function outputOf(task: Task, inputs: readonly Estimate[]): Estimate {
   const e = task.expect;
   if (e !== undefined) {
     const bytes = e.shapes.reduce((s, sh, k) => s + product(sh) * (isDataType(e.dtypes[k]) ? itemSize(e.dtypes[k]) : 8), 0);
     return { bytes, shape: e.shapes[0], item: isDataType(e.dtypes[0]) ? itemSize(e.dtypes[0]) : 8 };
   }
-  const p = (task.params ?? {}) as { shape?: unknown; dtype?: unknown; region?: { start: number[]; stop: number[] } };
-  if (isDataType(p.dtype)) {
-    const shape = Array.isArray(p.shape) ? (p.shape as number[]) : p.region ? p.region.stop.map((s, ax) => s - p.region!.start[ax]!) : undefined;
-    if (shape !== undefined) return { bytes: product(shape) * itemSize(p.dtype), shape, item: itemSize(p.dtype) };
-  }
-  const widest = inputs.reduce((m, i) => Math.max(m, i.item), 0) || 8;
-  const loc = (task.ctx as { location?: readonly (readonly [number, number])[] } | undefined)?.location;
-  if (Array.isArray(loc)) {
-    const shape = loc.map(([a, b]) => b - a);
-    return { bytes: product(shape) * widest, shape, item: widest };
-  }
   const big = inputs.reduce<Estimate | undefined>((m, i) => (m === undefined || i.bytes > m.bytes ? i : m), undefined);
-  return big ?? { bytes: 0, shape: undefined, item: widest };
+  return big ?? { bytes: 0, shape: undefined, item: 8 };
 }

@@ -7,14 +7,13 @@
  * scheduling, waits for running tasks, and rejects.
  * @module
  */
-import { TaskError, ValueError } from "../core/errors.js";
+import { ValueError } from "../core/errors.js";
 import { cull, dependents, type FlatGraph } from "../graph/graph.js";
 import { fuseLinear } from "../graph/optimize.js";
-import { isClosureRef, taskDependencies, type Task, type TaskArg } from "../graph/task.js";
+import { isClosureRef, taskDependencies, type Task } from "../graph/task.js";
 import { kernelsOf } from "./evaluate.js";
-import { isExecutorFault } from "./faults.js";
+import { GraphRun } from "./graph-run.js";
 import { checkMemoryPlan, defaultMemoryBudget, planMemory, type MemoryPlan } from "./memory-plan.js";
-import { valueBytes } from "./value-views.js";
 import { refuseRunWhileImporting } from "./worker-guard.js";
 
 type Fn = (...args: any[]) => unknown;
@@ -38,12 +37,12 @@ export interface Executor {
    */
   readonly resultsInMemory?: boolean;
   /**
-   * Runs one task whose references `lookup` resolves. `info.lastUse` (added for the threads
-   * executor) lists inputs no later task reads and that are not requested outputs: the
-   * executor may move their buffers (transfer them to a worker) instead of copying. A retry
-   * recomputes inputs an attempt moved, so moving is always safe. `info.output` (added for
-   * the distributed executor) says the caller receives this result, so it must be a value in
-   * this process, not a handle to data kept elsewhere.
+   * Runs one task whose references `lookup` resolves. `info.lastUse` lists inputs no later
+   * task reads and that are not requested outputs: the executor may move their buffers
+   * (transfer them to a worker thread) instead of copying. A retry recomputes inputs an
+   * attempt moved, so moving is always safe. `info.output` says the caller receives this
+   * result, so it must be a value in this process, not a handle to data kept elsewhere (the
+   * distributed executor's scratch files).
    */
   run(
     task: Task,
@@ -103,8 +102,7 @@ export interface RunOptions {
  */
 export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], options: RunOptions): Promise<void> {
   refuseRunWhileImporting("compute");
-  const { executor, signal } = options;
-  const outputs = new Set(outputKeys);
+  const { executor } = options;
   const tasks = scheduledTasks(graph, outputKeys, options.optimize !== false);
   if (!executor.acceptsClosures) refuseClosures(tasks, executor.name);
   const order = priorities(tasks, outputKeys);
@@ -114,149 +112,10 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   if (budget !== Infinity || options.onPlan) {
     const plan = planMemory(tasks, { concurrency: executor.concurrency, closures: graph.closures, order, readers, reservedBytes: options.reservedBytes ?? 0, resultsInMemory: executor.resultsInMemory ?? true });
     options.onPlan?.(plan);
-    checkMemoryPlan(plan, budget);
+    checkMemoryPlan(plan, budget, "compute", options.memoryBudget === undefined);
   }
   await options.beforeRun?.();
-  const waiting = new Map<string, number>();
-  const remainingReaders = new Map<string, number>();
-  // Readers not yet started, per key: a task started when this reaches 0 is its last reader.
-  const unstarted = new Map<string, number>();
-  // Keys whose value was offered for moving: gone from this thread, recomputed if read again.
-  const moved = new Set<string>();
-  for (const [key, task] of tasks) {
-    waiting.set(key, new Set(taskDependencies(task)).size);
-    remainingReaders.set(key, readers.get(key)!.length);
-    unstarted.set(key, readers.get(key)!.length);
-  }
-  // Kept sorted by descending priority number, so pop() gives the next task. (Change: sorting
-  // the whole list after every finished task made scheduling quadratic in the task count.)
-  const ready: string[] = [...tasks.keys()].filter((k) => waiting.get(k) === 0).sort((a, b) => order.get(b)! - order.get(a)!);
-  const makeReady = (key: string): void => {
-    const p = order.get(key)!;
-    let lo = 0;
-    let hi = ready.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (order.get(ready[mid]!)! > p) lo = mid + 1;
-      else hi = mid;
-    }
-    ready.splice(lo, 0, key);
-  };
-  const results = new Map<string, unknown>();
-  const lookup = (key: string): unknown => results.get(key);
-  const total = tasks.size;
-  let done = 0;
-  // Progress accounting: time, bytes written by store tasks, bytes held.
-  const t0 = performance.now();
-  let bytesWritten: number | undefined;
-  let heldBytes = 0;
-  const sizes = new Map<string, number>();
-  let failure: unknown;
-  const running = new Set<Promise<void>>();
-  const retries = options.retries ?? 0;
-
-  const finish = (key: string, value: unknown): void => {
-    const task = tasks.get(key)!;
-    results.set(key, value);
-    done++;
-    const size = valueBytes(value);
-    sizes.set(key, size);
-    heldBytes += size;
-    if (outputs.has(key)) {
-      const w = value as { key?: unknown; bytes?: unknown } | null;
-      if (typeof w === "object" && w !== null && typeof w.key === "string" && typeof w.bytes === "number") bytesWritten = (bytesWritten ?? 0) + w.bytes;
-      options.onResult?.(key, value);
-    }
-    for (const dep of new Set(taskDependencies(task))) {
-      const left = remainingReaders.get(dep)! - 1;
-      remainingReaders.set(dep, left);
-      if (left === 0) {
-        results.delete(dep);
-        moved.delete(dep);
-        heldBytes -= sizes.get(dep) ?? 0;
-        sizes.delete(dep);
-      }
-    }
-    if (remainingReaders.get(key) === 0) {
-      results.delete(key);
-      heldBytes -= sizes.get(key) ?? 0;
-      sizes.delete(key);
-    }
-    for (const r of readers.get(key)!) {
-      const w = waiting.get(r)! - 1;
-      waiting.set(r, w);
-      if (w === 0) makeReady(r);
-    }
-    if (options.onProgress) {
-      const elapsedMs = performance.now() - t0;
-      options.onProgress({ done, total, elapsedMs, etaMs: (elapsedMs / done) * (total - done), bytesWritten, heldBytes });
-    }
-  };
-
-  // A retry reads again what the failed attempt may have moved away (or what was released
-  // since): those inputs are recomputed inside the retry as inline subtasks.
-  const withLostInputs = (task: Task): Task => ({
-    ...task,
-    args: task.args.map((a): TaskArg => {
-      if ("ref" in a && (moved.has(a.ref) || !results.has(a.ref))) return { task: withLostInputs(tasks.get(a.ref)!) };
-      if ("task" in a) return { task: withLostInputs(a.task) };
-      return a;
-    }),
-  });
-
-  const start = (key: string): void => {
-    const task = tasks.get(key)!;
-    const lastUse = new Set<string>();
-    for (const dep of new Set(taskDependencies(task))) {
-      const left = unstarted.get(dep)! - 1;
-      unstarted.set(dep, left);
-      if (left === 0 && !outputs.has(dep)) lastUse.add(dep);
-    }
-    const attempt = async (): Promise<void> => {
-      let current = task;
-      const output = outputs.has(key);
-      let info: RunInfo = { lastUse, output };
-      for (let failures = 0, faults = 0; ; ) {
-        let value: unknown;
-        try {
-          if (info.lastUse.size > 0) for (const k of info.lastUse) moved.add(k);
-          value = await executor.run(current, lookup, graph.closures, signal, info);
-        } catch (e) {
-          if (signal?.aborted) throw signal.reason;
-          // Worker deaths draw on the executor's own budget, kernel errors on `retries`.
-          if (isExecutorFault(e) && faults < (executor.faultRetries ?? 0)) faults++;
-          else if (failures < retries) failures++;
-          else throw taskError(task, e, failures + faults + 1);
-          current = withLostInputs(task);
-          info = { lastUse: new Set(), output };
-          continue;
-        }
-        // finish (and the caller's onResult check) runs outside the try, so an error in the
-        // consumer (a block of the wrong shape) is neither retried nor reported as a task failure.
-        finish(key, value);
-        return;
-      }
-    };
-    const p: Promise<void> = attempt()
-      .catch((e: unknown) => {
-        failure ??= e;
-      })
-      .finally(() => running.delete(p));
-    running.add(p);
-  };
-
-  while (ready.length > 0 || running.size > 0) {
-    if (failure === undefined && !signal?.aborted) {
-      while (ready.length > 0 && running.size < executor.concurrency) start(ready.pop()!);
-    } else ready.length = 0;
-    if (running.size === 0) break;
-    await Promise.race(running);
-  }
-  if (failure !== undefined) throw failure;
-  if (signal?.aborted) throw signal.reason;
-  if (done !== total) {
-    throw new ValueError("compute", `every task must run; got ${done} of ${total}. The graph has a cycle; please report this bug`);
-  }
+  await new GraphRun({ graph, tasks, outputs: new Set(outputKeys), order, readers }, options).run();
 }
 
 /**
@@ -292,19 +151,6 @@ function priorities(tasks: ReadonlyMap<string, Task>, outputKeys: readonly strin
   };
   for (const k of outputKeys) visit(k);
   return order;
-}
-
-function taskError(task: Task, cause: unknown, attempts: number): TaskError {
-  if (cause instanceof TaskError) return cause;
-  const ctx = task.ctx as { blockIndex?: number[] } | undefined;
-  // The cause's message is a sentence of its own (ending in its advice, usually without a
-  // full stop): the attempts come before it, and it is closed before what follows.
-  const what = (cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause)).trimEnd();
-  return new TaskError(
-    "compute",
-    `task '${task.key}'${ctx?.blockIndex ? ` (block ${JSON.stringify(ctx.blockIndex)})` : ""} must succeed; it failed after ${attempts} attempt${attempts === 1 ? "" : "s"} with ${what}${/[.!?]$/.test(what) ? "" : "."} See the cause for the kernel's own error`,
-    { key: task.key, blockIndex: ctx?.blockIndex, cause },
-  );
 }
 
 function refuseClosures(tasks: ReadonlyMap<string, Task>, executorName: string): void {

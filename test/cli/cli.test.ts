@@ -4,7 +4,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { main, type CliIO } from "../../src/cli/run.js";
+import type { CliIO } from "../../src/cli/command.js";
+import { main } from "../../src/cli/run.js";
 import { closedPort, makeCertificates, REPO } from "../executors/redis-fixture.js";
 
 // Client certificates for the --redis-cert/--redis-key checks (openssl, through the distributed tests' fixture).

@@ -6,7 +6,7 @@ import { mkdtemp, readdir, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as jobMain } from "../../src/cli/run.js";
-import type { CliIO } from "../../src/cli/run.js";
+import type { CliIO } from "../../src/cli/command.js";
 
 export interface CliRun {
   readonly code: number;

@@ -11,7 +11,8 @@ import { array, compute, defineKernel, fromArray, mapBlocks, ValueError, type Ch
 import { TaskError } from "../../src/core/errors.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 import { asSentence } from "../../src/cli/job-args.js";
-import { commands, errorLine, UsageError } from "../../src/cli/run.js";
+import { commands, errorLine } from "../../src/cli/run.js";
+import { UsageError } from "../../src/cli/command.js";
 import { cli, jsonLines, tempDir } from "./job-helpers.js";
 
 let dir: string;

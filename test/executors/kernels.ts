@@ -111,3 +111,8 @@ export const slow = defineKernel(import.meta.url, "slow", (block: Block, params:
   writeFileSync(join(params.dir, `end-${id}`), String(performance.timeOrigin + performance.now()));
   return newBlock(block.shape, values(block));
 });
+
+/** A block of the block's shape filled with the thread budget the executor put in the context (0: none). */
+export const threadBudget = defineKernel(import.meta.url, "threadBudget", (block: Block, _params: unknown, ctx: { threads?: number }) => {
+  return newBlock(block.shape, new Float64Array(sizeOf(block.shape)).fill(ctx.threads ?? 0));
+});

@@ -9,9 +9,6 @@ import fc from "fast-check";
 import { afterEach, describe, expect, test } from "vitest";
 import { createRfftnPlan } from "../../src/fft/index.js";
 import { ResidentRfftn } from "../../src/fft/resident-rfftn.js";
-import { WasmTeam } from "../../src/fft/wasm-team.js";
-import { c2cChain } from "../../src/fft/nd-passes.js";
-import { JOB_BYTES, writePassJob } from "../../src/fft/pass-jobs.js";
 
 const NUM_RUNS = 25;
 const SMOOTH = [1, 2, 3, 4, 5, 6, 8, 9, 10, 12, 15, 16, 18, 20, 24, 25, 27, 30];
@@ -23,6 +20,8 @@ afterEach(() => {
 function plan(shape: number[], dtype: "float32" | "float64", threads: number): ResidentRfftn {
   const f = ResidentRfftn.create(shape, dtype, threads, 3);
   expect(f, `a resident plan for ${JSON.stringify(shape)}`).toBeDefined();
+  // The setup file installs Node's thread teams: a team of `threads`, not the 1-thread fallback.
+  expect(f!.threads).toBe(threads);
   open.push(f!);
   return f!;
 }
@@ -167,61 +166,5 @@ describe("ResidentRfftn", () => {
     const a = f.alloc();
     f.close();
     expect(() => f.forward(a, a)).toThrow(/closed/);
-  });
-
-  test("a released team is reused by the next plan of the same size (memory, tables, threads); one idle team at most", () => {
-    const a = WasmTeam.acquire(2)!;
-    a.release();
-    const b = WasmTeam.acquire(2)!;
-    expect(b).toBe(a);
-    const c = WasmTeam.acquire(1)!;
-    expect(c).not.toBe(a);
-    c.release();
-    b.release(); // replaces c as the idle team; c is stopped
-    expect(() => c.run(0, true)).toThrow(/closed/);
-    expect(WasmTeam.acquire(2)).toBe(a);
-    a.close();
-  });
-
-  test("an idle team of another size is stopped when a different size is acquired (its memory is not held through the call)", () => {
-    const a = WasmTeam.acquire(2)!;
-    a.release();
-    const b = WasmTeam.acquire(1)!;
-    expect(b).not.toBe(a);
-    expect(() => a.run(0, true)).toThrow(/closed/);
-    b.close();
-  });
-
-  test("a pass that traps on every thread throws, leaves no stale failure behind, and the team is not pooled again", () => {
-    const team = WasmTeam.create(2)!;
-    const engine = team.engine;
-    // 512 lines in batches of 64: both threads get batches.
-    const pass = c2cChain([8, 512], [0], [8], true, false, 1).passes[0]!;
-    const at = engine.heapStart, bufs = at + 1024, data = bufs + 6 * 65536, job = data + 8 * 512 * 8;
-    expect(engine.reserve(job + 2 * JOB_BYTES)).toBe(true);
-    const buffers: [number, number, number][] = [[bufs, bufs + 65536, bufs + 131072], [bufs + 196608, bufs + 262144, bufs + 327680]];
-    const area = { at: data, stride: [1024, 2] };
-    // Source far past the end of memory: every part's first gather traps.
-    expect(writePassJob(engine, job, pass, { at: 0x7ff00000, stride: [1024, 2] }, area, buffers, true)).toBe(true);
-    expect(() => team.run(job, true)).toThrow(/out of bounds/);
-    expect(writePassJob(engine, job + JOB_BYTES, pass, area, area, buffers, true)).toBe(true);
-    expect(() => team.run(job + JOB_BYTES, true)).not.toThrow();
-    team.release(); // broken by the trap: closed, not pooled
-    expect(() => team.run(job + JOB_BYTES, true)).toThrow(/closed/);
-  });
-
-  test("a helper thread that died: the pass fails with a clear error within the pickup timeout, and the team closes", async () => {
-    const team = WasmTeam.create(2, 1500)!;
-    // A real job: the c2c pass along axis 0 of an 8x8 float32 spectrum, in place.
-    const engine = team.engine;
-    const pass = c2cChain([8, 8], [0], [8], true, false, 1).passes[0]!;
-    const at = engine.heapStart, bufs = at + 1024, data = bufs + 6 * 65536, job = data + 8 * 8 * 8;
-    expect(engine.reserve(job + JOB_BYTES)).toBe(true);
-    const area = { at: data, stride: [16, 2] };
-    expect(writePassJob(engine, job, pass, area, area, [[bufs, bufs + 65536, bufs + 131072], [bufs + 196608, bufs + 262144, bufs + 327680]], true)).toBe(true);
-    team.run(job, true);
-    await team.helpers[0]!.terminate();
-    expect(() => team.run(job, true)).toThrow(/a helper thread did not pick up the FFT pass within 1\.5 s; the team is closed/);
-    expect(() => team.run(0, true)).toThrow(/closed/);
   });
 });

@@ -11,7 +11,7 @@ import { compute } from "../../src/schedule/compute.js";
 import { inline } from "../../src/schedule/inline.js";
 import { MemoryError, withWorkspace, type MemoryPlan } from "../../src/schedule/memory-plan.js";
 import { runGraph, type Progress } from "../../src/schedule/scheduler.js";
-import { defineKernel } from "../../src/graph/kernel.js";
+import { defineKernel, kernelMetaOf } from "../../src/graph/kernel.js";
 import { flatten } from "../../src/graph/graph.js";
 import { blockKey } from "../../src/graph/task.js";
 import { toZarr } from "../../src/io/zarr/to-zarr.js";
@@ -21,6 +21,9 @@ import { richardsonLucy, richardsonLucyWorkspace } from "../../src/filters/index
 
 const MB = 1e6;
 let calls = 0;
+/** Declares its workspace through defineKernel's metadata: `params.workspace` bytes. */
+export const declared = defineKernel(import.meta.url, "declared", (b: Block) => b, { workspaceBytes: (params: { workspace?: number }) => params.workspace ?? 0 });
+
 /** Counts its calls; declares a workspace of `params.workspace` bytes. */
 export const counted = withWorkspace(
   defineKernel(import.meta.url, "counted", (b: Block) => {
@@ -82,14 +85,46 @@ describe("memory plan", () => {
     const plan = await planOf(rl(params));
     const workspace = richardsonLucyWorkspace(params, [[24, 40, 36], [5, 7, 7]], [4, 4]);
     // Three padded volumes of 30x48x45 float32 (nextFastLen(n + k)) with rows of 2 (45 // 2 + 1) = 46,
-    // the image's copy with a row table (30 x 48 rows) and a column map (45), and three line
-    // buffers of the longest batch (48 rows x 64 lanes of complex float32).
+    // the image's copy with a row table (30 x 48 rows) and a column map (45), each 64-byte
+    // aligned, and three line buffers of the longest batch (48 rows x 64 lanes of complex float32).
     const lines = 3 * 48 * 2 * 64 * 4;
-    expect(workspace).toBe(3 * 4 * 30 * 48 * 46 + 4 * 24 * 40 * 36 + 4 * 30 * 48 + 4 * 45 + lines);
+    expect(workspace).toBe(3 * 4 * 30 * 48 * 46 + 4 * 24 * 40 * 36 + 4 * 30 * 48 + 4 * 45 + 3 * 64 + lines);
     expect(plan.taskPeakBytes).toBeGreaterThanOrEqual(workspace + 2 * 24 * 40 * 36 * 4);
     const two = await planOf(rl({ ...params, threads: 2 }));
     expect(two.taskPeakBytes - plan.taskPeakBytes).toBe(lines);
     await expect(compute(rl(params), { memoryBudget: workspace / 2 })).rejects.toBeInstanceOf(MemoryError);
+  });
+
+  it("defineKernel's metadata declares workspace as withWorkspace does; a closure's withWorkspace counts too", async () => {
+    const x = ones([8, 8], { chunks: 4 });
+    const viaMeta = await planOf(mapBlocks(declared, [x], { params: { workspace: 1e6 } }) as ChunkedArray);
+    const viaWith = await planOf(mapBlocks(counted, [x], { params: { workspace: 1e6 } }) as ChunkedArray);
+    expect(viaMeta.taskPeakBytes).toBe(viaWith.taskPeakBytes);
+    expect(viaMeta.taskPeakBytes).toBe(1e6 + 2 * 4 * 4 * 8);
+    const closure = withWorkspace((b: Block) => b, () => 5e5);
+    expect((await planOf(mapBlocks(closure, [x]) as ChunkedArray)).taskPeakBytes).toBe(5e5 + 2 * 4 * 4 * 8);
+  });
+
+  it("a declared workspace that is not a positive finite number counts as none (NaN, negative, Infinity)", async () => {
+    const x = ones([8, 8], { chunks: 4 });
+    for (const w of [Number.NaN, -1e9, Infinity]) {
+      const k = withWorkspace((b: Block) => b, () => w);
+      expect((await planOf(mapBlocks(k, [x]) as ChunkedArray)).taskPeakBytes).toBe(2 * 4 * 4 * 8);
+    }
+  });
+
+  it("malformed kernel metadata is refused where it is declared", () => {
+    const fn = (b: Block): Block => b;
+    expect(() => defineKernel(import.meta.url, "bad", fn, { workspaceBytes: 5 as never })).toThrow(
+      /^defineKernel: workspaceBytes must be a function \(params, inputShapes, itemSizes\) => bytes; got 5\. Pass a function, or no metadata$/,
+    );
+    expect(() => defineKernel(import.meta.url, "bad", fn, null as never)).toThrow(/^defineKernel: meta must be an object such as \{ workspaceBytes \}; got null\. Pass the kernel's metadata, or omit it$/);
+    expect(() => withWorkspace(fn, "big" as never)).toThrow(/^withWorkspace: workspaceBytes must be a function .*got "big"/);
+    expect(kernelMetaOf(fn)).toBeUndefined();
+    // withWorkspace on a kernel with metadata replaces its workspace, keeping the rest.
+    const k = defineKernel(import.meta.url, "redeclared", (b: Block) => b, { workspaceBytes: () => 3 });
+    expect(withWorkspace(k, () => 7)).toBe(k);
+    expect(kernelMetaOf(k)!.workspaceBytes!({}, [], [], [])).toBe(7);
   });
 
   it("concurrency multiplies the task peak", async () => {

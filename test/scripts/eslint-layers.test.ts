@@ -12,6 +12,7 @@ const options = [{
   layers: [["core"], ["gufunc", "chunks"], ["graph"], ["(root)", "executors"], ["cli"]],
   nodeFree: ["core", "gufunc", "chunks", "graph"],
   packages: { piscina: ["executors"] },
+  barrels: { chunks: ["index.ts", "internal.ts"] },
   exceptions: [{ file: "graph/allowed.ts", import: "node:os" }],
 }];
 const at = (file: string, code: string) => ({ code, filename: `${SRC}/${file}`, options });
@@ -21,7 +22,8 @@ new RuleTester({ languageOptions: { ecmaVersion: 2022, sourceType: "module" } })
   valid: [
     at("graph/a.ts", 'import { x } from "./b.js";'),
     at("graph/a.ts", 'import { x } from "../core/dtype.js";'),
-    at("graph/a.ts", 'import { x } from "../chunks/grid.js";'),
+    at("graph/a.ts", 'import { x } from "../chunks/index.js"; import { y } from "../chunks/internal.js";'),
+    at("chunks/a.ts", 'import { x } from "./grid.js";'),
     at("executors/threads/a.ts", 'import { x } from "../distributed/b.js"; import "node:worker_threads"; import "piscina";'),
     at("cli/main.ts", 'import { x } from "../index.js";'),
     at("index.ts", 'export { x } from "./graph/a.js";'),
@@ -41,6 +43,8 @@ new RuleTester({ languageOptions: { ecmaVersion: 2022, sourceType: "module" } })
     bad("chunks/a.ts", 'import * as path from "path";', /must import no Node builtin.*got 'path'/),
     bad("graph/allowed.ts", 'import "node:fs";', /must import no Node builtin/),
     bad("graph/other.ts", 'import "node:os";', /must import no Node builtin/),
+    bad("graph/a.ts", 'import { x } from "../chunks/grid.js";', /src\/graph\/ must import src\/chunks\/ only through chunks\/index.ts or chunks\/internal.ts; got '..\/chunks\/grid.js'/),
+    bad("cli/a.ts", 'export { x } from "../chunks/sub/deep.js";', /only through chunks\/index.ts/),
     bad("cli/a.ts", 'import Piscina from "piscina";', /'piscina' may be imported only from src\/executors\/; got an import in src\/cli\/a.ts/),
     bad("testing/a.ts", 'import { x } from "../core/dtype.js";', /src\/testing\/ is in no layer of eslint.config.js/),
   ],

@@ -78,119 +78,152 @@ interface BarrierListener extends QueueEventsListener {
  * ```
  */
 export function watchAnswers(o: AnswerOptions): Answers {
-  const waiting = new Map<string, { resolve: (a: Answer) => void; added: boolean }>();
-  const barriers = new Map<string, () => void>();
-  const settle = (id: string, answer: Answer): boolean => {
-    const w = waiting.get(id);
+  return new AnswerWatch(o);
+}
+
+const UNSIGNED: WireError = {
+  name: "DistributedError",
+  message: `distributed: a worker's answer must be signed with the client's task key; got only answers that are not: a worker started with --insecure or another key, or a forged job in the queue (the client's job altered in Redis by someone else, which workers refuse without signing), or an answer written into Redis by someone else. Start the workers with the client's --task-key-file, and check who else writes to this Redis`,
+  fields: { kind: "refused" },
+};
+
+/** The waiting jobs, the event listeners that answer them, and the timer of the watchdog and the audit. */
+class AnswerWatch implements Answers {
+  private readonly waiting = new Map<string, { resolve: (a: Answer) => void; added: boolean }>();
+  /** Jobs that got an answer not signed with the task key (kept until the job settles). */
+  private readonly untrusted = new Set<string>();
+  private readonly barriers = new Map<string, () => void>();
+  private readonly auditMs: number;
+  private readonly timer: ReturnType<typeof setInterval>;
+  private lastAnswer = Date.now();
+  private lastWorker = Date.now();
+  private lastAudit = Date.now();
+  private probing = false;
+  private auditing = false;
+
+  constructor(private readonly o: AnswerOptions) {
+    o.events.on("completed", ({ jobId, returnvalue }) => this.completed(jobId, returnvalue));
+    o.events.on("failed", ({ jobId, failedReason }) => this.settle(jobId, { lost: failedReason }));
+    o.events.on<BarrierListener, typeof BARRIER>(BARRIER, ({ token }) => this.barriers.get(token)?.());
+    this.auditMs = o.auditMs ?? 1000;
+    this.timer = setInterval(() => this.tick(), o.staleMs === 0 ? this.auditMs : Math.max(50, Math.min(this.auditMs, o.staleMs / 4)));
+    this.timer.unref();
+  }
+
+  wait(id: string): Waiting {
+    let resolve!: (a: Answer) => void;
+    const answer = new Promise<Answer>((r) => (resolve = r));
+    const entry = { resolve, added: false };
+    this.waiting.set(id, entry);
+    return { answer, added: () => void (entry.added = true), settle: (a) => this.settle(id, a) };
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+
+  private settle(id: string, answer: Answer): boolean {
+    const w = this.waiting.get(id);
     if (w === undefined) return false;
-    waiting.delete(id);
-    untrusted.delete(id);
+    this.waiting.delete(id);
+    this.untrusted.delete(id);
     w.resolve(answer);
     return true;
-  };
-  const failAll = (message: string, kind: "timeout" | "unreachable"): void => {
+  }
+
+  private completed(jobId: string, returnvalue: unknown): void {
+    if (this.o.trusted !== undefined && !this.o.trusted(jobId, returnvalue)) {
+      if (this.waiting.has(jobId)) this.untrusted.add(jobId);
+      return;
+    }
+    this.settle(jobId, returnvalue as JobReply);
+  }
+
+  private failAll(message: string, kind: "timeout" | "unreachable"): void {
     const error: WireError = { name: "DistributedError", message, fields: { kind } };
-    for (const id of [...waiting.keys()]) settle(id, { ok: false, error });
-  };
-  // Jobs that got an answer not signed with the task key (kept until the job settles).
-  const untrusted = new Set<string>();
-  o.events.on("completed", ({ jobId, returnvalue }) => {
-    if (o.trusted !== undefined && !o.trusted(jobId, returnvalue)) {
-      if (waiting.has(jobId)) untrusted.add(jobId);
-      return;
-    }
-    settle(jobId, returnvalue as unknown as JobReply);
-  });
-  o.events.on("failed", ({ jobId, failedReason }) => settle(jobId, { lost: failedReason }));
-  o.events.on<BarrierListener, typeof BARRIER>(BARRIER, ({ token }) => barriers.get(token)?.());
+    for (const id of [...this.waiting.keys()]) this.settle(id, { ok: false, error });
+  }
 
-  // Jobs that finished or vanished are no longer in Redis; the barrier tells which.
-  const findVanished = async (): Promise<void> => {
-    const ids = [...waiting].filter(([, w]) => w.added).map(([id]) => id);
-    if (ids.length === 0) return;
-    const client = (await o.queue.client) as unknown as Redis;
-    // A job still in Redis but finished (kept there by a forged job's options) has no answer to come either.
-    const over = await Promise.all(ids.map(async (id) => (await client.exists(o.queue.toKey(id))) === 0 || (await client.hget(o.queue.toKey(id), "finishedOn")) !== null));
-    const missing = ids.filter((id, i) => over[i] && waiting.has(id));
-    if (missing.length === 0) return;
-    const token = randomBytes(8).toString("hex");
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const arrived = new Promise<boolean>((resolve) => {
-      barriers.set(token, () => resolve(true));
-      timer = setTimeout(() => resolve(false), Math.max(10_000, o.staleMs));
-    });
-    try {
-      await client.xadd(o.queue.keys.events!, "MAXLEN", "~", 10_000, "*", "event", BARRIER, "token", token);
-      if (!(await arrived)) return;
-    } finally {
-      barriers.delete(token);
-      clearTimeout(timer);
-    }
-    const lost = `job gone from Redis at ${o.redis} before any worker answered (Redis restarted without persistence, was flushed, or evicted it)`;
-    const unsigned: WireError = {
-      name: "DistributedError",
-      message: `distributed: a worker's answer must be signed with the client's task key; got only answers that are not: a worker started with --insecure or another key, or a forged job in the queue (the client's job altered in Redis by someone else, which workers refuse without signing), or an answer written into Redis by someone else. Start the workers with the client's --task-key-file, and check who else writes to this Redis`,
-      fields: { kind: "refused" },
-    };
-    for (const id of missing) settle(id, untrusted.has(id) ? { ok: false, error: unsigned } : { lost, vanished: true });
-  };
-
-  let lastAnswer = Date.now();
-  let lastWorker = Date.now();
-  let lastAudit = Date.now();
-  let probing = false;
-  let auditing = false;
-  const auditMs = o.auditMs ?? 1000;
-  const tick = (): void => {
+  private tick(): void {
     const now = Date.now();
-    if (waiting.size === 0) {
-      lastAnswer = lastWorker = lastAudit = now;
+    if (this.waiting.size === 0) {
+      this.lastAnswer = this.lastWorker = this.lastAudit = now;
       return;
     }
-    if (!auditing && now - lastAudit >= auditMs) {
-      auditing = true;
-      void findVanished()
-        .catch(() => undefined)
-        .finally(() => {
-          auditing = false;
-          lastAudit = Date.now();
-        });
-    }
-    if (o.staleMs === 0) return;
+    if (!this.auditing && now - this.lastAudit >= this.auditMs) this.audit();
+    if (this.o.staleMs === 0) return;
     // While Redis is unreachable, commands wait for the reconnection or fail: no answer for staleMs fails the tasks.
-    if (now - lastAnswer > o.staleMs) {
-      failAll(`distributed: Redis at ${o.redis} must stay reachable while tasks run; got no answer for ${o.staleMs} ms. Check that redis-server is running and reachable, then run the job again`, "unreachable");
+    if (now - this.lastAnswer > this.o.staleMs) {
+      this.failAll(`distributed: Redis at ${this.o.redis} must stay reachable while tasks run; got no answer for ${this.o.staleMs} ms. Check that redis-server is running and reachable, then run the job again`, "unreachable");
       return;
     }
-    if (probing) return;
-    probing = true;
+    if (!this.probing) this.probeWorkers();
+  }
+
+  private audit(): void {
+    this.auditing = true;
+    void this.findVanished()
+      .catch(() => undefined)
+      .finally(() => {
+        this.auditing = false;
+        this.lastAudit = Date.now();
+      });
+  }
+
+  /** Asks Redis how many workers listen; none for staleMs fails the waiting tasks. */
+  private probeWorkers(): void {
+    const { o } = this;
+    this.probing = true;
     void o.queue.getWorkersCount().then(
       (n) => {
-        probing = false;
-        lastAnswer = Date.now();
-        if (n > 0) lastWorker = lastAnswer;
-        else if (lastAnswer - lastWorker > o.staleMs) {
-          failAll(`distributed: a chunkwise worker must listen on queue '${o.queueName}' at ${o.redis}; got none for ${o.staleMs} ms while tasks waited. Start one: chunkwise worker --redis <url> --queue ${o.queueName} --kernels <your kernel modules>`, "timeout");
+        this.probing = false;
+        this.lastAnswer = Date.now();
+        if (n > 0) this.lastWorker = this.lastAnswer;
+        else if (this.lastAnswer - this.lastWorker > o.staleMs) {
+          this.failAll(`distributed: a chunkwise worker must listen on queue '${o.queueName}' at ${o.redis}; got none for ${o.staleMs} ms while tasks waited. Start one: chunkwise worker --redis <url> --queue ${o.queueName} --kernels <your kernel modules>`, "timeout");
         }
       },
       (e: unknown) => {
-        probing = false;
+        this.probing = false;
         // Redis answered with an error (an ACL refusing CLIENT LIST): reachable, workers unknown.
-        if (e instanceof ReplyError) lastAnswer = lastWorker = Date.now();
+        if (e instanceof ReplyError) this.lastAnswer = this.lastWorker = Date.now();
       },
     );
-  };
-  const timer = setInterval(tick, o.staleMs === 0 ? auditMs : Math.max(50, Math.min(auditMs, o.staleMs / 4)));
-  timer.unref();
+  }
 
-  return {
-    wait(id) {
-      let resolve!: (a: Answer) => void;
-      const answer = new Promise<Answer>((r) => (resolve = r));
-      const entry = { resolve, added: false };
-      waiting.set(id, entry);
-      return { answer, added: () => void (entry.added = true), settle: (a) => settle(id, a) };
-    },
-    stop: () => clearInterval(timer),
-  };
+  /** Jobs that finished or vanished are no longer in Redis; the barrier tells which. */
+  private async findVanished(): Promise<void> {
+    const ids = [...this.waiting].filter(([, w]) => w.added).map(([id]) => id);
+    if (ids.length === 0) return;
+    const client = (await this.o.queue.client) as unknown as Redis;
+    const missing = await this.overIn(client, ids);
+    if (missing.length === 0 || !(await this.barrier(client))) return;
+    const lost = `job gone from Redis at ${this.o.redis} before any worker answered (Redis restarted without persistence, was flushed, or evicted it)`;
+    for (const id of missing) this.settle(id, this.untrusted.has(id) ? { ok: false, error: UNSIGNED } : { lost, vanished: true });
+  }
+
+  /** The jobs of `ids` still waited for that Redis no longer holds, or holds finished. */
+  private async overIn(client: Redis, ids: readonly string[]): Promise<string[]> {
+    const { queue } = this.o;
+    // A job still in Redis but finished (kept there by a forged job's options) has no answer to come either.
+    const over = await Promise.all(ids.map(async (id) => (await client.exists(queue.toKey(id))) === 0 || (await client.hget(queue.toKey(id), "finishedOn")) !== null));
+    return ids.filter((id, i) => over[i] && this.waiting.has(id));
+  }
+
+  /** Appends a marker to the event stream and waits for it: true when every earlier event has been read. */
+  private async barrier(client: Redis): Promise<boolean> {
+    const token = randomBytes(8).toString("hex");
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const arrived = new Promise<boolean>((resolve) => {
+      this.barriers.set(token, () => resolve(true));
+      timer = setTimeout(() => resolve(false), Math.max(10_000, this.o.staleMs));
+    });
+    try {
+      await client.xadd(this.o.queue.keys.events!, "MAXLEN", "~", 10_000, "*", "event", BARRIER, "token", token);
+      return await arrived;
+    } finally {
+      this.barriers.delete(token);
+      clearTimeout(timer);
+    }
+  }
 }

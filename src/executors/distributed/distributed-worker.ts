@@ -25,7 +25,8 @@ import type { Redis } from "ioredis";
 import { ValueError, show } from "../../core/errors.js";
 import type { Task } from "../../graph/task.js";
 import { TaskTimeoutError } from "../../schedule/faults.js";
-import { allowKernels } from "./kernel-allowlist.js";
+import type { Executor } from "../../schedule/scheduler.js";
+import { allowKernels, type KernelAllowlist } from "./kernel-allowlist.js";
 import { DistributedError } from "./distributed-error.js";
 import { parseRedis, probeRedis, redactText, type RedisConnection } from "./redis-connection.js";
 import { decodeBlockBytes, decodeValue, encodeValue, scratchPath, type Encoded } from "./scratch.js";
@@ -33,6 +34,7 @@ import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./
 import { checkTaskStores, storePolicy } from "./task-stores.js";
 import { serializeError, type WireError } from "../thread-wire.js";
 import { threads } from "../threads/threads.js";
+import { installNodeHost } from "../node-host.js";
 import { logQuoted, logSafe } from "./log-text.js";
 
 /** The data of one task job: only keys, file names and small JSON, never block bytes. */
@@ -119,7 +121,56 @@ export function defaultScratchDir(): string {
  * ```
  */
 export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWorker> {
+  // Literal-source tasks run on this thread; the rest in thread workers, which install their own.
+  installNodeHost();
   const parsed = parseRedis("worker", options.connection);
+  const settings = workerSettings(options);
+  const { concurrency, staleMs, key, root, importMs, runMs } = settings;
+  const log = (line: string): void => (options.log ?? ((l) => process.stderr.write(`${l}\n`)))(redactText(line, parsed.secrets));
+  await fs.mkdir(root, { recursive: true });
+  const allow = await allowKernels(options.kernels ?? [], { cwd: settings.cwd, importTimeoutMs: importMs });
+  await probeRedis("worker", parsed);
+  const pool = threads({ workers: concurrency, faultRetries: 0, timeouts: { importMs, runMs } });
+  const queueName = options.queue ?? "chunkwise";
+  const runner = new JobRunner({ ...settings, allow, pool, log, verbose: options.verbose === true });
+  const worker = new Worker<JobData, JobReply>(queueName, (job) => runner.answer(job), {
+    connection: { ...parsed.options, maxRetriesPerRequest: null },
+    concurrency,
+    lockDuration: staleMs,
+    stalledInterval: Math.max(100, Math.floor(staleMs / 2)),
+    maxStalledCount: 1,
+    name: `chunkwise-${hostname()}-${process.pid}`,
+  });
+  runner.redis = async () => (await worker.client) as unknown as Redis;
+  worker.on("error", (e) => log(`chunkwise worker: ${e.message}`));
+  worker.on("stalled", (id) => log(`chunkwise worker: job ${logQuoted(id)} stalled (its worker stopped renewing the lock); it runs again`));
+  await worker.waitUntilReady();
+  if (key === undefined) log("chunkwise worker: WARNING: --insecure: tasks are not checked for a signature; anyone who can write to this Redis queue can make this worker read and write files. Give it a task key (--task-key-file) instead");
+  log(`chunkwise worker: pid ${process.pid} listening on ${parsed.redacted} queue '${queueName}' with ${concurrency} slot${concurrency === 1 ? "" : "s"}; scratch ${root}; kernels: ${allow.modules.length === 0 ? "chunkwise's own only" : allow.modules.join(", ")}; tasks ${key === undefined ? "NOT signed (--insecure)" : "signed"}`);
+  return {
+    redis: parsed.redacted,
+    async close() {
+      await worker.close();
+      await pool.close();
+    },
+  };
+}
+
+/** The options of {@link startWorker}, checked, with their defaults. */
+interface WorkerSettings {
+  readonly concurrency: number;
+  readonly staleMs: number;
+  readonly importMs: number;
+  readonly runMs: number;
+  /** The task key as bytes; undefined only with `insecure`. */
+  readonly key: Buffer | undefined;
+  readonly cwd: string;
+  /** The scratch root, absolute. */
+  readonly root: string;
+  readonly policy: ReturnType<typeof storePolicy> | undefined;
+}
+
+function workerSettings(options: WorkerOptions): WorkerSettings {
   const concurrency = options.concurrency ?? Math.max(1, availableParallelism());
   if (!Number.isInteger(concurrency) || concurrency < 1) {
     throw new ValueError("worker", `concurrency must be a positive integer; got ${show(options.concurrency)}. Pass e.g. --concurrency 2`);
@@ -132,15 +183,55 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
   const cwd = options.cwd ?? process.cwd();
   const root = nodePath.resolve(cwd, options.scratchDir ?? defaultScratchDir());
   const policy = options.stores === undefined ? undefined : storePolicy(options.stores, cwd);
-  const log = (line: string): void => (options.log ?? ((l) => process.stderr.write(`${l}\n`)))(redactText(line, parsed.secrets));
-  await fs.mkdir(root, { recursive: true });
-  const allow = await allowKernels(options.kernels ?? [], { cwd, importTimeoutMs: importMs });
-  await probeRedis("worker", parsed);
-  const pool = threads({ workers: concurrency, faultRetries: 0, timeouts: { importMs, runMs } });
-  const queueName = options.queue ?? "chunkwise";
+  return { concurrency, staleMs, importMs, runMs, key, cwd, root, policy };
+}
+
+/** What a {@link JobRunner} works with. */
+interface RunnerParts extends WorkerSettings {
+  readonly allow: KernelAllowlist;
+  readonly pool: Executor;
+  readonly log: (line: string) => void;
+  readonly verbose: boolean;
+}
+
+/** Turns one job into its answer: checks, inputs, the run on the thread pool, the result file, the log. */
+class JobRunner {
+  /** The worker's Redis client, for the abort keys (set once the BullMQ worker exists). */
+  redis: (() => Promise<Redis>) | undefined;
+
+  constructor(private readonly p: RunnerParts) {}
+
+  // Only a job signed with the key gets a signed answer: a refusal of a forged job signed here
+  // would be taken by the client as the answer to its own job of that id.
+  async answer(job: Job<JobData>): Promise<JobReply> {
+    const { key } = this.p;
+    const genuine = key !== undefined && verifyJob(key, { queue: job.queueName, jobId: String(job.id) }, job.data);
+    const reply = await this.process(job);
+    return !genuine ? reply : { ...reply, sig: signAnswer(key, { queue: job.queueName, jobId: String(job.id) }, reply) };
+  }
+
+  private async process(job: Job<JobData>): Promise<JobReply> {
+    const t0 = performance.now();
+    try {
+      const { data, task: named } = await this.trustedTask(job);
+      const task = await this.p.allow.check(named);
+      await checkTaskStores(task, this.p.policy);
+      const inputs = new Map<string, unknown>();
+      for (const [k, e] of data.inputs) inputs.set(k, await decodeValue(e, this.p.root, data.run, true));
+      // Checked last, just before the kernel starts: a job the client aborted meanwhile never starts.
+      if (typeof data.abortKey === "string" && (await (await this.redis!()).exists(data.abortKey)) === 1) return { ok: false, aborted: true };
+      const result = await this.run(task, inputs, scratchPath(this.p.root, data.run));
+      if (this.p.verbose) this.p.log(`chunkwise worker: task ${logQuoted(task.key)} done in ${(performance.now() - t0).toFixed(1)} ms`);
+      return { ok: true, result };
+    } catch (e) {
+      this.logFailure(job, e);
+      return { ok: false, error: withoutStacks(serializeError(e)) };
+    }
+  }
 
   /** The task, once the job is known to come from a key holder; nothing is read or parsed before. */
-  const trustedTask = async (job: Job<JobData>): Promise<{ data: JobData; task: Task }> => {
+  private async trustedTask(job: Job<JobData>): Promise<{ data: JobData; task: Task }> {
+    const { key, root } = this.p;
     if (key !== undefined && !verifyJob(key, { queue: job.queueName, jobId: String(job.id) }, job.data)) {
       const got = typeof (job.data as { sig?: unknown } | undefined)?.sig === "string" ? "a signature that does not match" : "no signature";
       throw new DistributedError("worker", `a job must be signed with this worker's task key; got ${got}. The job is refused with nothing read or run: give the client the same key (distributed({ taskKey }), --task-key-file or CHUNKWISE_TASK_KEY)`, { kind: "refused" });
@@ -156,64 +247,25 @@ export async function startWorker(options: WorkerOptions): Promise<ChunkwiseWork
       throw new DistributedError("worker", `the task file ${data.task.file} must be the one the client signed; got other contents. The job is refused: check who else writes to the scratch directory`, { kind: "refused" });
     }
     return { data, task: decodeBlockBytes(bytes, file) as Task };
-  };
+  }
 
-  // Only a job signed with the key gets a signed answer: a refusal of a forged job signed here
-  // would be taken by the client as the answer to its own job of that id.
-  const answer = async (job: Job<JobData>): Promise<JobReply> => {
-    const genuine = key !== undefined && verifyJob(key, { queue: job.queueName, jobId: String(job.id) }, job.data);
-    const reply = await processJob(job);
-    return !genuine ? reply : { ...reply, sig: signAnswer(key, { queue: job.queueName, jobId: String(job.id) }, reply) };
-  };
+  /** Runs the checked task on the thread pool and writes its result into the run's scratch folder. */
+  private async run(task: Task, inputs: ReadonlyMap<string, unknown>, dir: string): Promise<Encoded> {
+    const value = await this.p.pool.run(task, (k) => inputs.get(k), new Map(), undefined, { lastUse: new Set(inputs.keys()) }).catch((e: unknown) => {
+      throw e instanceof TaskTimeoutError ? new DistributedError("worker", e.message.replace(/^threads: /, ""), { kind: "timeout", cause: e }) : e;
+    });
+    await fs.mkdir(dir, { recursive: true });
+    return encodeValue(value, dir, task.key);
+  }
 
-  const processJob = async (job: Job<JobData>): Promise<JobReply> => {
-    const t0 = performance.now();
-    try {
-      const { data, task: named } = await trustedTask(job);
-      const task = await allow.check(named);
-      await checkTaskStores(task, policy);
-      const dir = scratchPath(root, data.run);
-      const inputs = new Map<string, unknown>();
-      for (const [k, e] of data.inputs) inputs.set(k, await decodeValue(e, root, data.run, true));
-      // Checked last, just before the kernel starts: a job the client aborted meanwhile never starts.
-      if (typeof data.abortKey === "string" && (await ((await worker.client) as unknown as Redis).exists(data.abortKey)) === 1) return { ok: false, aborted: true };
-      const value = await pool.run(task, (k) => inputs.get(k), new Map(), undefined, { lastUse: new Set(inputs.keys()) }).catch((e: unknown) => {
-        throw e instanceof TaskTimeoutError ? new DistributedError("worker", e.message.replace(/^threads: /, ""), { kind: "timeout", cause: e }) : e;
-      });
-      await fs.mkdir(dir, { recursive: true });
-      const result = await encodeValue(value, dir, task.key);
-      if (options.verbose) log(`chunkwise worker: task ${logQuoted(task.key)} done in ${(performance.now() - t0).toFixed(1)} ms`);
-      return { ok: true, result };
-    } catch (e) {
-      const loud = e instanceof DistributedError && (e.kind === "refused" || e.kind === "timeout");
-      const what = !loud ? "failed" : (e as DistributedError).kind === "refused" ? "refused" : "timed out:";
-      if (loud || options.verbose) log(`chunkwise worker: ${what} job ${logQuoted(job.id)} (${logQuoted(job.name, 80)}): ${logSafe(e instanceof Error ? e.message : String(e), 2000)}`);
-      // Only the frames, each on its own line: the message above may hold queue-provided text.
-      if (options.verbose && e instanceof Error) for (const frame of (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l))) log(`  ${logSafe(frame.trim(), 400)}`);
-      return { ok: false, error: withoutStacks(serializeError(e)) };
-    }
-  };
-
-  const worker = new Worker<JobData, JobReply>(queueName, answer, {
-    connection: { ...parsed.options, maxRetriesPerRequest: null },
-    concurrency,
-    lockDuration: staleMs,
-    stalledInterval: Math.max(100, Math.floor(staleMs / 2)),
-    maxStalledCount: 1,
-    name: `chunkwise-${hostname()}-${process.pid}`,
-  });
-  worker.on("error", (e) => log(`chunkwise worker: ${e.message}`));
-  worker.on("stalled", (id) => log(`chunkwise worker: job ${logQuoted(id)} stalled (its worker stopped renewing the lock); it runs again`));
-  await worker.waitUntilReady();
-  if (key === undefined) log("chunkwise worker: WARNING: --insecure: tasks are not checked for a signature; anyone who can write to this Redis queue can make this worker read and write files. Give it a task key (--task-key-file) instead");
-  log(`chunkwise worker: pid ${process.pid} listening on ${parsed.redacted} queue '${queueName}' with ${concurrency} slot${concurrency === 1 ? "" : "s"}; scratch ${root}; kernels: ${allow.modules.length === 0 ? "chunkwise's own only" : allow.modules.join(", ")}; tasks ${key === undefined ? "NOT signed (--insecure)" : "signed"}`);
-  return {
-    redis: parsed.redacted,
-    async close() {
-      await worker.close();
-      await pool.close();
-    },
-  };
+  private logFailure(job: Job<JobData>, e: unknown): void {
+    const { log, verbose } = this.p;
+    const loud = e instanceof DistributedError && (e.kind === "refused" || e.kind === "timeout");
+    const what = !loud ? "failed" : (e as DistributedError).kind === "refused" ? "refused" : "timed out:";
+    if (loud || verbose) log(`chunkwise worker: ${what} job ${logQuoted(job.id)} (${logQuoted(job.name, 80)}): ${logSafe(e instanceof Error ? e.message : String(e), 2000)}`);
+    // Only the frames, each on its own line: the message above may hold queue-provided text.
+    if (verbose && e instanceof Error) for (const frame of (e.stack ?? "").split("\n").filter((l) => /^\s+at /.test(l))) log(`  ${logSafe(frame.trim(), 400)}`);
+  }
 }
 
 /**

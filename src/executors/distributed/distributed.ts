@@ -19,17 +19,17 @@ import * as nodePath from "node:path";
 import { Queue, QueueEvents } from "bullmq";
 import type { Redis } from "ioredis";
 import { ValueError, show } from "../../core/errors.js";
-import { identity } from "../../graph/block-kernels.js";
-import { kernelRefOf } from "../../graph/kernel.js";
+import { isLiteralSource } from "../../graph/block-kernels.js";
 import { taskDependencies, type Task } from "../../graph/task.js";
 import { watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
 import { WorkerLostError } from "../../schedule/faults.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
 import { DistributedError } from "./distributed-error.js";
-import { lastingConnection, parseRedis, probeRedis, redactText, type Link, type RedisConnection } from "./redis-connection.js";
+import { lastingConnection, parseRedis, probeRedis, redactText, type Link, type ParsedRedis, type RedisConnection } from "./redis-connection.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
-import { encodeValue, inlineForm, joinValue, readBlockFile, type Encoded } from "./scratch.js";
+import { encodeValue, joinValue, readBlockFile, type Encoded } from "./scratch.js";
+import { RunFiles, type FileEntry } from "./run-files.js";
 import { sha256Hex, signJob, taskKeyBytes, verifyAnswer, type TaskKey } from "./task-signing.js";
 import { reviveError } from "../thread-wire.js";
 import { defaultScratchDir, type JobData } from "./distributed-worker.js";
@@ -69,21 +69,6 @@ export interface DistributedExecutor extends Executor {
   close(): Promise<void>;
 }
 
-/** A result left in scratch for later tasks (never read into this process). */
-class ScratchHandle {
-  constructor(readonly file: string, readonly bytes: number) {}
-}
-
-/** A scratch file and the tasks still using it. */
-interface FileEntry {
-  readonly file: string;
-  /** The value (or handle) the file holds, forgotten with the file. */
-  readonly owner: object;
-  uses: number;
-  last: boolean;
-}
-
-const IDENTITY = kernelRefOf(identity)!;
 type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Link };
 
 /**
@@ -109,41 +94,107 @@ type Connected = { queue: Queue; events: QueueEvents; answers: Answers; link: Li
 export function distributed(options: DistributedOptions): DistributedExecutor {
   refusePoolInWorker("distributed");
   const parsed = parseRedis("distributed", options.connection);
-  const concurrency = options.concurrency ?? 8;
+  checkNumbers(options);
+  const client = new DistributedClient(options, parsed, clientKey(options));
+  return {
+    name: `distributed(${client.queueName})`,
+    concurrency: options.concurrency ?? 8,
+    acceptsClosures: false,
+    faultRetries: options.faultRetries ?? 2,
+    resultsInMemory: false,
+    redis: parsed.redacted,
+    run: (task, lookup, closures, signal, info) => client.run(task, lookup, closures, signal, info),
+    close: () => client.close(),
+  };
+}
+
+/** Refuses a count or duration option out of its range. */
+function checkNumbers(options: DistributedOptions): void {
   const positive = (name: string, v: number | undefined, min: number): void => {
     if (v !== undefined && (!Number.isFinite(v) || v < min || (name === "concurrency" && !Number.isInteger(v)))) {
       throw new ValueError("distributed", `${name} must be ${name === "concurrency" ? "a positive integer" : `a number >= ${min}`}; got ${show(v)}. See DistributedOptions`);
     }
   };
-  positive("concurrency", concurrency, 1);
+  positive("concurrency", options.concurrency ?? 8, 1);
   positive("timeoutMs", options.timeoutMs, 0);
   positive("staleMs", options.staleMs, 0);
   positive("faultRetries", options.faultRetries, 0);
-  const queueName = options.queue ?? "chunkwise";
-  const key = clientKey(options);
-  const root = nodePath.resolve(options.scratchDir ?? defaultScratchDir());
-  const run = randomBytes(8).toString("hex");
-  const dir = nodePath.join(root, run);
-  // One Redis key per aborted signal: workers check it before starting a job.
-  const abortKeys = new WeakMap<AbortSignal, string>();
-  const abortKeyOf = (signal: AbortSignal | undefined, queue: Queue): string | undefined => {
-    if (signal === undefined) return undefined;
-    let key = abortKeys.get(signal);
-    if (key === undefined) {
-      const k = (key = `chunkwise:abort:${run}:${++counter}`);
-      abortKeys.set(signal, k);
-      signal.addEventListener("abort", () => void queue.client.then((c) => (c as unknown as Redis).set(k, "1", "PX", 3_600_000)).catch(() => undefined), { once: true });
-    }
-    return key;
-  };
-  const entries = new WeakMap<object, FileEntry>();
-  let counter = 0;
-  let closed = false;
-  let conn: Promise<Connected> | undefined;
+}
 
-  const connect = async (): Promise<Connected> => {
+/** A job's answer as it is awaited: `added()` once the job is in Redis, `forget()` to stop waiting. */
+type Pending = { answer: Promise<Answer>; added(): void; forget(): void };
+
+/** One client's connection, scratch run directory and job ids; runs tasks as jobs. */
+class DistributedClient {
+  readonly queueName: string;
+  /** This client's run: the name of its scratch folder and the prefix of its job ids. */
+  private readonly runId = randomBytes(8).toString("hex");
+  private readonly dir: string;
+  private readonly files: RunFiles;
+  /** One Redis key per aborted signal: workers check it before starting a job. */
+  private readonly abortKeys = new WeakMap<AbortSignal, string>();
+  private counter = 0;
+  private closed = false;
+  private conn: Promise<Connected> | undefined;
+
+  constructor(
+    private readonly options: DistributedOptions,
+    private readonly parsed: ParsedRedis,
+    private readonly key: Buffer | undefined,
+  ) {
+    this.queueName = options.queue ?? "chunkwise";
+    this.dir = nodePath.join(nodePath.resolve(options.scratchDir ?? defaultScratchDir()), this.runId);
+    this.files = new RunFiles(this.dir);
+  }
+
+  async run(...[task, lookup, closures, signal, info]: Parameters<Executor["run"]>): Promise<unknown> {
+    // A source block embedded in the graph: nothing to compute here.
+    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
+    const connected = await this.ready();
+    signal?.throwIfAborted();
+    const held: FileEntry[] = [];
+    const last: FileEntry[] = [];
+    let taskFile: string | undefined;
+    try {
+      const inputs = await this.encodeInputs(task, lookup, info, held, last);
+      const encodedTask = await encodeValue(task, this.dir, `${task.key}-task`);
+      if ("file" in encodedTask) taskFile = encodedTask.file;
+      // A random part makes the id unguessable: no one can add a job of theirs under it first.
+      const id = `${this.runId}-${++this.counter}-${randomUUID()}`;
+      const data = await this.jobData(connected.queue, id, encodedTask, inputs, signal);
+      const reply = await this.send(connected, task, id, data, signal);
+      return await this.resultOf(task, reply, signal, info);
+    } finally {
+      await this.files.release(held, last);
+      if (taskFile !== undefined) await fs.rm(nodePath.join(this.dir, taskFile), { force: true });
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const c = this.conn;
+    this.conn = undefined;
+    if (c !== undefined) {
+      const connected = await c.catch(() => undefined);
+      if (connected !== undefined) {
+        connected.answers.stop();
+        await connected.link.closeWithin(Promise.all([connected.queue.close(), connected.events.close()]), 1000);
+      }
+    }
+    await fs.rm(this.dir, { recursive: true, force: true });
+  }
+
+  private ready(): Promise<Connected> {
+    if (this.closed) throw new ValueError("distributed", `the executor must be open to run tasks; got one after close(). Create a new distributed() executor`);
+    const conn = (this.conn ??= this.connect());
+    conn.catch(() => (this.conn = undefined));
+    return conn;
+  }
+
+  private async connect(): Promise<Connected> {
+    const { options, parsed, queueName, key } = this;
     await probeRedis("distributed", parsed, options.connectTimeoutMs ?? 3000);
-    await fs.mkdir(dir, { recursive: true });
+    await fs.mkdir(this.dir, { recursive: true });
     const link = lastingConnection(parsed);
     const connection = link.client;
     const queue = new Queue(queueName, { connection });
@@ -157,148 +208,94 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
     const answers = watchAnswers({ queue, events, queueName, redis: parsed.redacted, staleMs: options.staleMs ?? 60_000, ...(trusted === undefined ? {} : { trusted }) });
     await events.waitUntilReady();
     return { queue, events, answers, link };
-  };
+  }
 
-  const ready = (): Promise<Connected> => {
-    if (closed) throw new ValueError("distributed", `the executor must be open to run tasks; got one after close(). Create a new distributed() executor`);
-    conn ??= connect();
-    conn.catch(() => (conn = undefined));
-    return conn;
-  };
-
-  // A value several tasks read is uploaded once, even when they start together.
-  const uploads = new WeakMap<object, Promise<FileEntry>>();
-  const encodeInput = async (value: unknown, key: string, held: FileEntry[]): Promise<Encoded> => {
-    let entry = typeof value === "object" && value !== null ? entries.get(value) : undefined;
-    if (entry === undefined) {
-      const json = inlineForm(value);
-      if (json !== undefined) return { json };
-      let upload = uploads.get(value as object);
-      if (upload === undefined) {
-        upload = encodeValue(value, dir, key).then((e) => {
-          const made = { file: "file" in e ? e.file : "", owner: value as object, uses: 0, last: false };
-          entries.set(value as object, made);
-          return made;
-        });
-        uploads.set(value as object, upload);
-      }
-      entry = await upload;
+  /** Every key the task reads, as it travels; files read for the last time go onto `last`. */
+  private async encodeInputs(task: Task, lookup: (key: string) => unknown, info: RunInfo | undefined, held: FileEntry[], last: FileEntry[]): Promise<[string, Encoded][]> {
+    const inputs: [string, Encoded][] = [];
+    for (const key of new Set(taskDependencies(task))) {
+      const before = held.length;
+      inputs.push([key, await this.files.encodeInput(lookup(key), key, held)]);
+      if (info?.lastUse.has(key) && held.length > before) last.push(held[held.length - 1]!);
     }
-    entry.uses++;
-    held.push(entry);
-    return { file: entry.file, bytes: 0 };
-  };
+    return inputs;
+  }
 
-  const release = async (held: readonly FileEntry[], last: readonly FileEntry[]): Promise<void> => {
-    for (const e of held) e.uses--;
-    for (const e of last) e.last = true;
-    for (const e of new Set([...held, ...last])) {
-      if (!e.last || e.uses !== 0) continue;
-      // Forget the file with it: the same value read again (another compute) is uploaded anew.
-      entries.delete(e.owner);
-      uploads.delete(e.owner);
-      await fs.rm(nodePath.join(dir, e.file), { force: true });
+  /** The job's data, signed with the task key when there is one. */
+  private async jobData(queue: Queue, id: string, encodedTask: Encoded, inputs: JobData["inputs"], signal: AbortSignal | undefined): Promise<JobData> {
+    const { key } = this;
+    const abortKey = this.abortKeyOf(signal, queue);
+    // A task kept in a file is signed through its hash (a worker checks it before parsing).
+    const taskSha256 = !("file" in encodedTask) || key === undefined ? undefined : sha256Hex(await fs.readFile(nodePath.join(this.dir, encodedTask.file)));
+    const unsigned: JobData = { v: 1, run: this.runId, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }) };
+    return key === undefined ? unsigned : { ...unsigned, sig: signJob(key, { queue: this.queueName, jobId: id }, unsigned) };
+  }
+
+  private abortKeyOf(signal: AbortSignal | undefined, queue: Queue): string | undefined {
+    if (signal === undefined) return undefined;
+    let key = this.abortKeys.get(signal);
+    if (key === undefined) {
+      const k = (key = `chunkwise:abort:${this.runId}:${++this.counter}`);
+      this.abortKeys.set(signal, k);
+      signal.addEventListener("abort", () => void queue.client.then((c) => (c as unknown as Redis).set(k, "1", "PX", 3_600_000)).catch(() => undefined), { once: true });
     }
-  };
+    return key;
+  }
+
+  /** Adds the job and waits for its answer. */
+  private async send(connected: Connected, task: Task, id: string, data: JobData, signal: AbortSignal | undefined): Promise<Answer> {
+    const { queue } = connected;
+    const { answer, added, forget } = this.answerOf(connected, id, signal);
+    // With Redis unreachable the add waits for a reconnection; the watchdog's answer ends the wait.
+    const adding = queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(async () => {
+      await ownJob(queue, id, data);
+      added();
+    });
+    adding.catch(() => undefined);
+    await Promise.race([adding, answer]).catch((e: unknown) => {
+      forget();
+      throw e;
+    });
+    return answer;
+  }
 
   // A job still waiting when the signal aborts is removed and never runs; one a worker holds runs to its end.
-  const answerOf = ({ queue, answers }: Connected, id: string, signal: AbortSignal | undefined): { answer: Promise<Answer>; added(): void; forget(): void } => {
+  private answerOf({ queue, answers }: Connected, id: string, signal: AbortSignal | undefined): Pending {
+    const { timeoutMs } = this.options;
     const w = answers.wait(id);
     const onAbort = (): void => void queue.remove(id).then((removed) => removed === 1 && w.settle({ ok: false, aborted: true }), () => undefined);
     signal?.addEventListener("abort", onAbort, { once: true });
-    const timer = options.timeoutMs
+    const timer = timeoutMs
       ? setTimeout(() => {
           void queue.remove(id).catch(() => undefined);
-          w.settle({ ok: false, error: { name: "DistributedError", message: `distributed: task must be answered within timeoutMs=${options.timeoutMs}; got no answer. Check the workers (chunkwise worker --verbose) or raise timeoutMs`, fields: { kind: "timeout" } } });
-        }, options.timeoutMs)
+          w.settle({ ok: false, error: { name: "DistributedError", message: `distributed: task must be answered within timeoutMs=${timeoutMs}; got no answer. Check the workers (chunkwise worker --verbose) or raise timeoutMs`, fields: { kind: "timeout" } } });
+        }, timeoutMs)
       : undefined;
     const answer = w.answer.finally(() => {
       if (timer !== undefined) clearTimeout(timer);
       signal?.removeEventListener("abort", onAbort);
     });
     return { answer, added: w.added, forget: () => void w.settle({ ok: false, aborted: true }) };
-  };
+  }
 
-  return {
-    name: `distributed(${queueName})`,
-    concurrency,
-    acceptsClosures: false,
-    faultRetries: options.faultRetries ?? 2,
-    resultsInMemory: false,
-    redis: parsed.redacted,
-    async run(task: Task, lookup, closures, signal, info?: RunInfo): Promise<unknown> {
-      // A source block embedded in the graph: nothing to compute here.
-      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
-      const connected = await ready();
-      const { queue } = connected;
-      signal?.throwIfAborted();
-      const held: FileEntry[] = [];
-      const inputs: [string, Encoded][] = [];
-      const last: FileEntry[] = [];
-      let taskFile: string | undefined;
-      try {
-        for (const key of new Set(taskDependencies(task))) {
-          const before = held.length;
-          inputs.push([key, await encodeInput(lookup(key), key, held)]);
-          if (info?.lastUse.has(key) && held.length > before) last.push(held[held.length - 1]!);
-        }
-        const encodedTask = await encodeValue(task, dir, `${task.key}-task`);
-        if ("file" in encodedTask) taskFile = encodedTask.file;
-        // A random part makes the id unguessable: no one can add a job of theirs under it first.
-        const id = `${run}-${++counter}-${randomUUID()}`;
-        const abortKey = abortKeyOf(signal, queue);
-        // A task kept in a file is signed through its hash (a worker checks it before parsing).
-        const taskSha256 = taskFile === undefined || key === undefined ? undefined : sha256Hex(await fs.readFile(nodePath.join(dir, taskFile)));
-        const unsigned: JobData = { v: 1, run, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }) };
-        const data: JobData = key === undefined ? unsigned : { ...unsigned, sig: signJob(key, { queue: queueName, jobId: id }, unsigned) };
-        const { answer, added, forget } = answerOf(connected, id, signal);
-        // With Redis unreachable the add waits for a reconnection; the watchdog's answer ends the wait.
-        const adding = queue.add(task.key.slice(0, 200), data, { jobId: id, removeOnComplete: true, removeOnFail: true, attempts: 1 }).then(async () => {
-          await ownJob(queue, id, data);
-          added();
-        });
-        adding.catch(() => undefined);
-        await Promise.race([adding, answer]).catch((e: unknown) => {
-          forget();
-          throw e;
-        });
-        const reply = await answer;
-        if ("lost" in reply) {
-          const what = reply.vanished === true ? `the job of task '${task.key}' must stay in Redis until a worker answers` : `the worker running task '${task.key}' must stay alive`;
-          throw new WorkerLostError("distributed", `${what}; got ${redactText(reply.lost, parsed.secrets)}. The task runs again`, { executor: `distributed(${queueName})` });
-        }
-        if (!reply.ok && "aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
-        if (!reply.ok) throw revive(reply.error);
-        const result = reply.result;
-        if ("json" in result) return joinValue(result.json, []);
-        const file = nodePath.join(dir, nodePath.basename(result.file));
-        if (info?.output) {
-          const value = await readBlockFile(file);
-          await fs.rm(file, { force: true });
-          return value;
-        }
-        const handle = new ScratchHandle(nodePath.basename(result.file), result.bytes);
-        entries.set(handle, { file: handle.file, owner: handle, uses: 0, last: false });
-        return handle;
-      } finally {
-        await release(held, last);
-        if (taskFile !== undefined) await fs.rm(nodePath.join(dir, taskFile), { force: true });
-      }
-    },
-    async close(): Promise<void> {
-      closed = true;
-      const c = conn;
-      conn = undefined;
-      if (c !== undefined) {
-        const connected = await c.catch(() => undefined);
-        if (connected !== undefined) {
-          connected.answers.stop();
-          await connected.link.closeWithin(Promise.all([connected.queue.close(), connected.events.close()]), 1000);
-        }
-      }
-      await fs.rm(dir, { recursive: true, force: true });
-    },
-  };
+  /** The task's value from its answer: read back when the caller asked for it, else a handle to its file. */
+  private async resultOf(task: Task, reply: Answer, signal: AbortSignal | undefined, info: RunInfo | undefined): Promise<unknown> {
+    if ("lost" in reply) {
+      const what = reply.vanished === true ? `the job of task '${task.key}' must stay in Redis until a worker answers` : `the worker running task '${task.key}' must stay alive`;
+      throw new WorkerLostError("distributed", `${what}; got ${redactText(reply.lost, this.parsed.secrets)}. The task runs again`, { executor: `distributed(${this.queueName})` });
+    }
+    if (!reply.ok && "aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
+    if (!reply.ok) throw revive(reply.error);
+    const result = reply.result;
+    if ("json" in result) return joinValue(result.json, []);
+    const file = nodePath.join(this.dir, nodePath.basename(result.file));
+    if (info?.output) {
+      const value = await readBlockFile(file);
+      await fs.rm(file, { force: true });
+      return value;
+    }
+    return this.files.keep(nodePath.basename(result.file), result.bytes);
+  }
 }
 
 /**
@@ -329,10 +326,4 @@ function revive(w: Parameters<typeof reviveError>[0]): Error {
   const e = reviveError(w);
   if (w.name === "DistributedError") Object.setPrototypeOf(e, DistributedError.prototype);
   return e;
-}
-
-/** `identity(literal)`: a block embedded in the graph (fromArray's source). */
-function isLiteralSource(task: Task): boolean {
-  const k = task.kernel;
-  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
 }

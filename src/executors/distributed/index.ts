@@ -3,6 +3,11 @@
  * to. A subpath of its own so that importing the root of chunkwise never loads bullmq.
  * @module chunkwise/distributed
  */
+import { installNodeHost } from "../node-host.js";
+
+// A Node-only entry: the FFT's worker-thread teams and the machine's memory for this thread too.
+installNodeHost();
+
 export { distributed, type DistributedExecutor, type DistributedOptions } from "./distributed.js";
 export { startWorker, defaultScratchDir, type ChunkwiseWorker, type WorkerOptions } from "./distributed-worker.js";
 export { DistributedError } from "./distributed-error.js";

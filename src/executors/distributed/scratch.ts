@@ -22,6 +22,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
 import { ValueError, show } from "../../core/errors.js";
+import { writeFileAtomically } from "../../io/atomic-write.js";
 import type { View } from "../../schedule/value-views.js";
 
 /** A value as it travels in a job: inline JSON, or a file in the scratch run directory. */
@@ -137,17 +138,12 @@ async function writeBlockFile(file: string, skeleton: unknown, views: readonly V
   MAGIC.copy(head, 0);
   head.writeUInt32LE(header.length, 8);
   header.copy(head, 12);
-  const tmp = `${file}.tmp-${randomBytes(4).toString("hex")}`;
-  const handle = await fs.open(tmp, "w");
-  try {
+  await writeFileAtomically(file, async (handle) => {
     await handle.write(head, 0, head.length, 0);
     for (const [i, v] of views.entries()) {
       if (v.byteLength > 0) await handle.write(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), 0, v.byteLength, start + layout[i]!.at);
     }
-  } finally {
-    await handle.close();
-  }
-  await fs.rename(tmp, file);
+  });
   return start + at;
 }
 

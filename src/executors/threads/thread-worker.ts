@@ -16,6 +16,7 @@ import { isClosureRef, type Task } from "../../graph/task.js";
 import { evaluateTask, kernelsOf, resolveKernel } from "../../schedule/evaluate.js";
 import { registerTsx } from "../tsx-loader.js";
 import { markWorkerThread } from "../../schedule/worker-guard.js";
+import { installNodeHost } from "../node-host.js";
 import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 
 /** Set (by the source-mode bootstrap, or here) once tsx's loader is registered in this thread. */
@@ -37,6 +38,8 @@ async function prepareTypeScript(task: Task): Promise<void> {
 // Pools and runs started by a kernel module's top level are refused in this thread (a test
 // may import this module on the main thread, which must stay unmarked).
 if (!isMainThread) markWorkerThread();
+// Kernels here (Richardson-Lucy with threads > 1) start FFT thread teams of worker threads.
+installNodeHost();
 
 const NO_CLOSURES = new Map<string, never>();
 let lastFlag: Int32Array | undefined;
@@ -72,7 +75,7 @@ async function evaluate(request: WorkerRequest, transfer: Set<ArrayBuffer>): Pro
       for (const [k, v] of inputs) if (k === key) return v;
       return undefined;
     };
-    const value = await evaluateTask(request.task, lookup, NO_CLOSURES, signal);
+    const value = await evaluateTask(request.task, lookup, NO_CLOSURES, signal, request.threads);
     return { ok: true, value: prepareResult(value, transfer) };
   } catch (e) {
     return { ok: false, error: serializeError(e) };

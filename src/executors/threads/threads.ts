@@ -12,22 +12,22 @@
  * recomputing inputs it had moved away.
  *
  * Per-task overhead: two tasks per worker are kept in flight, and the tasks started in one
- * turn of the event loop travel to the workers as one message per worker (a batch), so the
- * cost of a message and of waking a worker is shared by several tiny tasks.
+ * turn of the event loop travel to the workers as one message per worker (a batch, see
+ * `thread-dispatch.ts`), so the cost of a message and of waking a worker is shared by several
+ * tiny tasks.
  * @module
  */
 import { availableParallelism } from "node:os";
-import { Piscina } from "piscina";
 import { ValueError, show } from "../../core/errors.js";
-import { identity } from "../../graph/block-kernels.js";
-import { kernelRefOf } from "../../graph/kernel.js";
+import { isLiteralSource } from "../../graph/block-kernels.js";
 import { taskDependencies, type Task, type TaskArg } from "../../graph/task.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
 import { TaskTimeoutError, WorkerLostError } from "../../schedule/faults.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { mapViews, type View } from "../../schedule/value-views.js";
-import { isShared, reviveError, sharedCopy, compactCopy, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
+import { isShared, reviveError, sharedCopy, compactCopy, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
+import { ThreadDispatch } from "./thread-dispatch.js";
 
 /**
  * Node's `worker_threads` resource limits, spelt out so the published types need no
@@ -66,18 +66,13 @@ export interface ThreadsExecutor extends Executor {
   close(): Promise<void>;
 }
 
-// From the TypeScript sources (vitest, tsx) the worker starts through a plain .mjs that
-// registers tsx first; the compiled package starts the compiled worker directly.
-const WORKER = import.meta.url.endsWith(".ts")
-  ? new URL("./thread-worker-bootstrap.mjs", import.meta.url)
-  : new URL("./thread-worker.js", import.meta.url);
-
-const IDENTITY = kernelRefOf(identity)!;
 
 /**
  * An executor running tasks on worker threads. Kernels must be named with `defineKernel`
  * (closures are refused before anything runs). Kernel modules written in TypeScript work
  * when tsx is installed. Call `close()` when done (idle workers do not keep the process alive).
+ * Each task's context carries a thread budget, `ctx.threads` = cores / workers (at least 1),
+ * for kernels that split one block between threads (richardsonLucy's `threads: "auto"`).
  * @param options - see {@link ThreadsOptions}
  * @throws {ValueError} for a bad number of workers or retries, or when called inside a chunkwise worker (a kernel module that starts the computation at its top level)
  * @example
@@ -93,6 +88,37 @@ const IDENTITY = kernelRefOf(identity)!;
  */
 export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
   refusePoolInWorker("threads");
+  const { workers, faultRetries, shareMinBytes } = checkOptions(options);
+  const name = `threads(${workers})`;
+  const dispatch = new ThreadDispatch({ workers, maxQueue: options.maxQueue, resourceLimits: options.resourceLimits, timeouts: options.timeouts });
+  const moves = new InputMoves(shareMinBytes);
+  const flags = new AbortFlags();
+  const budget = Math.max(1, Math.floor(availableParallelism() / workers));
+  return {
+    name,
+    // Two tasks per worker in flight, so a worker finds its next task waiting when it finishes
+    // one instead of idling through a round trip to this thread.
+    concurrency: 2 * workers,
+    acceptsClosures: false,
+    faultRetries,
+    async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
+      // A source block embedded in the graph: nothing to compute, so no copy to a worker.
+      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, budget);
+      const transfer = new Set<ArrayBuffer>();
+      const inputs = [...new Set(taskDependencies(task))].map((key) => [key, moves.prepare(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
+      const abort = flags.of(signal);
+      const request: WorkerRequest = { task: compactLiterals(task), inputs, threads: budget, ...(abort === undefined ? {} : { abort }) };
+      const reply = await sendTask(dispatch, request, [...transfer], task.key, name);
+      if (reply.ok) return moves.received(reply.value);
+      if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
+      throw reviveError(reply.error);
+    },
+    close: () => dispatch.close(),
+  };
+}
+
+/** The checked numbers of {@link ThreadsOptions}, with their defaults. */
+function checkOptions(options: ThreadsOptions): { workers: number; faultRetries: number; shareMinBytes: number } {
   const workers = options.workers ?? Math.max(1, availableParallelism());
   if (!Number.isInteger(workers) || workers < 1) {
     throw new ValueError("threads", `workers must be a positive integer; got ${show(options.workers)}. Pass e.g. { workers: 2 }`);
@@ -105,170 +131,77 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
   if (t !== undefined && ![t.importMs, t.runMs].every((ms) => typeof ms === "number" && Number.isFinite(ms) && ms >= 0)) {
     throw new ValueError("threads", `timeouts must be { importMs, runMs } in ms, each >= 0 (0: no bound); got ${show(t)}. Pass e.g. { timeouts: { importMs: 60000, runMs: 3600000 } }`);
   }
-  const shareMinBytes = options.shareMinBytes ?? 64 * 1024;
-  const name = `threads(${workers})`;
-  let pool: Piscina | undefined;
-  let closed = false;
-  // Buffers a worker handed back: chunkwise's own, so they may move on to their last reader.
-  const owned = new WeakSet<ArrayBufferLike>();
-  const shared = new WeakMap<View, View>();
-  const flags = new WeakMap<AbortSignal, Int32Array>();
+  return { workers, faultRetries, shareMinBytes: options.shareMinBytes ?? 64 * 1024 };
+}
 
-  const getPool = (): Piscina => {
-    if (closed) throw new ValueError("threads", `the executor must be open to run tasks; got one after close(). Create a new threads() executor`);
-    pool ??= new Piscina({
-      filename: WORKER.href,
-      minThreads: workers,
-      maxThreads: workers,
-      ...(options.maxQueue === undefined ? {} : { maxQueue: options.maxQueue }),
-      ...(options.resourceLimits === undefined ? {} : { resourceLimits: options.resourceLimits }),
-    });
-    return pool;
-  };
+/** Sends one task; a lost worker, a clone failure and a timeout each become their own error. */
+async function sendTask(dispatch: ThreadDispatch, request: WorkerRequest, transfer: ArrayBuffer[], key: string, name: string): Promise<WorkerReply> {
+  try {
+    return await dispatch.send(request, transfer, key);
+  } catch (e) {
+    if (e instanceof TaskTimeoutError) throw e;
+    if (e instanceof Error && e.name === "DataCloneError") {
+      throw new ValueError("threads", `task inputs and parameters must be cloneable to reach a worker thread; got ${e.message} in task '${key}'. Pass JSON parameters and blocks`, { cause: e });
+    }
+    throw new WorkerLostError("threads", `the worker thread running task '${key}' must stay alive; got ${e instanceof Error ? e.message : String(e)}. The task runs again on a fresh worker`, { executor: name, cause: e });
+  }
+}
 
-  const prepareInput = (value: unknown, lastUse: boolean, transfer: Set<ArrayBuffer>): unknown =>
-    mapViews(value, (view) => {
+/**
+ * How task inputs travel: an input moves to the worker when this task is its last reader and
+ * the buffer came from a worker (so chunkwise owns it: never a user's array); an input other
+ * tasks will read is copied once into a SharedArrayBuffer that every reader shares read-only;
+ * anything else is copied (only the view's bytes).
+ */
+class InputMoves {
+  /** Buffers a worker handed back: chunkwise's own, so they may move on to their last reader. */
+  private readonly owned = new WeakSet<ArrayBufferLike>();
+  private readonly shared = new WeakMap<View, View>();
+
+  constructor(private readonly shareMinBytes: number) {}
+
+  /** `value` ready to send, its movable buffers added to `transfer`. */
+  prepare(value: unknown, lastUse: boolean, transfer: Set<ArrayBuffer>): unknown {
+    return mapViews(value, (view) => {
       if (isShared(view.buffer)) return view;
-      if (lastUse && owned.has(view.buffer)) {
+      if (lastUse && this.owned.has(view.buffer)) {
         transfer.add(view.buffer as ArrayBuffer);
         return view;
       }
-      if (!lastUse && view.byteLength >= shareMinBytes) {
-        let s = shared.get(view);
-        if (s === undefined) shared.set(view, (s = sharedCopy(view)));
+      if (!lastUse && view.byteLength >= this.shareMinBytes) {
+        let s = this.shared.get(view);
+        if (s === undefined) this.shared.set(view, (s = sharedCopy(view)));
         return s;
       }
       // Structured cloning copies a view's whole buffer: copy only the view's bytes.
       return compactView(view);
     });
-
-  // Tasks started in one turn of the event loop go to the workers together: one message per
-  // worker and turn instead of one per task (postMessage, waking a worker and piscina's
-  // bookkeeping cost more than a tiny task itself).
-  interface Pending {
-    readonly request: WorkerRequest;
-    readonly transfer: readonly ArrayBuffer[];
-    readonly resolve: (reply: WorkerReply) => void;
-    readonly reject: (error: unknown) => void;
   }
-  let pending: Pending[] = [];
-  const flush = (): void => {
-    const list = pending;
-    pending = [];
-    let p: Piscina;
-    try {
-      p = getPool();
-    } catch (e) {
-      for (const t of list) t.reject(e);
-      return;
-    }
-    // At most `workers` messages, of about equal numbers of tasks, so that every worker gets work.
-    const parts = Math.min(workers, list.length);
-    let from = 0;
-    for (let i = 0; i < parts; i++) {
-      const to = from + Math.ceil((list.length - from) / (parts - i));
-      const group = list.slice(from, to);
-      from = to;
-      // A buffer listed twice in one message is a DataCloneError: list each once.
-      const transferList = group.length === 1 ? group[0]!.transfer : [...new Set(group.flatMap((t) => t.transfer))];
-      if (group.length === 1) {
-        const t = group[0]!;
-        p.run(t.request, { transferList }).then((r) => t.resolve(r as WorkerReply), t.reject);
-        continue;
-      }
-      p.run({ batch: group.map((t) => t.request) }, { transferList }).then(
-        (r) => (r as WorkerBatchReply).replies.forEach((reply, j) => group[j]!.resolve(reply)),
-        (e: unknown) => {
-          for (const t of group) t.reject(e);
-        },
-      );
-    }
-  };
-  const send = (request: WorkerRequest, transfer: readonly ArrayBuffer[]): Promise<WorkerReply> =>
-    new Promise<WorkerReply>((resolve, reject) => {
-      if (pending.length === 0) setImmediate(flush);
-      pending.push({ request, transfer, resolve, reject });
-    });
 
-  const abortFlag = (signal: AbortSignal | undefined): Int32Array | undefined => {
+  /** Notes the buffers of a worker's result as chunkwise's own; returns the result. */
+  received(value: unknown): unknown {
+    mapViews(value, (view) => {
+      if (!isShared(view.buffer)) this.owned.add(view.buffer);
+      return view;
+    });
+    return value;
+  }
+}
+
+/** One shared flag per job's signal, set when it aborts (workers poll it between steps). */
+class AbortFlags {
+  private readonly flags = new WeakMap<AbortSignal, Int32Array>();
+
+  of(signal: AbortSignal | undefined): Int32Array | undefined {
     if (signal === undefined) return undefined;
-    let flag = flags.get(signal);
+    let flag = this.flags.get(signal);
     if (flag === undefined) {
       const f = new Int32Array(new SharedArrayBuffer(4));
       if (signal.aborted) Atomics.store(f, 0, 1);
       else signal.addEventListener("abort", () => Atomics.store(f, 0, 1), { once: true });
-      flags.set(signal, (flag = f));
+      this.flags.set(signal, (flag = f));
     }
     return flag;
-  };
-
-  return {
-    name,
-    // Two tasks per worker in flight, so a worker finds its next task waiting when it finishes
-    // one instead of idling through a round trip to this thread.
-    concurrency: 2 * workers,
-    acceptsClosures: false,
-    faultRetries,
-    async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
-      // A source block embedded in the graph: nothing to compute, so no copy to a worker.
-      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
-      const transfer = new Set<ArrayBuffer>();
-      const inputs = [...new Set(taskDependencies(task))].map((key) => [key, prepareInput(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
-      const abort = abortFlag(signal);
-      const request: WorkerRequest = { task: compactLiterals(task), inputs, ...(abort === undefined ? {} : { abort }) };
-      let reply: WorkerReply;
-      try {
-        reply = options.timeouts === undefined ? await send(request, [...transfer]) : await runBounded(getPool(), request, [...transfer], options.timeouts, task.key);
-      } catch (e) {
-        if (e instanceof TaskTimeoutError) throw e;
-        if (e instanceof Error && e.name === "DataCloneError") {
-          throw new ValueError("threads", `task inputs and parameters must be cloneable to reach a worker thread; got ${e.message} in task '${task.key}'. Pass JSON parameters and blocks`, { cause: e });
-        }
-        throw new WorkerLostError("threads", `the worker thread running task '${task.key}' must stay alive; got ${e instanceof Error ? e.message : String(e)}. The task runs again on a fresh worker`, { executor: name, cause: e });
-      }
-      if (reply.ok) {
-        mapViews(reply.value, (view) => {
-          if (!isShared(view.buffer)) owned.add(view.buffer);
-          return view;
-        });
-        return reply.value;
-      }
-      if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
-      throw reviveError(reply.error);
-    },
-    async close(): Promise<void> {
-      closed = true;
-      const p = pool;
-      pool = undefined;
-      await p?.close();
-    },
-  };
-}
-
-/**
- * Runs one task alone on the pool, terminating its thread when its imports (the worker sets
- * the `imported` flag after them) or the whole task take longer than their bounds.
- */
-async function runBounded(pool: Piscina, request: WorkerRequest, transferList: ArrayBuffer[], bounds: { importMs: number; runMs: number }, key: string): Promise<WorkerReply> {
-  const imported = new Int32Array(new SharedArrayBuffer(4));
-  const controller = new AbortController();
-  let late: TaskTimeoutError | undefined;
-  const stop = (phase: "import" | "run", ms: number): void => {
-    late = phase === "import"
-      ? new TaskTimeoutError("threads", `the kernel modules of task '${key}' must finish importing within ${ms} ms; got no answer. The thread was stopped; check the module's top level, or raise the import timeout (chunkwise worker --import-timeout-ms)`, { phase, ms })
-      : new TaskTimeoutError("threads", `task '${key}' must finish within ${ms} ms; got no answer. The thread was stopped; raise the task timeout (chunkwise worker --task-timeout-ms) for kernels that legitimately run longer`, { phase, ms });
-    controller.abort(late);
-  };
-  const timers = [
-    bounds.importMs > 0 ? setTimeout(() => Atomics.load(imported, 0) === 0 && stop("import", bounds.importMs), bounds.importMs) : undefined,
-    bounds.runMs > 0 ? setTimeout(() => stop("run", bounds.runMs), bounds.runMs) : undefined,
-  ];
-  try {
-    return (await pool.run({ ...request, imported }, { transferList, signal: controller.signal })) as WorkerReply;
-  } catch (e) {
-    throw late ?? e;
-  } finally {
-    for (const t of timers) clearTimeout(t);
   }
 }
 
@@ -292,10 +225,4 @@ function compactLiterals(task: Task): Task {
 
 function compactView(v: View): View {
   return v.byteLength < v.buffer.byteLength && !isShared(v.buffer) ? compactCopy(v) : v;
-}
-
-/** `identity(literal)`: a block embedded in the graph (fromArray's source). */
-function isLiteralSource(task: Task): boolean {
-  const k = task.kernel;
-  return "module" in k && k.module === IDENTITY.module && k.name === IDENTITY.name && task.args.every((a) => "value" in a);
 }

@@ -15,24 +15,15 @@
  */
 import { createHash } from "node:crypto";
 import * as fs from "node:fs/promises";
-import { createRequire } from "node:module";
 import * as nodePath from "node:path";
+import { packageVersion } from "../package-version.js";
 import { arrayInfo, readNode } from "./metadata.js";
 import { realPathOf } from "./overlap.js";
 import { keyOf, readKey, storeRefOf, type StoreRef } from "./store.js";
 
-/** chunkwise's version (package.json), part of every fingerprint. */
-export function chunkwiseVersion(): string {
-  try {
-    return (createRequire(import.meta.url)("../../../package.json") as { version: string }).version;
-  } catch {
-    return "unknown";
-  }
-}
-
 /** The fingerprint `toZarr` records and compares: the version, then the caller's fields (or the graph's token). */
 export function runFingerprint(fields: Readonly<Record<string, unknown>>): Fingerprint {
-  return { version: chunkwiseVersion(), ...fields };
+  return { version: packageVersion(), ...fields };
 }
 
 /** The fields that identify a run; nested objects are compared field by field. */

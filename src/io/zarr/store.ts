@@ -5,11 +5,11 @@
  * file write (temporary name, then rename) behind the no-half-written-chunk guarantee.
  * @module
  */
-import { randomBytes } from "node:crypto";
 import * as fs from "node:fs/promises";
 import * as nodePath from "node:path";
 import FileSystemStore from "@zarrita/storage/fs";
 import { FetchStore } from "zarrita";
+import { writeFileAtomically } from "../atomic-write.js";
 import { ZarrError, reason } from "./errors.js";
 
 /** A key inside a store: `/` then the key, e.g. `/data/.zarray` (zarrita's `AbsolutePath`). */
@@ -162,19 +162,10 @@ export async function writeKeyAtomic(fn: string, ref: StoreRef, key: StoreKey, b
     return;
   }
   const file = fileOf(fn, ref.fs, key);
-  const tmp = `${file}.tmp-${randomBytes(6).toString("hex")}`;
   try {
     await fs.mkdir(nodePath.dirname(file), { recursive: true });
-    const handle = await fs.open(tmp, "w");
-    try {
-      await handle.writeFile(bytes);
-      await handle.datasync();
-    } finally {
-      await handle.close();
-    }
-    await fs.rename(tmp, file);
+    await writeFileAtomically(file, bytes, { durable: true });
   } catch (e) {
-    await fs.rm(tmp, { force: true }).catch(() => undefined);
     throw new ZarrError(fn, `key ${JSON.stringify(key)} must be written to ${ref.fs}; got ${reason(e)}. Check free space and permissions`, { kind: "store", chunkKey: key, cause: e });
   }
 }

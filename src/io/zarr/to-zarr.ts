@@ -19,10 +19,11 @@ import { store } from "../../schedule/store.js";
 import { resolveCompressor, v2CompressorJson, v3Codecs, type CompressorSpec, type ResolvedCompressor } from "./codecs.js";
 import { ZarrError } from "./errors.js";
 import { arrayInfo, chunkKeyOf, fillJson, metadataJson, readNode, v2Dtype, type ArrayInfo, type NodeInfo } from "./metadata.js";
-import { chunkwiseVersion, fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint } from "./fingerprint.js";
+import { fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint } from "./fingerprint.js";
 import { LEASE_NAME, acquireLease, type LeaseOptions } from "./lease.js";
 import { checkInsideStore, checkNewOutputFolder, ownKeys } from "./output-folder.js";
 import { checkNoOverlap, zarrInputsOf } from "./overlap.js";
+import { packageVersion } from "../package-version.js";
 import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, removeTempFiles, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 
@@ -120,7 +121,7 @@ export async function toZarr(array: ChunkedArray, store: StoreInput, options: To
   await checkInsideStore(FN, ref, path);
   if ((await readNode(FN, ref, path)).kind === "none") await checkNewOutputFolder(FN, ref, path);
   const lease = await acquireLease(FN, ref, path, {
-    takeOverStale: options.resume === true || options.overwrite === true, runId: randomBytes(8).toString("hex"), version: chunkwiseVersion(), ...options.lease,
+    takeOverStale: options.resume === true || options.overwrite === true, runId: randomBytes(8).toString("hex"), version: packageVersion(), ...options.lease,
   });
   try {
     const signal = anySignal(options.signal, lease.lost);
@@ -258,7 +259,7 @@ async function ensureGroups(ref: StoreRef, path: string, format: 2 | 3): Promise
 async function writeMetadata(
   ref: StoreRef, path: string, x: ChunkedArray, info: ArrayInfo, compressor: ResolvedCompressor, fill: number, user: Record<string, unknown>, fingerprint: Fingerprint,
 ): Promise<void> {
-  const attributes = { ...user, chunkwise: { version: chunkwiseVersion(), created: new Date().toISOString(), source: x.name, fingerprint } };
+  const attributes = { ...user, chunkwise: { version: packageVersion(), created: new Date().toISOString(), source: x.name, fingerprint } };
   if (info.format === 2) {
     await writeKeyAtomic(FN, ref, keyOf(path, ".zattrs"), metadataJson(attributes));
     await writeKeyAtomic(FN, ref, keyOf(path, ".zarray"), metadataJson({

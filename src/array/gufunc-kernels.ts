@@ -1,12 +1,13 @@
 /**
  * The block kernel behind lazy gufuncs: runs the eager gufunc loop (NumPy's rules) over the
  * loop dims of one block. Named, so any worker can import it; the user kernel arrives as a
- * function argument that the worker resolves by its own module URL and export name.
+ * function argument that the worker resolves by its own module URL and export name. Its
+ * workspace is the user kernel's, with the params the loop passes it (`options.params`).
  * @module
  */
 import type { Block } from "../core/ndarray.js";
 import { gufunc, type GufuncOptions } from "../gufunc/gufunc.js";
-import { defineKernel } from "./kernel.js";
+import { defineKernel, type KernelMeta } from "../graph/kernel.js";
 
 /** Parameters of {@link gufuncBlock}: the signature and the JSON-able gufunc options. */
 interface GufuncBlockParams {
@@ -23,4 +24,8 @@ export const gufuncBlock = defineKernel(import.meta.url, "gufuncBlock", (kernel:
   const blocks = rest.slice(0, rest.length - 2) as Block[];
   const indexOffset = params.loopAxes.map((ax) => ctx.location?.[ax]?.[0] ?? 0);
   return gufunc(params.signature, kernel, params.options).apply(blocks, { indexOffset, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+}, {
+  // The user kernel runs inside this task, one call at a time, with `options.params`.
+  workspaceBytes: (params: GufuncBlockParams, shapes, items, [inner]: readonly (KernelMeta | undefined)[]) =>
+    inner?.workspaceBytes?.(params.options.params ?? {}, shapes, items, []) ?? 0,
 });
