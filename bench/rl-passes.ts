@@ -10,8 +10,8 @@
  * shapes are the padded domains chunkwise picks for bench/rl.ts's sizes.
  */
 import { pathToFileURL } from "node:url";
-import { nextFastLen } from "../src/fft/index.js";
-import { ResidentRfftn } from "../src/fft/resident-rfftn.js";
+import { nextFastLen } from "../src/entries/node-fft.js";
+import { ResidentRfftn } from "../src/fft/internal.js";
 
 function arg(name: string, dflt: string): string {
   const i = process.argv.indexOf(`--${name}`);
