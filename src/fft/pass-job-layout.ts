@@ -101,7 +101,7 @@ export const enum Job {
   RowBytes = 236,
   /** {@link Epilogue.RlStep}: address of the compact gradient. */
   Grad = 240,
-  /** {@link Epilogue.RlStep}: address of the five float64 sums per row. */
+  /** {@link Epilogue.RlStep}: address of the sums, a {@link RowSums} record per row. */
   Sums = 244,
   /** {@link Epilogue.RlStep}: 1 for the accelerated step. */
   Acc = 248,
@@ -225,4 +225,27 @@ export const enum Prologue {
   None = 0,
   /** r2c reading contiguous rows: Richardson-Lucy's extrapolation of each row before it is read. */
   RlExtrapolate = 1,
+}
+
+/**
+ * Richardson-Lucy's step sums (float64) that the kernels `rlStep` and {@link Epilogue.RlStep}
+ * write: one record, or one per row at {@link Job.Sums}; `filters/richardson-lucy-resident.ts`
+ * reads them.
+ * @example
+ * ```ts
+ * const norm = new Float64Array(memory.buffer, sums + r * RowSums.Bytes, RowSums.Bytes >> 3)[RowSums.Norm >> 3];
+ * ```
+ */
+export const enum RowSums {
+  /** Sum of (x - p)^2, x the new estimate and p the one it is compared with (prev when accelerated, else y). */
+  Change = 0,
+  /** Sum of p^2. */
+  Norm = 8,
+  /** Accelerated: sum of g g0, g = x - y this step's gradient and g0 the previous step's (0 otherwise). */
+  Dot = 16,
+  /** Accelerated: sum of g0^2. */
+  Last = 24,
+  /** Accelerated: sum of g^2. */
+  Now = 32,
+  Bytes = 40,
 }

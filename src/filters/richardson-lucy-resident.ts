@@ -20,7 +20,7 @@
  * @module
  */
 import { sizeOf, type Block } from "../core/ndarray.js";
-import { ResidentRfftn } from "../fft/internal.js";
+import { ResidentRfftn, RowSums } from "../fft/internal.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { residentRlMemory } from "./richardson-lucy-memory.js";
@@ -185,7 +185,7 @@ class WasmCore implements UpdateCore {
     // Fused: the table maps each padded row to its compact row's byte offset, and sums are
     // per padded row; unfused: the table lists the region rows' addresses, one sum.
     this.rowsAt = fft.allocBytes((this.fused ? padded : nrows) * 4);
-    this.sumsAt = fft.allocBytes(this.fused ? padded * 40 : 40);
+    this.sumsAt = fft.allocBytes(this.fused ? padded * RowSums.Bytes : RowSums.Bytes);
     if (this.acc) {
       this.prevAt = fft.allocBytes(nrows * layout.len * E);
       this.gradAt = fft.allocBytes(nrows * layout.len * E);
@@ -216,18 +216,19 @@ class WasmCore implements UpdateCore {
 
   step(cAt: number): readonly [number, number, number, number, number] {
     const { rows, len } = this.layout;
+    const per = RowSums.Bytes >> 3;
+    const t = new Float64Array(per);
     if (!this.fused) {
       this.fft.kernels.rlStep(this.rowsAt, rows.length, len, cAt - this.estAt, this.prevAt, this.gradAt, this.acc ? 1 : 0, this.sumsAt);
-      const s = new Float64Array(this.fft.buffer, this.sumsAt, 5);
-      return [s[0]!, s[1]!, s[2]!, s[3]!, s[4]!];
+      t.set(new Float64Array(this.fft.buffer, this.sumsAt, per));
+    } else {
+      const s = new Float64Array(this.fft.buffer, this.sumsAt, (this.fft.scalars / this.fft.pitch) * per);
+      for (let r = 0; r < rows.length; r++) {
+        const at = (rows[r]! / this.fft.pitch) * per;
+        for (let k = 0; k < per; k++) t[k]! += s[at + k]!;
+      }
     }
-    const s = new Float64Array(this.fft.buffer, this.sumsAt, (this.fft.scalars / this.fft.pitch) * 5);
-    const t = [0, 0, 0, 0, 0];
-    for (let r = 0; r < rows.length; r++) {
-      const at = (rows[r]! / this.fft.pitch) * 5;
-      for (let k = 0; k < 5; k++) t[k]! += s[at + k]!;
-    }
-    return [t[0]!, t[1]!, t[2]!, t[3]!, t[4]!];
+    return [t[RowSums.Change >> 3]!, t[RowSums.Norm >> 3]!, t[RowSums.Dot >> 3]!, t[RowSums.Last >> 3]!, t[RowSums.Now >> 3]!];
   }
 
   extrapolate(alpha: number): void {

@@ -27,6 +27,7 @@
  * @module
  */
 import type { Block } from "../core/ndarray.js";
+import { RowSums } from "../fft/internal.js";
 import { allocFloat, type FloatArray } from "./common.js";
 
 /** Acceleration methods of {@link richardsonLucy}. */
@@ -75,12 +76,12 @@ export class RlUpdate {
   /**
    * Bytes of the update's own memory for an estimate of `voxels` samples of `itemSize` bytes,
    * on a padded domain of `paddedRows` rows: with acceleration two arrays (`x_prev`, `g`); with
-   * acceleration or a tolerance the resident engine's row table and per-row sums (44 bytes a
-   * row).
+   * acceleration or a tolerance the resident engine's row table (an i32 a row) and per-row sums
+   * (a `RowSums` record a row).
    */
   static bytes(acceleration: RlAcceleration | undefined, tolerance: number | null | undefined, voxels: number, itemSize: number, paddedRows: number): number {
     const arrays = acceleration === "biggs" ? 2 * voxels * itemSize : 0;
-    return arrays > 0 || (tolerance ?? 0) > 0 ? arrays + 44 * paddedRows + 4 * 64 : 0;
+    return arrays > 0 || (tolerance ?? 0) > 0 ? arrays + (4 + RowSums.Bytes) * paddedRows + 4 * 64 : 0;
   }
 
   /**

@@ -7,10 +7,10 @@
  */
 import { describe, expect, it } from "vitest";
 import * as layout from "../../src/fft/pass-job-layout.js";
-import { AxisRecord, BufferRecord, Job, JobLimit, StageRecord } from "../../src/fft/pass-job-layout.js";
+import { AxisRecord, BufferRecord, Job, JobLimit, RowSums, StageRecord } from "../../src/fft/pass-job-layout.js";
 
 /** An enum's members by name (const enums exist at run time too: isolatedModules preserves them). */
-function members(name: "Job" | "AxisRecord" | "BufferRecord" | "StageRecord"): [string, number][] {
+function members(name: "Job" | "AxisRecord" | "BufferRecord" | "StageRecord" | "RowSums"): [string, number][] {
   const e = (layout as unknown as Record<string, Record<string, number | string>>)[name]!;
   return Object.entries(e).filter((kv): kv is [string, number] => typeof kv[1] === "number" && kv[0] !== "Bytes");
 }
@@ -34,16 +34,17 @@ describe("pass job layout", () => {
   });
 
   it.each([
-    ["AxisRecord", AxisRecord.Bytes],
-    ["BufferRecord", BufferRecord.Bytes],
-    ["StageRecord", StageRecord.Bytes],
-  ] as const)("%s: i32 fields at distinct aligned offsets inside its %d bytes", (name, bytes) => {
+    ["AxisRecord", AxisRecord.Bytes, 4],
+    ["BufferRecord", BufferRecord.Bytes, 4],
+    ["StageRecord", StageRecord.Bytes, 4],
+    ["RowSums", RowSums.Bytes, 8],
+  ] as const)("%s: fields at distinct aligned offsets inside its %d bytes (%d each)", (name, bytes, size) => {
     const offsets = members(name).map(([, o]) => o);
     expect(offsets.length).toBeGreaterThanOrEqual(3);
     expect(new Set(offsets).size).toBe(offsets.length);
     for (const o of offsets) {
-      expect(o % 4).toBe(0);
-      expect(o + 4).toBeLessThanOrEqual(bytes);
+      expect(o % size).toBe(0);
+      expect(o + size).toBeLessThanOrEqual(bytes);
     }
   });
 });

@@ -13,7 +13,7 @@
 // builtins (load<T>, sizeof<T>) are not TypeScript's. Its one import, the pass job layout, is
 // a file both languages compile, so the descriptor's offsets and codes exist once.
 
-import { AxisRecord, BufferRecord, Epilogue, Job, PassKind, Prologue, StageRecord } from "../pass-job-layout";
+import { AxisRecord, BufferRecord, Epilogue, Job, PassKind, Prologue, RowSums, StageRecord } from "../pass-job-layout";
 
 function ld(p: usize): v128 { return v128.load(p); }
 function st(p: usize, v: v128): void { v128.store(p, v); }
@@ -705,7 +705,7 @@ function mappedDivide<T>(d: usize, lane: i32, start: i32, len: i32, nb: i32, row
  * Epilogue 5 (after a c2r along a contiguous axis): Richardson-Lucy's step on nb rows of c just
  * written at d, as rlStep, with the estimate at d + delta. Row r (counted from rowBase,
  * rowBytes apart) has its compact prev and grad row at byte offset table[r] and its five sums
- * at sums + 40 r, so each row's sums are the same whichever thread takes it.
+ * (a RowSums record) at sums + RowSums.Bytes r, so each row's sums are the same whichever thread takes it.
  */
 function rlStepLines<T>(d: usize, lane: i32, len: i32, nb: i32, delta: isize, table: usize, prev: usize, grad: usize, rowBase: usize, rowBytes: u32, sums: usize, acc: bool): void {
   const E = <usize>sizeof<T>();
@@ -738,12 +738,12 @@ function rlStepLines<T>(d: usize, lane: i32, len: i32, nb: i32, delta: isize, ta
         norm += y * y;
       }
     }
-    const o = sums + r * 40;
-    store<f64>(o, change);
-    store<f64>(o, norm, 8);
-    store<f64>(o, dot, 16);
-    store<f64>(o, last, 24);
-    store<f64>(o, now, 32);
+    const o = sums + r * RowSums.Bytes;
+    store<f64>(o, change, RowSums.Change);
+    store<f64>(o, norm, RowSums.Norm);
+    store<f64>(o, dot, RowSums.Dot);
+    store<f64>(o, last, RowSums.Last);
+    store<f64>(o, now, RowSums.Now);
   }
 }
 
@@ -771,14 +771,13 @@ function rlExtrapolateLines<T>(s: usize, lane: i32, m: i32, nb: i32, table: usiz
 function runPassJob<T>(job: usize, part: i32, parts: i32): void {
   const E = sizeof<T>();
   const V = <i32>(16 / <i32>E);
-  const kind = load<i32>(job, Job.Kind), n = load<i32>(job, Job.N), forward = load<i32>(job, Job.Forward) != 0;
-  const realSource = load<i32>(job, Job.RealSource) != 0;
+  const kind = load<i32>(job, Job.Kind), n = load<i32>(job, Job.N);
+  const forward = load<i32>(job, Job.Forward) != 0, realSource = load<i32>(job, Job.RealSource) != 0;
   const m = load<i32>(job, Job.M), outStart = load<i32>(job, Job.OutStart), outLen = load<i32>(job, Job.OutLen);
   const src = <usize>load<u32>(job, Job.Src), dst = <usize>load<u32>(job, Job.Dst);
   const sAx = load<i32>(job, Job.SrcAxisStride), dAx = load<i32>(job, Job.DstAxisStride);
-  const Bmax = load<i32>(job, Job.Lanes), nIter = load<i32>(job, Job.IterCount);
-  const ns = load<i32>(job, Job.StageCount), rtw = <usize>load<u32>(job, Job.RealTwiddles);
-  const epi = load<i32>(job, Job.Epilogue), conj = load<i32>(job, Job.Conj) != 0;
+  const Bmax = load<i32>(job, Job.Lanes), nIter = load<i32>(job, Job.IterCount), ns = load<i32>(job, Job.StageCount);
+  const rtw = <usize>load<u32>(job, Job.RealTwiddles), epi = load<i32>(job, Job.Epilogue), conj = load<i32>(job, Job.Conj) != 0;
   const delta = <isize>load<i32>(job, Job.Delta), useFe = load<i32>(job, Job.UseFe) != 0;
   const A = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.A);
   const B = <usize>load<u32>(job + Job.Buffers + <usize>part * BufferRecord.Bytes, BufferRecord.B);
@@ -900,11 +899,11 @@ function rlStep<T>(rows: usize, nrows: i32, len: i32, delta: i32, prev: usize, g
       }
     }
   }
-  store<f64>(sums, change);
-  store<f64>(sums, norm, 8);
-  store<f64>(sums, dot, 16);
-  store<f64>(sums, last, 24);
-  store<f64>(sums, now, 32);
+  store<f64>(sums, change, RowSums.Change);
+  store<f64>(sums, norm, RowSums.Norm);
+  store<f64>(sums, dot, RowSums.Dot);
+  store<f64>(sums, last, RowSums.Last);
+  store<f64>(sums, now, RowSums.Now);
 }
 
 /** est = max(x + alpha (x - prev), 0) and prev = x, x the estimate's value, over the same rows. */
