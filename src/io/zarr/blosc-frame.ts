@@ -13,8 +13,8 @@
  * has been verified (then its decode cannot fail), and its output length is checked too.
  * @module
  */
-import { inflateSync } from "node:zlib";
 import { CorruptData, blosclz, lz4Block, zstdFrames } from "./byte-codecs.js";
+import { zlibInflate } from "./host.js";
 
 /** numcodecs.js decoders this module delegates to (zstd streams and bit-unshuffle). */
 export interface BloscHelpers {
@@ -105,7 +105,7 @@ async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array
     case "zlib": {
       let bytes: Uint8Array;
       try {
-        bytes = inflateSync(stream, { maxOutputLength: into.length });
+        bytes = zlibInflate(stream, into.length);
       } catch (e) {
         throw new CorruptData(`blosc zlib stream does not inflate: ${(e as Error).message}`);
       }

@@ -15,10 +15,10 @@
  * promoted type of `astype` and `dtype` and stores in `dtype`.
  * @module
  */
-import { gunzipSync, inflateSync } from "node:zlib";
 import { registry } from "zarrita";
 import { decodeBlosc } from "./blosc-frame.js";
 import { CorruptData, crc32c, lz4Block, zstdFrames } from "./byte-codecs.js";
+import { gunzip, zlibInflate } from "./host.js";
 
 export { CorruptData } from "./byte-codecs.js";
 
@@ -50,11 +50,11 @@ async function numcodecs(id: string): Promise<Decode> {
   return (b) => codec.decode(b);
 }
 
-/** Runs a node:zlib decoder, capped so a lying stream cannot inflate without bound. */
-function zlibDecode(name: string, fn: typeof inflateSync, bytes: Uint8Array, expected: number | undefined): Uint8Array {
+/** Runs a zlib-family decoder of the host, capped so a lying stream cannot inflate without bound. */
+function zlibDecode(name: string, fn: typeof zlibInflate, bytes: Uint8Array, expected: number | undefined): Uint8Array {
   let out: Uint8Array;
   try {
-    out = fn(bytes, expected === undefined ? {} : { maxOutputLength: Math.max(expected, 1) });
+    out = fn(bytes, expected === undefined ? undefined : Math.max(expected, 1));
   } catch (e) {
     throw new CorruptData(`${name} stream does not decode: ${(e as Error).message}`);
   }
@@ -108,8 +108,8 @@ const zstd = bytesCodec("zstd", async (bytes, expected) => {
   return out;
 });
 
-const gzip = bytesCodec("gzip", (bytes, expected) => zlibDecode("gzip", gunzipSync, bytes, expected));
-const zlib = bytesCodec("zlib", (bytes, expected) => zlibDecode("zlib", inflateSync, bytes, expected));
+const gzip = bytesCodec("gzip", (bytes, expected) => zlibDecode("gzip", gunzip, bytes, expected));
+const zlib = bytesCodec("zlib", (bytes, expected) => zlibDecode("zlib", zlibInflate, bytes, expected));
 
 const crc = bytesCodec("crc32c", (bytes) => {
   if (bytes.length < 4) throw new CorruptData(`crc32c data is ${bytes.length} bytes, shorter than its 4-byte checksum`);

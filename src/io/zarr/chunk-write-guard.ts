@@ -9,9 +9,8 @@
  * and the store itself inside one of the allowed roots, when roots are given.
  * @module
  */
-import * as fs from "node:fs/promises";
-import * as nodePath from "node:path";
 import { ZarrError } from "./errors.js";
+import { fs, nodePath } from "./host.js";
 import { arrayInfo, chunkKeyOf, readNode, type ArrayInfo } from "./metadata.js";
 import { checkNodePath, type StoreRef } from "./store.js";
 import type { WriteChunkParams } from "./write-kernels.js";

@@ -7,9 +7,9 @@
  * what makes a resumed write byte-identical to an uninterrupted one.
  * @module
  */
-import { deflateSync, gzipSync } from "node:zlib";
 import { registry } from "zarrita";
 import { ZarrError } from "./errors.js";
+import { gzip, zlibDeflate } from "./host.js";
 
 /** A compressor by name with its default settings. */
 export type CompressorName = "zstd" | "zlib" | "gzip" | "lz4" | "blosc";
@@ -101,8 +101,8 @@ export function encoderFor(c: ResolvedCompressor): Promise<Encode> {
 async function makeEncoder(c: ResolvedCompressor): Promise<Encode> {
   if (c === null) return async (b) => b;
   switch (c.id) {
-    case "gzip": return async (b) => new Uint8Array(gzipSync(b, { level: c.level }));
-    case "zlib": return async (b) => new Uint8Array(deflateSync(b, { level: c.level }));
+    case "gzip": return async (b) => gzip(b, c.level);
+    case "zlib": return async (b) => zlibDeflate(b, c.level);
     case "zstd": return numcodecsEncoder("zstd", { level: c.level });
     case "lz4": return numcodecsEncoder("lz4", { acceleration: c.acceleration });
     case "blosc": return numcodecsEncoder("blosc", { cname: c.cname, clevel: c.clevel, shuffle: c.shuffle, blocksize: 0 });

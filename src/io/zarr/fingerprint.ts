@@ -13,10 +13,7 @@
  * removing chunks changes it, and so does copying the store without keeping times).
  * @module
  */
-import { createHash } from "node:crypto";
-import * as fs from "node:fs/promises";
-import * as nodePath from "node:path";
-import { packageVersion } from "../package-version.js";
+import { fs, nodePath, packageVersion, sha256Hex } from "./host.js";
 import { arrayInfo, readNode } from "./metadata.js";
 import { realPathOf } from "./overlap.js";
 import { keyOf, readKey, storeRefOf, type StoreRef } from "./store.js";
@@ -81,7 +78,7 @@ export async function arrayIdentity(fn: string, store: string, path: string): Pr
   const metaBytes = (await readKey(fn, ref, keyOf(path, metaFile))) ?? new Uint8Array();
   const out: Record<string, unknown> = {
     store: realPathOf(store), path, shape: info.shape, chunks: info.chunks, dtype: info.zarrDtype,
-    metadata: createHash("sha256").update(metaBytes).digest("hex"),
+    metadata: sha256Hex(metaBytes),
   };
   if ("fs" in ref) {
     const dir = nodePath.join(ref.fs, ...path.split("/").filter((p) => p !== ""));

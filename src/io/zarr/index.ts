@@ -15,3 +15,4 @@ export { openOmeZarr, fromOmeZarr, type OmeZarrImage, type OmeLevel, type OpenOm
 export { toOmeZarr, type OmeProgress, type ToOmeZarrOptions, type ToOmeZarrResult } from "./ome-write.js";
 export type { OmeAxis, OmeChannel } from "./ome-metadata.js";
 export type { OmeAxisInput } from "./ome-axes.js";
+export { fileSystemAccessStore, zipStore, type DirectoryHandleLike, type FileHandleLike, type FolderStore } from "./folder-store.js";

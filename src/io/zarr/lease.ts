@@ -13,10 +13,8 @@
  * stops writing. In-process stores get the same rule through a registry in this process.
  * @module
  */
-import { randomBytes } from "node:crypto";
-import * as fs from "node:fs/promises";
-import { hostname } from "node:os";
-import * as nodePath from "node:path";
+import { fs, hostName, nodePath, pidAlive, processId } from "./host.js";
+import { randomHex } from "./random-hex.js";
 import { ZarrError } from "./errors.js";
 import { describeStore, fileOf, keyOf, type StoreRef } from "./store.js";
 
@@ -61,18 +59,9 @@ export function isLeaseLost(e: unknown): boolean {
 const DEFAULT_REFRESH_MS = 10_000;
 const inProcess = new Map<string, LeaseHolder>();
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}
-
 /** Why a lease is stale, or undefined while its holder may still be running. */
 function staleReason(holder: Partial<LeaseHolder> | undefined, refreshedMs: number, staleMs: number, now = Date.now()): string | undefined {
-  if (holder?.host === hostname() && typeof holder.pid === "number") {
+  if (holder?.host === hostName() && typeof holder.pid === "number") {
     return pidAlive(holder.pid) ? undefined : `its process ${holder.pid} on this host is gone`;
   }
   const age = now - refreshedMs;
@@ -108,7 +97,7 @@ function busy(fn: string, where: string, path: string, text: string): ZarrError 
 
 /** Creates `file` holding `json` only if no file has that name (complete content, never a half-written lease). */
 async function createExclusive(file: string, json: string): Promise<boolean> {
-  const tmp = `${file}.tmp-${randomBytes(6).toString("hex")}`;
+  const tmp = `${file}.tmp-${randomHex(6)}`;
   await fs.writeFile(tmp, json, { flag: "wx" });
   try {
     await fs.link(tmp, file);
@@ -132,7 +121,7 @@ async function createExclusive(file: string, json: string): Promise<boolean> {
 
 /** Moves a stale lease aside; false if the file there is no longer the one judged stale. */
 async function takeOver(file: string, judged: Partial<LeaseHolder> | undefined): Promise<boolean> {
-  const aside = `${file}.stale-${randomBytes(6).toString("hex")}`;
+  const aside = `${file}.stale-${randomHex(6)}`;
   try {
     await fs.rename(file, aside);
   } catch (e) {
@@ -164,7 +153,7 @@ async function takeOver(file: string, judged: Partial<LeaseHolder> | undefined):
 export async function acquireLease(
   fn: string, ref: StoreRef, path: string, options: LeaseOptions & { takeOverStale: boolean; runId: string; version: string },
 ): Promise<Lease> {
-  const holder: LeaseHolder = { host: hostname(), pid: process.pid, runId: options.runId, started: new Date().toISOString(), version: options.version };
+  const holder: LeaseHolder = { host: hostName(), pid: processId(), runId: options.runId, started: new Date().toISOString(), version: options.version };
   const where = `${describeStore(ref)}${path === "" ? "" : `/${path}`}`;
   const controller = new AbortController();
   if (!("fs" in ref)) {

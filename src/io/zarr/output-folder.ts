@@ -6,10 +6,9 @@
  * it, may lead out of the store through a symbolic link.
  * @module
  */
-import * as fs from "node:fs/promises";
-import * as nodePath from "node:path";
 import { coordsOf, isInside, realExistingAncestor } from "./chunk-write-guard.js";
 import { ZarrError } from "./errors.js";
+import { fs, nodePath } from "./host.js";
 import { LEASE_NAME } from "./lease.js";
 import type { ArrayInfo } from "./metadata.js";
 import { describeStore, fileOf, isTempKey, type StoreRef } from "./store.js";

@@ -8,12 +8,11 @@
  * URL store is read-only and never an output.
  * @module
  */
-import { realpathSync } from "node:fs";
-import * as nodePath from "node:path";
 import type { Graph } from "../../graph/graph.js";
 import { isClosureRef, type Task } from "../../graph/task.js";
 import { kernelRefOf } from "../../graph/kernel.js";
 import { ZarrError } from "./errors.js";
+import { nodePath, realpathSync } from "./host.js";
 import { readZarrRegion, type ReadRegionParams } from "./read-kernels.js";
 import { describeStore, type StoreRef } from "./store.js";
 

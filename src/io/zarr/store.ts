@@ -5,12 +5,9 @@
  * file write (temporary name, then rename) behind the no-half-written-chunk guarantee.
  * @module
  */
-import * as fs from "node:fs/promises";
-import * as nodePath from "node:path";
-import FileSystemStore from "@zarrita/storage/fs";
 import { FetchStore } from "zarrita";
-import { writeFileAtomically } from "../atomic-write.js";
 import { ZarrError, reason } from "./errors.js";
+import { FileSystemStore, HAS_FILE_SYSTEM, fs, nodePath, writeFileAtomically } from "./host.js";
 
 /** A key inside a store: `/` then the key, e.g. `/data/.zarray` (zarrita's `AbsolutePath`). */
 export type StoreKey = `/${string}`;
@@ -49,6 +46,9 @@ export function storeRefOf(fn: string, input: StoreInput): StoreRef {
       throw new ZarrError(fn, `store must be a directory path, a URL or a zarrita store; got an empty string. Pass e.g. "data.zarr"`, { kind: "store" });
     }
     if (/^https?:\/\//i.test(input)) return { url: input };
+    if (!HAS_FILE_SYSTEM) {
+      throw new ZarrError(fn, `store must be an http(s) URL, an in-memory store (e.g. a Map) or fileSystemAccessStore(folder) in a browser; got the path ${JSON.stringify(input)}, and a web page has no file system. Serve the Zarr over HTTP and pass its absolute URL (new URL(path, location.href) for a relative one), or pass fileSystemAccessStore() of a folder the user picked with showDirectoryPicker()`, { kind: "store" });
+    }
     return { fs: nodePath.resolve(input) };
   }
   if (input instanceof FileSystemStore) return { fs: nodePath.resolve(input.root) };
@@ -191,10 +191,13 @@ export async function listKeys(fn: string, ref: StoreRef, path: string): Promise
     return entries.filter((e) => e.isFile()).map((e) => nodePath.relative(dir, nodePath.join(e.parentPath ?? e.path, e.name)).split(nodePath.sep).join("/"));
   }
   if ("url" in ref) return undefined;
-  const store = openStore(fn, ref) as ZarrStore & { keys?(): Iterable<string> };
+  const store = openStore(fn, ref) as ZarrStore & { keys?(): Iterable<string> | AsyncIterable<string> };
   if (typeof store.keys !== "function") return undefined;
   const prefix = path === "" ? "/" : `/${path}/`;
-  return [...store.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length));
+  const out: string[] = [];
+  // Maps list synchronously; a folder store (fileSystemAccessStore) lists asynchronously.
+  for await (const k of store.keys()) if (k.startsWith(prefix)) out.push(k.slice(prefix.length));
+  return out;
 }
 
 /** Deletes the keys under node `path` (its metadata and chunks). */

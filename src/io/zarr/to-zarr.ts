@@ -5,7 +5,6 @@
  * written under a temporary name and renamed; `resume` skips chunks already present.
  * @module
  */
-import { randomBytes } from "node:crypto";
 import { ChunkedArray, isChunkedArray } from "../../array/chunked-array.js";
 import { forEachBlockIndex, numBlocks, type Chunks } from "../../chunks/grid.js";
 import { itemSize, type DataType } from "../../core/dtype.js";
@@ -18,12 +17,13 @@ import type { ComputeOptions } from "../../schedule/compute.js";
 import { store } from "../../schedule/store.js";
 import { resolveCompressor, v2CompressorJson, v3Codecs, type CompressorSpec, type ResolvedCompressor } from "./codecs.js";
 import { ZarrError } from "./errors.js";
+import { packageVersion } from "./host.js";
+import { randomHex } from "./random-hex.js";
 import { arrayInfo, chunkKeyOf, fillJson, metadataJson, readNode, v2Dtype, type ArrayInfo, type NodeInfo } from "./metadata.js";
 import { fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint } from "./fingerprint.js";
 import { LEASE_NAME, acquireLease, type LeaseOptions } from "./lease.js";
 import { checkInsideStore, checkNewOutputFolder, ownKeys } from "./output-folder.js";
 import { checkNoOverlap, zarrInputsOf } from "./overlap.js";
-import { packageVersion } from "../package-version.js";
 import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, removeTempFiles, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 
@@ -121,7 +121,7 @@ export async function toZarr(array: ChunkedArray, store: StoreInput, options: To
   await checkInsideStore(FN, ref, path);
   if ((await readNode(FN, ref, path)).kind === "none") await checkNewOutputFolder(FN, ref, path);
   const lease = await acquireLease(FN, ref, path, {
-    takeOverStale: options.resume === true || options.overwrite === true, runId: randomBytes(8).toString("hex"), version: packageVersion(), ...options.lease,
+    takeOverStale: options.resume === true || options.overwrite === true, runId: randomHex(8), version: packageVersion(), ...options.lease,
   });
   try {
     const signal = anySignal(options.signal, lease.lost);

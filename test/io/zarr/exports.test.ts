@@ -5,7 +5,7 @@ import * as zarrApi from "../../../src/io/zarr/index.js";
 
 describe("chunkwise/zarr exports", () => {
   it("the list of runtime exports", () => {
-    expect(Object.keys(zarrApi).sort()).toEqual(["ZarrError", "fromOmeZarr", "fromZarr", "openOmeZarr", "readZarrRegion", "toOmeZarr", "toZarr", "writeZarrChunk"]);
+    expect(Object.keys(zarrApi).sort()).toEqual(["ZarrError", "fileSystemAccessStore", "fromOmeZarr", "fromZarr", "openOmeZarr", "readZarrRegion", "toOmeZarr", "toZarr", "writeZarrChunk", "zipStore"]);
   });
 
   it("nothing outside src/io imports zarrita (the core stays free of it)", () => {
