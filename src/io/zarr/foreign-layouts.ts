@@ -23,6 +23,14 @@ function json(bytes: Uint8Array | undefined): Record<string, unknown> | undefine
   }
 }
 
+/** A probe's failure handler: an unreadable probe counts as absent, but an abort still rejects. */
+function orAbort(signal: AbortSignal | undefined): () => undefined {
+  return () => {
+    signal?.throwIfAborted();
+    return undefined;
+  };
+}
+
 /** Whether a parsed `zarr.json` is the v3 draft's entry point rather than v3 node metadata. */
 export function isV3Draft(meta: Record<string, unknown>): boolean {
   return typeof meta.zarr_format === "string" && meta.zarr_format.includes("protocol/core/3.0");
@@ -37,19 +45,19 @@ export function v3DraftError(fn: string, ref: StoreRef, path: string): ZarrError
  * Throws a ZarrError naming the layout when `path` of `ref` holds no Zarr node but the store is
  * an N5 container or a v3 draft store; returns quietly otherwise.
  */
-export async function refuseForeignLayout(fn: string, ref: StoreRef, path: string): Promise<void> {
+export async function refuseForeignLayout(fn: string, ref: StoreRef, path: string, signal?: AbortSignal): Promise<void> {
   const parts = path === "" ? [] : path.split("/");
   for (let depth = 0; depth <= parts.length; depth++) {
     const at = parts.slice(0, depth).join("/");
-    const attrs = json(await readKey(fn, ref, keyOf(at, "attributes.json")).catch(() => undefined));
+    const attrs = json(await readKey(fn, ref, keyOf(at, "attributes.json"), signal).catch(orAbort(signal)));
     if (attrs !== undefined && (typeof attrs.n5 === "string" || ("dimensions" in attrs && "dataType" in attrs))) {
       const what = typeof attrs.n5 === "string" ? `attributes.json with "n5": ${JSON.stringify(attrs.n5)}` : `N5 dataset attributes (dimensions, dataType, blockSize)`;
       throw new ZarrError(fn, `path ${JSON.stringify(path)} must hold a Zarr array; got an N5 container (${what} at ${describeStore(ref)}${keyOf(at, "attributes.json")}). chunkwise reads Zarr v2 and v3, not N5; ${CONVERT_N5}`, { kind: "metadata", path });
     }
   }
-  const root = json(await readKey(fn, ref, keyOf("", "zarr.json")).catch(() => undefined));
+  const root = json(await readKey(fn, ref, keyOf("", "zarr.json"), signal).catch(orAbort(signal)));
   const draftMeta = path === "" ? "meta/root.group.json" : `meta/root/${path}.array.json`;
-  if ((root !== undefined && isV3Draft(root)) || (await readKey(fn, ref, keyOf("", draftMeta)).catch(() => undefined)) !== undefined) {
+  if ((root !== undefined && isV3Draft(root)) || (await readKey(fn, ref, keyOf("", draftMeta), signal).catch(orAbort(signal))) !== undefined) {
     throw v3DraftError(fn, ref, path);
   }
 }

@@ -27,7 +27,7 @@ export interface FromZarrOptions {
    * of the Zarr chunks.
    */
   chunks?: ChunksInput;
-  /** Cancels opening. */
+  /** Cancels opening: every metadata read is given it, and opening rejects with its reason (an AbortError) as soon as it aborts, even if a server never answers. */
   signal?: AbortSignal;
 }
 
@@ -57,15 +57,16 @@ const FN = "fromZarr";
 export async function fromZarr(store: StoreInput, options: FromZarrOptions = {}): Promise<ChunkedArray> {
   const path = checkNodePath(FN, options.path ?? "");
   const ref = storeRefOf(FN, store);
-  options.signal?.throwIfAborted();
-  const node = await readNode(FN, ref, path);
+  const { signal } = options;
+  signal?.throwIfAborted();
+  const node = await readNode(FN, ref, path, signal);
   const at = `${describeStore(ref)}${path === "" ? "" : `/${path}`}`;
   if (node.kind === "none") {
-    await refuseForeignLayout(FN, ref, path);
-    throw new ZarrError(FN, `path ${JSON.stringify(path)} must hold a Zarr array (.zarray or zarr.json); got nothing at ${at}. Check the store and path${await childHint(ref, path)}`, { kind: "not-found", path });
+    await refuseForeignLayout(FN, ref, path, signal);
+    throw new ZarrError(FN, `path ${JSON.stringify(path)} must hold a Zarr array (.zarray or zarr.json); got nothing at ${at}. Check the store and path${await childHint(ref, path, signal)}`, { kind: "not-found", path });
   }
   if (node.kind === "group") {
-    throw new ZarrError(FN, `path ${JSON.stringify(path)} must be a Zarr array; got a group (${node.file}). Pass the path of an array inside it${await childHint(ref, path)}`, { kind: "not-an-array", path });
+    throw new ZarrError(FN, `path ${JSON.stringify(path)} must be a Zarr array; got a group (${node.file}). Pass the path of an array inside it${await childHint(ref, path, signal)}`, { kind: "not-an-array", path });
   }
   const info = arrayInfo(FN, node, path);
   const dtype: DataType = checkReadable(FN, info, node.file, path);
@@ -90,8 +91,9 @@ export async function fromZarr(store: StoreInput, options: FromZarrOptions = {})
 }
 
 /** "; nodes below it: a, b/c" (v2 arrays, v3 arrays and groups) when the store can list, to say which paths would work. */
-async function childHint(ref: Parameters<typeof listKeys>[1], path: string): Promise<string> {
+async function childHint(ref: Parameters<typeof listKeys>[1], path: string, signal: AbortSignal | undefined): Promise<string> {
   const keys = await listKeys(FN, ref, path).catch(() => undefined);
+  signal?.throwIfAborted();
   if (keys === undefined) return "";
   const arrays = keys.filter((k) => k.endsWith(".zarray") || k.endsWith("zarr.json")).map((k) => k.replace(/\/?(\.zarray|zarr\.json)$/, ""))
     .filter((k) => k !== "");

@@ -59,9 +59,9 @@ function parseJson(fn: string, bytes: Uint8Array, file: string, path: string): R
 }
 
 /** Reads what is at `path`: a v3 `zarr.json`, else v2 `.zarray` / `.zgroup`. */
-export async function readNode(fn: string, ref: StoreRef, path: string): Promise<NodeInfo> {
+export async function readNode(fn: string, ref: StoreRef, path: string, signal?: AbortSignal): Promise<NodeInfo> {
   const where = (name: string) => `${describeStore(ref)}${keyOf(path, name)}`;
-  const v3 = await readKey(fn, ref, keyOf(path, "zarr.json"));
+  const v3 = await readKey(fn, ref, keyOf(path, "zarr.json"), signal);
   if (v3 !== undefined) {
     const meta = parseJson(fn, v3, where("zarr.json"), path);
     if (isV3Draft(meta)) throw v3DraftError(fn, ref, path);
@@ -69,9 +69,9 @@ export async function readNode(fn: string, ref: StoreRef, path: string): Promise
     if (meta.node_type === "group") return { kind: "group", format: 3, file: where("zarr.json") };
     throw new ZarrError(fn, `metadata file ${where("zarr.json")} must have node_type "array" or "group"; got ${JSON.stringify(meta.node_type)}. Fix or re-write the node`, { kind: "metadata", path });
   }
-  const zarray = await readKey(fn, ref, keyOf(path, ".zarray"));
+  const zarray = await readKey(fn, ref, keyOf(path, ".zarray"), signal);
   if (zarray !== undefined) return { kind: "array", format: 2, meta: parseJson(fn, zarray, where(".zarray"), path), file: where(".zarray") };
-  if ((await readKey(fn, ref, keyOf(path, ".zgroup"))) !== undefined) return { kind: "group", format: 2, file: where(".zgroup") };
+  if ((await readKey(fn, ref, keyOf(path, ".zgroup"), signal)) !== undefined) return { kind: "group", format: 2, file: where(".zgroup") };
   return { kind: "none" };
 }
 

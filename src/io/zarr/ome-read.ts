@@ -70,9 +70,9 @@ const FN = "openOmeZarr";
 const decoder = new TextDecoder();
 
 /** A group's attributes: v2 `.zattrs`, v3 `zarr.json` `attributes`. */
-async function groupAttributes(fn: string, ref: StoreRef, path: string, format: 2 | 3, where: string): Promise<Record<string, unknown>> {
+async function groupAttributes(fn: string, ref: StoreRef, path: string, format: 2 | 3, where: string, signal: AbortSignal | undefined): Promise<Record<string, unknown>> {
   const key = keyOf(path, format === 3 ? "zarr.json" : ".zattrs");
-  const bytes = await readKey(fn, ref, key);
+  const bytes = await readKey(fn, ref, key, signal);
   if (bytes === undefined) return {};
   let doc: unknown;
   try {
@@ -103,16 +103,17 @@ async function groupAttributes(fn: string, ref: StoreRef, path: string, format: 
 export async function openOmeZarr(store: StoreInput, options: OpenOmeZarrOptions = {}): Promise<OmeZarrImage> {
   const path = checkNodePath(FN, options.path ?? "");
   const ref = storeRefOf(FN, store);
-  options.signal?.throwIfAborted();
+  const { signal } = options;
+  signal?.throwIfAborted();
   const where = `${describeStore(ref)}${path === "" ? "" : `/${path}`}`;
-  const node = await readNode(FN, ref, path);
+  const node = await readNode(FN, ref, path, signal);
   if (node.kind === "none") throw new ZarrError(FN, `path ${JSON.stringify(path)} must hold an OME-Zarr image group; got nothing at ${where}. Check the store and path`, { kind: "not-found", path });
   if (node.kind === "array") throw new ZarrError(FN, `path ${JSON.stringify(path)} must be an OME-Zarr image group; got a plain array (${node.file}). Open it with fromZarr, or pass the path of the image group above it`, { kind: "not-an-array", path });
-  const meta = parseOmeImage(FN, await groupAttributes(FN, ref, path, node.format, where), node.format, where);
+  const meta = parseOmeImage(FN, await groupAttributes(FN, ref, path, node.format, where, signal), node.format, where);
   const levels: OmeLevel[] = [];
   for (const ds of meta.datasets) {
     const levelPath = checkNodePath(FN, path === "" ? ds.path : `${path}/${ds.path}`);
-    const arr = await readNode(FN, ref, levelPath);
+    const arr = await readNode(FN, ref, levelPath, signal);
     if (arr.kind !== "array") {
       throw new ZarrError(FN, `every dataset listed in the multiscales of ${where} must be a Zarr array; got ${arr.kind === "none" ? "nothing" : "a group"} at "${ds.path}". Finish or re-write the image (an interrupted write resumes with resume: true)`, { kind: "not-found", path: levelPath });
     }
@@ -129,7 +130,7 @@ export async function openOmeZarr(store: StoreInput, options: OpenOmeZarrOptions
       if (!Number.isInteger(index) || index < 0 || index >= levels.length) {
         return Promise.reject(new ValueError("fromOmeZarr", `level must be an integer in [0, ${levels.length - 1}]; got ${show(index)}. The image at ${where} has ${levels.length} levels`));
       }
-      return fromZarr(store, { path: levels[index]!.path, ...(opts.chunks === undefined ? {} : { chunks: opts.chunks }) });
+      return fromZarr(store, { path: levels[index]!.path, ...(opts.chunks === undefined ? {} : { chunks: opts.chunks }), ...(signal ? { signal } : {}) });
     },
   };
 }

@@ -132,15 +132,32 @@ export function fileOf(fn: string, root: string, key: string): string {
   return file;
 }
 
-/** Reads a key, or undefined when absent. */
+/**
+ * Reads a key, or undefined when absent. With a signal, the read is given it (a URL store
+ * aborts its request) and is also raced against it, so a store that ignores signals, or a
+ * server that never answers, cannot hold the caller past an abort: it rejects with the
+ * signal's reason (an AbortError).
+ */
 export async function readKey(fn: string, ref: StoreRef, key: StoreKey, signal?: AbortSignal): Promise<Uint8Array | undefined> {
   const store = openStore(fn, ref);
   if ("fs" in ref) fileOf(fn, ref.fs, key);
+  signal?.throwIfAborted();
   try {
-    return (await store.get(key, signal ? { signal } : {})) ?? undefined;
+    const read = Promise.resolve(store.get(key, signal ? { signal } : {}));
+    return (await (signal ? raceAbort(read, signal) : read)) ?? undefined;
   } catch (e) {
+    if (signal?.aborted) throw signal.reason;
     throw new ZarrError(fn, `key ${JSON.stringify(key)} of ${describeStore(ref)} must be readable; got ${reason(e)}. Check the store's permissions or connection`, { kind: "store", chunkKey: key, cause: e });
   }
+}
+
+/** `work`, or the signal's reason as soon as it aborts (the work is left to settle unobserved). */
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /**
