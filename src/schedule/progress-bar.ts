@@ -23,7 +23,8 @@ export interface ProgressStream {
 export interface ProgressBarOptions {
   /** Shown before the bar, e.g. "deconvolve". */
   label?: string;
-  /** Default process.stderr. Any object with `write` will do (typed structurally, so the
+  /** Default process.stderr, or where there is no `process` (a web page) the console, one
+   * `console.info` per line. Any object with `write` will do (typed structurally, so the
    * published types need no `@types/node`). */
   stream?: ProgressStream;
   /** Plain-line mode: the least time between two lines; default 2000 ms. */
@@ -50,7 +51,7 @@ function seconds(ms: number | undefined): string {
  * ```
  */
 export function progressBar(options: ProgressBarOptions = {}): ProgressDisplay {
-  const stream = options.stream ?? process.stderr;
+  const stream = options.stream ?? defaultStream();
   const label = options.label ?? "progress";
   if (stream.isTTY === true) return terminalBar(stream, label);
   const interval = options.intervalMs ?? 2000;
@@ -67,6 +68,13 @@ export function progressBar(options: ProgressBarOptions = {}): ProgressDisplay {
     },
     stop: () => undefined,
   };
+}
+
+/** process.stderr on Node; in a page (no `process`, and no terminal) plain lines on the console. */
+function defaultStream(): ProgressStream {
+  const stderr = (globalThis as { process?: { stderr?: ProgressStream } }).process?.stderr;
+  if (stderr !== undefined) return stderr;
+  return { write: (text: string) => console.info(text.replace(/\n$/, "")), isTTY: false };
 }
 
 function terminalBar(stream: NonNullable<ProgressBarOptions["stream"]>, label: string): ProgressDisplay {

@@ -42,4 +42,22 @@ describe("progressBar", () => {
     await vi.waitFor(() => expect(s.text()).toContain("3/3 tasks"));
     expect(s.text()).not.toContain("1/3 tasks");
   });
+
+  it("no process (a browser bundle): the default stream is the console, one console.info per line", () => {
+    const lines: unknown[] = [];
+    const info = vi.spyOn(console, "info").mockImplementation((line: unknown) => void lines.push(line));
+    vi.stubGlobal("process", undefined);
+    try {
+      const bar = progressBar({ label: "rl", intervalMs: 0 });
+      for (const e of events(2)) bar.onProgress(e);
+      bar.stop();
+    } finally {
+      vi.unstubAllGlobals();
+      info.mockRestore();
+    }
+    expect(lines).toEqual([
+      "rl: 1/2 tasks (50%), 1.00 kB written, elapsed 0.1 s, ETA 0.1 s",
+      "rl: 2/2 tasks (100%), 2.00 kB written, elapsed 0.2 s, ETA 0.0 s",
+    ]);
+  });
 });
