@@ -138,21 +138,64 @@ export function fileSystemAccessStore(folder: DirectoryHandleLike): FolderStore 
  * The keys of a listable store (a Map, or {@link fileSystemAccessStore}) as a zip archive, the
  * way to hand an in-memory Zarr to the user as one download. Entries are stored, not deflated
  * (Zarr chunks are compressed already); zarr-python opens the file with `zarr.ZipStore`.
- * @throws {ZarrError} (kind "store") when the store cannot list its keys
+ * @throws {ZarrError} (kind "store") when the store cannot list its keys or a value is not
+ *   bytes; (kind "unsafe-path") for a key whose entry could land outside the folder it is
+ *   unzipped into (a ".." part, an absolute or drive path, a backslash), an empty or over-long
+ *   key, or two keys that would be the same entry (`/a` and `a`)
  * @example
  * const bytes = await zipStore(store);
  * const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(new Blob([bytes])), download: "result.zarr.zip" });
  */
 export async function zipStore(store: ZarrStore & { keys?(): Iterable<string> | AsyncIterable<string> }): Promise<Uint8Array> {
   if (typeof store?.keys !== "function") {
-    throw new ZarrError("zipStore", `store must list its keys (have keys(), as a Map does); got ${store === null ? "null" : typeof store}. Write to a Map or a fileSystemAccessStore, then zip it`, { kind: "store" });
+    throw new ZarrError(ZIP, `store must list its keys (have keys(), as a Map does); got ${store === null ? "null" : typeof store}. Write to a Map or a fileSystemAccessStore, then zip it`, { kind: "store" });
   }
   const files: Zippable = {};
-  const keys: string[] = [];
+  const keys: unknown[] = [];
   for await (const k of store.keys()) keys.push(k);
-  for (const key of keys.sort()) {
+  const names = new Map<string, string>();
+  for (const key of keys) {
+    const name = zipEntryName(key);
+    const before = names.get(name);
+    if (before !== undefined) {
+      throw new ZarrError(ZIP, `keys must name distinct entries; got ${JSON.stringify(before)} and ${JSON.stringify(key)}, which are both the entry ${JSON.stringify(name)} (one would be lost). Keep one of the two keys in the store`, { kind: "unsafe-path", chunkKey: String(key) });
+    }
+    names.set(name, key as string);
+  }
+  for (const [name, key] of [...names].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const bytes = await store.get(key as StoreKey);
-    if (bytes !== undefined) files[key.replace(/^\//, "")] = [bytes, { level: 0 }];
+    if (bytes === undefined) continue;
+    if (!(bytes instanceof Uint8Array)) {
+      throw new ZarrError(ZIP, `the value of key ${JSON.stringify(key)} must be bytes (a Uint8Array); got ${bytes === null ? "null" : Array.isArray(bytes) ? "an array" : typeof bytes}. Put only encoded chunks and metadata in the store (toZarr writes Uint8Arrays)`, { kind: "store", chunkKey: key });
+    }
+    files[name] = [bytes, { level: 0 }];
   }
   return zipSync(files);
+}
+
+const ZIP = "zipStore";
+/** The longest entry name a zip holds: its length field is 16 bits (bytes of UTF-8). */
+const MAX_ZIP_NAME_BYTES = 0xffff;
+
+/**
+ * The zip entry name of a store key (the key without its leading "/"), refusing a name an
+ * unzip tool could write outside its target folder (".." parts, absolute or drive paths,
+ * backslashes), an empty one, or one too long for the format.
+ */
+function zipEntryName(key: unknown): string {
+  if (typeof key !== "string") {
+    throw new ZarrError(ZIP, `keys must be strings such as "/data/zarr.json"; got ${typeof key}. List only string keys from keys()`, { kind: "unsafe-path" });
+  }
+  const name = key.replace(/^\//, "");
+  const bad = (why: string): never => {
+    throw new ZarrError(ZIP, `keys must be "/"-separated relative names with no empty, "." or ".." parts, backslashes, NUL or drive letters, so unzipping stays inside its folder; got ${JSON.stringify(key.length > 200 ? `${key.slice(0, 200)}...` : key)}, which ${why}. Remove or rename that key in the store`, { kind: "unsafe-path", chunkKey: key });
+  };
+  if (name.includes("\\")) bad("contains a backslash");
+  if (name.includes("\0")) bad("contains a NUL character");
+  if (/^[A-Za-z]:/.test(name)) bad("starts with a drive letter");
+  if (name.startsWith("/")) bad("is absolute");
+  for (const p of name.split("/")) if (p === "" || p === "." || p === "..") bad(name === "" ? "is empty" : `has the part ${JSON.stringify(p)}`);
+  const bytes = new TextEncoder().encode(name).length;
+  if (bytes > MAX_ZIP_NAME_BYTES) bad(`is ${bytes} bytes long (a zip entry name holds at most ${MAX_ZIP_NAME_BYTES})`);
+  return name;
 }
