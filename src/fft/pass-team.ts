@@ -175,7 +175,7 @@ export function passTeams(): PassTeamProvider | undefined {
 export function acquirePassTeam(threads: number): PassTeam | undefined {
   if (threads > 1) {
     let why: string | undefined;
-    if (provider === undefined) why = "no thread-team provider is installed (Node installs one through the package's \"node\" export condition; see installPassTeams)";
+    if (provider === undefined) why = inBrowser() ? NO_PROVIDER_IN_A_PAGE : "no thread-team provider is installed (Node installs one through the package's \"node\" export condition; see installPassTeams)";
     else if (typeof SharedArrayBuffer === "undefined") why = "SharedArrayBuffer is unavailable here (a page that is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)";
     else if (!canBlock()) why = "this thread may not block on Atomics.wait (a browser's main thread: run the call in a worker)";
     else {
@@ -189,6 +189,14 @@ export function acquirePassTeam(threads: number): PassTeam | undefined {
     }
   }
   return (provider ?? callerOnly()).acquire(1);
+}
+
+/** The note of a page's own thread (or a plain Web Worker): where threads on one volume do come from in a browser. */
+const NO_PROVIDER_IN_A_PAGE = "no thread-team provider is installed on this thread. In a browser, several threads on one volume come from running the call as a task of the webWorkers() executor (chunkwise/web-workers) with its threadsPerTask option, in a cross-origin isolated page; a page's own thread always runs it on one";
+
+/** Whether this is a browser's page or worker (where Node's provider never exists). */
+function inBrowser(): boolean {
+  return typeof (globalThis as { document?: unknown }).document !== "undefined" || typeof (globalThis as { WorkerGlobalScope?: unknown }).WorkerGlobalScope !== "undefined";
 }
 
 /** Reasons already noted on console.warn (each once per thread). */

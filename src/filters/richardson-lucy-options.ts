@@ -92,8 +92,10 @@ export interface RichardsonLucyOptions {
    * plus `threads - 1` helper threads over one shared WebAssembly memory, as ITK's number of
    * threads. `"auto"`: the thread budget the executor puts in the kernel's context
    * (`ctx.threads`: cores / workers for `threads()`, the cores / concurrency for `inline()`),
-   * else 1. Results are byte-identical for any number; without helper threads (a browser with
-   * no thread-team provider, or its main thread) the call runs on one thread with a note.
+   * else 1. Results are byte-identical for any number. In a browser the helper threads come
+   * from running the call as a task of `webWorkers()` (chunkwise/web-workers) with
+   * `threadsPerTask`, in a cross-origin isolated page; elsewhere (the page's own thread, a page
+   * that is not isolated) the call runs on one thread with a note.
    */
   readonly threads?: number | "auto";
 }

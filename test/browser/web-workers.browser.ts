@@ -12,7 +12,7 @@ import { webWorkers, type WebWorkersExecutor } from "../../src/executors/web-wor
 import { defineKernel } from "../../src/graph/kernel.js";
 import { gufunc } from "../../src/array/apply-gufunc.js";
 import { richardsonLucy } from "../../src/filters/index.js";
-import { gaussianPsf, volumes } from "./web-workers/rl-data.js";
+import { gaussianPsf, testerCase, volumes } from "./web-workers/rl-data.js";
 import { definePageTests } from "./harness/in-page.js";
 import { combine, failOn, flaky, heavy, markers, sharedness, slow } from "./web-workers/kernels.js";
 import { digest, pipeline, ramp } from "./web-workers/pipeline.js";
@@ -151,6 +151,17 @@ definePageTests({
     const rl = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: { iterations: input.iterations, clip: false, threads: input.threads } });
     const out = await compute(rl(imgs, gaussianPsf()) as ChunkedArray, { executor: ex() });
     return digest(out);
+  },
+  async deconvolveOnThePage(input: { threads: number; iterations: number }) {
+    // The page's own thread: the inline executor, no Web Worker.
+    const imgs = fromArray(volumes(), { chunks: [1, 24, 40, 36] });
+    const rl = gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params: { iterations: input.iterations, clip: false, threads: input.threads } });
+    return digest(await compute(rl(imgs, gaussianPsf()) as ChunkedArray, { executor: inline() }));
+  },
+  deconvolveDirectly() {
+    // richardsonLucy called as a function on the page's own thread, no executor at all.
+    const [img, psf] = testerCase();
+    return digest(richardsonLucy(img, psf, { iterations: 3, threads: 1 }) as Block);
   },
   async sharing() {
     // A block read by two tasks: the first reader gets a shared copy (where the page has

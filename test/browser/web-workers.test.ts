@@ -9,11 +9,12 @@ import * as nodePath from "node:path";
 import { ROOT } from "./harness/bundle.js";
 import { startSession, type Session, type TestPage } from "./harness/session.js";
 import { digest, pipeline } from "./web-workers/pipeline.js";
-import { gaussianPsf, volumes } from "./web-workers/rl-data.js";
+import { gaussianPsf, testerCase, volumes } from "./web-workers/rl-data.js";
 import { richardsonLucy } from "../../src/filters/index.js";
 import { fromArray } from "../../src/array/creation.js";
 import { gufunc } from "../../src/array/apply-gufunc.js";
 import type { ChunkedArray } from "../../src/array/chunked-array.js";
+import type { Block } from "../../src/core/ndarray.js";
 
 type ErrorInfo = {
   name: string; message: string; isTaskError: boolean; isValueError: boolean; isKernelError: boolean; isRangeError: boolean;
@@ -165,4 +166,54 @@ describe("Richardson-Lucy on webWorkers(2) in Chromium: byte-identical to Node's
       }
     });
   }
+
+  it("richardsonLucy(block, psf) called directly in a page that is not isolated: the outside tester's 32^3 case, equal to Node's bytes", async () => {
+    const page = await session.open("web-workers", { isolated: false });
+    try {
+      const [img, psf] = testerCase();
+      const node = digest(richardsonLucy(img, psf, { iterations: 3, threads: 1 }) as Block);
+      const got = await page.run<ReturnType<typeof digest>>("deconvolveDirectly");
+      expect(got[1]).toEqual([32, 32, 32]);
+      expect(got[2] === node[2]).toBe(true);
+    } finally {
+      await page.page.close();
+    }
+  });
+});
+
+describe("Richardson-Lucy on the page's own thread (inline) in Chromium: byte-identical to Node's inline result", () => {
+  for (const [threads, isolated] of [[1, false], [1, true], [2, true]] as const) {
+    it(`threads: ${threads}, page ${isolated ? "cross-origin isolated" : "not isolated (no SharedArrayBuffer: the unshared engine)"}`, async () => {
+      const page = await session.open("web-workers", { isolated });
+      const warnings: string[] = [];
+      page.page.on("console", (m) => {
+        if (m.type() === "warning") warnings.push(m.text());
+      });
+      try {
+        const got = await page.run<ReturnType<typeof digest>>("deconvolveOnThePage", { threads, iterations: RL_ITERATIONS });
+        expect(got[0]).toBe("float32");
+        expect(got[1]).toEqual([2, 24, 40, 36]);
+        expect(got[2] === rlReference[2]).toBe(true);
+        expect(page.errors).toEqual([]);
+        if (threads === 1) expect(warnings).toEqual([]);
+        // The note tells a browser user where threads on one volume come from.
+        else expect(warnings).toEqual([expect.stringMatching(/^chunkwise FFT: 2 threads asked, running on 1 thread because no thread-team provider is installed on this thread\. In a browser, several threads on one volume come from running the call as a task of the webWorkers\(\) executor \(chunkwise\/web-workers\) with its threadsPerTask option/)]);
+      } finally {
+        await page.page.close();
+      }
+    });
+  }
+
+  it("richardsonLucy(block, psf) called directly in a page that is not isolated: the outside tester's 32^3 case, equal to Node's bytes", async () => {
+    const page = await session.open("web-workers", { isolated: false });
+    try {
+      const [img, psf] = testerCase();
+      const node = digest(richardsonLucy(img, psf, { iterations: 3, threads: 1 }) as Block);
+      const got = await page.run<ReturnType<typeof digest>>("deconvolveDirectly");
+      expect(got[1]).toEqual([32, 32, 32]);
+      expect(got[2] === node[2]).toBe(true);
+    } finally {
+      await page.page.close();
+    }
+  });
 });

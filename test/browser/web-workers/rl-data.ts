@@ -30,3 +30,11 @@ export function gaussianPsf(): Block<"float32"> {
   for (let n = 0; n < data.length; n++) data[n]! /= sum;
   return fromTypedArray("float32", data, [z, y, x]);
 }
+
+/** The outside tester's case: a 32^3 ramp ((i * 7) % 13) and a 3^3 box PSF, Richardson-Lucy called directly with 3 iterations. */
+export function testerCase(): [Block<"float32">, Block<"float32">] {
+  return [
+    fromTypedArray("float32", Float32Array.from({ length: 32 ** 3 }, (_, i) => (i * 7) % 13), [32, 32, 32]),
+    fromTypedArray("float32", new Float32Array(27).fill(1 / 27), [3, 3, 3]),
+  ];
+}
