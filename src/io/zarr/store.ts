@@ -8,6 +8,7 @@
 import { FetchStore } from "zarrita";
 import { ZarrError, reason } from "./errors.js";
 import { FileSystemStore, HAS_FILE_SYSTEM, fs, nodePath, writeFileAtomically } from "./host.js";
+import { HttpStore } from "./http-store.js";
 
 /** A key inside a store: `/` then the key, e.g. `/data/.zarray` (zarrita's `AbsolutePath`). */
 export type StoreKey = `/${string}`;
@@ -84,7 +85,7 @@ export function openStore(fn: string, ref: StoreRef): ZarrStore {
   const key = JSON.stringify(ref);
   let store = opened.get(key);
   if (store === undefined) {
-    store = "fs" in ref ? new FileSystemStore(ref.fs) : new FetchStore(ref.url);
+    store = "fs" in ref ? new FileSystemStore(ref.fs) : new HttpStore(ref.url);
     opened.set(key, store);
   }
   return store;
@@ -147,6 +148,7 @@ export async function readKey(fn: string, ref: StoreRef, key: StoreKey, signal?:
     return (await (signal ? raceAbort(read, signal) : read)) ?? undefined;
   } catch (e) {
     if (signal?.aborted) throw signal.reason;
+    if (e instanceof ZarrError) throw e;
     throw new ZarrError(fn, `key ${JSON.stringify(key)} of ${describeStore(ref)} must be readable; got ${reason(e)}. Check the store's permissions or connection`, { kind: "store", chunkKey: key, cause: e });
   }
 }
