@@ -114,9 +114,11 @@ describe("Zarr written in Chromium", () => {
 describe("file-system paths in Chromium", () => {
   it("fromZarr and toZarr refuse them with the way to go", async () => {
     const got = await page.run<{ name: string; kind: string; message: string }[]>("refusePaths");
-    expect(got.map((g) => [g.name, g.kind])).toEqual([["ZarrError", "store"], ["ZarrError", "store"], ["ZarrError", "store"]]);
+    expect(got.map((g) => [g.name, g.kind])).toEqual([["ZarrError", "store"], ["ZarrError", "store"], ["ZarrError", "store"], ["ZarrError", "store"]]);
     expect(got[0]!.message).toMatch(/^fromZarr: store must be an http\(s\) URL, an in-memory store \(e\.g\. a Map\) or fileSystemAccessStore\(folder\) in a browser; got the path "data\.zarr", and a web page has no file system\. Serve the Zarr over HTTP/);
     expect(got[1]!.message).toMatch(/^toZarr: store must be .* got the path "\/tmp\/out\.zarr"/);
-    expect(got[2]!.message).toMatch(/^fromZarr: store must be .* got the path "file:\/\/\/data\/x\.zarr"/);
+    expect(got[2]!.message).toMatch(/^fromZarr: store must be .* got the file: URL "file:\/\/\/data\/x\.zarr", and a web page cannot read files by URL\./);
+    // A URL is read-only; in a page the way out is a Map or a picked folder, not a directory path.
+    expect(got[3]!.message).toBe("toZarr: store must be writable; got the URL https://example.org/out.zarr, which is read-only. In a web page, write to a Map (then zipStore(map) for a download) or to fileSystemAccessStore(folder) of a folder the user picked");
   });
 });

@@ -108,7 +108,8 @@ function checkGrid(fn: string, file: string, path: string, shape: readonly numbe
   const what = axis >= 0 ? `at most ${MAX_CHUNKS_PER_AXIS} chunks per axis; got ${counts[axis]} along axis ${axis}`
     : total > MAX_CHUNKS ? `at most ${MAX_CHUNKS} chunks in all; got ${total}`
       : `chunks of at most ${MAX_CHUNK_ELEMENTS} elements (each is decoded into one array; a chunk may be larger than the shape, but not this large); got ${elements}`;
-  throw new ZarrError(fn, `the chunk grid of ${file} (shape ${JSON.stringify(shape)}, chunks ${JSON.stringify(chunks)}) must have ${what}. The metadata is corrupt, or the chunks are far too small: fix the metadata or re-write the array with larger chunks`, { kind: "metadata", path });
+  const fix = axis >= 0 || total > MAX_CHUNKS ? "the chunks are far too small: fix the metadata or re-write the array with larger chunks" : "the chunks are far too large: fix the metadata or re-write the array with smaller chunks";
+  throw new ZarrError(fn, `the chunk grid of ${file} (shape ${JSON.stringify(shape)}, chunks ${JSON.stringify(chunks)}) must have ${what}. The metadata is corrupt, or ${fix}`, { kind: "metadata", path });
 }
 
 /** Reads shape, chunks, dtype, codecs and key encoding from raw metadata of either format. */

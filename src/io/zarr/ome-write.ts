@@ -30,7 +30,7 @@ import { checkAxes, checkChannels, checkPerAxis, completeChannel, type OmeAxisIn
 import { buildOmeAttributes, type OmeAxis, type OmeChannel } from "./ome-metadata.js";
 import { maxLevels, planPyramid, viewingChunks, type PyramidLevel } from "./pyramid.js";
 import { roundToDtype } from "./pyramid-kernels.js";
-import { checkNodePath, deleteNode, describeStore, keyOf, listKeys, readKey, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
+import { checkNodePath, deleteNode, describeStore, keyOf, listKeys, readKey, readOnlyUrl, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
 
 /** Progress of one level's write: toZarr's, plus which level (0 first) of how many. */
@@ -119,7 +119,7 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
     ...(options.levels === undefined ? {} : { levels: options.levels }),
   });
   const ref = storeRefOf(FN, store);
-  if ("url" in ref) throw new ZarrError(FN, `store must be writable; got the URL ${ref.url}. Write to a directory path`, { kind: "store" });
+  if ("url" in ref) throw readOnlyUrl(FN, ref.url);
   options.signal?.throwIfAborted();
 
   await prepareGroup(ref, path, format, options, plan.length);

@@ -41,7 +41,13 @@ const opened = new Map<string, ZarrStore>();
 
 /** Names a store input by a {@link StoreRef} (registering in-process stores). */
 export function storeRefOf(fn: string, input: StoreInput): StoreRef {
-  if (input instanceof URL) input = input.protocol === "file:" ? decodeURIComponent(input.pathname) : input.href;
+  if (input instanceof URL) input = input.href;
+  if (typeof input === "string" && /^file:/i.test(input)) {
+    if (!HAS_FILE_SYSTEM) {
+      throw new ZarrError(fn, `store must be an http(s) URL, an in-memory store (e.g. a Map) or fileSystemAccessStore(folder) in a browser; got the file: URL ${JSON.stringify(input)}, and a web page cannot read files by URL. Serve the Zarr over HTTP and pass its http(s) URL, or pass fileSystemAccessStore() of a folder the user picked with showDirectoryPicker()`, { kind: "store" });
+    }
+    input = decodeURIComponent(new URL(input).pathname);
+  }
   if (typeof input === "string") {
     if (input === "") {
       throw new ZarrError(fn, `store must be a directory path, a URL or a zarrita store; got an empty string. Pass e.g. "data.zarr"`, { kind: "store" });
@@ -70,6 +76,9 @@ export function storeRefOf(fn: string, input: StoreInput): StoreRef {
 export function describeStore(ref: StoreRef): string {
   if ("fs" in ref) return ref.fs;
   if ("url" in ref) return ref.url;
+  const store = localStores.get(ref.local)?.deref() as { folder?: { name?: unknown } } | undefined;
+  // fileSystemAccessStore's stores carry the picked folder's handle.
+  if (typeof store?.folder?.name === "string") return `the picked folder ${JSON.stringify(store.folder.name)} (${ref.local})`;
   return `the in-memory store ${ref.local}`;
 }
 
@@ -162,6 +171,12 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
   });
 }
 
+/** The refusal of a URL as an output, with the way out on this host (a page has no directory paths). */
+export function readOnlyUrl(fn: string, url: string): ZarrError {
+  const fix = HAS_FILE_SYSTEM ? "Write to a directory path instead" : "In a web page, write to a Map (then zipStore(map) for a download) or to fileSystemAccessStore(folder) of a folder the user picked";
+  return new ZarrError(fn, `store must be writable; got the URL ${url}, which is read-only. ${fix}`, { kind: "store" });
+}
+
 /**
  * Writes a key so readers never see part of it: on a directory store the bytes go to
  * `<file>.tmp-<random>`, are flushed, then renamed over the final name (atomic on POSIX).
@@ -169,13 +184,11 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
  * @throws {ZarrError} (kind "store") for read-only stores or file-system failures
  */
 export async function writeKeyAtomic(fn: string, ref: StoreRef, key: StoreKey, bytes: Uint8Array): Promise<void> {
-  if ("url" in ref) {
-    throw new ZarrError(fn, `store must be writable; got the URL ${ref.url}, which is read-only. Write to a directory path instead`, { kind: "store" });
-  }
+  if ("url" in ref) throw readOnlyUrl(fn, ref.url);
   if ("local" in ref) {
     const store = openStore(fn, ref);
     if (typeof store.set !== "function") {
-      throw new ZarrError(fn, `store must be writable (have set(key, bytes)); got a read-only store. Pass a directory path or a Map`, { kind: "store" });
+      throw new ZarrError(fn, `store must be writable (have set(key, bytes)); got a read-only store. Pass ${HAS_FILE_SYSTEM ? "a directory path" : "fileSystemAccessStore(folder)"} or a Map`, { kind: "store" });
     }
     await store.set(key, bytes);
     return;

@@ -24,7 +24,7 @@ import { fingerprintDiff, recordedAttributes, runFingerprint, type Fingerprint }
 import { LEASE_NAME, acquireLease, type LeaseOptions } from "./lease.js";
 import { checkInsideStore, checkNewOutputFolder, ownKeys } from "./output-folder.js";
 import { checkNoOverlap, zarrInputsOf } from "./overlap.js";
-import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, removeTempFiles, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
+import { checkNodePath, deleteNode, describeStore, hasKey, isTempKey, keyOf, listKeys, removeTempFiles, readOnlyUrl, storeRefOf, writeKeyAtomic, type StoreInput, type StoreRef } from "./store.js";
 import { writeZarrChunk, type WriteChunkParams, type WrittenChunk } from "./write-kernels.js";
 
 /** Options of {@link toZarr}. */
@@ -109,7 +109,7 @@ export async function toZarr(array: ChunkedArray, store: StoreInput, options: To
   if (typeof fill !== "number" || !Number.isFinite(fill)) throw new ValueError(FN, `fillValue must be a finite number; got ${show(fill)}. Pass e.g. 0`);
   const compressor = resolveCompressor(options.compressor);
   const ref = storeRefOf(FN, store);
-  if ("url" in ref) throw new ZarrError(FN, `store must be writable; got the URL ${ref.url}. Write to a directory path`, { kind: "store" });
+  if ("url" in ref) throw readOnlyUrl(FN, ref.url);
   const x = regularize(array);
   const chunkShape = x.chunks.map((c) => Math.max(1, c[0] ?? 1));
   const info: ArrayInfo = { format, shape: [...x.shape], chunks: chunkShape, zarrDtype: format === 2 ? v2Dtype(x.dtype) : x.dtype, dtype: x.dtype, codecs: [], keyEncoding: { v2: format === 2, separator }, sharded: false };

@@ -95,6 +95,7 @@ export async function refusePaths(): Promise<{ name: string; kind: string; messa
     () => fromZarr("data.zarr", { path: "a" }),
     () => toZarr(fromArray(input([2, 2], 1)), "/tmp/out.zarr"),
     () => fromZarr("file:///data/x.zarr"),
+    () => toZarr(fromArray(input([2, 2], 1)), "https://example.org/out.zarr"),
   ];
   for (const attempt of attempts) {
     try {

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import * as browser from "../../../src/io/zarr/host.browser.js";
 import * as node from "../../../src/io/zarr/host.js";
 import { fileSystemAccessStore, type DirectoryHandleLike } from "../../../src/io/zarr/index.js";
+import { describeStore, storeRefOf } from "../../../src/io/zarr/store.js";
 
 const bytes = fc.uint8Array({ maxLength: 3000 }).chain((random) =>
   fc.constantFrom(random, new Uint8Array(random.length).fill(7)));
@@ -92,5 +93,12 @@ describe("fileSystemAccessStore", () => {
       await expect(store.get(key as `/${string}`)).rejects.toThrow(/^fileSystemAccessStore: keys must be "\/"-separated names with no empty, "\." or "\.\." parts/);
       await expect(store.set(key as `/${string}`, new Uint8Array())).rejects.toThrow(/keys must be/);
     }
+  });
+
+  it("is named in messages as the picked folder, not as an in-memory store", () => {
+    const dir = { kind: "directory", name: "My results" } as unknown as DirectoryHandleLike;
+    const store = fileSystemAccessStore({ ...dir, getFileHandle: async () => { throw new Error("unused"); } } as DirectoryHandleLike);
+    expect(describeStore(storeRefOf("toZarr", store))).toMatch(/^the picked folder "My results" \(local-\d+\)$/);
+    expect(describeStore(storeRefOf("toZarr", new Map()))).toMatch(/^the in-memory store local-\d+$/);
   });
 });
