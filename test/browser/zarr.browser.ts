@@ -1,5 +1,5 @@
 // Zarr in Chromium: reads over HTTP, in-memory and picked-folder writes; zarr.test.ts drives it.
-import { entriesOf, folderRoundTrip, readMap, readOme, readUrl, refusePaths, storeOf, writeToMap, zipped, type Entries, type WriteCase } from "./cases/zarr-cases.js";
+import { docExample, entriesOf, folderRoundTrip, readMap, readOme, readUrl, refusePaths, storeOf, writeToMap, zipped, type Entries, type WriteCase } from "./cases/zarr-cases.js";
 import { definePageTests } from "./harness/in-page.js";
 
 definePageTests({
@@ -13,4 +13,5 @@ definePageTests({
   folderRoundTrip,
   refusePaths,
   zipped,
+  docExample,
 });

@@ -12,7 +12,7 @@ import { fromZarr } from "../../src/io/zarr/index.js";
 import { input } from "./cases/lazy-cases.js";
 import { entriesOf, readMap, storeOf, valuesOf, writeToMap, type Entries, type WriteCase } from "./cases/zarr-cases.js";
 import { startSession, type Session, type TestPage } from "./harness/session.js";
-import { expected as chunkwiseFixtures, tempDir } from "../io/zarr/helpers.js";
+import { expected as chunkwiseFixtures, expectedBlock, tempDir } from "../io/zarr/helpers.js";
 import { readFileSync } from "node:fs";
 import { ROOT } from "./harness/bundle.js";
 
@@ -108,6 +108,17 @@ describe("Zarr written in Chromium", () => {
       await writeFile(nodePath.join(dir, name), data);
     }
     expect(valuesOf(await (await fromZarr(dir, { path: "a" })).compute())).toEqual(valuesOf(input(c.shape, c.seed)));
+  });
+});
+
+describe("the docs/browser.md example in Chromium", () => {
+  it("runs on a Zarr of several chunks per axis (blosc_lz4_shuffle: shape [7,9], chunks [3,4]), values clipped at 1000", async () => {
+    const e = chunkwiseFixtures["blosc_lz4_shuffle"]!;
+    const got = await page.run<{ values: number[]; chunks: number[][]; zipBytes: number }>("docExample", { url: `/fixtures/zarr/${e.group}`, path: e.path });
+    expect(got.chunks).toEqual([[3, 3, 1], [4, 4, 1]]);
+    expect(got.values).toEqual(valuesOf(expectedBlock(e)).map((v) => Math.fround(Math.min(v, 1000))));
+    expect(got.zipBytes).toBeGreaterThan(0);
+    expect(unexpectedErrors()).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@
  * (zarr.test.ts): reads over HTTP, writes to in-memory stores and to a folder of the origin
  * private file system through fileSystemAccessStore, and the refusal of file-system paths.
  */
-import { fromArray, type Block } from "../../../src/index.js";
+import { cStrides, fromArray, mapBlocks, toFlatArray, type Block } from "../../../src/index.js";
 import { fileSystemAccessStore, type CompressorSpec, fromZarr, openOmeZarr, toZarr, zipStore, type DirectoryHandleLike, type StoreKey } from "../../../src/io/zarr/index.js";
 import { input } from "./lazy-cases.js";
 
@@ -111,4 +111,21 @@ export async function refusePaths(): Promise<{ name: string; kind: string; messa
 /** A zip of a written Map store, for a download. */
 export async function zipped(c: WriteCase): Promise<number[]> {
   return [...(await zipStore(await writeToMap(c)))];
+}
+
+/**
+ * The steps of the docs/browser.md example on a Zarr chunked along both axes: open over HTTP,
+ * clip elementwise block by block, write to a Map, zip it. Returns the written values and the zip's size.
+ */
+export async function docExample(c: { url: string; path: string }): Promise<{ values: number[]; chunks: number[][]; zipBytes: number }> {
+  const image = await fromZarr(new URL(c.url, (globalThis as { location?: { href: string } }).location?.href).href, { path: c.path });
+  const clip = (b: Block): Block<"float32"> => {
+    const data = Float32Array.from(toFlatArray(b), (v) => Math.min(v, 1000));
+    return { dtype: "float32", data, shape: [...b.shape], stride: cStrides(b.shape), offset: 0 };
+  };
+  const result = mapBlocks(clip, [image], { dtype: "float32" });
+  const store = new Map<StoreKey, Uint8Array>();
+  await toZarr(result, store, { path: "copy" });
+  const zip = await zipStore(store);
+  return { values: valuesOf(await (await fromZarr(store, { path: "copy" })).compute()), chunks: image.chunks.map((c) => [...c]), zipBytes: zip.length };
 }
