@@ -24,7 +24,7 @@ function urlOf(root: string, key: string): string {
 
 /** A read-only store over HTTP(S) with the checks described in this module. */
 export class HttpStore implements ZarrStore {
-  /** Each shard's size in bytes, from the HEAD its index read made. */
+  /** Each shard's size in bytes, from the HEAD of its latest index read. */
   private readonly sizes = new Map<string, number>();
 
   constructor(readonly url: string) {}
@@ -35,7 +35,9 @@ export class HttpStore implements ZarrStore {
   }
 
   async getRange(key: StoreKey, range: { offset: number; length: number } | { suffixLength: number }, options: { signal?: AbortSignal } = {}): Promise<Uint8Array | undefined> {
-    const size = await this.sizeOf(key, options.signal);
+    // The index read (a suffix) asks the size afresh, so a shard re-written since is measured
+    // with the index read with it; the entries' reads that follow check against that size.
+    const size = await this.sizeOf(key, options.signal, "suffixLength" in range);
     if (size === undefined) return undefined;
     let offset: number, length: number;
     if ("suffixLength" in range) {
@@ -61,9 +63,9 @@ export class HttpStore implements ZarrStore {
     return bytes;
   }
 
-  /** The size of `key` from a HEAD request (once per key), or undefined when it is missing. */
-  private async sizeOf(key: StoreKey, signal: AbortSignal | undefined): Promise<number | undefined> {
-    const known = this.sizes.get(key);
+  /** The size of `key` from a HEAD request (the last one made, unless `fresh`), or undefined when it is missing. */
+  private async sizeOf(key: StoreKey, signal: AbortSignal | undefined, fresh: boolean): Promise<number | undefined> {
+    const known = fresh ? undefined : this.sizes.get(key);
     if (known !== undefined) return known;
     const res = await this.fetch(key, "HEAD", undefined, signal);
     if (res === undefined) return undefined;
