@@ -30,7 +30,7 @@ import { allowKernels, type KernelAllowlist } from "./kernel-allowlist.js";
 import { DistributedError } from "./distributed-error.js";
 import { parseRedis, probeRedis, redactText, type RedisConnection } from "./redis-connection.js";
 import { decodeBlockBytes, decodeValue, encodeValue, scratchPath, type Encoded } from "./scratch.js";
-import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./task-signing.js";
+import { requiredTaskKey, sha256Hex, signAnswer, verifyJob, type TaskKey } from "./task-signing.js";
 import { checkTaskStores, storePolicy } from "./task-stores.js";
 import { serializeError, type WireError } from "../thread-wire.js";
 import { threads } from "../threads/threads.js";
@@ -179,7 +179,7 @@ function workerSettings(options: WorkerOptions): WorkerSettings {
   if (!Number.isFinite(staleMs) || staleMs < 200) throw new ValueError("worker", `staleMs must be at least 200; got ${show(options.staleMs)}. Pass e.g. 30000`);
   const importMs = bound("importTimeoutMs", options.importTimeoutMs, 60_000);
   const runMs = bound("taskTimeoutMs", options.taskTimeoutMs, 3_600_000);
-  const key = signingKey(options);
+  const key = requiredTaskKey("worker", options);
   const cwd = options.cwd ?? process.cwd();
   const root = nodePath.resolve(cwd, options.scratchDir ?? defaultScratchDir());
   const policy = options.stores === undefined ? undefined : storePolicy(options.stores, cwd);
@@ -285,14 +285,3 @@ function bound(name: string, v: number | undefined, fallback: number): number {
   return v;
 }
 
-/** The task key as bytes; undefined only with `insecure`. */
-function signingKey(options: WorkerOptions): Buffer | undefined {
-  if (options.insecure === true) {
-    if (options.taskKey !== undefined) throw new ValueError("worker", `insecure must not come with a taskKey; got both. Drop --insecure: with a key, every task is checked`);
-    return undefined;
-  }
-  if (options.taskKey === undefined) {
-    throw new ValueError("worker", `a task key must be given so that only trusted clients' tasks run; got none. Pass --task-key-file FILE (or CHUNKWISE_TASK_KEY), made with 'openssl rand -hex 32 > FILE' and given to the clients too; or --insecure to accept anyone who can write to the queue`);
-  }
-  return taskKeyBytes("worker", options.taskKey);
-}

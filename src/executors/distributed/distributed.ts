@@ -30,7 +30,7 @@ import { lastingConnection, parseRedis, probeRedis, redactText, type Link, type 
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { encodeValue, joinValue, readBlockFile, type Encoded } from "./scratch.js";
 import { RunFiles, type FileEntry } from "./run-files.js";
-import { sha256Hex, signJob, taskKeyBytes, verifyAnswer, type TaskKey } from "./task-signing.js";
+import { requiredTaskKey, sha256Hex, signJob, verifyAnswer, type TaskKey } from "./task-signing.js";
 import { reviveError } from "../thread-wire.js";
 import { defaultScratchDir, type JobData } from "./distributed-worker.js";
 
@@ -95,7 +95,7 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
   refusePoolInWorker("distributed");
   const parsed = parseRedis("distributed", options.connection);
   checkNumbers(options);
-  const client = new DistributedClient(options, parsed, clientKey(options));
+  const client = new DistributedClient(options, parsed, requiredTaskKey("distributed", options));
   return {
     name: `distributed(${client.queueName})`,
     concurrency: options.concurrency ?? 8,
@@ -307,18 +307,6 @@ async function ownJob(queue: Queue, id: string, data: JobData): Promise<void> {
   const stored = await ((await queue.client) as unknown as Redis).hget(queue.toKey(id), "data");
   if (stored === null || stored === JSON.stringify(data)) return;
   throw new DistributedError("distributed", `job id '${id}' must hold the job this client added; got another job there (a forged job in the queue: someone else who can write to this Redis added it first). Nothing of it is used; find who writes to the queue, and use a Redis password or ACL only the clients and workers hold`, { kind: "refused" });
-}
-
-/** The task key as bytes; undefined only with `insecure`. */
-function clientKey(options: DistributedOptions): Buffer | undefined {
-  if (options.insecure === true) {
-    if (options.taskKey !== undefined) throw new ValueError("distributed", `insecure must not come with a taskKey; got both. Drop insecure: with a key, every task is signed`);
-    return undefined;
-  }
-  if (options.taskKey === undefined) {
-    throw new ValueError("distributed", `taskKey must be the secret the workers were started with (--task-key-file); got none. Pass { taskKey: readFileSync("task.key") }, or { insecure: true } for workers started with --insecure`);
-  }
-  return taskKeyBytes("distributed", options.taskKey);
 }
 
 /** Rebuilds a worker's error; chunkwise's distributed errors come back as their class. */
