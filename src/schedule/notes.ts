@@ -12,10 +12,12 @@ import { ValueError, show } from "../core/errors.js";
 export const NOTE_MAX_BYTES = 4096;
 /** Most notes one task may send. */
 export const NOTES_MAX_PER_TASK = 64;
+/** Deepest nesting of arrays and objects in a note (signed answers allow 64 levels in all). */
+const NOTE_MAX_DEPTH = 16;
 
 /**
  * The `ctx.note` of one task run: checks each note (JSON-able, at most {@link NOTE_MAX_BYTES}
- * of JSON, at most {@link NOTES_MAX_PER_TASK} per task), copies it through JSON and hands the
+ * of JSON, nested at most 16 deep, at most {@link NOTES_MAX_PER_TASK} per task), copies it through JSON and hands the
  * copy to `deliver`.
  * @param deliver - receives each checked copy, in the order the kernel sent them
  * @throws {ValueError} (from the returned function, so the kernel's task fails) for a note that is not JSON-able or too large, or one note too many
@@ -37,7 +39,7 @@ export function noteSink(deliver: (note: unknown) => void): (value: unknown) => 
 }
 
 /**
- * The JSON text of a note, checked: JSON-able and at most {@link NOTE_MAX_BYTES} bytes.
+ * The JSON text of a note, checked: JSON-able, at most {@link NOTE_MAX_BYTES} bytes, nested at most 16 deep.
  * @throws {ValueError} otherwise
  * @example noteText({ iterations: 7 }) // '{"iterations":7}'
  */
@@ -55,5 +57,15 @@ export function noteText(value: unknown): string {
   if (bytes > NOTE_MAX_BYTES) {
     throw new ValueError("ctx.note", `a note must be at most ${NOTE_MAX_BYTES} bytes of JSON; got ${bytes}. Send a summary, not data (results travel as blocks)`);
   }
+  if (depthOf(JSON.parse(text) as unknown) > NOTE_MAX_DEPTH) {
+    throw new ValueError("ctx.note", `a note must nest arrays and objects at most ${NOTE_MAX_DEPTH} levels deep; got deeper. Send a flatter summary`);
+  }
   return text;
+}
+
+function depthOf(v: unknown): number {
+  if (v === null || typeof v !== "object") return 0;
+  let d = 0;
+  for (const x of Object.values(v)) d = Math.max(d, depthOf(x));
+  return d + 1;
 }
