@@ -12,6 +12,7 @@ import { fromArray } from "../../src/array/creation.js";
 import { mapBlocks } from "../../src/array/map-blocks.js";
 import { TaskError, ValueError } from "../../src/core/errors.js";
 import type { Block } from "../../src/core/ndarray.js";
+import { applyPipeline, pipeline, richardsonLucy } from "../../src/filters/index.js";
 import { compute } from "../../src/schedule/compute.js";
 import { inline } from "../../src/schedule/inline.js";
 import { noteSink, noteText } from "../../src/schedule/notes.js";
@@ -147,5 +148,40 @@ describe("property: every task's notes arrive exactly once, keyed by the task", 
       ),
       { numRuns: 40 },
     );
+  });
+});
+
+describe("richardsonLucy's note: the iterations each block used", () => {
+  const image = (): Block<"float32"> => {
+    const shape = [12, 10];
+    const data = new Float32Array(120);
+    for (let i = 0; i < 120; i++) data[i] = 5 + ((i * 37) % 11) + (i % 10 === 4 ? 40 : 0);
+    return { dtype: "float32", data, shape, stride: [10, 1], offset: 0 };
+  };
+  const psf: Block<"float32"> = { dtype: "float32", data: Float32Array.from([1, 2, 1, 2, 4, 2, 1, 2, 1]), shape: [3, 3], stride: [3, 1], offset: 0 };
+
+  it.each([
+    ["inline", () => inline()],
+    ["threads(2)", () => pool],
+  ])("on %s, with a tolerance, each block's note is what onStop reports eagerly on that block (with its halo)", async (_, executor) => {
+    const options = { iterations: 30, tolerance: 3e-2 };
+    const x = fromArray(image(), { chunks: [6, 10] });
+    const y = applyPipeline(x, pipeline([richardsonLucy, options]), psf, { depth: 0 });
+    const { got, onNote } = collect();
+    await compute(y, { executor: executor(), onNote });
+    const want: unknown[] = [];
+    const img = image();
+    for (const r of [0, 6]) {
+      const block: Block<"float32"> = { ...img, data: img.data.slice(r * 10, (r + 6) * 10), shape: [6, 10] };
+      richardsonLucy(block, psf, { ...options, onStop: (s) => void want.push({ iterations: s.iterations, converged: s.converged, change: s.change }) });
+    }
+    expect(got.map(([, n]) => n).sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b)))).toEqual(want.sort((a, b) => JSON.stringify(a).localeCompare(JSON.stringify(b))));
+    expect((want[0] as { iterations: number }).iterations).toBeLessThan(30);
+  });
+
+  it("without a tolerance, no note (the iterations are always `iterations`)", async () => {
+    const { got, onNote } = collect();
+    await compute(applyPipeline(fromArray(image(), { chunks: [6, 10] }), pipeline([richardsonLucy, { iterations: 3 }]), psf, { depth: 0 }), { onNote });
+    expect(got).toEqual([]);
   });
 });
