@@ -26,7 +26,7 @@ export interface ComputeOptions {
   /**
    * Called with each note a kernel sent about its block (`ctx.note(value)`, e.g. the iterations
    * `richardsonLucy` used with a `tolerance`), keyed by its task, once the task succeeded;
-   * whichever executor ran it. See {@link RunOptions.onNote}.
+   * whichever executor ran it; the notes of failed attempts are dropped (docs/executors.md).
    */
   onNote?: (key: string, note: unknown) => void;
   /** Retries per failed task (default 0). */
