@@ -23,7 +23,7 @@ export interface VolumeIterations {
  * A volume's report from a note, or undefined for a note of another shape.
  * @example volumeOf({ index: [0, 3], note: { iterations: 7, converged: true, change: 8.1e-5 } })
  */
-export function volumeOf(note: unknown): VolumeIterations | undefined {
+function volumeOf(note: unknown): VolumeIterations | undefined {
   if (typeof note !== "object" || note === null) return undefined;
   const { index, note: inner } = note as { index?: unknown; note?: unknown };
   if (!Array.isArray(index) || !index.every((i) => Number.isInteger(i) && i >= 0)) return undefined;

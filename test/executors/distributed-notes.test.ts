@@ -97,7 +97,7 @@ describe("distributed: answers with forged or bad notes are refused whole", () =
     await fake.close();
   });
 
-  const task: Task = { key: "t", kernel: kernelRefOf(noting), args: [{ value: 1 }] };
+  const task: Task = { key: "t", kernel: kernelRefOf(noting)!, args: [{ value: 1 }] };
   const run = async (m: string, listen = true): Promise<{ value: unknown; notes: unknown[]; error: unknown }> => {
     mode = m;
     const notes: unknown[] = [];

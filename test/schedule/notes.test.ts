@@ -58,7 +58,7 @@ describe.each([
   ])("a %s note fails its task with a ValueError", async (kind, message) => {
     const x = fromArray(ramp([4]), { chunks: 4 });
     const { got, onNote } = collect();
-    const err = await compute(mapBlocks(badNote, [x], { params: { kind } }) as ChunkedArray, { executor: executor(), onNote }).catch((e: unknown) => e);
+    const err = await compute(mapBlocks(badNote, [x], { params: { kind: kind as "big" } }) as ChunkedArray, { executor: executor(), onNote }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TaskError);
     const cause = (err as TaskError).cause as Error;
     expect(cause.name).toBe("ValueError");
@@ -124,7 +124,7 @@ describe("property: every task's notes arrive exactly once, keyed by the task", 
         fc.boolean(),
         fc.integer({ min: 1, max: 4 }),
         async (n, chunk, concurrency, counts, optimize, retriesSeed) => {
-          let a = fromArray(ramp([n]), { chunks: chunk });
+          let a: ChunkedArray = fromArray(ramp([n]), { chunks: chunk });
           const layers: string[] = [];
           counts.forEach((count, i) => {
             a = mapBlocks(noting, [a], { params: { count, tag: i }, name: `layer${i}` }) as ChunkedArray;
