@@ -114,7 +114,7 @@ describe("noteSink", () => {
 });
 
 describe("property: every task's notes arrive exactly once, keyed by the task", () => {
-  it("random chains of noting layers over random chunkings, fused or not", async () => {
+  it("random chains of noting layers over random chunkings, fused or not, inline or on threads", async () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 1, max: 12 }),
@@ -123,7 +123,8 @@ describe("property: every task's notes arrive exactly once, keyed by the task", 
         fc.array(fc.integer({ min: 0, max: 3 }), { minLength: 1, maxLength: 4 }),
         fc.boolean(),
         fc.integer({ min: 1, max: 4 }),
-        async (n, chunk, concurrency, counts, optimize, retriesSeed) => {
+        fc.boolean(),
+        async (n, chunk, concurrency, counts, optimize, retriesSeed, onThreads) => {
           let a: ChunkedArray = fromArray(ramp([n]), { chunks: chunk });
           const layers: string[] = [];
           counts.forEach((count, i) => {
@@ -131,7 +132,7 @@ describe("property: every task's notes arrive exactly once, keyed by the task", 
             layers.push(a.name);
           });
           const { got, onNote } = collect();
-          await compute(a, { executor: inline({ concurrency }), onNote, optimize, retries: retriesSeed - 1 });
+          await compute(a, { executor: onThreads ? pool : inline({ concurrency }), onNote, optimize, retries: retriesSeed - 1 });
           const blocks = Math.ceil(n / chunk);
           // Fused chains run as one task named after the last layer: its notes carry that key.
           const expected = counts.reduce((s, c) => s + c, 0) * blocks;
