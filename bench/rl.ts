@@ -16,11 +16,20 @@
  * Also times chunkwise with its defaults (scikit-image's algorithm, unclipped) against
  * scikit-image, and checks both results against the references' outputs.
  *
- * Run: npx tsx bench/rl.ts [--iterations 10] [--shape 101,512,384] [--psf 51,64,64] [--no-skimage] [--no-itk] [--no-zero]
+ * With `--size full` (201, 1024, 768), PSF (101, 64, 64), 3 iterations: the blog's real chunk
+ * (issue 17); ITK needs about 8 GB there. Both sizes also run FFTW's floor
+ * (bench/fftw-floor/floor.c: the same four transforms and elementwise steps with FFTW float,
+ * preallocated buffers, FFTW_ESTIMATE, on ITK's padded shape) on 1 and 2 threads, and end
+ * with a markdown table for docs/deconvolution.md. The data are generated once per size into
+ * the work directory (deterministic; never committed) and reused while their stamp matches.
+ *
+ * Run: npx tsx bench/rl.ts [--size medium|full] [--iterations N] [--shape 101,512,384] [--psf 51,64,64]
+ *   [--no-skimage] [--no-itk] [--no-zero] [--no-floor] [--zero] [--skimage] (the last two for full)
  * (exports `main()` for bench/run.ts as well).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, statSync, writeFileSync, writeSync } from "node:fs";
+import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { nextFastLen } from "../src/entries/node-fft.js";
@@ -34,12 +43,29 @@ function arg(name: string, dflt: string): string {
   return i >= 0 && process.argv[i + 1] !== undefined ? process.argv[i + 1]! : dflt;
 }
 
-const iterations = Number(arg("iterations", "10"));
-const shape = arg("shape", "101,512,384").split(",").map(Number);
-const psfShape = arg("psf", "51,64,64").split(",").map(Number);
-const workDir = arg("dir", "/tmp/chunkwise-rl-bench");
-const itkSrc = resolve(here, "../../shared/bench/itk-rl");
+/**
+ * The sizes: "medium" (the default) is the blog's (101, 512, 384) volume with 10 iterations;
+ * "full" the blog's real chunk (201, 1024, 768) with a (101, 64, 64) PSF and 3 iterations
+ * (about 8 GB for ITK and several minutes in all), without scikit-image and the "zero" run
+ * unless asked for (`--zero`, `--skimage`).
+ */
+const SIZES = {
+  medium: { shape: "101,512,384", psf: "51,64,64", iterations: "10" },
+  full: { shape: "201,1024,768", psf: "101,64,64", iterations: "3" },
+} as const;
+const sizeName = arg("size", "medium");
+if (!(sizeName in SIZES)) throw new Error(`bench rl: --size must be one of ${Object.keys(SIZES).join(", ")}; got ${JSON.stringify(sizeName)}. Pass --size medium or --size full.`);
+const sizeDefaults = SIZES[sizeName as keyof typeof SIZES];
+const full = sizeName === "full";
+const iterations = Number(arg("iterations", sizeDefaults.iterations));
+const shape = arg("shape", sizeDefaults.shape).split(",").map(Number);
+const psfShape = arg("psf", sizeDefaults.psf).split(",").map(Number);
+const workDir = arg("dir", `/tmp/chunkwise-rl-bench${full ? "-full" : ""}`);
+/** shared/bench/itk-rl from the main checkout (../shared) or a worktree (/work/wt/<name>: ../../shared). */
+const itkSrc = [resolve(here, "../../shared/bench/itk-rl"), resolve(here, "../../../shared/bench/itk-rl")].find((d) => existsSync(d)) ?? resolve(here, "../../shared/bench/itk-rl");
 const itkBin = "/tmp/itk-rl-build/itk_rl";
+const floorSrc = resolve(here, "fftw-floor/floor.c");
+const floorBin = "/tmp/chunkwise-fftw-floor/floor";
 const ITK_OPTIONS = { init: "image", boundary: "neumann", normalizePsf: false, clip: false, filterEpsilon: 1e-5 } as const;
 /** scikit-image's algorithm (chunkwise's defaults), unclipped, to compare like with like. */
 const SKIMAGE_OPTIONS = { clip: false } as const;
@@ -58,7 +84,7 @@ function rng(seed: number): () => number {
 }
 
 /** A light-sheet-like PSF: a Gaussian elongated along z, with faint side lobes, sum 1. */
-function makePsf(s: readonly number[]): Float32Array {
+export function makePsf(s: readonly number[]): Float32Array {
   const [nz, ny, nx] = s as [number, number, number];
   const out = new Float32Array(size(s));
   let sum = 0;
@@ -74,7 +100,7 @@ function makePsf(s: readonly number[]): Float32Array {
 }
 
 /** Beads and filaments (random walks), blurred by the PSF, plus background and noise. */
-function makeVolume(s: readonly number[], psf: Float32Array): Float32Array {
+export function makeVolume(s: readonly number[], psf: Float32Array): Float32Array {
   const [nz, ny, nx] = s as [number, number, number];
   const rand = rng(12345);
   const truth = new Float32Array(size(s));
@@ -100,6 +126,7 @@ function makeVolume(s: readonly number[], psf: Float32Array): Float32Array {
   return blurred;
 }
 
+/** Writes a float32 .npy file (header, then the data straight from the array: no copy of it). */
 function writeNpy(path: string, data: Float32Array, s: readonly number[]): void {
   let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${s.join(", ")}), }`;
   header += " ".repeat((64 - ((10 + header.length + 1) % 64)) % 64) + "\n";
@@ -107,18 +134,38 @@ function writeNpy(path: string, data: Float32Array, s: readonly number[]): void 
   head.write("\x93NUMPY", 0, "latin1");
   head[6] = 1; head[7] = 0;
   head.writeUInt16LE(header.length, 8);
-  writeFileSync(path, Buffer.concat([head, Buffer.from(header, "latin1"), Buffer.from(data.buffer, data.byteOffset, data.byteLength)]));
+  const fd = openSync(path, "w");
+  try {
+    writeSync(fd, Buffer.concat([head, Buffer.from(header, "latin1")]));
+    const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    for (let at = 0; at < bytes.length;) at += writeSync(fd, bytes, at, Math.min(1 << 28, bytes.length - at));
+  } finally {
+    closeSync(fd);
+  }
 }
 
+/** Reads a float32 .npy file straight into its array (the child's peak memory is then the filter's and one input). */
 function readNpy(path: string): { data: Float32Array; shape: number[] } {
-  const buf = readFileSync(path);
-  const hlen = buf.readUInt16LE(8);
-  const header = buf.subarray(10, 10 + hlen).toString("latin1");
-  const s = /'shape': \(([^)]*)\)/.exec(header)![1]!.split(",").map((v) => v.trim()).filter((v) => v !== "").map(Number);
-  const bytes = buf.subarray(10 + hlen);
-  const data = new Float32Array(bytes.byteLength / 4);
-  new Uint8Array(data.buffer).set(bytes);
-  return { data, shape: s };
+  const fd = openSync(path, "r");
+  try {
+    const head = Buffer.alloc(10);
+    readSync(fd, head, 0, 10, 0);
+    const hlen = head.readUInt16LE(8);
+    const hbuf = Buffer.alloc(hlen);
+    readSync(fd, hbuf, 0, hlen, 10);
+    const header = hbuf.toString("latin1");
+    const s = /'shape': \(([^)]*)\)/.exec(header)![1]!.split(",").map((v) => v.trim()).filter((v) => v !== "").map(Number);
+    const data = new Float32Array(size(s));
+    const bytes = new Uint8Array(data.buffer);
+    for (let at = 0; at < bytes.length;) {
+      const got = readSync(fd, bytes, at, Math.min(1 << 28, bytes.length - at), 10 + hlen + at);
+      if (got === 0) throw new Error(`bench rl: ${path} is shorter than its header says`);
+      at += got;
+    }
+    return { data, shape: s };
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface RunResult {
@@ -227,29 +274,105 @@ function agreement(ours: string, theirs: string): string {
   return `max |chunkwise - reference| / max |reference| = ${(err / max).toExponential(2)}`;
 }
 
-/** Runs the benchmark and prints its figures and ratios. */
-export async function main(): Promise<void> {
+/** Builds bench/fftw-floor/floor.c into /tmp/chunkwise-fftw-floor when missing; a reason when it cannot. */
+function ensureFloor(): string | undefined {
+  if (existsSync(floorBin) && statSync(floorBin).mtimeMs >= statSync(floorSrc).mtimeMs) return undefined;
+  mkdirSync(dirname(floorBin), { recursive: true });
+  const r = spawnSync("cc", ["-O2", "-fopenmp", floorSrc, "-o", floorBin, "-lfftw3f_threads", "-lfftw3f", "-lm"], { encoding: "utf8" });
+  if (r.status !== 0) return `FFTW floor unavailable: building bench/fftw-floor/floor.c failed (${(r.stderr || String(r.error)).slice(-400)}). Install with: apt-get install -y libfftw3-dev gcc`;
+  return undefined;
+}
+
+/** ITK's pad size: n + k raised until its greatest prime factor is at most 13 (FFTW's). */
+function itkPad(n: number, k: number): number {
+  const gpf = (v: number): number => {
+    let g = 1;
+    for (let p = 2; p * p <= v; p++) while (v % p === 0) { g = p; v /= p; }
+    return v > 1 ? Math.max(g, v) : g;
+  };
+  let p = n + k;
+  while (gpf(p) > 13) p++;
+  return p;
+}
+
+/** FFTW's floor (bench/fftw-floor/floor.c) on ITK's padded shape. */
+function runFloor(threads: number): RunResult | string {
+  const why = ensureFloor();
+  if (why !== undefined) return why;
+  const pad = shape.map((n, i) => itkPad(n, psfShape[i]!));
+  const r = spawnSync(floorBin, [`${workDir}/image.npy`, `${workDir}/psf.npy`, ...pad.map(String), String(iterations), String(threads)], {
+    encoding: "utf8", env: { ...process.env, OMP_NUM_THREADS: String(threads) },
+  });
+  if (r.status !== 0) return `FFTW floor failed: ${(r.stderr || String(r.error)).slice(-1000)}`;
+  const j = JSON.parse(r.stdout.trim().split("\n").pop()!) as { per_iter_s: number[]; setup_s: number; peak_rss_mib: number };
+  return { perIter: j.per_iter_s, total: j.per_iter_s.reduce((a, b) => a + b, 0) + j.setup_s, setup: j.setup_s, peakMiB: j.peak_rss_mib, extra: `pad ${pad.join("x")}` };
+}
+
+/** Writes the synthetic data unless the work directory already holds this size's (it is deterministic). */
+function ensureData(): void {
   mkdirSync(workDir, { recursive: true });
-  const psf = makePsf(psfShape);
-  console.log(`volume ${shape.join("x")} float32, PSF ${psfShape.join("x")}, ${iterations} iterations; options ${JSON.stringify(ITK_OPTIONS)}`);
+  const stamp = `${workDir}/data.json`;
+  const want = JSON.stringify({ shape, psfShape, generator: 1 });
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === want && existsSync(`${workDir}/image.npy`) && existsSync(`${workDir}/psf.npy`)) {
+    console.log(`synthetic data reused from ${workDir}`);
+    return;
+  }
+  // In a child: generating the full size takes about 5 GB this process would keep (V8 does
+  // not return it), next to the runs it starts.
   const t = performance.now();
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--generate", "--shape", shape.join(","), "--psf", psfShape.join(","), "--dir", workDir], {
+    encoding: "utf8", cwd: resolve(here, ".."), stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (r.status !== 0) throw new Error(`bench rl: generating the data failed (status ${r.status})`);
+  writeFileSync(stamp, want);
+  console.log(`synthetic data written to ${workDir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** Child mode: writes the synthetic PSF and volume. */
+function generate(): void {
+  const psf = makePsf(psfShape);
   writeNpy(`${workDir}/psf.npy`, psf, psfShape);
   writeNpy(`${workDir}/image.npy`, makeVolume(shape, psf), shape);
-  console.log(`synthetic data written to ${workDir} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+}
+
+/** A row of the markdown table: seconds per iteration and peak for 1 and 2 threads. */
+function tableRow(label: string, one: RunResult | string, two: RunResult | string, ref: { one?: number; two?: number; peak?: number; refName: string }): string {
+  const cell = (r: RunResult | string, base: number | undefined): string => {
+    if (typeof r === "string") return "n/a";
+    const s = perIteration(r);
+    return `${s.toFixed(2)}${base === undefined ? "" : ` (${(s / base).toFixed(2)}x ${ref.refName})`}`;
+  };
+  const speedup = typeof one !== "string" && typeof two !== "string" ? ` ${(perIteration(one) / perIteration(two)).toFixed(2)}x speed-up` : "";
+  const peaks = [one, two].filter((r): r is RunResult => typeof r !== "string").map((r) => r.peakMiB);
+  const peak = peaks.length === 0 ? "n/a" : `${Math.max(...peaks).toFixed(0)} MiB${ref.peak === undefined ? "" : ` (${(Math.max(...peaks) / ref.peak).toFixed(2)}x ITK)`}`;
+  return `| ${label} | ${cell(one, ref.one)} | ${cell(two, ref.two)}${speedup ? `;${speedup}` : ""} | ${peak} |`;
+}
+
+/** Runs the benchmark and prints its figures and ratios. */
+export async function main(): Promise<void> {
+  const zeroRun = full ? process.argv.includes("--zero") : !process.argv.includes("--no-zero");
+  const skimageRun = full ? process.argv.includes("--skimage") : !process.argv.includes("--no-skimage");
+  const floorRun = !process.argv.includes("--no-floor");
+  console.log(`size ${sizeName}: volume ${shape.join("x")} float32, PSF ${psfShape.join("x")}, ${iterations} iterations; options ${JSON.stringify(ITK_OPTIONS)}`);
+  ensureData();
 
   const cw = runChunkwise(false);
   line("chunkwise richardsonLucy, ITK's options (1 thread, float32)", cw);
   const cw2 = runChunkwise(false, 2);
   line("chunkwise richardsonLucy, ITK's options (threads: 2 on the one volume, float32)", cw2);
-  const cwZero = process.argv.includes("--no-zero") ? "skipped (--no-zero)" : runChunkwise(true);
+  const cwZero = zeroRun ? runChunkwise(true) : "skipped";
   line("chunkwise richardsonLucy, scikit-image's algorithm (1 thread, float32)", cwZero);
   const skip = process.argv.includes("--no-itk");
   const why = skip ? "ITK skipped (--no-itk)" : ensureItk();
   const itk1 = why ?? runItk(1);
-  const itk2 = why ?? runItk(2);
   line("ITK 5.2 RichardsonLucy (FFTW float, 1 thread)", itk1);
+  const itk2 = why ?? runItk(2);
   line("ITK 5.2 RichardsonLucy (FFTW float, 2 threads)", itk2);
-  const sk = process.argv.includes("--no-skimage") ? "skipped (--no-skimage)" : runSkimage();
+  const floor1 = floorRun ? runFloor(1) : "skipped (--no-floor)";
+  line("FFTW floor (bench/fftw-floor/floor.c, FFTW_ESTIMATE float, 1 thread)", floor1);
+  const floor2 = floorRun ? runFloor(2) : "skipped (--no-floor)";
+  line("FFTW floor (2 threads)", floor2);
+  const sk = skimageRun ? runSkimage() : "skipped";
   line("scikit-image richardson_lucy (optional; its own zero-padded boundary, float32, 1 thread)", sk);
   if (typeof cw !== "string") {
     const c = perIteration(cw);
@@ -257,22 +380,41 @@ export async function main(): Promise<void> {
       if (typeof r !== "string") console.log(`ratio chunkwise / ${label}: ${(c / perIteration(r)).toFixed(2)} per iteration (below 1 is faster), peak memory ${(cw.peakMiB / r.peakMiB).toFixed(2)}`);
     };
     ratio(itk1, "ITK 1 thread");
-    if (typeof cw2 !== "string" && typeof itk2 !== "string") {
-      console.log(`ratio chunkwise 2 threads / ITK 2 threads: ${(perIteration(cw2) / perIteration(itk2)).toFixed(2)} per iteration (below 1 is faster), peak memory ${(cw2.peakMiB / itk2.peakMiB).toFixed(2)}`);
-      const itkSpeedup = typeof itk1 === "string" ? "" : ` (ITK: ${(perIteration(itk1) / perIteration(itk2)).toFixed(2)}x)`;
-      console.log(`chunkwise speed-up from 1 to 2 threads: ${(c / perIteration(cw2)).toFixed(2)}x${itkSpeedup}`);
+    ratio(floor1, "FFTW floor 1 thread");
+    if (typeof cw2 !== "string") {
+      const ratio2 = (r: RunResult | string, label: string): void => {
+        if (typeof r !== "string") console.log(`ratio chunkwise 2 threads / ${label}: ${(perIteration(cw2) / perIteration(r)).toFixed(2)} per iteration (below 1 is faster), peak memory ${(cw2.peakMiB / r.peakMiB).toFixed(2)}`);
+      };
+      ratio2(itk2, "ITK 2 threads");
+      ratio2(floor2, "FFTW floor 2 threads");
+      const gain = (one: RunResult | string, two: RunResult | string, name: string): string =>
+        (typeof one === "string" || typeof two === "string" ? "" : `, ${name} ${(perIteration(one) / perIteration(two)).toFixed(2)}x`);
+      console.log(`speed-up from 1 to 2 threads: chunkwise ${(c / perIteration(cw2)).toFixed(2)}x${gain(itk1, itk2, "ITK")}${gain(floor1, floor2, "FFTW floor")}`);
     }
     if (typeof cwZero !== "string" && typeof sk !== "string") {
       console.log(`ratio chunkwise (scikit-image's algorithm) / scikit-image: ${(perIteration(cwZero) / perIteration(sk)).toFixed(2)} per iteration, peak memory ${(cwZero.peakMiB / sk.peakMiB).toFixed(2)}`);
     }
     if (typeof itk1 !== "string") {
-      console.log(`agreement with ITK: ${agreement("chunkwise-neumann-1-out.npy", "itk-out.npy")} (padded shapes differ: chunkwise ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")} 5-smooth, ITK 13-smooth)`);
+      console.log(`agreement with ITK: ${agreement("chunkwise-neumann-1-out.npy", "itk-out.npy")} (padded shapes differ: chunkwise ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")} 5-smooth, ITK ${shape.map((n, i) => itkPad(n, psfShape[i]!)).join("x")} 13-smooth)`);
     }
     if (typeof cwZero !== "string" && typeof sk !== "string") console.log(`agreement with scikit-image: ${agreement("chunkwise-zero-1-out.npy", "skimage-out.npy")}`);
   }
-  console.log("reference (issue 4, this machine): ITK float 2.25 s/iteration on 1 thread, 1.75 s on 2, peak 1.08 GB; scikit-image 3.6 s");
+  const ref = { one: typeof itk1 === "string" ? undefined : perIteration(itk1), two: typeof itk2 === "string" ? undefined : perIteration(itk2), refName: "ITK" };
+  const itkPeak = [itk1, itk2].filter((r): r is RunResult => typeof r !== "string").map((r) => r.peakMiB);
+  const peakRef = itkPeak.length === 0 ? undefined : Math.max(...itkPeak);
+  console.log(`\nmarkdown (${new Date().toISOString().slice(0, 10)}, ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ""}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} at the end):\n`);
+  console.log(`| ${shape.join("x")}, PSF ${psfShape.join("x")}, ${iterations} iterations | s / iteration, 1 thread | 2 threads | peak RSS |`);
+  console.log("|---|---|---|---|");
+  console.log(tableRow("ITK 5.2.1, FFTW float", itk1, itk2, { refName: "ITK" }));
+  console.log(tableRow(`chunkwise, padded ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")}`, cw, cw2, { ...ref, peak: peakRef }));
+  console.log(tableRow(`FFTW floor, padded ${shape.map((n, i) => itkPad(n, psfShape[i]!)).join("x")}`, floor1, floor2, { ...ref, peak: peakRef }));
+  if (typeof floor1 !== "string" && typeof cw !== "string") {
+    console.log(`\nchunkwise / FFTW floor: ${(perIteration(cw) / perIteration(floor1)).toFixed(2)}x on 1 thread${typeof floor2 !== "string" && typeof cw2 !== "string" ? `, ${(perIteration(cw2) / perIteration(floor2)).toFixed(2)}x on 2` : ""}`);
+  }
+  if (!full) console.log("reference (issue 4, this machine): ITK float 2.25 s/iteration on 1 thread, 1.75 s on 2, peak 1.08 GB; scikit-image 3.6 s");
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain && process.argv.includes("--child")) child();
+else if (isMain && process.argv.includes("--generate")) generate();
 else if (isMain) await main();

@@ -19,10 +19,10 @@ const entries = Object.entries(pkg.exports)
     return { name: sub === "." ? "chunkwise" : `chunkwise/${sub.slice(2)}`, target };
   });
 
-it("package.json exports 8 entry points, each with its .d.ts beside its .js", () => {
+it("package.json exports 10 entry points, each with its .d.ts beside its .js", () => {
   expect(entries.map((e) => e.name).sort()).toEqual([
     "chunkwise", "chunkwise/distributed", "chunkwise/fft", "chunkwise/filters", "chunkwise/testing",
-    "chunkwise/threads", "chunkwise/tiff", "chunkwise/zarr",
+    "chunkwise/threads", "chunkwise/tiff", "chunkwise/web-workers", "chunkwise/web-workers/worker", "chunkwise/zarr",
   ]);
   for (const { target } of entries) expect(target.types).toBe(target.default.replace(/\.js$/, ".d.ts"));
 });

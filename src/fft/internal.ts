@@ -12,4 +12,4 @@
 export { RowSums } from "./pass-job-layout.js";
 export { ResidentRfftn } from "./resident-rfftn.js";
 export { wasmEnabled } from "./wasm-engine.js";
-export { HELPER_LOOP, PassTeamPool, installPassTeams, passTeams, type HelperSpawner } from "./pass-team.js";
+export { HELPER_LOOP, PassTeamPool, installPassTeams, passTeams, type HelperInit, type HelperSpawner } from "./pass-team.js";

@@ -117,6 +117,10 @@ export const enum Job {
   Eps = 784,
   /** {@link Prologue.RlExtrapolate}'s alpha (f64). */
   Alpha = 792,
+  /** {@link Epilogue.TimesLines}: samples of each line of the other array that are read (the rest is zero). */
+  LineRows = 800,
+  /** {@link Epilogue.TimesLines}: address of the complex factor per output row (the scalar type, interleaved). */
+  LineRamp = 804,
   /** Bytes of one descriptor. */
   Bytes = 1024,
 }
@@ -201,6 +205,13 @@ export const enum Epilogue {
   DivideMapped = 4,
   /** c2r along a contiguous axis: Richardson-Lucy's step on the rows just written, the estimate at dst + delta. */
   RlStep = 5,
+  /**
+   * Forward c2c with outStart 0: as {@link Epilogue.Times}, the other spectrum computed per line:
+   * the first {@link Job.LineRows} samples of each line of the array at dst + delta (transformed
+   * along every other axis), zero-padded, transformed, row j times the {@link Job.LineRamp}
+   * factor j (a transfer function kept for the kernel's extent along this axis only).
+   */
+  TimesLines = 6,
 }
 
 /**

@@ -31,6 +31,14 @@ export type PassEpilogue =
   | { readonly kind: "divide"; readonly at: number; readonly eps: number; readonly fe: number }
   | { readonly kind: "multiplyInto"; readonly at: number }
   /**
+   * As "times" (on a forward c2c pass with `outStart` 0), with the other spectrum computed
+   * line by line: the first `rows` samples of each line of the array at `at` (the kernel
+   * transformed along every other axis, in the destination's layout) zero-padded to the pass's
+   * length, transformed, row j times the complex `ramp[j]` (a table of the scalar type at
+   * `ramp`). A transfer function then needs `rows / n` of a whole array.
+   */
+  | { readonly kind: "timesLines"; readonly at: number; readonly conj: boolean; readonly rows: number; readonly ramp: number }
+  /**
    * As "divide", with the image read through maps instead of a copy in the destination's
    * layout: destination row r (counted from `rowBase`, `rowBytes` apart) reads the image row at
    * byte address `rows[r]` (an Int32 table at `rows`) and its sample x the column `xmap[x]`.
@@ -188,7 +196,11 @@ function putRecords(
 
 /** The epilogue's and prologue's fields (`reals`: the descriptor as float64). */
 function putFusion(put: Put, reals: Float64Array, dst: JobArea, epilogue: PassEpilogue | undefined, prologue: PassPrologue | undefined): void {
-  put(Job.Conj, epilogue?.kind === "times" && epilogue.conj ? 1 : 0);
+  put(Job.Conj, (epilogue?.kind === "times" || epilogue?.kind === "timesLines") && epilogue.conj ? 1 : 0);
+  if (epilogue?.kind === "timesLines") {
+    put(Job.LineRows, epilogue.rows);
+    put(Job.LineRamp, epilogue.ramp);
+  }
   put(Job.Delta, epilogue === undefined || epilogue.kind === "divideMapped" ? 0 : epilogue.at - dst.at);
   if (epilogue?.kind === "rlStep") {
     putRows(put, epilogue.table, epilogue.prev, epilogue.rowBase, epilogue.rowBytes);
@@ -215,9 +227,10 @@ function epilogueCode(p: AxisPass, dst: JobArea, epilogue: PassEpilogue | undefi
   if (epilogue === undefined) return Epilogue.None;
   const epi = {
     times: Epilogue.Times, divide: Epilogue.Divide, multiplyInto: Epilogue.MultiplyInto,
-    divideMapped: Epilogue.DivideMapped, rlStep: Epilogue.RlStep,
+    divideMapped: Epilogue.DivideMapped, rlStep: Epilogue.RlStep, timesLines: Epilogue.TimesLines,
   }[epilogue.kind];
   const fits = epi === Epilogue.Times ? p.kind !== "c2r"
+    : epilogue.kind === "timesLines" ? p.kind === "c2c" && p.forward && p.outStart === 0 && epilogue.rows >= 1 && epilogue.rows <= p.n
     : p.kind === "c2r" && (epi < Epilogue.DivideMapped || dst.stride[p.axis] === 1) && (epi !== Epilogue.RlStep || p.outStart === 0);
   if (!fits) throw new RangeError(`writePassJob: a "${epilogue.kind}" epilogue does not apply to a ${p.kind} pass`);
   return epi;

@@ -176,6 +176,7 @@ export function acquirePassTeam(threads: number): PassTeam | undefined {
   if (threads > 1) {
     let why: string | undefined;
     if (provider === undefined) why = "no thread-team provider is installed (Node installs one through the package's \"node\" export condition; see installPassTeams)";
+    else if (typeof SharedArrayBuffer === "undefined") why = "SharedArrayBuffer is unavailable here (a page that is not cross-origin isolated: serve it with Cross-Origin-Opener-Policy: same-origin and Cross-Origin-Embedder-Policy: require-corp)";
     else if (!canBlock()) why = "this thread may not block on Atomics.wait (a browser's main thread: run the call in a worker)";
     else {
       const team = provider.acquire(threads);
@@ -294,9 +295,11 @@ export class SharedPassTeam implements PassTeam {
     threads: number, spawn: HelperSpawner | undefined, home?: PassTeamPool, pickupTimeoutMs = PICKUP_TIMEOUT_MS,
   ): SharedPassTeam | undefined {
     if (threads > 1 && spawn === undefined) return undefined;
-    const engine = WasmEngine.createShared();
+    // One thread needs no shared memory: a page that is not cross-origin isolated (no
+    // SharedArrayBuffer) still runs the same kernels, so its results equal everyone else's.
+    const engine = WasmEngine.createShared() ?? (threads === 1 ? WasmEngine.create() : undefined);
     if (engine === undefined) return undefined;
-    const control = new Int32Array(new SharedArrayBuffer(CONTROL_BYTES));
+    const control = new Int32Array(typeof SharedArrayBuffer === "undefined" ? new ArrayBuffer(CONTROL_BYTES) : new SharedArrayBuffer(CONTROL_BYTES));
     const helpers: { terminate(): void }[] = [];
     try {
       for (let part = 1; part < threads; part++) {

@@ -186,15 +186,24 @@ export class ResidentRfftn {
   /**
    * The spectrum at `dst` of the real array at `src` (`src === dst` transforms in place),
    * matching `scipy.fft.rfftn` of its region zero-padded to `shape`; `times` multiplies it by the spectrum at that address
-   * (conjugated when `conj`) in the same pass; `prologue` rewrites the source's rows in the
+   * (conjugated when `conj`) in the same pass, or with `lines` by a spectrum computed per line
+   * from a {@link ResidentRfftn.forwardLeading} array at that address (its `rows`, and a table
+   * of `shape[0]` complex factors at `ramp` multiplying row j, e.g. a shift's phase ramp:
+   * needs two or more axes); `prologue` rewrites the source's rows in the
    * first pass just before it reads them (Richardson-Lucy's extrapolation; that pass must read
    * contiguous rows, see {@link ResidentRfftn.rowsFirst}).
    */
-  forward(src: number, dst: number, times?: { at: number; conj: boolean }, prologue?: Omit<PassPrologue, "rowBase" | "rowBytes">): void {
+  forward(
+    src: number, dst: number, times?: { at: number; conj: boolean; lines?: { rows: number; ramp: number } },
+    prologue?: Omit<PassPrologue, "rowBase" | "rowBytes">,
+  ): void {
     const passes = this.fwd.passes;
+    const last: PassEpilogue | undefined = times === undefined ? undefined
+      : times.lines === undefined ? { kind: "times", at: times.at, conj: times.conj }
+      : { kind: "timesLines", at: times.at, conj: times.conj, ...times.lines };
     passes.forEach((p, i) => {
       const from = i === 0 ? this.area(src, true) : this.area(dst, false);
-      const epi: PassEpilogue | undefined = i === passes.length - 1 && times !== undefined ? { kind: "times", ...times } : undefined;
+      const epi = i === passes.length - 1 ? last : undefined;
       const pro = i === 0 && prologue !== undefined ? { ...prologue, rowBase: src, rowBytes: this.pitch * this.E } : undefined;
       this.runPass(p, from, this.area(dst, false), epi, pro);
     });
@@ -209,6 +218,25 @@ export class ResidentRfftn {
     const first = this.fwd.passes[0], last = this.inv.passes[this.inv.passes.length - 1];
     return first !== undefined && last !== undefined && first.axis === nd - 1 && first.kind === "r2c" && first.realSource
       && last.axis === nd - 1 && last.kind === "c2r" && last.outStart === 0;
+  }
+
+  /**
+   * Transforms the real data in the first `rows` indices of the first axis of the array at
+   * `at` (zero beyond them, never read) along every axis but the first, in place: what a
+   * forward's `times.lines` reads (its first pass's lines, `rows` samples each, computed the
+   * rest of the way per line). The array then needs only `rows / shape[0]` of the memory of a
+   * whole one ({@link ResidentRfftn.leadingBytes}). Needs at least two axes.
+   */
+  forwardLeading(at: number, rows: number): void {
+    const nd = this.shape.length;
+    if (nd < 2 || !(rows >= 1 && rows <= this.shape[0]!)) throw new RangeError(`ResidentRfftn.forwardLeading: rows must lie in [1, ${this.shape[0]}] on a plan of two or more axes; got ${rows} on ${nd}`);
+    const chain = r2cChain([rows, ...this.shape.slice(1)], this.shape.map((_, i) => i), this.shape, 1);
+    chain.passes.slice(0, -1).forEach((p, i) => this.runPass(p, this.area(at, i === 0), this.area(at, false), undefined));
+  }
+
+  /** Bytes of an array holding the first `rows` indices of the first axis (see {@link ResidentRfftn.forwardLeading}). */
+  leadingBytes(rows: number): number {
+    return (this.scalars / this.shape[0]!) * rows * this.E;
   }
 
   /** {@link ResidentRfftn.forward} of the whole array, whatever the region (e.g. a kernel larger than it). */

@@ -17,6 +17,8 @@ export interface RlMemoryOptions {
   readonly acceleration: RlAcceleration;
   readonly tolerance: number;
   readonly stopOn: "change" | "divergence";
+  /** The lean transfer function: true always, false never, undefined when three whole arrays do not fit (see {@link residentRlMemory}). */
+  readonly leanTransfer?: boolean | undefined;
 }
 
 /** What the resident engine is asked for: see {@link residentRlMemory}. */
@@ -25,8 +27,16 @@ export interface ResidentRlMemory {
   readonly arrays: number;
   /** The leading corner of the padded domain that holds data: the padded domain for "neumann", the image's for "zero". */
   readonly region: readonly number[];
-  /** Bytes taken with `allocBytes`: the image's copy, its row table and column map, and the update's arrays, each 64-byte aligned. */
+  /** Bytes taken with `allocBytes`: the image's copy, its row table and column map, and the update's arrays, each 64-byte aligned; with the lean transfer function its planes and ramp too. */
   readonly extraBytes: number;
+  /**
+   * The lean transfer function's planes (the PSF's first-axis extent), 0 for a whole one: the
+   * transfer function kept transformed along all axes but the first and finished per line in
+   * the forwards' last passes, two whole arrays instead of three. Used where three whole
+   * arrays and the rest do not fit wasm32 memory (the blog's 201x1024x768 chunk: 5.0 GB),
+   * never with the mirror's second transfer function.
+   */
+  readonly leanRows: number;
 }
 
 /**
@@ -35,7 +45,7 @@ export interface ResidentRlMemory {
  * @example
  * ```ts
  * residentRlMemory([24, 40, 36], [5, 7, 7], { neumann: true, fftShape: [30, 48, 45], acceleration: "none", tolerance: 0, stopOn: "change" }, 4);
- * // { arrays: 3, region: [30, 48, 45], extraBytes: 4 * 24 * 40 * 36 + 4 * 30 * 48 + 4 * 45 + 3 * 64 }
+ * // { arrays: 3, region: [30, 48, 45], extraBytes: 4 * 24 * 40 * 36 + 4 * 30 * 48 + 4 * 45 + 3 * 64, leanRows: 0 }
  * ```
  */
 export function residentRlMemory(n: readonly number[], k: readonly number[], o: RlMemoryOptions, E: number): ResidentRlMemory {
@@ -47,7 +57,14 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
   const region = o.neumann ? [...p] : [...n];
   // The update's compact arrays (with acceleration), row table and per-row sums (RlUpdate.bytes).
   const update = needsUpdate(o) ? RlUpdate.bytes(o.acceleration, o.tolerance, sizeOf(region), E, rowCount) : 0;
-  return { arrays: mirror ? 4 : 3, region, extraBytes: sizeOf(n) * E + rowCount * 4 + len * 4 + 3 * 64 + update };
+  const extraBytes = sizeOf(n) * E + rowCount * 4 + len * 4 + 3 * 64 + update;
+  const dtype = E === 4 ? "float32" : "float64";
+  const leanOk = !mirror && p.length >= 2 && p.length <= 4 && o.leanTransfer !== false;
+  const whole = o.leanTransfer === true || ResidentRfftn.bytesFor(p, dtype, 1, 3, region, extraBytes) <= 3.5 * 2 ** 30;
+  if (!leanOk || (whole && o.leanTransfer !== true)) return { arrays: mirror ? 4 : 3, region, extraBytes, leanRows: 0 };
+  // The transfer function's first k[0] planes (rows of 2 (x / 2 + 1) scalars) and the first axis's ramp.
+  const planes = (rowCount / p[0]!) * 2 * ((len >> 1) + 1) * k[0]! * E;
+  return { arrays: 2, region, extraBytes: extraBytes + Math.ceil(planes / 64) * 64 + Math.ceil((2 * p[0]! * E) / 64) * 64, leanRows: k[0]! };
 }
 
 /**

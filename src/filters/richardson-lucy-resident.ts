@@ -26,7 +26,7 @@ import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
 import { residentRlMemory } from "./richardson-lucy-memory.js";
 import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
-import { multiplyWithDelay } from "./spectral.js";
+import { multiplyWithDelay, rampTable } from "./spectral.js";
 
 /** What the resident loop needs from the resolved options. */
 export interface ResidentRlOptions extends RunOptions {
@@ -43,6 +43,13 @@ export interface ResidentRlOptions extends RunOptions {
   readonly init: number | "image";
   readonly fftShape: readonly number[];
   readonly threads: number;
+  /**
+   * Keep the transfer function only transformed along all axes but the first, for the PSF's
+   * first-axis extent, and finish it per line in the forwards' last passes (two whole arrays
+   * instead of three): true always, false never, undefined (the default) when three whole
+   * arrays do not fit wasm32 memory. Not with a second (mirror) transfer function.
+   */
+  readonly leanTransfer?: boolean | undefined;
 }
 
 /**
@@ -69,17 +76,22 @@ export function richardsonLucyResident(
   // table (the image row each padded row replicates) and a column map.
   const E = dtype === "float32" ? 4 : 8;
   const rowCount = sizeOf(p) / p[nd - 1]!;
-  // The same reservation the kernel declares as its workspace (richardson-lucy-memory.ts).
+  // The same reservation the kernel declares as its workspace (richardson-lucy-memory.ts),
+  // with the lean transfer function where three whole arrays do not fit wasm32 memory.
   const memory = residentRlMemory(n, k, o, E);
+  const lean = memory.leanRows > 0;
   const fft = ResidentRfftn.create(p, dtype, o.threads, memory.arrays, memory.region, memory.extraBytes);
   if (fft === undefined) return undefined;
   try {
     const stride = fft.realStride;
-    const est = fft.alloc(), spec = fft.alloc(), tf = fft.alloc();
-    const back = { at: mirror ? fft.alloc() : tf, conj: !mirror };
+    const est = fft.alloc(), spec = fft.alloc(), tf = lean ? fft.allocBytes(fft.leadingBytes(memory.leanRows)) : fft.alloc();
+    const rampAt = lean ? fft.allocBytes(2 * p[0]! * E) : 0;
     const imageAt = fft.allocBytes(img.length * E), rowsAt = fft.allocBytes(rowCount * 4), xmapAt = fft.allocBytes(p[nd - 1]! * 4);
     const shift = k.map((d) => (o.neumann ? Math.floor(d / 2) : Math.floor((d - 1) / 2)));
-    transferFunction(fft, tf, kern, k, shift);
+    const lines = lean ? leadingTransfer(fft, tf, rampAt, kern, k, shift) : undefined;
+    if (!lean) transferFunction(fft, tf, kern, k, shift);
+    const ahead = lines === undefined ? { at: tf, conj: false } : { at: tf, conj: false, lines };
+    const back = mirror ? { at: fft.alloc(), conj: false } : { ...ahead, conj: true };
     if (mirror) {
       const h2 = fft.real(back.at);
       h2.set(fft.real(tf));
@@ -118,7 +130,7 @@ export function richardsonLucyResident(
     let divergence = 0;
     for (let it = 1; it <= o.iterations; it++) {
       if (signal?.aborted) throw signal.reason;
-      fft.forward(est, spec, { at: tf, conj: false }, core?.takePrologue());
+      fft.forward(est, spec, ahead, core?.takePrologue());
       // The I-divergence needs the blurred estimate itself: then the divide runs here.
       if (measure || o.damping > 0) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
       else fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
@@ -282,6 +294,25 @@ function copyRows(src: FloatArray, n: readonly number[], dst: FloatArray, stride
     dst.set(src.subarray(q, q + len), start);
     q += len;
   });
+}
+
+/**
+ * The lean transfer function: the PSF at the origin of the array at `at` (its first `k[0]`
+ * indices of the first axis), transformed along the other axes and shifted along them by
+ * their phase ramps; the first axis's ramp (the shift's) as a table at `rampAt`, applied per
+ * line by the forwards' last passes, which finish the transform.
+ */
+function leadingTransfer(fft: ResidentRfftn, at: number, rampAt: number, kern: FloatArray, k: readonly number[], shift: readonly number[]): { rows: number; ramp: number } {
+  const rows = k[0]!, p0 = fft.shape[0]!;
+  const f32 = fft.dtype === "float32";
+  const count = fft.leadingBytes(rows) / (f32 ? 4 : 8);
+  const h = f32 ? new Float32Array(fft.buffer, at, count) : new Float64Array(fft.buffer, at, count);
+  h.fill(0);
+  copyRows(kern, k, h, fft.realStride, 0);
+  fft.forwardLeading(at, rows);
+  multiplyWithDelay(h, undefined, false, [rows, ...fft.complexShape.slice(1)], fft.shape, [0, ...shift.slice(1).map((s) => -s)]);
+  (f32 ? new Float32Array(fft.buffer, rampAt, 2 * p0) : new Float64Array(fft.buffer, rampAt, 2 * p0)).set(rampTable(p0, p0, -shift[0]!));
+  return { rows, ramp: rampAt };
 }
 
 /**

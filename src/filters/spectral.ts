@@ -26,7 +26,7 @@ export function multiplySpectra(a: FloatArray, b: FloatArray, conj: boolean): vo
 }
 
 /** Per-axis phase tables (cos, sin interleaved) of `exp(-2 pi i f s / P)` for `f < m`. */
-function rampTable(m: number, p: number, s: number): Float64Array {
+export function rampTable(m: number, p: number, s: number): Float64Array {
   const t = new Float64Array(2 * m);
   for (let f = 0; f < m; f++) {
     const ang = (-2 * Math.PI * ((f * s) % p)) / p;

@@ -66,6 +66,21 @@ export function registeredKernel(ref: KernelRef): ((...args: any[]) => unknown) 
 }
 
 /**
+ * The kernels registered in this thread under export name `name`, from any module. A bundle
+ * gives every module it contains one URL (its own), so a Web Worker built as a separate
+ * bundle finds a task's kernel by name among the kernels its bundle registered.
+ * @example registeredKernelsNamed("deconvolve") // [{ module: "http://host/worker.js", name: "deconvolve" }]
+ */
+export function registeredKernelsNamed(name: string): KernelRef[] {
+  const out: KernelRef[] = [];
+  for (const key of registry.keys()) {
+    const cut = key.lastIndexOf("#");
+    if (key.slice(cut + 1) === name) out.push({ module: key.slice(0, cut), name });
+  }
+  return out;
+}
+
+/**
  * How a kernel declares its scratch memory: bytes beyond its inputs and outputs for the given
  * params, input block shapes and input item sizes (bytes per element; 8 for float64). A
  * higher-order kernel (one that receives kernels as arguments, as a gufunc's block loop

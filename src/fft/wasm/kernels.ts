@@ -614,6 +614,28 @@ function timesOther<T>(r: usize, c: usize, d: usize, delta: isize, lane: i32, ax
   mulSplit<T>(r, c, outStart + outLen, bv, conj);
 }
 
+/**
+ * Epilogue TimesLines (a forward c2c pass with outStart 0): the batch result at r times a
+ * transfer function computed line by line instead of read whole: the first m samples of each
+ * line of the array at dst + delta (the kernel already transformed along the other axes, the
+ * destination's layout) are gathered into c, zero-padded to n rows, transformed forward (into
+ * c or scratch), row j multiplied by the complex ramp[j] (the kernel's shift along this axis),
+ * then multiplied into r (conjugated when conj). Each line is computed the same way whichever
+ * thread takes it.
+ */
+function timesLines<T>(r: usize, scratch: usize, c: usize, d: usize, delta: isize, lane: i32, ax: i32, m: i32, n: i32, nb: i32, bv: i32, conj: bool, stages: usize, ns: i32, ramp: usize): void {
+  const E = sizeof<T>();
+  const hb = <usize>bv * E, rb = hb << 1;
+  gatherComplex<T>(<usize>(<isize>d + delta), lane, ax, m, n, nb, bv, c);
+  const t = execPlan<T>(stages, ns, bv, c, scratch, true);
+  for (let j = 0; j < n; j++) {
+    const p = t + <usize>j * rb;
+    const wr = tws<T>(ramp + <usize>(2 * j) * E), wi = tws<T>(ramp + <usize>(2 * j + 1) * E);
+    for (let v: usize = 0; v < hb; v += 16) cmulSt<T>(p + v, hb, ld(p + v), ld(p + hb + v), wr, wi);
+  }
+  mulSplit<T>(r, t, n, bv, conj);
+}
+
 /** Epilogues 2 and 3 on nb real lines of len samples just written at d (lane, ax strides). */
 function realEpilogue<T>(epi: i32, d: usize, lane: i32, ax: i32, len: i32, nb: i32, delta: isize, eps: T, fe: T, useFe: bool): void {
   const E = sizeof<T>();
@@ -761,6 +783,9 @@ function runPassJob<T>(job: usize, part: i32, parts: i32): void {
       else gatherComplex<T>(s, sLane, sAx, m, n, nb, bv, A);
       const r = execPlan<T>(stages, ns, bv, A, B, forward);
       if (epi == Epilogue.Times) timesOther<T>(r, C, d, delta, dLane, dAx, outStart, outLen, n, nb, bv, conj);
+      else if (epi == Epilogue.TimesLines) {
+        timesLines<T>(r, r == A ? B : A, C, d, delta, dLane, dAx, load<i32>(job, Job.LineRows), n, nb, bv, conj, stages, ns, <usize>load<u32>(job, Job.LineRamp));
+      }
       scatterComplex<T>(r, outStart, outLen, nb, bv, scale, d, dLane, dAx);
     } else if (kind == PassKind.R2C) {
       if (load<i32>(job, Job.Prologue) == Prologue.RlExtrapolate) {
