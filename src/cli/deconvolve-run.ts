@@ -177,8 +177,8 @@ class DeconvolveRun {
   private report(result: ToZarrResult, seconds: number): void {
     const { out, image } = this;
     this.bar?.stop();
-    const report = formatResult(this.plan, result, seconds);
     const its = this.iterations;
+    const report = formatResult(this.plan, result, seconds, its?.meanIterations());
     if (its !== undefined) {
       const summary = its.summary();
       if (summary !== undefined) out.text([...its.volumes().map((v) => its.line(v)), ...(summary === undefined ? [] : [summary])].join("\n"));

@@ -68,6 +68,12 @@ export class IterationsLog {
     return { min: its[0]!, median, max: its[its.length - 1]!, volumes: its.length };
   }
 
+  /** The mean iterations over the volumes reported; undefined when none was. */
+  meanIterations(): number | undefined {
+    const v = this.volumes();
+    return v.length === 0 ? undefined : v.reduce((s, x) => s + x.iterations, 0) / v.length;
+  }
+
   /** The summary line, e.g. `iterations used per volume: min 5, median 7, max 20 (of at most 20; 12 volumes)`. */
   summary(): string | undefined {
     const s = this.stats();

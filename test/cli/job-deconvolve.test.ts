@@ -189,6 +189,7 @@ describe("deconvolve: runs", () => {
       const r = await cli(...baseArgs(out, ...executor, "--iterations", "12", "--tolerance", "0.05"));
       expect(r.code).toBe(0);
       expect(r.out).toContain(`${lines.join("\n")}\n${summary}\ndone in `);
+      expect(r.out).toMatch(/voxel-iterations\/s, at the iterations used\)/);
     }
     const r = await cli(...baseArgs(join(dir, "out-tol-json.zarr"), "--executor", "threads", "--workers", "2", "--iterations", "12", "--tolerance", "0.05", "--json"));
     expect(r.code).toBe(0);
