@@ -50,13 +50,15 @@ export interface JobData {
   readonly abortKey?: string;
   /** SHA-256 (hex) of the task's scratch file, when the task travels as one: the signature covers it through this. */
   readonly taskSha256?: string;
+  /** True when the client listens for notes: the kernel gets `ctx.note`, and the answer carries its notes (signed with it). */
+  readonly notes?: true;
   /** HMAC-SHA256 (hex) of the rest, bound to the queue and job id (see `signJob`); absent from clients without a key. */
   readonly sig?: string;
 }
 
 /** A worker's answer to a job; `sig` signs it with the task key (see `signAnswer`), absent from `--insecure` workers. */
 export type JobReply = (
-  | { readonly ok: true; readonly result: Encoded }
+  | { readonly ok: true; readonly result: Encoded; /** The kernel's notes (`ctx.note`), JSON, in the order sent; absent when none. */ readonly notes?: readonly unknown[] }
   | { readonly ok: false; readonly error: WireError }
   | { readonly ok: false; readonly aborted: true }
 ) & { readonly sig?: string };
@@ -220,9 +222,10 @@ class JobRunner {
       for (const [k, e] of data.inputs) inputs.set(k, await decodeValue(e, this.p.root, data.run, true));
       // Checked last, just before the kernel starts: a job the client aborted meanwhile never starts.
       if (typeof data.abortKey === "string" && (await (await this.redis!()).exists(data.abortKey)) === 1) return { ok: false, aborted: true };
-      const result = await this.run(task, inputs, scratchPath(this.p.root, data.run));
+      const notes: unknown[] = [];
+      const result = await this.run(task, inputs, scratchPath(this.p.root, data.run), data.notes === true ? notes : undefined);
       if (this.p.verbose) this.p.log(`chunkwise worker: task ${logQuoted(task.key)} done in ${(performance.now() - t0).toFixed(1)} ms`);
-      return { ok: true, result };
+      return { ok: true, result, ...(notes.length === 0 ? {} : { notes }) };
     } catch (e) {
       this.logFailure(job, e);
       return { ok: false, error: withoutStacks(serializeError(e)) };
@@ -250,8 +253,10 @@ class JobRunner {
   }
 
   /** Runs the checked task on the thread pool and writes its result into the run's scratch folder. */
-  private async run(task: Task, inputs: ReadonlyMap<string, unknown>, dir: string): Promise<Encoded> {
-    const value = await this.p.pool.run(task, (k) => inputs.get(k), new Map(), undefined, { lastUse: new Set(inputs.keys()) }).catch((e: unknown) => {
+  private async run(task: Task, inputs: ReadonlyMap<string, unknown>, dir: string, notes: unknown[] | undefined): Promise<Encoded> {
+    // The pool's workers check each note (noteSink) before it reaches `notes`.
+    const info = { lastUse: new Set(inputs.keys()), ...(notes === undefined ? {} : { note: (n: unknown) => void notes.push(n) }) };
+    const value = await this.p.pool.run(task, (k) => inputs.get(k), new Map(), undefined, info).catch((e: unknown) => {
       throw e instanceof TaskTimeoutError ? new DistributedError("worker", e.message.replace(/^threads: /, ""), { kind: "timeout", cause: e }) : e;
     });
     await fs.mkdir(dir, { recursive: true });

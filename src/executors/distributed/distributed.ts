@@ -21,8 +21,9 @@ import type { Redis } from "ioredis";
 import { ValueError, show } from "../../core/errors.js";
 import { isLiteralSource } from "../../graph/block-kernels.js";
 import { taskDependencies, type Task } from "../../graph/task.js";
-import { watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
+import { answerNotes, watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
+import { noteSink } from "../../schedule/notes.js";
 import { WorkerLostError } from "../../schedule/faults.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
 import { DistributedError } from "./distributed-error.js";
@@ -149,7 +150,7 @@ class DistributedClient {
 
   async run(...[task, lookup, closures, signal, info]: Parameters<Executor["run"]>): Promise<unknown> {
     // A source block embedded in the graph: nothing to compute here.
-    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
+    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, undefined, info?.note && noteSink(info.note));
     const connected = await this.ready();
     signal?.throwIfAborted();
     const held: FileEntry[] = [];
@@ -161,7 +162,7 @@ class DistributedClient {
       if ("file" in encodedTask) taskFile = encodedTask.file;
       // A random part makes the id unguessable: no one can add a job of theirs under it first.
       const id = `${this.runId}-${++this.counter}-${randomUUID()}`;
-      const data = await this.jobData(connected.queue, id, encodedTask, inputs, signal);
+      const data = await this.jobData(connected.queue, id, encodedTask, inputs, signal, info?.note !== undefined);
       const reply = await this.send(connected, task, id, data, signal);
       return await this.resultOf(task, reply, signal, info);
     } finally {
@@ -222,12 +223,12 @@ class DistributedClient {
   }
 
   /** The job's data, signed with the task key when there is one. */
-  private async jobData(queue: Queue, id: string, encodedTask: Encoded, inputs: JobData["inputs"], signal: AbortSignal | undefined): Promise<JobData> {
+  private async jobData(queue: Queue, id: string, encodedTask: Encoded, inputs: JobData["inputs"], signal: AbortSignal | undefined, notes: boolean): Promise<JobData> {
     const { key } = this;
     const abortKey = this.abortKeyOf(signal, queue);
     // A task kept in a file is signed through its hash (a worker checks it before parsing).
     const taskSha256 = !("file" in encodedTask) || key === undefined ? undefined : sha256Hex(await fs.readFile(nodePath.join(this.dir, encodedTask.file)));
-    const unsigned: JobData = { v: 1, run: this.runId, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }) };
+    const unsigned: JobData = { v: 1, run: this.runId, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }), ...(notes ? { notes: true } : {}) };
     return key === undefined ? unsigned : { ...unsigned, sig: signJob(key, { queue: this.queueName, jobId: id }, unsigned) };
   }
 
@@ -286,7 +287,14 @@ class DistributedClient {
     }
     if (!reply.ok && "aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
     if (!reply.ok) throw revive(reply.error);
-    const result = reply.result;
+    // Checked before the result is used: an answer with bad notes is refused whole.
+    const notes = answerNotes(task, reply.notes);
+    const value = await this.valueOf(reply.result, info);
+    if (info?.note !== undefined) for (const n of notes) info.note(n);
+    return value;
+  }
+
+  private async valueOf(result: Encoded, info: RunInfo | undefined): Promise<unknown> {
     if ("json" in result) return joinValue(result.json, []);
     const file = nodePath.join(this.dir, nodePath.basename(result.file));
     if (info?.output) {

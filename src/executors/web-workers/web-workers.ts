@@ -17,6 +17,7 @@ import { kernelRefOf } from "../../graph/kernel.js";
 import { taskDependencies, type Task } from "../../graph/task.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
 import { WorkerLostError } from "../../schedule/faults.js";
+import { noteSink } from "../../schedule/notes.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { mapViews, type View } from "../../schedule/value-views.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
@@ -153,11 +154,11 @@ class WebWorkerPool {
 
   async run(task: Task, lookup: (key: string) => unknown, closures: Parameters<Executor["run"]>[2], signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
     // A source block embedded in the graph: nothing to compute, so no copy to a worker.
-    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
+    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, undefined, info?.note && noteSink(info.note));
     const transfer = new Set<ArrayBuffer>();
     const inputs = [...new Set(taskDependencies(task))].map((key) => [key, this.prepareInput(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
     const job = this.jobOf(signal);
-    const request: WorkerRequest = { task, inputs, threads: this.share ? this.threadsPerTask : 1, ...(job?.flag === undefined ? {} : { abort: job.flag }) };
+    const request: WorkerRequest = { task, inputs, threads: this.share ? this.threadsPerTask : 1, ...(job?.flag === undefined ? {} : { abort: job.flag }), ...(info?.note === undefined ? {} : { notes: true }) };
     const message: TaskMessage = { id: this.nextId++, request, ...(job === undefined || job.flag !== undefined ? {} : { job: job.job }) };
     let reply: WorkerReply;
     try {
@@ -167,6 +168,8 @@ class WebWorkerPool {
       throw new ValueError("webWorkers", `task inputs and parameters must be cloneable to reach a Web Worker; got ${e instanceof Error ? e.message : String(e)} in task '${task.key}'. Pass JSON parameters and blocks`, { cause: e });
     }
     if (reply.ok) {
+      // The worker checked each note with the same noteSink; they come in the order sent.
+      if (info?.note !== undefined) for (const n of reply.notes ?? []) info.note(n);
       mapViews(reply.value, (view) => {
         if (!isShared(view.buffer)) this.owned.add(view.buffer);
         return view;
