@@ -1,7 +1,7 @@
-// Builds the WebAssembly SIMD FFT kernels: compiles src/fft/wasm/kernels.ts with
-// AssemblyScript (devDependency assemblyscript@0.28) and writes src/fft/wasm-binary.ts, the
-// module's bytes as base64, so the TypeScript sources (tsx, vitest) and dist load it
-// synchronously with no file access. The generated file is committed: a checkout builds and
+// Builds the WebAssembly SIMD FFT kernels: compiles src/fft/wasm/kernels.ts (the entry, which
+// imports the rest of src/fft/wasm/) with AssemblyScript (devDependency assemblyscript@0.28)
+// and writes src/fft/wasm-binary.ts, the module's bytes as base64, so the TypeScript sources
+// (tsx, vitest) and dist load it synchronously with no file access. The generated file is committed: a checkout builds and
 // tests without running this script; rerun it after editing the kernels.
 //
 // Usage: tsx scripts/build-fft-wasm.ts [--check]

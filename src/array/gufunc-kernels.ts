@@ -20,10 +20,11 @@ interface GufuncBlockParams {
 /** `gufuncBlock(kernel, ...blocks, params, ctx)`: the eager gufunc over one set of aligned blocks. */
 export const gufuncBlock = defineKernel(import.meta.url, "gufuncBlock", (kernel: (...a: any[]) => unknown, ...rest: unknown[]) => {
   const params = rest[rest.length - 2] as GufuncBlockParams;
-  const ctx = rest[rest.length - 1] as { signal?: AbortSignal; location?: readonly (readonly [number, number])[] };
+  const ctx = rest[rest.length - 1] as { signal?: AbortSignal; location?: readonly (readonly [number, number])[]; note?: (value: unknown) => void };
   const blocks = rest.slice(0, rest.length - 2) as Block[];
   const indexOffset = params.loopAxes.map((ax) => ctx.location?.[ax]?.[0] ?? 0);
-  return gufunc(params.signature, kernel, params.options).apply(blocks, { indexOffset, ...(ctx.signal ? { signal: ctx.signal } : {}) });
+  // Each call's note reaches the caller as { index, note }: one task runs many loop indices.
+  return gufunc(params.signature, kernel, params.options).apply(blocks, { indexOffset, ...(ctx.signal ? { signal: ctx.signal } : {}), ...(ctx.note ? { note: ctx.note } : {}) });
 }, {
   // The user kernel runs inside this task, one call at a time, with `options.params`.
   workspaceBytes: (params: GufuncBlockParams, shapes, items, [inner]: readonly (KernelMeta | undefined)[]) =>

@@ -16,6 +16,7 @@ import { Printer, asSentence, messageOf, startExecutor, type StartedExecutor } f
 import { planDeconvolve, type DeconvolveJob, type DeconvolvePlan } from "./job-plan.js";
 import { omeInputText, omeResultText, writeOmeResult } from "./job-ome.js";
 import { formatPlan, formatResult, planJson } from "./job-report.js";
+import { IterationsLog } from "./job-iterations.js";
 import { UsageError, type CliIO } from "./command.js";
 
 const NAME = "deconvolve";
@@ -54,6 +55,8 @@ class DeconvolveRun {
   private total = 0;
   private lastEvent = -Infinity;
   private image: ToOmeZarrResult | undefined;
+  /** With --tolerance, the iterations each volume used (the kernels' notes); else undefined. */
+  private readonly iterations: IterationsLog | undefined;
 
   constructor(
     private readonly job: DeconvolveJob,
@@ -64,6 +67,7 @@ class DeconvolveRun {
   ) {
     this.out = new Printer(io, json);
     this.bar = json ? undefined : progressBar({ label: NAME, stream: io.stderr as NodeJS.WritableStream & { isTTY?: boolean } });
+    this.iterations = job.rl.tolerance === undefined ? undefined : new IterationsLog(plan);
   }
 
   async run(): Promise<DeconvolveOutcome> {
@@ -125,6 +129,12 @@ class DeconvolveRun {
     }
   }
 
+  /** A volume's iterations: a `volume` event now with --json; the text lines come with the result. */
+  private onNote(note: unknown): void {
+    const v = this.iterations!.add(note);
+    if (v !== undefined) this.out.event("volume", { index: v.index, iterations: v.iterations, converged: v.converged, change: v.change ?? null });
+  }
+
   /** The write itself: a Zarr array, or an OME-Zarr image (whose summary is kept for the report). */
   private async write(): Promise<ToZarrResult> {
     const { job, plan } = this;
@@ -135,6 +145,7 @@ class DeconvolveRun {
       signal: this.controller.signal,
       fingerprint: plan.fingerprint,
       onProgress: (p: Progress) => this.onProgress(p),
+      ...(this.iterations === undefined ? {} : { onNote: (_key: string, note: unknown) => this.onNote(note) }),
     };
     const attributes = { deconvolve: { source: job.input, path: job.path, psf: plan.psf.description, ...job.rl, background: job.background } };
     if (job.omeZarr === undefined) return toZarr(plan.result, job.out, { ...run, path: job.outPath, format: job.format ?? 2, attributes });
@@ -166,7 +177,14 @@ class DeconvolveRun {
   private report(result: ToZarrResult, seconds: number): void {
     const { out, image } = this;
     this.bar?.stop();
-    const report = formatResult(this.plan, result, seconds);
+    const its = this.iterations;
+    const report = formatResult(this.plan, result, seconds, its?.meanIterations());
+    if (its !== undefined) {
+      const summary = its.summary();
+      if (summary !== undefined) out.text([...its.volumes().map((v) => its.line(v)), ...(summary === undefined ? [] : [summary])].join("\n"));
+      const stats = its.stats();
+      if (stats !== undefined) report.json.iterationsUsed = stats;
+    }
     out.text(report.text);
     if (image !== undefined) out.text(omeResultText(image, this.job.out, this.job.outPath));
     out.event("done", image === undefined ? report.json : { ...report.json, omeZarr: { version: image.version, axes: image.axes, levels: image.levels.map((l) => ({ path: l.path, shape: l.shape, chunks: l.chunks, scale: l.scale })) } });

@@ -17,8 +17,8 @@ import { availableParallelism } from "node:os";
 import { join, resolve as resolvePath, sep } from "node:path";
 import { dtypeKind, gufunc, mapBlocks, maximum, subtract, summarize, type ChunkedArray } from "../index.js";
 import { requireFinite, type RequireFiniteParams } from "../graph/block-kernels.js";
-import { nextFastLen } from "../fft/index.js";
 import { richardsonLucy, richardsonLucyWorkspace } from "../filters/index.js";
+import { defaultFftShape } from "../filters/richardson-lucy-options.js";
 import { fromZarr } from "../io/zarr/index.js";
 import { readNode } from "../io/zarr/metadata.js";
 import { storeRefOf } from "../io/zarr/store.js";
@@ -152,7 +152,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const core = image.shape.slice(-3);
   const k = psf.array.shape.slice(-3);
   const neumann = job.rl.boundary === "neumann";
-  const fftShape = core.map((n, i) => nextFastLen(neumann ? n + k[i]! : n + k[i]! - 1, true));
+  const fftShape = defaultFftShape(core, k, neumann);
   const n = core.reduce((a, b) => a * b, 1);
   // The kernel's own declaration (what the executors' memory plan counts), plus its output.
   const rlBytes = richardsonLucyWorkspace(params, [core, k], [4, 4]) + 4 * n;

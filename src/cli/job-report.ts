@@ -114,15 +114,18 @@ function formatCount(n: number): string {
   return `${u === 0 ? v.toFixed(0) : v.toFixed(2)}${units[u]}`;
 }
 
-/** The result line(s) and the `done` event. */
-export function formatResult(plan: DeconvolvePlan, result: ToZarrResult, seconds: number): { text: string; json: Record<string, unknown> } {
+/**
+ * The result line(s) and the `done` event. `meanIterations`, the mean iterations the volumes
+ * used (given with --tolerance), replaces `--iterations` in the voxel-iterations rate.
+ */
+export function formatResult(plan: DeconvolvePlan, result: ToZarrResult, seconds: number, meanIterations?: number): { text: string; json: Record<string, unknown> } {
   const done = result.chunksWritten;
   const voxelsDone = plan.volumes > 0 ? (plan.voxels * done) / Math.max(1, done + result.chunksSkipped) : 0;
   const rate = voxelsDone / Math.max(seconds, 1e-9);
   const skipped = result.chunksSkipped > 0 ? `, ${result.chunksSkipped} already there (resumed)` : "";
   const text = [
     `done in ${formatSeconds(seconds)}: ${done} chunk${done === 1 ? "" : "s"} written${skipped}, ${formatBytes(result.bytesWritten)} on disk`,
-    `throughput: ${formatCount(rate)} voxels/s (${formatCount(rate * plan.job.rl.iterations)} voxel-iterations/s)`,
+    `throughput: ${formatCount(rate)} voxels/s (${formatCount(rate * (meanIterations ?? plan.job.rl.iterations))} voxel-iterations/s${meanIterations === undefined ? "" : ", at the iterations used"})`,
     `output: ${outputLocation(plan)}  (chunkwise info ${plan.job.out}${plan.job.outPath === "" ? "" : ` --path ${plan.job.outPath}`})`,
     "",
   ].join("\n");

@@ -21,6 +21,8 @@ export interface WorkerRequest {
   readonly threads?: number;
   /** A one-element shared flag the worker sets to 1 once the task's kernel modules are imported (for the import timeout). */
   readonly imported?: Int32Array;
+  /** True when the caller listens for notes: the kernel gets `ctx.note` and the reply carries them. */
+  readonly notes?: true;
 }
 
 /**
@@ -39,7 +41,7 @@ export interface WorkerBatchReply {
 
 /** A worker's answer: the value, an error, or "not started: the job was aborted". */
 export type WorkerReply =
-  | { readonly ok: true; readonly value: unknown }
+  | { readonly ok: true; readonly value: unknown; /** The kernel's notes (`ctx.note`), checked by `noteSink`, in the order sent; absent when none. */ readonly notes?: readonly unknown[] }
   | { readonly ok: false; readonly error: WireError }
   | { readonly ok: false; readonly aborted: true };
 

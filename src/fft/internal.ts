@@ -12,4 +12,5 @@
 export { RowSums } from "./pass-job-layout.js";
 export { ResidentRfftn } from "./resident-rfftn.js";
 export { wasmEnabled } from "./wasm-engine.js";
-export { HELPER_LOOP, PassTeamPool, installPassTeams, passTeams, type HelperInit, type HelperSpawner } from "./pass-team.js";
+export { PassTeamPool, installPassTeams, passTeams } from "./pass-team.js";
+export { HELPER_LOOP, type HelperInit, type HelperSpawner } from "./pass-team-helper.js";

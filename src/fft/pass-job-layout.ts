@@ -1,7 +1,7 @@
 /**
  * The byte layout of a pass job descriptor, the one definition both sides read:
  * `pass-jobs.ts` (TypeScript) writes descriptors with these offsets and codes, and the
- * kernels' `runPassJob` (`wasm/kernels.ts`, AssemblyScript) reads them, both importing this
+ * kernels' `runPassJob` (`wasm/pass-job.ts`, AssemblyScript) reads them, both importing this
  * file, so a field cannot move on one side only.
  *
  * It is written in what both compilers accept: `const enum`s of integers. AssemblyScript

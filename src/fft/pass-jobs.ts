@@ -1,6 +1,6 @@
 /**
  * Pass jobs: one axis pass (`axis-pass.ts`) over arrays that live in a wasm engine's memory,
- * written as a small descriptor the kernels' `runPassJob` (`wasm/kernels.ts`) reads; both
+ * written as a small descriptor the kernels' `runPassJob` (`wasm/pass-job.ts`) reads; both
  * sides take its layout from `pass-job-layout.ts`. The same batches, zero padding, cropping
  * and scaling as `wasm-chain.ts`, but the batch loop runs inside wasm, so any thread that
  * shares the memory can run part of it. An optional epilogue fuses a Richardson-Lucy step

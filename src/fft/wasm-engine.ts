@@ -35,18 +35,8 @@ interface WasmApi {
   Memory: new (desc: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
-type Pass = (ido: number, l1: number, bv: number, cc: number, ch: number, tw: number, sg: number) => void;
-
 /** The exported kernels of one precision. */
 export interface Kernels {
-  readonly pass: Record<number, Pass>;
-  readonly realForward: (h: number, bv: number, z: number, o: number, w: number) => void;
-  readonly realInverse: (h: number, bv: number, a: number, b: number, w: number) => void;
-  readonly hermitian: (n: number, bv: number, a: number) => void;
-  readonly gatherComplex: (src: number, lane: number, ax: number, m: number, rows: number, nb: number, bv: number, dst: number) => void;
-  readonly gatherReal: (src: number, lane: number, ax: number, m: number, n: number, nb: number, bv: number, dst: number, packed: number) => void;
-  readonly scatterComplex: (buf: number, start: number, len: number, nb: number, bv: number, scale: number, dst: number, lane: number, ax: number) => void;
-  readonly scatterReal: (buf: number, packed: number, start: number, len: number, nb: number, bv: number, scale: number, dst: number, lane: number, ax: number) => void;
   /** Runs this thread's share (line buffers of part `part`) of the pass job at byte address `job`, shared by `parts` threads (see `pass-jobs.ts`). */
   readonly runPassJob: (job: number, part: number, parts: number) => void;
   /** Richardson-Lucy's estimate update over a table of rows (see `filters/richardson-lucy-update.ts`). */
@@ -115,10 +105,11 @@ export function wasmLengthsOk(lengths: readonly number[]): boolean {
 }
 
 /**
- * A complex line plan in wasm memory: stages and the byte addresses of their twiddles.
+ * A complex line plan in wasm memory: stages and the byte addresses of their twiddles, which
+ * `pass-jobs.ts` copies into a job's stage records for the kernels' `execPlan`.
  * @example
  * ```ts
- * const r = engine.complexPlan(576, true).exec(engine.kernels(true), a, b, 16, true);
+ * const stages = engine.complexPlan(576, true).stages; // radices 4, 4, 4, 3, 3
  * ```
  */
 export class WasmComplexPlan {
@@ -127,19 +118,6 @@ export class WasmComplexPlan {
     /** Radix stages in order, with the byte addresses of their forward and backward twiddles. */
     readonly stages: readonly { p: number; ido: number; l1: number; fwd: number; bwd: number }[],
   ) {}
-
-  /** Transforms bv lanes at byte address a (b: second buffer); returns the result's address. */
-  exec(k: Kernels, a: number, b: number, bv: number, forward: boolean): number {
-    let src = a, dst = b;
-    const sg = forward ? -1 : 1;
-    for (const s of this.stages) {
-      k.pass[s.p]!(s.ido, s.l1, bv, src, dst, forward ? s.fwd : s.bwd, sg);
-      const t = src;
-      src = dst;
-      dst = t;
-    }
-    return src;
-  }
 }
 
 /**
@@ -288,14 +266,6 @@ export class WasmEngine {
 function kernelsOf(ex: Record<string, unknown>, s: "32" | "64"): Kernels {
   const f = (name: string) => ex[name] as (...args: number[]) => void;
   return {
-    pass: { 2: f(`pass2_${s}`), 3: f(`pass3_${s}`), 4: f(`pass4_${s}`), 5: f(`pass5_${s}`), 8: f(`pass8_${s}`) },
-    realForward: f(`realForward${s}`),
-    realInverse: f(`realInverse${s}`),
-    hermitian: f(`hermitian${s}`),
-    gatherComplex: f(`gatherComplex${s}`),
-    gatherReal: f(`gatherReal${s}`),
-    scatterComplex: f(`scatterComplex${s}`),
-    scatterReal: f(`scatterReal${s}`),
     runPassJob: f(`runPassJob${s}`),
     rlStep: f(`rlStep${s}`),
     rlExtrapolate: f(`rlExtrapolate${s}`),

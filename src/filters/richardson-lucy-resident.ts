@@ -91,30 +91,8 @@ export function richardsonLucyResident(
     const lines = lean ? leadingTransfer(fft, tf, rampAt, kern, k, shift) : undefined;
     if (!lean) transferFunction(fft, tf, kern, k, shift);
     const ahead = lines === undefined ? { at: tf, conj: false } : { at: tf, conj: false, lines };
-    const back = mirror ? { at: fft.alloc(), conj: false } : { ...ahead, conj: true };
-    if (mirror) {
-      const h2 = fft.real(back.at);
-      h2.set(fft.real(tf));
-      for (let i = 1; i < h2.length; i += 2) h2[i] = -h2[i]!;
-      multiplyWithDelay(h2, undefined, false, fft.complexShape, fft.shape, mirrorDelay);
-    }
-    // "neumann": the image sits centred in the padded domain, edges replicated outward;
-    // "zero": at the origin (rows and columns past it are never computed, so never read).
-    const lo = p.map((d, i) => (o.neumann ? Math.floor((d - n[i]!) / 2) : 0));
-    const maps = p.map((d, i) => clampMap(d, n[i]!, lo[i]!));
-    const xmap = maps[nd - 1]!;
-    const len = p[nd - 1]!;
-    (E === 4 ? new Float32Array(fft.buffer, imageAt, img.length) : new Float64Array(fft.buffer, imageAt, img.length)).set(img);
-    new Int32Array(fft.buffer, xmapAt, len).set(xmap);
-    const rows = new Int32Array(fft.buffer, rowsAt, rowCount);
-    const estimate = fft.real(est);
-    if (o.init !== "image") estimate.fill(o.init);
-    forEachPaddedRow(p, n, maps, (dst, src) => {
-      rows[dst / len] = imageAt + src * E;
-      if (o.init !== "image") return;
-      const at = (dst / len) * fft.pitch;
-      for (let i = 0; i < len; i++) estimate[at + i] = img[src + xmap[i]!]!;
-    });
+    const back = mirror ? mirroredTransfer(fft, tf, mirrorDelay) : { ...ahead, conj: true };
+    const { lo, xmap } = placeImage(fft, est, img, n, { imageAt, rowsAt, xmapAt, rowCount, E }, o);
     const offset = lo.reduce((s, l, i) => s + l * stride[i]!, 0);
     const view = (): Block => ({ dtype, data: fft.real(est), shape: [...n], stride: [...stride], offset }) as Block;
     // Acceleration and the stopping rule: the step fused into the last inverse pass and the
@@ -157,6 +135,52 @@ export function richardsonLucyResident(
   } finally {
     fft.close();
   }
+}
+
+/**
+ * The mirror's transfer function for scikit-image's crops on even PSF axes: conj(H) times
+ * the one-sample delay `mirrorDelay` along those axes, in a transform array of its own.
+ */
+function mirroredTransfer(fft: ResidentRfftn, tf: number, mirrorDelay: readonly number[]): { at: number; conj: boolean } {
+  const at = fft.alloc();
+  const h2 = fft.real(at);
+  h2.set(fft.real(tf));
+  for (let i = 1; i < h2.length; i += 2) h2[i] = -h2[i]!;
+  multiplyWithDelay(h2, undefined, false, fft.complexShape, fft.shape, mirrorDelay);
+  return { at, conj: false };
+}
+
+/**
+ * Copies the image into wasm memory at `imageAt` with the maps the divide reads it through
+ * (the row table at `rowsAt`: the image row each padded row replicates; the column map at
+ * `xmapAt`), and writes the first estimate into `est` (`o.init`, or the image placed as the
+ * boundary asks). "neumann": the image sits centred in the padded domain, edges replicated
+ * outward; "zero": at the origin (rows and columns past it are never computed, so never
+ * read). Returns the image's start in the padded domain and the column map.
+ */
+function placeImage(
+  fft: ResidentRfftn, est: number, img: FloatArray, n: readonly number[],
+  at: { readonly imageAt: number; readonly rowsAt: number; readonly xmapAt: number; readonly rowCount: number; readonly E: number },
+  o: ResidentRlOptions,
+): { lo: number[]; xmap: Int32Array } {
+  const { imageAt, E } = at;
+  const p = o.fftShape;
+  const lo = p.map((d, i) => (o.neumann ? Math.floor((d - n[i]!) / 2) : 0));
+  const maps = p.map((d, i) => clampMap(d, n[i]!, lo[i]!));
+  const xmap = maps[p.length - 1]!;
+  const len = p[p.length - 1]!;
+  (E === 4 ? new Float32Array(fft.buffer, imageAt, img.length) : new Float64Array(fft.buffer, imageAt, img.length)).set(img);
+  new Int32Array(fft.buffer, at.xmapAt, len).set(xmap);
+  const rows = new Int32Array(fft.buffer, at.rowsAt, at.rowCount);
+  const estimate = fft.real(est);
+  if (o.init !== "image") estimate.fill(o.init);
+  forEachPaddedRow(p, n, maps, (dst, src) => {
+    rows[dst / len] = imageAt + src * E;
+    if (o.init !== "image") return;
+    const row = (dst / len) * fft.pitch;
+    for (let i = 0; i < len; i++) estimate[row + i] = img[src + xmap[i]!]!;
+  });
+  return { lo, xmap };
 }
 
 /**

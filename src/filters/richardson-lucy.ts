@@ -74,7 +74,7 @@ const EPS = 1e-12;
  * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32
  * @param psf - the point spread function, with as many axes as the image (promoted with the image's dtype)
  * @param options - see {@link RichardsonLucyOptions}
- * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes)
+ * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes; with a `tolerance`, its `note`, when present, gets what `onStop` reports: `{ iterations, change, converged }`)
  * @returns the estimate, float32 or float64, of the image's shape
  * @throws {ValueError} for mismatched ranks, empty inputs or bad options; the signal's reason when aborted
  * @example
@@ -85,7 +85,7 @@ const EPS = 1e-12;
  * ```
  */
 export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
-  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined; threads?: number | undefined },
+  image: Block | BlockLike, psf: Block | BlockLike, options: RichardsonLucyOptions = {}, ctx?: { signal?: AbortSignal | undefined; threads?: number | undefined; note?: ((value: unknown) => void) | undefined },
 ): Block {
   const x = blockArg(FN, "image", image);
   const k = blockArg(FN, "psf", psf);
@@ -93,7 +93,7 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
   if (x.shape.length === 0 || sizeOf(x.shape) === 0 || sizeOf(k.shape) === 0) {
     throw new ValueError(FN, `image and psf must be non-empty arrays with at least one axis; got shapes ${show(x.shape)} and ${show(k.shape)}. Pass N-D blocks`);
   }
-  const o = resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape, ctx?.threads);
+  const o = withStopNote(resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape, ctx?.threads), ctx?.note);
   const dtype = computeDtype(x.dtype, k.dtype);
   const img = floatInput(x, dtype).data;
   let kern = floatInput(k, dtype).data;
@@ -115,6 +115,23 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
   }
   return (o.neumann ? runNeumann : runZero)(img, x.shape, kern, k.shape, o, ctx?.signal);
 }, { workspaceBytes: richardsonLucyWorkspace });
+
+/**
+ * With a tolerance (the only case where the iterations used vary) and a caller listening for
+ * notes, `onStop`'s report also goes to `ctx.note`: that is how a run on worker threads or
+ * other machines tells its caller the iterations each block used.
+ */
+function withStopNote(o: ResolvedRlOptions, note: ((value: unknown) => void) | undefined): ResolvedRlOptions {
+  if (note === undefined || o.tolerance === 0) return o;
+  const onStop = o.onStop;
+  return {
+    ...o,
+    onStop: (info) => {
+      onStop?.(info);
+      note({ iterations: info.iterations, converged: info.converged, ...(info.change === undefined ? {} : { change: info.change }) });
+    },
+  };
+}
 
 /** The PSF's transform over `P`, circularly shifted so that `shift` sits at index 0. */
 function transferFunction(plan: ReturnType<typeof createRfftnPlan>, kern: FloatArray, k: readonly number[], shift: readonly number[]) {

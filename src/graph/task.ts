@@ -61,6 +61,13 @@ export interface BlockContext {
    * `richardsonLucy` with `threads: "auto"`. Absent when the executor gives none.
    */
   readonly threads?: number;
+  /**
+   * Present when the caller listens (`onNote` of `compute`, `toZarr`, `store`, `runGraph`):
+   * sends a small JSON value about this block back to the caller with the result, e.g. the
+   * iterations an iterative kernel used. At most 4 KiB of JSON per note and 64 notes per task;
+   * throws (failing the task) otherwise. Check for it before computing what only a note needs.
+   */
+  readonly note?: (value: unknown) => void;
 }
 
 /** Whether a kernel spec is a closure (inline-only). */

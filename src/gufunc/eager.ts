@@ -18,6 +18,12 @@ export interface KernelContext {
   readonly out: readonly Block[] | undefined;
   /** Aborts long kernels; checked by chunkwise between calls. */
   readonly signal: AbortSignal | undefined;
+  /**
+   * Present when the caller listens for notes (a lazy gufunc's block run with `onNote`): sends
+   * a small JSON value about this call, which reaches the caller as `{ index, note }` with
+   * this call's loop `index`. See `BlockContext.note` for the limits.
+   */
+  readonly note?: (value: unknown) => void;
 }
 
 /** A kernel: `(...inputs, params, ctx) => output | outputs | void`. */
@@ -35,6 +41,8 @@ export interface EagerOptions {
   signal: AbortSignal | undefined;
   /** Added to the loop index the kernel sees (a lazy block's position in the whole loop). */
   indexOffset?: readonly number[];
+  /** Receives `{ index, note }` for each note a call sends (the kernel gets `ctx.note` only with it). */
+  note?: (value: { index: number[]; note: unknown }) => void;
 }
 
 /** The output dtypes: declared, or the common float type of the inputs. */
@@ -121,7 +129,8 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
     if (opts.signal?.aborted) throw opts.signal.reason;
     for (let i = 0; i < nin; i++) argv[i] = args[i];
     const at = offset === undefined ? index.slice() : index.map((i, k) => i + (offset[k] ?? 0));
-    argv[nin + 1] = { index: at, out, signal: opts.signal } satisfies KernelContext;
+    const note = opts.note;
+    argv[nin + 1] = (note === undefined ? { index: at, out, signal: opts.signal } : { index: at, out, signal: opts.signal, note: (v: unknown) => note({ index: at, note: v }) }) satisfies KernelContext;
     try {
       return opts.kernel.apply(undefined, argv);
     } catch (e) {

@@ -41,6 +41,8 @@ export interface GufuncCallOptions extends BindOptions {
   signal?: AbortSignal;
   /** Added to `ctx.index` (lazy arrays pass each block's offset so kernels see global loop indices). */
   indexOffset?: readonly number[];
+  /** Receives each kernel call's note as `{ index, note }` (kernels get `ctx.note` only with it). */
+  note?: (value: { index: number[]; note: unknown }) => void;
 }
 
 /** A gufunc: call it with one array per input; it returns one array, or a tuple for several outputs. */
@@ -103,6 +105,7 @@ export function gufunc<const S extends string>(signature: S, kernel: Kernel, opt
       outputDtypes: dtypes,
       signal: call.signal,
       ...(call.indexOffset ? { indexOffset: call.indexOffset } : {}),
+      ...(call.note ? { note: call.note } : {}),
     });
     return sig.outputs.length === 1 ? outs[0]! : outs;
   };

@@ -23,6 +23,12 @@ export interface ComputeOptions {
   signal?: AbortSignal;
   /** Called after every task. */
   onProgress?: (progress: Progress) => void;
+  /**
+   * Called with each note a kernel sent about its block (`ctx.note(value)`, e.g. the iterations
+   * `richardsonLucy` used with a `tolerance`), keyed by its task, once the task succeeded;
+   * whichever executor ran it; the notes of failed attempts are dropped (docs/executors.md).
+   */
+  onNote?: (key: string, note: unknown) => void;
   /** Retries per failed task (default 0). */
   retries?: number;
   /** Fuse linear chains (default true). */
@@ -45,6 +51,7 @@ export function runOptionsOf(options: ComputeOptions): RunOptions {
     executor: options.executor ?? inline(),
     ...(options.signal ? { signal: options.signal } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onNote ? { onNote: options.onNote } : {}),
     retries: options.retries ?? 0,
     optimize: options.optimize ?? true,
     ...(options.memoryBudget === undefined ? {} : { memoryBudget: options.memoryBudget }),

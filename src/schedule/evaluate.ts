@@ -57,7 +57,8 @@ export async function resolveKernel(spec: KernelRef | ClosureRef, closures: Read
 
 /**
  * Runs `task` with its references resolved by `lookup`. The kernel's context is the task's
- * `ctx` plus `signal` and, when the executor gives one, `threads` (its thread budget).
+ * `ctx` plus `signal` and, when the executor gives them, `threads` (its thread budget) and
+ * `note` (where the kernel's notes go: a `noteSink`, shared by the task's inline subtasks).
  */
 export async function evaluateTask(
   task: Task,
@@ -65,16 +66,17 @@ export async function evaluateTask(
   closures: ReadonlyMap<string, Fn>,
   signal?: AbortSignal,
   threads?: number,
+  note?: (value: unknown) => void,
 ): Promise<unknown> {
   const args: unknown[] = [];
   for (const a of task.args) {
     if ("ref" in a) args.push(lookup(a.ref));
-    else if ("task" in a) args.push(await evaluateTask(a.task, lookup, closures, signal, threads));
+    else if ("task" in a) args.push(await evaluateTask(a.task, lookup, closures, signal, threads, note));
     else if ("fn" in a) args.push(await resolveKernel(a.fn, closures));
     else args.push(a.value);
   }
   const fn = await resolveKernel(task.kernel, closures);
-  const ctx = { ...(task.ctx as object | undefined), signal, ...(threads === undefined ? {} : { threads }) };
+  const ctx = { ...(task.ctx as object | undefined), signal, ...(threads === undefined ? {} : { threads }), ...(note === undefined ? {} : { note }) };
   const result = await callKernel(fn, [...args, task.params ?? {}, ctx]);
   if (task.expect !== undefined) checkExpectation(task, result);
   return result;

@@ -129,7 +129,10 @@ export class GraphRun {
     const retries = this.options.retries ?? 0;
     const output = this.plan.outputs.has(key);
     let current = task;
-    let info: RunInfo = { lastUse, output };
+    const onNote = this.options.onNote;
+    let notes: unknown[] = [];
+    const note = onNote === undefined ? {} : { note: (n: unknown) => void notes.push(n) };
+    let info: RunInfo = { lastUse, output, ...note };
     for (let failures = 0, faults = 0; ; ) {
       let value: unknown;
       try {
@@ -142,9 +145,11 @@ export class GraphRun {
         else if (failures < retries) failures++;
         else throw taskError(task, e, failures + faults + 1);
         current = this.withLostInputs(task);
-        info = { lastUse: new Set(), output };
+        info = { lastUse: new Set(), output, ...note };
+        notes = [];
         continue;
       }
+      if (onNote !== undefined) for (const n of notes) onNote(key, n);
       // finish (and the caller's onResult check) runs outside the try, so an error in the
       // consumer (a block of the wrong shape) is neither retried nor reported as a task failure.
       this.finish(key, value);

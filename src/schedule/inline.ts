@@ -5,6 +5,7 @@
  */
 import { evaluateTask } from "./evaluate.js";
 import { hostCores } from "./host.js";
+import { noteSink } from "./notes.js";
 import type { Executor } from "./scheduler.js";
 
 /** Options of {@link inline}. */
@@ -28,6 +29,6 @@ export function inline(options: InlineOptions = {}): Executor {
     name: "inline",
     concurrency,
     acceptsClosures: true,
-    run: (task, lookup, closures, signal) => evaluateTask(task, lookup, closures, signal, budget),
+    run: (task, lookup, closures, signal, info) => evaluateTask(task, lookup, closures, signal, budget, info?.note && noteSink(info.note)),
   };
 }

@@ -42,14 +42,16 @@ export interface Executor {
    * (transfer them to a worker thread) instead of copying. A retry recomputes inputs an
    * attempt moved, so moving is always safe. `info.output` says the caller receives this
    * result, so it must be a value in this process, not a handle to data kept elsewhere (the
-   * distributed executor's scratch files).
+   * distributed executor's scratch files). `info.note`, present when the caller listens for
+   * notes, receives each note the kernel sends (`ctx.note`, checked by `noteSink`, in the
+   * order sent), wherever it ran; the scheduler keeps those of the attempt that succeeds.
    */
   run(
     task: Task,
     lookup: (key: string) => unknown,
     closures: ReadonlyMap<string, Fn>,
     signal?: AbortSignal,
-    info?: { readonly lastUse: ReadonlySet<string>; readonly output?: boolean },
+    info?: { readonly lastUse: ReadonlySet<string>; readonly output?: boolean; readonly note?: (note: unknown) => void },
   ): Promise<unknown>;
 }
 
@@ -77,6 +79,12 @@ export interface RunOptions {
   onProgress?: (progress: Progress) => void;
   /** Called once per output key with its result; the result is released afterwards unless another task reads it. */
   onResult?: (key: string, value: unknown) => void;
+  /**
+   * Called with each note a task's kernel sent (`ctx.note(value)`, a JSON value), once the task
+   * has succeeded and before its result is handed on: notes of failed attempts are dropped.
+   * Without it kernels get no `ctx.note`, so nothing is collected or sent.
+   */
+  onNote?: (key: string, note: unknown) => void;
   /** Retries per failed task (default 0). */
   retries?: number;
   /** Fuse linear chains before running (default true). */

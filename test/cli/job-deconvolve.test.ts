@@ -171,6 +171,44 @@ describe("deconvolve: runs", () => {
     expect(maxRelativeDiff(result, expected())).toBeGreaterThan(1e-3);
   });
 
+  it("--tolerance: one line per volume with the iterations it used, then min/median/max; --json: volume events and iterationsUsed", async () => {
+    // The eager gufunc's notes, { index, note } per volume, are what the command must report.
+    const noisy = demo.data.noisy;
+    const image = Float32Array.from(noisy.data as Uint16Array, (v) => Math.max(0, v - demo.data.background));
+    const img: Block<"float32"> = { dtype: "float32", data: image, shape: noisy.shape, stride: cStrides(noisy.shape), offset: 0 };
+    const params = { ...RL, iterations: 12, tolerance: 0.05 };
+    const notes: { index: number[]; note: { iterations: number; converged: boolean; change: number } }[] = [];
+    gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params, outputDtypes: "float32" }).apply([img, preparedPsf(demo.data.measuredPsfs)], { note: (n) => void notes.push(n as (typeof notes)[number]) });
+    expect(notes.map((n) => n.index)).toEqual([[0, 0], [1, 0]]);
+    const lines = notes.map(({ index, note: v }) => `volume (${index.join(", ")}): ${v.iterations} of 12 iterations (${v.converged ? "converged" : "not converged"}: change ${v.change.toExponential(1)} ${v.converged ? "<=" : ">"} 0.05)`);
+    const its = notes.map((n) => n.note.iterations).sort((a, b) => a - b);
+    expect(its[0]).toBeLessThan(12); // the tolerance stops at least one volume early
+    const summary = `iterations used per volume: min ${its[0]}, median ${(its[0]! + its[1]!) / 2}, max ${its[1]} (of at most 12; 2 volumes)`;
+    for (const executor of [["--executor", "threads", "--workers", "2"], ["--executor", "inline"]]) {
+      const out = join(dir, `out-tol-${executor[1]}.zarr`);
+      const r = await cli(...baseArgs(out, ...executor, "--iterations", "12", "--tolerance", "0.05"));
+      expect(r.code).toBe(0);
+      expect(r.out).toContain(`${lines.join("\n")}\n${summary}\ndone in `);
+      expect(r.out).toMatch(/voxel-iterations\/s, at the iterations used\)/);
+    }
+    const r = await cli(...baseArgs(join(dir, "out-tol-json.zarr"), "--executor", "threads", "--workers", "2", "--iterations", "12", "--tolerance", "0.05", "--json"));
+    expect(r.code).toBe(0);
+    const events = jsonLines(r.out);
+    const volumes = events.filter((e) => e.event === "volume").sort((a, b) => (a.index as number[])[0]! - (b.index as number[])[0]!);
+    expect(volumes).toEqual(notes.map(({ index, note: v }) => ({ event: "volume", index, iterations: v.iterations, converged: v.converged, change: v.change })));
+    expect(events.find((e) => e.event === "done")!.iterationsUsed).toEqual({ min: its[0], median: (its[0]! + its[1]!) / 2, max: its[1], volumes: 2 });
+  });
+
+  it("without --tolerance: no per-volume lines and no iterationsUsed (the report is as before)", async () => {
+    const r = await cli(...baseArgs(join(dir, "out-plain-json.zarr"), "--executor", "inline", "--json"));
+    expect(r.code).toBe(0);
+    const events = jsonLines(r.out);
+    expect(events.some((e) => e.event === "volume")).toBe(false);
+    expect(events.find((e) => e.event === "done")).not.toHaveProperty("iterationsUsed");
+    const text = await cli(...baseArgs(join(dir, "out-plain.zarr"), "--executor", "inline"));
+    expect(text.out).not.toMatch(/iterations used|volume \(/);
+  });
+
   it("--tv 0.01: the kernel's regularization { tv }; the plan says so; the output is the eager gufunc's with it", async () => {
     const out = join(dir, "out-tv.zarr");
     const r = await cli(...baseArgs(out, "--executor", "inline", "--tv", "0.01"));

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fc, test } from "@fast-check/vitest";
 import { afterAll, describe, expect, it } from "vitest";
 import { ValueError } from "../../src/core/errors.js";
-import { canonicalJson, readTaskKeyFile, signJob, taskKeyBytes, verifyJob } from "../../src/executors/distributed/task-signing.js";
+import { canonicalJson, readTaskKeyFile, requiredTaskKey, signJob, taskKeyBytes, verifyJob } from "../../src/executors/distributed/task-signing.js";
 
 const key = taskKeyBytes("test", "k".repeat(40));
 const at = { queue: "chunkwise", jobId: "ab12cd34-1" };
@@ -112,6 +112,15 @@ describe("task keys", () => {
     } catch (e) {
       if (typeof bad === "string" && bad.trim() !== "") expect((e as Error).message).not.toContain(bad);
     }
+  });
+
+  it.each(["distributed", "worker"])("%s: a key or insecure, never neither nor both, with one rule on both sides", (fn) => {
+    expect(requiredTaskKey(fn, { taskKey: "ab".repeat(32) })!.equals(taskKeyBytes(fn, "ab".repeat(32)))).toBe(true);
+    expect(requiredTaskKey(fn, { insecure: true })).toBeUndefined();
+    expect(() => requiredTaskKey(fn, {})).toThrow(new RegExp(`^${fn}: taskKey must be given, .*; got none\\. Pass \\{ taskKey: readFileSync`));
+    expect(() => requiredTaskKey(fn, { insecure: false })).toThrow(ValueError);
+    expect(() => requiredTaskKey(fn, { taskKey: "ab".repeat(32), insecure: true })).toThrow(`${fn}: insecure must not come with a taskKey; got both`);
+    expect(() => requiredTaskKey(fn, { taskKey: "short" })).toThrow("taskKey must be at least 32 bytes; got 5 (never shown)");
   });
 
   it("an unreadable key file is a ValueError naming the file and how to make one", () => {

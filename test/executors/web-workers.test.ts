@@ -11,6 +11,7 @@ import { WorkerLostError } from "../../src/schedule/faults.js";
 import { webWorkers, type WebWorkerHandle } from "../../src/executors/web-workers/index.js";
 import { serveTasks } from "../../src/executors/web-workers/serve.js";
 import { ramp } from "./conformance.js";
+import { badNote, noting } from "./note-kernels.js";
 import type { Block } from "../../src/core/ndarray.js";
 
 const notCloneable = defineKernel(import.meta.url, "webWorkersNotCloneable", () => ({ f: () => 1 }));
@@ -82,6 +83,22 @@ describe("webWorkers: the task loop over a fake worker", () => {
     expect(registeredKernelsNamed("webWorkersTwice")).toEqual([kernelRefOf(twice)]);
     const out = (await ex.run({ key: "t", kernel: ref, args: [{ value: ramp([2, 3]) }] }, () => undefined, new Map())) as Block;
     expect([...out.data]).toEqual([...ramp([2, 3]).data].map((v) => 2 * v));
+    await ex.close();
+  });
+
+  it("a kernel's notes come back with the reply, checked, in the order sent; none are asked for without a listener", async () => {
+    const ex = webWorkers({ workers: 1, worker: fakeWorker });
+    const task = { key: "n", kernel: kernelRefOf(noting)!, args: [{ value: ramp([3]) }], params: { count: 2 }, ctx: { blockIndex: [4] } };
+    const notes: unknown[] = [];
+    await ex.run(task, () => undefined, new Map(), undefined, { lastUse: new Set(), note: (n) => void notes.push(n) });
+    const sum = [...ramp([3]).data].reduce((a, v) => a + v, 0);
+    expect(notes).toEqual([{ block: [4], k: 0, sum, tag: 0 }, { block: [4], k: 1, sum, tag: 0 }]);
+    const big = await ex.run({ key: "b", kernel: kernelRefOf(badNote)!, args: [{ value: ramp([3]) }], params: { kind: "big" } }, () => undefined, new Map(), undefined, { lastUse: new Set(), note: () => undefined }).catch((e: unknown) => e);
+    expect((big as Error).message).toMatch(/^ctx\.note: a note must be at most 4096 bytes of JSON/);
+    // Without info.note the kernel has no ctx.note (noting then sends nothing, badNote throws calling it).
+    await ex.run(task, () => undefined, new Map());
+    const none = await ex.run({ key: "b", kernel: kernelRefOf(badNote)!, args: [{ value: ramp([3]) }], params: { kind: "many" } }, () => undefined, new Map()).catch((e: unknown) => e);
+    expect((none as Error).message).toMatch(/not a function/);
     await ex.close();
   });
 

@@ -7,7 +7,8 @@ import { Worker } from "node:worker_threads";
 import { afterEach, describe, expect, test, vi } from "vitest";
 import { c2cChain } from "../../src/fft/nd-passes.js";
 import { JOB_BYTES, writePassJob } from "../../src/fft/pass-jobs.js";
-import { HELPER_LOOP, PassTeamPool, SharedPassTeam, acquirePassTeam, installPassTeams, passTeams, type HelperSpawner } from "../../src/fft/pass-team.js";
+import { HELPER_LOOP, type HelperSpawner } from "../../src/fft/pass-team-helper.js";
+import { PassTeamPool, SharedPassTeam, acquirePassTeam, installPassTeams, passTeams } from "../../src/fft/pass-team.js";
 import type { WasmEngine } from "../../src/fft/wasm-engine.js";
 import { spawnNodeHelper } from "../../src/executors/threads/node-pass-teams.js";
 

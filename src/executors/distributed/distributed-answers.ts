@@ -21,6 +21,10 @@ import type { Queue, QueueEvents, QueueEventsListener } from "bullmq";
 import { ReplyError, type Redis } from "ioredis";
 import type { JobReply } from "./distributed-worker.js";
 import type { WireError } from "../thread-wire.js";
+import type { Task } from "../../graph/task.js";
+import { NOTES_MAX_PER_TASK, NOTE_MAX_BYTES, noteText } from "../../schedule/notes.js";
+import { DistributedError } from "./distributed-error.js";
+import { logQuoted, logSafe } from "./log-text.js";
 
 /** A job's answer: the worker's reply, or the job lost (its worker died twice, or Redis lost it). */
 export type Answer = JobReply | { readonly lost: string; readonly vanished?: true };
@@ -226,4 +230,29 @@ class AnswerWatch implements Answers {
       clearTimeout(timer);
     }
   }
+}
+
+/**
+ * The notes of a worker's answer, checked as data before any is delivered: a list of at most
+ * `NOTES_MAX_PER_TASK` JSON values of at most `NOTE_MAX_BYTES` each (what `noteSink` let the
+ * kernel send). With a task key they are covered by the answer's signature like the rest of
+ * it; either way they are only ever handed to `onNote` as values, never run or printed raw.
+ * @throws {DistributedError} kind "refused", for notes that break the rules (the task fails with the answer refused)
+ * @example answerNotes(task, reply.notes) // [] when the answer has none
+ */
+export function answerNotes(task: Task, notes: unknown): readonly unknown[] {
+  if (notes === undefined) return [];
+  const refuse = (got: string): never => {
+    throw new DistributedError("distributed", `the answer to task ${logQuoted(task.key)} must carry at most ${NOTES_MAX_PER_TASK} notes of at most ${NOTE_MAX_BYTES} bytes of JSON each; got ${got}. The answer is refused: check which worker answered (chunkwise worker --verbose) and that workers and clients run the same version`, { kind: "refused" });
+  };
+  if (!Array.isArray(notes)) return refuse(`${notes === null ? "null" : typeof notes} instead of a list`);
+  if (notes.length > NOTES_MAX_PER_TASK) return refuse(`${notes.length} notes`);
+  notes.forEach((n, i) => {
+    try {
+      noteText(n);
+    } catch (e) {
+      refuse(`note ${i}: ${logSafe(e instanceof Error ? e.message : String(e))}`);
+    }
+  });
+  return notes;
 }

@@ -30,7 +30,7 @@ import { allowKernels, type KernelAllowlist } from "./kernel-allowlist.js";
 import { DistributedError } from "./distributed-error.js";
 import { parseRedis, probeRedis, redactText, type RedisConnection } from "./redis-connection.js";
 import { decodeBlockBytes, decodeValue, encodeValue, scratchPath, type Encoded } from "./scratch.js";
-import { sha256Hex, signAnswer, taskKeyBytes, verifyJob, type TaskKey } from "./task-signing.js";
+import { requiredTaskKey, sha256Hex, signAnswer, verifyJob, type TaskKey } from "./task-signing.js";
 import { checkTaskStores, storePolicy } from "./task-stores.js";
 import { serializeError, type WireError } from "../thread-wire.js";
 import { threads } from "../threads/threads.js";
@@ -50,13 +50,15 @@ export interface JobData {
   readonly abortKey?: string;
   /** SHA-256 (hex) of the task's scratch file, when the task travels as one: the signature covers it through this. */
   readonly taskSha256?: string;
+  /** True when the client listens for notes: the kernel gets `ctx.note`, and the answer carries its notes (signed with it). */
+  readonly notes?: true;
   /** HMAC-SHA256 (hex) of the rest, bound to the queue and job id (see `signJob`); absent from clients without a key. */
   readonly sig?: string;
 }
 
 /** A worker's answer to a job; `sig` signs it with the task key (see `signAnswer`), absent from `--insecure` workers. */
 export type JobReply = (
-  | { readonly ok: true; readonly result: Encoded }
+  | { readonly ok: true; readonly result: Encoded; /** The kernel's notes (`ctx.note`), JSON, in the order sent; absent when none. */ readonly notes?: readonly unknown[] }
   | { readonly ok: false; readonly error: WireError }
   | { readonly ok: false; readonly aborted: true }
 ) & { readonly sig?: string };
@@ -179,7 +181,7 @@ function workerSettings(options: WorkerOptions): WorkerSettings {
   if (!Number.isFinite(staleMs) || staleMs < 200) throw new ValueError("worker", `staleMs must be at least 200; got ${show(options.staleMs)}. Pass e.g. 30000`);
   const importMs = bound("importTimeoutMs", options.importTimeoutMs, 60_000);
   const runMs = bound("taskTimeoutMs", options.taskTimeoutMs, 3_600_000);
-  const key = signingKey(options);
+  const key = requiredTaskKey("worker", options);
   const cwd = options.cwd ?? process.cwd();
   const root = nodePath.resolve(cwd, options.scratchDir ?? defaultScratchDir());
   const policy = options.stores === undefined ? undefined : storePolicy(options.stores, cwd);
@@ -220,9 +222,10 @@ class JobRunner {
       for (const [k, e] of data.inputs) inputs.set(k, await decodeValue(e, this.p.root, data.run, true));
       // Checked last, just before the kernel starts: a job the client aborted meanwhile never starts.
       if (typeof data.abortKey === "string" && (await (await this.redis!()).exists(data.abortKey)) === 1) return { ok: false, aborted: true };
-      const result = await this.run(task, inputs, scratchPath(this.p.root, data.run));
+      const notes: unknown[] = [];
+      const result = await this.run(task, inputs, scratchPath(this.p.root, data.run), data.notes === true ? notes : undefined);
       if (this.p.verbose) this.p.log(`chunkwise worker: task ${logQuoted(task.key)} done in ${(performance.now() - t0).toFixed(1)} ms`);
-      return { ok: true, result };
+      return { ok: true, result, ...(notes.length === 0 ? {} : { notes }) };
     } catch (e) {
       this.logFailure(job, e);
       return { ok: false, error: withoutStacks(serializeError(e)) };
@@ -250,8 +253,10 @@ class JobRunner {
   }
 
   /** Runs the checked task on the thread pool and writes its result into the run's scratch folder. */
-  private async run(task: Task, inputs: ReadonlyMap<string, unknown>, dir: string): Promise<Encoded> {
-    const value = await this.p.pool.run(task, (k) => inputs.get(k), new Map(), undefined, { lastUse: new Set(inputs.keys()) }).catch((e: unknown) => {
+  private async run(task: Task, inputs: ReadonlyMap<string, unknown>, dir: string, notes: unknown[] | undefined): Promise<Encoded> {
+    // The pool's workers check each note (noteSink) before it reaches `notes`.
+    const info = { lastUse: new Set(inputs.keys()), ...(notes === undefined ? {} : { note: (n: unknown) => void notes.push(n) }) };
+    const value = await this.p.pool.run(task, (k) => inputs.get(k), new Map(), undefined, info).catch((e: unknown) => {
       throw e instanceof TaskTimeoutError ? new DistributedError("worker", e.message.replace(/^threads: /, ""), { kind: "timeout", cause: e }) : e;
     });
     await fs.mkdir(dir, { recursive: true });
@@ -285,14 +290,3 @@ function bound(name: string, v: number | undefined, fallback: number): number {
   return v;
 }
 
-/** The task key as bytes; undefined only with `insecure`. */
-function signingKey(options: WorkerOptions): Buffer | undefined {
-  if (options.insecure === true) {
-    if (options.taskKey !== undefined) throw new ValueError("worker", `insecure must not come with a taskKey; got both. Drop --insecure: with a key, every task is checked`);
-    return undefined;
-  }
-  if (options.taskKey === undefined) {
-    throw new ValueError("worker", `a task key must be given so that only trusted clients' tasks run; got none. Pass --task-key-file FILE (or CHUNKWISE_TASK_KEY), made with 'openssl rand -hex 32 > FILE' and given to the clients too; or --insecure to accept anyone who can write to the queue`);
-  }
-  return taskKeyBytes("worker", options.taskKey);
-}

@@ -21,8 +21,9 @@ import type { Redis } from "ioredis";
 import { ValueError, show } from "../../core/errors.js";
 import { isLiteralSource } from "../../graph/block-kernels.js";
 import { taskDependencies, type Task } from "../../graph/task.js";
-import { watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
+import { answerNotes, watchAnswers, type Answer, type Answers } from "./distributed-answers.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
+import { noteSink } from "../../schedule/notes.js";
 import { WorkerLostError } from "../../schedule/faults.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
 import { DistributedError } from "./distributed-error.js";
@@ -30,7 +31,7 @@ import { lastingConnection, parseRedis, probeRedis, redactText, type Link, type 
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { encodeValue, joinValue, readBlockFile, type Encoded } from "./scratch.js";
 import { RunFiles, type FileEntry } from "./run-files.js";
-import { sha256Hex, signJob, taskKeyBytes, verifyAnswer, type TaskKey } from "./task-signing.js";
+import { requiredTaskKey, sha256Hex, signJob, verifyAnswer, type TaskKey } from "./task-signing.js";
 import { reviveError } from "../thread-wire.js";
 import { defaultScratchDir, type JobData } from "./distributed-worker.js";
 
@@ -95,7 +96,7 @@ export function distributed(options: DistributedOptions): DistributedExecutor {
   refusePoolInWorker("distributed");
   const parsed = parseRedis("distributed", options.connection);
   checkNumbers(options);
-  const client = new DistributedClient(options, parsed, clientKey(options));
+  const client = new DistributedClient(options, parsed, requiredTaskKey("distributed", options));
   return {
     name: `distributed(${client.queueName})`,
     concurrency: options.concurrency ?? 8,
@@ -149,7 +150,7 @@ class DistributedClient {
 
   async run(...[task, lookup, closures, signal, info]: Parameters<Executor["run"]>): Promise<unknown> {
     // A source block embedded in the graph: nothing to compute here.
-    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
+    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, undefined, info?.note && noteSink(info.note));
     const connected = await this.ready();
     signal?.throwIfAborted();
     const held: FileEntry[] = [];
@@ -161,7 +162,7 @@ class DistributedClient {
       if ("file" in encodedTask) taskFile = encodedTask.file;
       // A random part makes the id unguessable: no one can add a job of theirs under it first.
       const id = `${this.runId}-${++this.counter}-${randomUUID()}`;
-      const data = await this.jobData(connected.queue, id, encodedTask, inputs, signal);
+      const data = await this.jobData(connected.queue, id, encodedTask, inputs, signal, info?.note !== undefined);
       const reply = await this.send(connected, task, id, data, signal);
       return await this.resultOf(task, reply, signal, info);
     } finally {
@@ -222,12 +223,12 @@ class DistributedClient {
   }
 
   /** The job's data, signed with the task key when there is one. */
-  private async jobData(queue: Queue, id: string, encodedTask: Encoded, inputs: JobData["inputs"], signal: AbortSignal | undefined): Promise<JobData> {
+  private async jobData(queue: Queue, id: string, encodedTask: Encoded, inputs: JobData["inputs"], signal: AbortSignal | undefined, notes: boolean): Promise<JobData> {
     const { key } = this;
     const abortKey = this.abortKeyOf(signal, queue);
     // A task kept in a file is signed through its hash (a worker checks it before parsing).
     const taskSha256 = !("file" in encodedTask) || key === undefined ? undefined : sha256Hex(await fs.readFile(nodePath.join(this.dir, encodedTask.file)));
-    const unsigned: JobData = { v: 1, run: this.runId, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }) };
+    const unsigned: JobData = { v: 1, run: this.runId, task: encodedTask, inputs, ...(abortKey === undefined ? {} : { abortKey }), ...(taskSha256 === undefined ? {} : { taskSha256 }), ...(notes ? { notes: true } : {}) };
     return key === undefined ? unsigned : { ...unsigned, sig: signJob(key, { queue: this.queueName, jobId: id }, unsigned) };
   }
 
@@ -286,7 +287,14 @@ class DistributedClient {
     }
     if (!reply.ok && "aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
     if (!reply.ok) throw revive(reply.error);
-    const result = reply.result;
+    // Checked before the result is used: an answer with bad notes is refused whole.
+    const notes = answerNotes(task, reply.notes);
+    const value = await this.valueOf(reply.result, info);
+    if (info?.note !== undefined) for (const n of notes) info.note(n);
+    return value;
+  }
+
+  private async valueOf(result: Encoded, info: RunInfo | undefined): Promise<unknown> {
     if ("json" in result) return joinValue(result.json, []);
     const file = nodePath.join(this.dir, nodePath.basename(result.file));
     if (info?.output) {
@@ -307,18 +315,6 @@ async function ownJob(queue: Queue, id: string, data: JobData): Promise<void> {
   const stored = await ((await queue.client) as unknown as Redis).hget(queue.toKey(id), "data");
   if (stored === null || stored === JSON.stringify(data)) return;
   throw new DistributedError("distributed", `job id '${id}' must hold the job this client added; got another job there (a forged job in the queue: someone else who can write to this Redis added it first). Nothing of it is used; find who writes to the queue, and use a Redis password or ACL only the clients and workers hold`, { kind: "refused" });
-}
-
-/** The task key as bytes; undefined only with `insecure`. */
-function clientKey(options: DistributedOptions): Buffer | undefined {
-  if (options.insecure === true) {
-    if (options.taskKey !== undefined) throw new ValueError("distributed", `insecure must not come with a taskKey; got both. Drop insecure: with a key, every task is signed`);
-    return undefined;
-  }
-  if (options.taskKey === undefined) {
-    throw new ValueError("distributed", `taskKey must be the secret the workers were started with (--task-key-file); got none. Pass { taskKey: readFileSync("task.key") }, or { insecure: true } for workers started with --insecure`);
-  }
-  return taskKeyBytes("distributed", options.taskKey);
 }
 
 /** Rebuilds a worker's error; chunkwise's distributed errors come back as their class. */

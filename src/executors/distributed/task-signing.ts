@@ -31,6 +31,23 @@ const TAG = "chunkwise-task-v1";
 const SIG = /^[0-9a-f]{64}$/;
 
 /**
+ * The task key a client (`distributed`) or a worker (`distributedWorker`) signs and checks
+ * with, as bytes; undefined only with `insecure`, which must then come without a key.
+ * @throws {ValueError} for neither a key nor `insecure`, both, or a bad key (see {@link taskKeyBytes})
+ * @example requiredTaskKey("distributed", { taskKey: "0123456789abcdef0123456789abcdef" })?.length // 32
+ */
+export function requiredTaskKey(fn: string, options: { readonly taskKey?: unknown; readonly insecure?: boolean | undefined }): Buffer | undefined {
+  if (options.insecure === true) {
+    if (options.taskKey !== undefined) throw new ValueError(fn, `insecure must not come with a taskKey; got both. Drop insecure: with a key, every task is signed and checked`);
+    return undefined;
+  }
+  if (options.taskKey === undefined) {
+    throw new ValueError(fn, `taskKey must be given, the secret the clients and the workers share so that only trusted clients' tasks run; got none. Pass { taskKey: readFileSync("task.key") } on both sides (the command line: --task-key-file task.key), the file made with 'openssl rand -hex 32 > task.key'; or { insecure: true } on both sides (--insecure) to accept anyone who can write to the queue`);
+  }
+  return taskKeyBytes(fn, options.taskKey);
+}
+
+/**
  * The key as bytes, without trailing white space (spaces, tabs, line ends), checked for length.
  * @throws {ValueError} for a key that is not text or bytes, or shorter than 32 bytes (the key is never shown)
  * @example taskKeyBytes("distributed", "0123456789abcdef0123456789abcdef").length // 32

@@ -14,6 +14,7 @@ import { move, transferableSymbol, valueSymbol } from "piscina";
 import { registeredKernel } from "../../graph/kernel.js";
 import { isClosureRef, type Task } from "../../graph/task.js";
 import { evaluateTask, kernelsOf, resolveKernel } from "../../schedule/evaluate.js";
+import { noteSink } from "../../schedule/notes.js";
 import { registerTsx } from "../tsx-loader.js";
 import { markWorkerThread } from "../../schedule/worker-guard.js";
 import { installNodeHost } from "../node-host.js";
@@ -75,8 +76,10 @@ async function evaluate(request: WorkerRequest, transfer: Set<ArrayBuffer>): Pro
       for (const [k, v] of inputs) if (k === key) return v;
       return undefined;
     };
-    const value = await evaluateTask(request.task, lookup, NO_CLOSURES, signal, request.threads);
-    return { ok: true, value: prepareResult(value, transfer) };
+    const notes: unknown[] = [];
+    const note = request.notes === true ? noteSink((n) => notes.push(n)) : undefined;
+    const value = await evaluateTask(request.task, lookup, NO_CLOSURES, signal, request.threads, note);
+    return { ok: true, value: prepareResult(value, transfer), ...(notes.length === 0 ? {} : { notes }) };
   } catch (e) {
     return { ok: false, error: serializeError(e) };
   }

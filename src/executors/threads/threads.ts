@@ -23,6 +23,7 @@ import { isLiteralSource } from "../../graph/block-kernels.js";
 import { taskDependencies, type Task, type TaskArg } from "../../graph/task.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
 import { TaskTimeoutError, WorkerLostError } from "../../schedule/faults.js";
+import { noteSink } from "../../schedule/notes.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { mapViews, type View } from "../../schedule/value-views.js";
@@ -103,13 +104,17 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
     faultRetries,
     async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
       // A source block embedded in the graph: nothing to compute, so no copy to a worker.
-      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, budget);
+      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, budget, info?.note && noteSink(info.note));
       const transfer = new Set<ArrayBuffer>();
       const inputs = [...new Set(taskDependencies(task))].map((key) => [key, moves.prepare(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
       const abort = flags.of(signal);
-      const request: WorkerRequest = { task: compactLiterals(task), inputs, threads: budget, ...(abort === undefined ? {} : { abort }) };
+      const request: WorkerRequest = { task: compactLiterals(task), inputs, threads: budget, ...(abort === undefined ? {} : { abort }), ...(info?.note === undefined ? {} : { notes: true }) };
       const reply = await sendTask(dispatch, request, [...transfer], task.key, name);
-      if (reply.ok) return moves.received(reply.value);
+      if (reply.ok) {
+        // The worker checked each note with the same noteSink; they come in the order sent.
+        if (info?.note !== undefined) for (const n of reply.notes ?? []) info.note(n);
+        return moves.received(reply.value);
+      }
       if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
       throw reviveError(reply.error);
     },

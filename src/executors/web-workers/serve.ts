@@ -14,6 +14,7 @@ import { ValueError } from "../../core/errors.js";
 import { registeredKernel, registeredKernelsNamed, type KernelRef } from "../../graph/kernel.js";
 import { isClosureRef, type Task, type TaskArg } from "../../graph/task.js";
 import { evaluateTask, loadKernel } from "../../schedule/evaluate.js";
+import { noteSink } from "../../schedule/notes.js";
 import { markWorkerThread } from "../../schedule/worker-guard.js";
 import { flagSignal, prepareResult, serializeError, type WorkerReply } from "../thread-wire.js";
 import type { AbortMessage, TaskMessage, WorkerAnswer } from "./wire.js";
@@ -92,8 +93,10 @@ async function answer(message: TaskMessage, transfer: Set<ArrayBuffer>): Promise
     const threads = message.request.threads ?? 1;
     for (const hook of beforeTask) await hook(threads);
     const inputs = new Map(message.request.inputs);
-    const value = await evaluateTask(await localTask(message.request.task), (key) => inputs.get(key), NO_CLOSURES, signal, threads);
-    return { ok: true, value: prepareResult(value, transfer) };
+    const notes: unknown[] = [];
+    const note = message.request.notes === true ? noteSink((n) => notes.push(n)) : undefined;
+    const value = await evaluateTask(await localTask(message.request.task), (key) => inputs.get(key), NO_CLOSURES, signal, threads, note);
+    return { ok: true, value: prepareResult(value, transfer), ...(notes.length === 0 ? {} : { notes }) };
   } catch (e) {
     return { ok: false, error: serializeError(e) };
   }

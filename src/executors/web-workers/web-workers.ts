@@ -17,6 +17,7 @@ import { kernelRefOf } from "../../graph/kernel.js";
 import { taskDependencies, type Task } from "../../graph/task.js";
 import { evaluateTask } from "../../schedule/evaluate.js";
 import { WorkerLostError } from "../../schedule/faults.js";
+import { noteSink } from "../../schedule/notes.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { mapViews, type View } from "../../schedule/value-views.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
@@ -107,29 +108,99 @@ export function webWorkers(options: WebWorkersOptions): WebWorkersExecutor {
   if (typeof options.worker !== "function") {
     throw new ValueError("webWorkers", `worker must be a function starting your worker script; got ${show(options.worker)}. Pass { worker: () => new Worker(new URL("./worker.js", import.meta.url), { type: "module" }) }`);
   }
-  const shareMinBytes = options.shareMinBytes ?? 64 * 1024;
-  const share = canShare();
   const name = `webWorkers(${workers})`;
-  const slots: Slot[] = Array.from({ length: workers }, () => ({ handle: undefined, waiting: new Map() }));
-  const owned = new WeakSet<ArrayBufferLike>();
-  const sharedCopies = new WeakMap<View, View>();
-  const jobs = new WeakMap<AbortSignal, { flag?: Int32Array; job: number }>();
-  let nextId = 0;
-  let nextJob = 0;
-  let closed = false;
-  const inflight = new Set<Promise<WorkerReply>>();
+  const pool = new WebWorkerPool(name, workers, options.worker, threadsPerTask, options.shareMinBytes ?? 64 * 1024);
+  return {
+    name,
+    concurrency: 2 * workers,
+    acceptsClosures: false,
+    faultRetries,
+    run: (task, lookup, closures, signal, info) => pool.run(task, lookup, closures, signal, info),
+    close: () => pool.close(),
+  };
+}
 
-  const lose = (slot: Slot, why: string, cause?: unknown): void => {
+/** A job's abort channel: a shared flag the worker polls, or (without shared memory) a job number to post. */
+interface AbortJob {
+  readonly flag?: Int32Array;
+  readonly job: number;
+}
+
+/**
+ * The state behind one {@link webWorkers} executor: its worker slots (each started on first
+ * use and replaced when lost), the buffers its workers made (which may move back to them),
+ * the shared copies of inputs several tasks read, and one abort channel per signal.
+ */
+class WebWorkerPool {
+  private readonly share = canShare();
+  private readonly slots: Slot[];
+  private readonly owned = new WeakSet<ArrayBufferLike>();
+  private readonly sharedCopies = new WeakMap<View, View>();
+  private readonly jobs = new WeakMap<AbortSignal, AbortJob>();
+  private readonly inflight = new Set<Promise<WorkerReply>>();
+  private nextId = 0;
+  private nextJob = 0;
+  private closed = false;
+
+  constructor(
+    private readonly name: string,
+    workers: number,
+    private readonly start: () => WebWorkerHandle,
+    private readonly threadsPerTask: number,
+    private readonly shareMinBytes: number,
+  ) {
+    this.slots = Array.from({ length: workers }, () => ({ handle: undefined, waiting: new Map() }));
+  }
+
+  async run(task: Task, lookup: (key: string) => unknown, closures: Parameters<Executor["run"]>[2], signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
+    // A source block embedded in the graph: nothing to compute, so no copy to a worker.
+    if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, undefined, info?.note && noteSink(info.note));
+    const transfer = new Set<ArrayBuffer>();
+    const inputs = [...new Set(taskDependencies(task))].map((key) => [key, this.prepareInput(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
+    const job = this.jobOf(signal);
+    const request: WorkerRequest = { task, inputs, threads: this.share ? this.threadsPerTask : 1, ...(job?.flag === undefined ? {} : { abort: job.flag }), ...(info?.note === undefined ? {} : { notes: true }) };
+    const message: TaskMessage = { id: this.nextId++, request, ...(job === undefined || job.flag !== undefined ? {} : { job: job.job }) };
+    let reply: WorkerReply;
+    try {
+      reply = await this.send(message, [...transfer]);
+    } catch (e) {
+      if (e instanceof WorkerLostError || (e instanceof ValueError && e.fn === "webWorkers")) throw e;
+      throw new ValueError("webWorkers", `task inputs and parameters must be cloneable to reach a Web Worker; got ${e instanceof Error ? e.message : String(e)} in task '${task.key}'. Pass JSON parameters and blocks`, { cause: e });
+    }
+    if (reply.ok) {
+      // The worker checked each note with the same noteSink; they come in the order sent.
+      if (info?.note !== undefined) for (const n of reply.notes ?? []) info.note(n);
+      mapViews(reply.value, (view) => {
+        if (!isShared(view.buffer)) this.owned.add(view.buffer);
+        return view;
+      });
+      return reply.value;
+    }
+    if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
+    throw reviveError(reply.error);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    // Running tasks finish first, then the workers end.
+    await Promise.allSettled([...this.inflight]);
+    for (const s of this.slots) {
+      s.handle?.terminate();
+      s.handle = undefined;
+    }
+  }
+
+  private lose(slot: Slot, why: string, cause?: unknown): void {
     slot.handle?.terminate();
     slot.handle = undefined;
     const waiting = [...slot.waiting.values()];
     slot.waiting.clear();
-    for (const w of waiting) w.reject(new WorkerLostError("webWorkers", `the Web Worker running a task must stay alive; got ${why}. The task runs again on a fresh worker`, { executor: name, cause }));
-  };
+    for (const w of waiting) w.reject(new WorkerLostError("webWorkers", `the Web Worker running a task must stay alive; got ${why}. The task runs again on a fresh worker`, { executor: this.name, cause }));
+  }
 
-  const handleOf = (slot: Slot): WebWorkerHandle => {
+  private handleOf(slot: Slot): WebWorkerHandle {
     if (slot.handle !== undefined) return slot.handle;
-    const h = options.worker();
+    const h = this.start();
     slot.handle = h;
     h.addEventListener("message", (event) => {
       const a = event.data as WorkerAnswer;
@@ -140,106 +211,66 @@ export function webWorkers(options: WebWorkersOptions): WebWorkersExecutor {
     // An uncaught error in the worker (its script failed to load, or a kernel's timer threw):
     // its tasks cannot be trusted to answer, so the worker is replaced.
     h.addEventListener("error", (event) => {
-      if (slot.handle === h) lose(slot, `an error event (${event.message ?? "the worker script failed to load or threw outside a task"})`);
+      if (slot.handle === h) this.lose(slot, `an error event (${event.message ?? "the worker script failed to load or threw outside a task"})`);
     });
     h.addEventListener("messageerror", () => {
-      if (slot.handle === h) lose(slot, "a message it could not deserialise");
+      if (slot.handle === h) this.lose(slot, "a message it could not deserialise");
     });
     return h;
-  };
+  }
 
-  const send = (message: TaskMessage, transfer: ArrayBuffer[]): Promise<WorkerReply> => {
-    if (closed) return Promise.reject(new ValueError("webWorkers", `the executor must be open to run tasks; got one after close(). Create a new webWorkers() executor`));
+  private send(message: TaskMessage, transfer: ArrayBuffer[]): Promise<WorkerReply> {
+    if (this.closed) return Promise.reject(new ValueError("webWorkers", `the executor must be open to run tasks; got one after close(). Create a new webWorkers() executor`));
     // The least busy worker (ties: the first), so work spreads evenly.
-    const slot = slots.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
+    const slot = this.slots.reduce((a, b) => (b.waiting.size < a.waiting.size ? b : a));
     const answer = new Promise<WorkerReply>((resolve, reject) => {
       slot.waiting.set(message.id, { resolve, reject });
       try {
-        handleOf(slot).postMessage(message, transfer);
+        this.handleOf(slot).postMessage(message, transfer);
       } catch (e) {
         slot.waiting.delete(message.id);
         reject(e);
       }
     });
-    inflight.add(answer);
-    const forget = (): void => void inflight.delete(answer);
+    this.inflight.add(answer);
+    const forget = (): void => void this.inflight.delete(answer);
     answer.then(forget, forget);
     return answer;
-  };
+  }
 
-  const prepareInput = (value: unknown, lastUse: boolean, transfer: Set<ArrayBuffer>): unknown =>
-    mapViews(value, (view) => {
+  private prepareInput(value: unknown, lastUse: boolean, transfer: Set<ArrayBuffer>): unknown {
+    return mapViews(value, (view) => {
       if (isShared(view.buffer)) return view;
-      if (lastUse && owned.has(view.buffer)) {
+      if (lastUse && this.owned.has(view.buffer)) {
         transfer.add(view.buffer as ArrayBuffer);
         return view;
       }
-      if (share && !lastUse && view.byteLength >= shareMinBytes) {
-        let s = sharedCopies.get(view);
-        if (s === undefined) sharedCopies.set(view, (s = sharedCopy(view)));
+      if (this.share && !lastUse && view.byteLength >= this.shareMinBytes) {
+        let s = this.sharedCopies.get(view);
+        if (s === undefined) this.sharedCopies.set(view, (s = sharedCopy(view)));
         return s;
       }
       return view.byteLength < view.buffer.byteLength ? compactCopy(view) : view;
     });
+  }
 
-  const jobOf = (signal: AbortSignal | undefined): { flag?: Int32Array; job: number } | undefined => {
+  private jobOf(signal: AbortSignal | undefined): AbortJob | undefined {
     if (signal === undefined) return undefined;
-    let j = jobs.get(signal);
+    let j = this.jobs.get(signal);
     if (j === undefined) {
-      const job = nextJob++;
-      const flag = share ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
+      const job = this.nextJob++;
+      const flag = this.share ? new Int32Array(new SharedArrayBuffer(4)) : undefined;
       j = flag === undefined ? { job } : { flag, job };
       const onAbort = (): void => {
         if (flag !== undefined) Atomics.store(flag, 0, 1);
-        else for (const s of slots) s.handle?.postMessage({ abortJob: job } satisfies AbortMessage, []);
+        else for (const s of this.slots) s.handle?.postMessage({ abortJob: job } satisfies AbortMessage, []);
       };
       if (signal.aborted) onAbort();
       else signal.addEventListener("abort", onAbort, { once: true });
-      jobs.set(signal, j);
+      this.jobs.set(signal, j);
     }
     return j;
-  };
-
-  return {
-    name,
-    concurrency: 2 * workers,
-    acceptsClosures: false,
-    faultRetries,
-    async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
-      // A source block embedded in the graph: nothing to compute, so no copy to a worker.
-      if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal);
-      const transfer = new Set<ArrayBuffer>();
-      const inputs = [...new Set(taskDependencies(task))].map((key) => [key, prepareInput(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
-      const job = jobOf(signal);
-      const request: WorkerRequest = { task, inputs, threads: share ? threadsPerTask : 1, ...(job?.flag === undefined ? {} : { abort: job.flag }) };
-      const message: TaskMessage = { id: nextId++, request, ...(job === undefined || job.flag !== undefined ? {} : { job: job.job }) };
-      let reply: WorkerReply;
-      try {
-        reply = await send(message, [...transfer]);
-      } catch (e) {
-        if (e instanceof WorkerLostError || (e instanceof ValueError && e.fn === "webWorkers")) throw e;
-        throw new ValueError("webWorkers", `task inputs and parameters must be cloneable to reach a Web Worker; got ${e instanceof Error ? e.message : String(e)} in task '${task.key}'. Pass JSON parameters and blocks`, { cause: e });
-      }
-      if (reply.ok) {
-        mapViews(reply.value, (view) => {
-          if (!isShared(view.buffer)) owned.add(view.buffer);
-          return view;
-        });
-        return reply.value;
-      }
-      if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
-      throw reviveError(reply.error);
-    },
-    async close(): Promise<void> {
-      closed = true;
-      // Running tasks finish first, then the workers end.
-      await Promise.allSettled([...inflight]);
-      for (const s of slots) {
-        s.handle?.terminate();
-        s.handle = undefined;
-      }
-    },
-  };
+  }
 }
 
 /** `identity(literal)`: a block embedded in the graph (fromArray's source). */

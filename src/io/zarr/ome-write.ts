@@ -37,7 +37,7 @@ import { toZarr, type ToZarrOptions, type ToZarrResult } from "./to-zarr.js";
 export type OmeProgress = Progress & { readonly level: number; readonly levels: number };
 
 /** Options of {@link toOmeZarr}. */
-export interface ToOmeZarrOptions extends Pick<ToZarrOptions, "overwrite" | "resume" | "compressor" | "executor" | "signal" | "retries" | "memoryBudget" | "fingerprint"> {
+export interface ToOmeZarrOptions extends Pick<ToZarrOptions, "overwrite" | "resume" | "compressor" | "executor" | "signal" | "retries" | "memoryBudget" | "fingerprint" | "onNote"> {
   /** Called after every task of every level (each level is one run: `done`/`total` restart at each). */
   onProgress?: (progress: OmeProgress) => void;
   /** The image group inside the store; default `""` (the store root). */
@@ -125,7 +125,7 @@ export async function toOmeZarr(array: ChunkedArray, store: StoreInput, options:
   await prepareGroup(ref, path, format, options, plan.length);
   const levelOptions: ToZarrOptions = {
     format, overwrite: options.overwrite ?? false, resume: options.resume ?? false,
-    ...pick(options, ["compressor", "executor", "signal", "retries", "memoryBudget"]),
+    ...pick(options, ["compressor", "executor", "signal", "retries", "memoryBudget", "onNote"]),
   };
   const results: ToOmeZarrResult["levels"][number][] = [];
   for (const [k, level] of plan.entries()) {
