@@ -1,5 +1,6 @@
 import { readFileSync, truncateSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import FileSystemStore from "@zarrita/storage/fs";
 import { describe, expect, it } from "vitest";
 import { TaskError } from "../../../src/core/errors.js";
@@ -41,6 +42,13 @@ describe("fromZarr reads zarr-python 2 and v3-spec fixtures", () => {
     const a = await fromZarr(join(FIXTURES, "v2.zarr"), { path: "zlib" });
     const b = await fromZarr(new FileSystemStore(join(FIXTURES, "v2.zarr")), { path: "zlib/" });
     expect(b.name).toBe(a.name);
+  });
+
+  it("a file: URL, as a string or a URL, is the directory it names (on Node)", async () => {
+    const a = await fromZarr(join(FIXTURES, "v2.zarr"), { path: "zlib" });
+    const url = pathToFileURL(join(FIXTURES, "v2.zarr"));
+    expect((await fromZarr(url.href, { path: "zlib" })).name).toBe(a.name);
+    expect((await fromZarr(url, { path: "zlib" })).name).toBe(a.name);
   });
 
   it("block params are JSON (store path, array path, region) so any worker can re-open the store", async () => {
