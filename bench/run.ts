@@ -7,6 +7,7 @@ const benches: Record<string, () => Promise<void>> = {
   fft: async () => (await import("./fft.js")).main(),
   rl: async () => (await import("./rl.js")).main(),
   "rl-browser": async () => (await import("./rl-browser.js")).main(),
+  "rl-job": async () => (await import("./rl-job.js")).main(),
   "rl-passes": async () => (await import("./rl-passes.js")).main(),
   "rl-quality": async () => (await import("./rl-quality.js")).main(),
   threads: async () => (await import("./threads.js")).main(),

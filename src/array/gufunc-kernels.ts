@@ -7,6 +7,8 @@
  */
 import type { Block } from "../core/ndarray.js";
 import { gufunc, type GufuncOptions } from "../gufunc/gufunc.js";
+import { bindShapes } from "../gufunc/bind.js";
+import { parseSignature } from "../gufunc/signature.js";
 import { defineKernel, type KernelMeta } from "../graph/kernel.js";
 
 /** Parameters of {@link gufuncBlock}: the signature and the JSON-able gufunc options. */
@@ -28,5 +30,21 @@ export const gufuncBlock = defineKernel(import.meta.url, "gufuncBlock", (kernel:
 }, {
   // The user kernel runs inside this task, one call at a time, with `options.params`.
   workspaceBytes: (params: GufuncBlockParams, shapes, items, [inner]: readonly (KernelMeta | undefined)[]) =>
-    inner?.workspaceBytes?.(params.options.params ?? {}, shapes, items, []) ?? 0,
+    inner?.workspaceBytes?.(params.options.params ?? {}, kernelShapes(params, shapes), items, []) ?? 0,
 });
+
+/**
+ * The shapes the user kernel is called with: each input's core dims when the loop is
+ * vectorized (one call per loop index), the blocks' own shapes otherwise. An operand's loop
+ * dims are not the kernel's: a `(1, 1, z, y, x)` PSF reaches it as `(z, y, x)`. Shapes that do
+ * not bind (unknown to the plan) are passed as they are.
+ */
+function kernelShapes(params: GufuncBlockParams, shapes: readonly (readonly number[])[]): readonly (readonly number[])[] {
+  if (params.options.vectorize === false) return shapes;
+  try {
+    const binding = bindShapes("gufunc", parseSignature(params.signature), shapes, params.options);
+    return binding.inputs.map((l, i) => (l.coreShape.every((d) => d !== undefined) ? (l.coreShape as number[]) : shapes[i]!));
+  } catch {
+    return shapes;
+  }
+}

@@ -53,10 +53,10 @@ export function causes(e: unknown): Error[] {
 export function memoryAdvice(e: MemoryError, job: DeconvolveJob): string {
   const { plan, budget } = e;
   const fit = Math.floor(budget / Math.max(1, plan.taskPeakBytes));
-  const fix = fit >= 1 && fit < plan.concurrency
+  const fix = fit >= 1 && fit < plan.computing
     ? `Pass --workers ${fit} to deconvolve fewer volumes at once`
     : `One volume needs about ${formatBytes(plan.taskPeakBytes)}: run where there is more memory (--executor distributed, with 'chunkwise worker' on bigger machines), or split the image into smaller volumes`;
-  return `the run must fit in memory; got an estimated peak of ${formatBytes(plan.peakBytes)} (${plan.concurrency} volume${plan.concurrency === 1 ? "" : "s"} at once${job.executor.kind === "inline" ? "" : ` with --workers ${job.executor.workers}`}) for a budget of ${formatBytes(budget)} (75% of this machine's memory). ${fix}. Nothing was written`;
+  return `the run must fit in memory; got an estimated peak of ${formatBytes(plan.peakBytes)} (${plan.computing} volume${plan.computing === 1 ? "" : "s"} at once${job.executor.kind === "inline" ? "" : ` with --workers ${job.executor.workers}`}) for a budget of ${formatBytes(budget)} (75% of this machine's memory). ${fix}. Nothing was written`;
 }
 
 /**

@@ -12,7 +12,11 @@
  * plan is:
  *
  *   peak = reserved (compute's assembled result) + held blocks and one running task along the
- *          depth-first order + (concurrency - 1) x the largest task
+ *          depth-first order + (computing - 1) x the largest task
+ *          + (concurrency - computing) x the largest task's inputs
+ *
+ * where `computing` is how many of the executor's `concurrency` tasks in flight compute at
+ * once (a worker pool's workers): the others wait in its queue with their inputs only.
  *
  * For executors that keep results out of this process (`distributed`), peak = reserved + the
  * largest task (which must fit on one worker).
@@ -42,6 +46,10 @@ export interface MemoryPlan {
   readonly largestTask: string;
   readonly largestShape: readonly number[] | undefined;
   readonly concurrency: number;
+  /** How many of them compute at once (the others wait with their inputs only). */
+  readonly computing: number;
+  /** The largest single task's reference inputs (what a task waiting in a queue holds). */
+  readonly taskInputBytes: number;
   /** Bytes set aside before running (compute's assembled result). */
   readonly reservedBytes: number;
 }
@@ -80,6 +88,8 @@ interface Estimate {
 /** Options of {@link planMemory}. */
 export interface PlanOptions {
   readonly concurrency: number;
+  /** Of `concurrency`, the tasks that compute at once (default: all of them). */
+  readonly computing?: number;
   readonly closures?: ReadonlyMap<string, Fn>;
   readonly reservedBytes?: number;
   /** False when results live outside this process (distributed scratch files). */
@@ -102,6 +112,7 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
   const est = new Map<string, Estimate>();
   const peaks = new Map<string, number>();
   let largest = { key: "", bytes: 0, shape: undefined as readonly number[] | undefined };
+  let largestInputs = 0;
   const ordered = [...tasks.keys()].sort((a, b) => options.order.get(a)! - options.order.get(b)!);
   for (const key of ordered) {
     const task = tasks.get(key)!;
@@ -111,10 +122,12 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
     for (const d of new Set(taskDependencies(task))) inputs += est.get(d)?.bytes ?? 0;
     const peak = inputs + internal;
     peaks.set(key, internal);
+    largestInputs = Math.max(largestInputs, inputs);
     if (peak > largest.bytes) largest = { key, bytes: peak, shape: out.shape ?? largestInputShape(task, est) };
   }
   const reserved = options.reservedBytes ?? 0;
-  const base = { taskPeakBytes: largest.bytes, largestTask: largest.key, largestShape: largest.shape, concurrency: options.concurrency, reservedBytes: reserved };
+  const computing = Math.max(1, Math.min(options.concurrency, options.computing ?? options.concurrency));
+  const base = { taskPeakBytes: largest.bytes, largestTask: largest.key, largestShape: largest.shape, concurrency: options.concurrency, computing, taskInputBytes: largestInputs, reservedBytes: reserved };
   if (options.resultsInMemory === false) return { ...base, heldPeakBytes: 0, peakBytes: reserved + largest.bytes };
   // Replay the order (one task at a time): a block is held from its end until its last reader ends.
   const left = new Map<string, number>();
@@ -131,7 +144,8 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
       if (n === 0) live -= est.get(d)!.bytes;
     }
   }
-  return { ...base, heldPeakBytes: held, peakBytes: reserved + held + (options.concurrency - 1) * largest.bytes };
+  const waiting = (options.concurrency - computing) * largestInputs;
+  return { ...base, heldPeakBytes: held, peakBytes: reserved + held + (computing - 1) * largest.bytes + waiting };
 }
 
 /**
@@ -142,16 +156,17 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
  */
 export function checkMemoryPlan(plan: MemoryPlan, budget: number, fn = "compute", isDefault = false): void {
   if (!(plan.peakBytes > budget)) return;
-  const parts = `${formatBytes(plan.reservedBytes)} result + ${formatBytes(plan.heldPeakBytes)} held + ${plan.concurrency - 1} more running task${plan.concurrency === 2 ? "" : "s"} of up to ${formatBytes(plan.taskPeakBytes)}`;
+  const queued = plan.concurrency - plan.computing;
+  const parts = `${formatBytes(plan.reservedBytes)} result + ${formatBytes(plan.heldPeakBytes)} held + ${plan.computing - 1} more running task${plan.computing === 2 ? "" : "s"} of up to ${formatBytes(plan.taskPeakBytes)}${queued > 0 ? ` + ${queued} queued task${queued === 1 ? "" : "s"}' inputs of up to ${formatBytes(plan.taskInputBytes)}` : ""}`;
   const name = plan.largestTask.replace(/\[.*$/, "");
   const block = plan.largestTask.match(/\[(.*)\]$/)?.[1];
   let fix: string;
   if (plan.reservedBytes > budget / 2) {
     fix = `The result alone is ${formatBytes(plan.reservedBytes)}: write it with toZarr instead of compute, or compute a part of it`;
-  } else if (plan.largestShape !== undefined && plan.largestShape.length > 0 && plan.taskPeakBytes * plan.concurrency >= plan.heldPeakBytes) {
+  } else if (plan.largestShape !== undefined && plan.largestShape.length > 0 && plan.taskPeakBytes * plan.computing >= plan.heldPeakBytes) {
     const axis = plan.largestShape.reduce((best, n, ax, s) => (n > s[best]! ? ax : best), 0);
     const n = plan.largestShape[axis]!;
-    fix = `The largest task needs ${formatBytes(plan.taskPeakBytes)} for block (${block ?? ""}) of shape (${plan.largestShape.join(",")}) of '${name}'; rechunk axis ${axis} to ${Math.max(1, Math.ceil(n / 2))} to halve it, lower the executor's concurrency (${plan.concurrency}), or raise memoryBudget`;
+    fix = `The largest task needs ${formatBytes(plan.taskPeakBytes)} for block (${block ?? ""}) of shape (${plan.largestShape.join(",")}) of '${name}'; rechunk axis ${axis} to ${Math.max(1, Math.ceil(n / 2))} to halve it, lower the executor's concurrency (${plan.computing} at once), or raise memoryBudget`;
   } else {
     fix = `${formatBytes(plan.heldPeakBytes)} of blocks wait for their readers at once; use smaller chunks, compute fewer arrays together, or raise memoryBudget`;
   }

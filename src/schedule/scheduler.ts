@@ -24,6 +24,12 @@ export interface Executor {
   readonly name: string;
   /** How many tasks may run at once. */
   readonly concurrency: number;
+  /**
+   * How many of those compute at once, when the executor keeps more in flight than it runs (a
+   * pool that queues one more task per worker so that none idles): the memory plan counts the
+   * others' inputs only. Default `concurrency`.
+   */
+  readonly computing?: number;
   /** Whether tasks calling closures (not named kernels) can run here. */
   readonly acceptsClosures: boolean;
   /**
@@ -118,7 +124,7 @@ export async function runGraph(graph: FlatGraph, outputKeys: readonly string[], 
   // The memory plan: refuse before anything runs, so a run over budget writes nothing.
   const budget = options.memoryBudget ?? defaultMemoryBudget();
   if (budget !== Infinity || options.onPlan) {
-    const plan = planMemory(tasks, { concurrency: executor.concurrency, closures: graph.closures, order, readers, reservedBytes: options.reservedBytes ?? 0, resultsInMemory: executor.resultsInMemory ?? true });
+    const plan = planMemory(tasks, { concurrency: executor.concurrency, computing: executor.computing ?? executor.concurrency, closures: graph.closures, order, readers, reservedBytes: options.reservedBytes ?? 0, resultsInMemory: executor.resultsInMemory ?? true });
     options.onPlan?.(plan);
     checkMemoryPlan(plan, budget, "compute", options.memoryBudget === undefined);
   }

@@ -16,6 +16,7 @@ import { flatten } from "../../src/graph/graph.js";
 import { blockKey } from "../../src/graph/task.js";
 import { toZarr } from "../../src/io/zarr/to-zarr.js";
 import { heavy } from "../executors/kernels.js";
+import { threads } from "../../src/executors/threads/index.js";
 import { gufunc } from "../../src/array/apply-gufunc.js";
 import { richardsonLucy, richardsonLucyWorkspace } from "../../src/filters/index.js";
 
@@ -39,9 +40,9 @@ const keysOf = (a: ChunkedArray): string[] => {
   return out;
 };
 
-async function planOf(a: ChunkedArray, concurrency = 1): Promise<MemoryPlan> {
+async function planOf(a: ChunkedArray, concurrency = 1, computing?: number): Promise<MemoryPlan> {
   let plan: MemoryPlan | undefined;
-  await runGraph(flatten(a.graph), keysOf(a), { executor: { ...inline(), concurrency }, memoryBudget: Infinity, onPlan: (p) => (plan = p) });
+  await runGraph(flatten(a.graph), keysOf(a), { executor: { ...inline(), concurrency, ...(computing === undefined ? {} : { computing }) }, memoryBudget: Infinity, onPlan: (p) => (plan = p) });
   return plan!;
 }
 
@@ -95,6 +96,17 @@ describe("memory plan", () => {
     await expect(compute(rl(params), { memoryBudget: workspace / 2 })).rejects.toBeInstanceOf(MemoryError);
   });
 
+  it("a gufunc's user kernel is planned on its core shapes: a PSF with leading size-1 loop dims (the CLI's (1, 1, z, y, x)) plans as a 3-D one", async () => {
+    const img = ones([1, 2, 24, 40, 36], { chunks: [1, 1, 24, 40, 36], dtype: "float32" });
+    const params = { iterations: 1, boundary: "neumann" as const };
+    const rl = (psf: ChunkedArray) => gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params, outputDtypes: "float32" })(img, psf) as ChunkedArray;
+    const flat = await planOf(rl(ones([5, 7, 7], { dtype: "float32" })));
+    const broadcast = await planOf(rl(ones([1, 1, 5, 7, 7], { dtype: "float32" })));
+    // Padding the loop dims too would plan (2, 2, 30, 48, 45) volumes: four times the FFT memory.
+    expect(broadcast.taskPeakBytes).toBe(flat.taskPeakBytes);
+    expect(flat.taskPeakBytes).toBeLessThan(richardsonLucyWorkspace(params, [[1, 1, 24, 40, 36], [1, 1, 5, 7, 7]], [4, 4]));
+  });
+
   it("defineKernel's metadata declares workspace as withWorkspace does; a closure's withWorkspace counts too", async () => {
     const x = ones([8, 8], { chunks: 4 });
     const viaMeta = await planOf(mapBlocks(declared, [x], { params: { workspace: 1e6 } }) as ChunkedArray);
@@ -131,6 +143,26 @@ describe("memory plan", () => {
     const y = mapBlocks(heavy, [ones([64, 64], { chunks: 16 })], { params: { rounds: 1 } }) as ChunkedArray;
     const [p1, p4] = [await planOf(y, 1), await planOf(y, 4)];
     expect(p4.peakBytes - p1.peakBytes).toBe(3 * p1.taskPeakBytes);
+  });
+
+  it("tasks in flight beyond those computing (a pool's queued ones) count their inputs only", async () => {
+    const y = mapBlocks(counted, [mapBlocks(heavy, [ones([64, 64], { chunks: 16 })], { params: { rounds: 1 } }) as ChunkedArray], { params: { workspace: 1e6 } }) as ChunkedArray;
+    // Unfused, so that the workspace task reads its 16x16 float64 input by reference.
+    const unfused = async (concurrency: number, computing?: number): Promise<MemoryPlan> => {
+      let plan: MemoryPlan | undefined;
+      const executor = { ...inline(), concurrency, ...(computing === undefined ? {} : { computing }) };
+      await runGraph(flatten(y.graph), keysOf(y), { executor, optimize: false, memoryBudget: Infinity, onPlan: (p) => (plan = p) });
+      return plan!;
+    };
+    const [p2, queued] = [await unfused(2), await unfused(4, 2)];
+    expect(queued.computing).toBe(2);
+    expect(queued.taskInputBytes).toBe(16 * 16 * 8);
+    expect(queued.peakBytes - p2.peakBytes).toBe(2 * queued.taskInputBytes);
+    expect(queued.peakBytes).toBeLessThan((await unfused(4)).peakBytes);
+    // The threads executor keeps two tasks per worker in flight; one per worker computes.
+    const pool = threads({ workers: 3 });
+    expect(pool).toMatchObject({ concurrency: 6, computing: 3 });
+    await pool.close();
   });
 });
 

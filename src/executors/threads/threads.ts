@@ -100,6 +100,8 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
     // Two tasks per worker in flight, so a worker finds its next task waiting when it finishes
     // one instead of idling through a round trip to this thread.
     concurrency: 2 * workers,
+    // Only the workers compute: the queued task of each holds its inputs, not its workspace.
+    computing: workers,
     acceptsClosures: false,
     faultRetries,
     async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {

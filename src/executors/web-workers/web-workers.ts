@@ -113,6 +113,8 @@ export function webWorkers(options: WebWorkersOptions): WebWorkersExecutor {
   return {
     name,
     concurrency: 2 * workers,
+    // Only the workers compute: the queued task of each holds its inputs, not its workspace.
+    computing: workers,
     acceptsClosures: false,
     faultRetries,
     run: (task, lookup, closures, signal, info) => pool.run(task, lookup, closures, signal, info),
