@@ -10,7 +10,7 @@
 import * as zarr from "zarrita";
 import type { AbsolutePath } from "zarrita";
 import type { DataType } from "../../core/dtype.js";
-import { copyInto, emptyBlock, sizeOf, type Block } from "../../core/ndarray.js";
+import { copyInto, emptyBlock, isCContiguous, sizeOf, type Block } from "../../core/ndarray.js";
 import { index as view } from "../../core/views.js";
 import { defineKernel } from "../../graph/kernel.js";
 import { ZarrError, reason } from "./errors.js";
@@ -74,12 +74,21 @@ function checkedStore(store: ZarrStore): ZarrStore {
 export const readZarrRegion = defineKernel(import.meta.url, "readZarrRegion", async (params: ReadRegionParams, ctx: { signal?: AbortSignal }): Promise<Block> => {
   const { region, chunks, dtype } = params;
   const shape = region.start.map((s, ax) => region.stop[ax]! - s);
-  const out = emptyBlock(dtype, shape);
-  if (sizeOf(shape) === 0) return out;
+  if (sizeOf(shape) === 0) return emptyBlock(dtype, shape);
   const arr = await openArray(params);
   const first = region.start.map((s, ax) => Math.floor(s / chunks[ax]!));
   const last = region.stop.map((s, ax) => Math.floor((s - 1) / chunks[ax]!));
   const coords = [...first];
+  if (isWholeChunk(region, chunks, first, last)) {
+    // One whole chunk (a deconvolution volume): the decoded chunk is the block, when it owns
+    // its buffer and is C-ordered, so no second copy of it exists at once.
+    const chunk = await readChunk(arr, params, coords, ctx.signal);
+    if (ownsItsBuffer(chunk)) return chunk;
+    const copy = emptyBlock(dtype, shape);
+    copyInto(copy, chunk);
+    return copy;
+  }
+  const out = emptyBlock(dtype, shape);
   for (;;) {
     ctx.signal?.throwIfAborted();
     const chunk = await readChunk(arr, params, coords, ctx.signal);
@@ -100,6 +109,21 @@ export const readZarrRegion = defineKernel(import.meta.url, "readZarrRegion", as
   }
   return out;
 });
+
+/** Whether `region` is exactly chunk `first` (= `last`): no edge chunk, no part of one. */
+function isWholeChunk(region: ReadRegionParams["region"], chunks: readonly number[], first: readonly number[], last: readonly number[]): boolean {
+  return first.every((c, ax) => c === last[ax] && region.start[ax] === c * chunks[ax]! && region.stop[ax] === (c + 1) * chunks[ax]!);
+}
+
+/**
+ * A C-ordered chunk whose data is its whole buffer: the block may be handed on (and its buffer
+ * moved to another thread) as it is. Data viewing part of a larger buffer (Node's pooled small
+ * reads, a codec's output slab) is copied instead.
+ */
+function ownsItsBuffer(chunk: Block): boolean {
+  const d = chunk.data as unknown as ArrayBufferView;
+  return isCContiguous(chunk) && chunk.offset === 0 && d.byteOffset === 0 && d.byteLength === d.buffer.byteLength && !(typeof SharedArrayBuffer !== "undefined" && d.buffer instanceof SharedArrayBuffer);
+}
 
 /** One decoded chunk as a block (F-order chunks keep their strides), checked for size. */
 async function readChunk(arr: ZArray, p: ReadRegionParams, coords: readonly number[], signal?: AbortSignal): Promise<Block> {
