@@ -26,7 +26,11 @@
  * - per-volume wall time: the job's run time x volumes at once / volumes, compared with the
  *   kernel's: the overhead is what reading, decoding, casting, encoding and writing add when they
  *   do not overlap with compute (goal: at most 10%). With volumes not a multiple of the volumes
- *   at once, the last round runs part-empty: that shows up as overhead too (use a multiple).
+ *   at once, the last round runs part-empty: that shows up as overhead too (use a multiple);
+ * - the steps around the kernel, each alone in a child, on volume 0: read and decode, cast to
+ *   float32, encode the result chunk (zstd level 3, the CLI's output compressor), write and
+ *   sync it. With every core computing, what is CPU work cannot overlap with compute: the
+ *   overhead is then about these steps' share of the kernel's time.
  *
  * Run: npx tsx bench/rl-job.ts [--size full|medium] [--volumes N] [--iterations N] [--dir D]
  *   [--workers N] [--threads-per-volume N] (the last two passed to the CLI; default: its plan)
@@ -34,6 +38,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import os from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
@@ -41,6 +46,7 @@ import { fromArray, type ChunkedArray } from "../src/entries/node-index.js";
 import { fromZarr, toZarr } from "../src/entries/node-zarr.js";
 import { richardsonLucy } from "../src/entries/node-filters.js";
 import { fromTypedArray } from "../src/core/ndarray.js";
+import { encoderFor, resolveCompressor } from "../src/io/zarr/codecs.js";
 import { makePsf, makeVolume } from "./rl.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -120,6 +126,39 @@ async function kernelChild(): Promise<void> {
   console.log(JSON.stringify({ seconds, peakMiB: process.resourceUsage().maxRSS / 1024 }));
 }
 
+/**
+ * Child mode: the job's steps around the kernel, one at a time, on volume 0: reading and
+ * decoding the input chunk, casting it to float32, encoding the job's result chunk with the
+ * CLI's output compressor (toZarr's default, zstd level 3) and writing it durably (a temporary
+ * file, written and synced as toZarr writes chunks).
+ */
+async function ioChild(): Promise<void> {
+  const image = await fromZarr(store, { path: "image" });
+  let t0 = performance.now();
+  const vol = await image.index([0, 0]).compute();
+  const read = (performance.now() - t0) / 1000;
+  t0 = performance.now();
+  const f = new Float32Array(vol.data.length);
+  const u = vol.data as Uint16Array;
+  for (let i = 0; i < u.length; i++) f[i] = u[i]!;
+  const cast = (performance.now() - t0) / 1000;
+  const result = await (await fromZarr(outStore, { path: "deconvolved" })).index([0, 0]).compute();
+  const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+  const encode = await encoderFor(resolveCompressor(undefined));
+  t0 = performance.now();
+  const encoded = await encode(bytes);
+  const enc = (performance.now() - t0) / 1000;
+  const file = `${workDir}/io-child.tmp`;
+  t0 = performance.now();
+  const handle = await open(file, "w");
+  await handle.writeFile(encoded);
+  await handle.datasync();
+  await handle.close();
+  const write = (performance.now() - t0) / 1000;
+  rmSync(file, { force: true });
+  console.log(JSON.stringify({ read, cast, encode: enc, write, ratio: encoded.length / bytes.length }));
+}
+
 /** Runs `argv` as a child process; resolves with its stdout, stderr, status and wall time. */
 function run(cmd: string, argv: readonly string[]): Promise<{ stdout: string; stderr: string; status: number | null; wall: number }> {
   return new Promise((done, fail) => {
@@ -174,6 +213,13 @@ async function runKernels(atOnce: number, threads: number): Promise<{ seconds: n
   return { seconds: results.reduce((a, b) => a + b.seconds, 0) / results.length, peakMiB: Math.max(...results.map((r) => r.peakMiB)) };
 }
 
+/** The steps around the kernel, timed one by one in a child (see {@link ioChild}). */
+async function runIo(): Promise<{ read: number; cast: number; encode: number; write: number; ratio: number } | string> {
+  const r = await run(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--io-child", "--size", sizeName, "--volumes", String(volumes), "--dir", workDir]);
+  if (r.status !== 0) return `the I/O child failed (status ${r.status}): ${r.stderr.slice(-2000)}`;
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { read: number; cast: number; encode: number; write: number; ratio: number };
+}
+
 /** Runs the benchmark and prints its figures and a markdown table. */
 export async function main(): Promise<void> {
   console.log(`size ${sizeName}: ${volumes} volume${volumes === 1 ? "" : "s"} of ${shape.join("x")} uint16 (blosc-lz4), PSF ${psfShape.join("x")} float32, ${iterations} iterations, ITK's options`);
@@ -191,16 +237,24 @@ export async function main(): Promise<void> {
     return;
   }
   console.log(`kernel alone: ${kernel.seconds.toFixed(1)} s per volume (${atOnce} at once, ${job.threads} thread${job.threads === 1 ? "" : "s"} each; peak RSS ${kernel.peakMiB.toFixed(0)} MiB each)`);
+  const io = await runIo();
+  const ioTotal = typeof io === "string" ? undefined : io.read + io.cast + io.encode + io.write;
+  if (typeof io === "string") console.log(io);
+  else {
+    console.log(`the steps around the kernel, alone, volume 0: read and decode ${io.read.toFixed(2)} s, cast ${io.cast.toFixed(2)} s, encode (zstd 3, ratio ${io.ratio.toFixed(2)}) ${io.encode.toFixed(2)} s, write and sync ${io.write.toFixed(2)} s: ${ioTotal!.toFixed(1)} s, ${((ioTotal! / kernel.seconds) * 100).toFixed(0)}% of the kernel's time`);
+  }
   const perVolume = (job.seconds * atOnce) / volumes;
   const overhead = (perVolume / kernel.seconds - 1) * 100;
   const peak = job.peakMiB === undefined ? "n/a" : `${(job.peakMiB / 1024).toFixed(2)} GiB (${(job.peakMiB / 1024 / atOnce).toFixed(2)} per volume in flight)`;
   console.log(`\nmarkdown (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ""}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} at the end):\n`);
-  console.log(`| ${shape.join("x")} uint16, PSF ${psfShape.join("x")}, ${iterations} iterations | plan | job (run / process) | per volume | kernel per volume | overhead | peak RSS |`);
-  console.log("|---|---|---|---|---|---|---|");
-  console.log(`| ${volumes} volumes | ${job.workers} workers x ${job.threads} thread${job.threads === 1 ? "" : "s"} | ${job.seconds.toFixed(1)} s / ${job.wall.toFixed(1)} s | ${perVolume.toFixed(1)} s | ${kernel.seconds.toFixed(1)} s | ${overhead >= 0 ? "+" : ""}${overhead.toFixed(0)}% (goal <= 10%) | ${peak} |`);
+  console.log(`| ${shape.join("x")} uint16, PSF ${psfShape.join("x")}, ${iterations} iterations | plan | job (run / process) | per volume | kernel per volume | overhead | steps around the kernel, alone | peak RSS |`);
+  console.log("|---|---|---|---|---|---|---|---|");
+  const steps = typeof io === "string" ? "n/a" : `${ioTotal!.toFixed(1)} s (${((ioTotal! / kernel.seconds) * 100).toFixed(0)}%): read ${io.read.toFixed(1)}, cast ${io.cast.toFixed(1)}, encode ${io.encode.toFixed(1)}, write ${io.write.toFixed(1)}`;
+  console.log(`| ${volumes} volumes | ${job.workers} workers x ${job.threads} thread${job.threads === 1 ? "" : "s"} | ${job.seconds.toFixed(1)} s / ${job.wall.toFixed(1)} s | ${perVolume.toFixed(1)} s | ${kernel.seconds.toFixed(1)} s | ${overhead >= 0 ? "+" : ""}${overhead.toFixed(0)}% (goal <= 10%) | ${steps} | ${peak} |`);
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
 if (isMain && process.argv.includes("--generate")) await generate();
 else if (isMain && process.argv.includes("--kernel-child")) await kernelChild();
+else if (isMain && process.argv.includes("--io-child")) await ioChild();
 else if (isMain) await main();

@@ -99,7 +99,7 @@ describe("memory plan", () => {
   it("a gufunc's user kernel is planned on its core shapes: a PSF with leading size-1 loop dims (the CLI's (1, 1, z, y, x)) plans as a 3-D one", async () => {
     const img = ones([1, 2, 24, 40, 36], { chunks: [1, 1, 24, 40, 36], dtype: "float32" });
     const params = { iterations: 1, boundary: "neumann" as const };
-    const rl = (psf: ChunkedArray) => gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params, outputDtypes: "float32" })(img, psf) as ChunkedArray;
+    const rl = (psf: ReturnType<typeof ones>) => gufunc("(i,j,k),(a,b,c)->(i,j,k)", richardsonLucy, { params, outputDtypes: "float32" })(img, psf) as ChunkedArray;
     const flat = await planOf(rl(ones([5, 7, 7], { dtype: "float32" })));
     const broadcast = await planOf(rl(ones([1, 1, 5, 7, 7], { dtype: "float32" })));
     // Padding the loop dims too would plan (2, 2, 30, 48, 45) volumes: four times the FFT memory.
