@@ -121,14 +121,16 @@ async function kernelChild(): Promise<void> {
   const vol = await image.index([0, v]).astype("float32").compute();
   const psf = await (await fromZarr(store, { path: "psf" })).compute();
   const t0 = performance.now();
-  richardsonLucy(vol, psf, { ...RL, ...(threads > 1 ? { threads } : {}) });
+  const out = richardsonLucy(vol, psf, { ...RL, ...(threads > 1 ? { threads } : {}) });
   const seconds = (performance.now() - t0) / 1000;
+  // The result as raw bytes, for the I/O child's encode (see ioChild).
+  writeFileSync(`${workDir}/kernel-out-${v}.raw`, new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
   console.log(JSON.stringify({ seconds, peakMiB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 /**
  * Child mode: the job's steps around the kernel, one at a time, on volume 0: reading and
- * decoding the input chunk, casting it to float32, encoding the job's result chunk with the
+ * decoding the input chunk, casting it to float32, encoding the kernel's result with the
  * CLI's output compressor (toZarr's default, zstd level 3) and writing it durably (a temporary
  * file, written and synced as toZarr writes chunks).
  */
@@ -142,8 +144,10 @@ async function ioChild(): Promise<void> {
   const u = vol.data as Uint16Array;
   for (let i = 0; i < u.length; i++) f[i] = u[i]!;
   const cast = (performance.now() - t0) / 1000;
-  const result = await (await fromZarr(outStore, { path: "deconvolved" })).index([0, 0]).compute();
-  const bytes = new Uint8Array(result.data.buffer, result.data.byteOffset, result.data.byteLength);
+  // The kernel child's result of volume 0, raw: decoding the job's zstd chunk here would grow
+  // numcodecs.js's zstd heap, which a full-size encode after a full-size decode overflows.
+  const raw = readFileSync(`${workDir}/kernel-out-0.raw`);
+  const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
   const encode = await encoderFor(resolveCompressor(undefined));
   t0 = performance.now();
   const encoded = await encode(bytes);
