@@ -22,7 +22,8 @@
  * - the kernel's own time per volume: `richardsonLucy` on one volume read from the same store
  *   and cast to float32 beforehand, in child processes with the plan's threads per volume, as
  *   many at once as the plan runs volumes at once (so they share the cores and the memory
- *   bandwidth as the job's do); the mean of their kernel times;
+ *   bandwidth as the job's do); the mean of their kernel times, measured before and after the
+ *   job and averaged (a loaded machine's load drifts);
  * - per-volume wall time: the job's run time x volumes at once / volumes, compared with the
  *   kernel's: the overhead is what reading, decoding, casting, encoding and writing add when they
  *   do not overlap with compute (goal: at most 10%). With volumes not a multiple of the volumes
@@ -39,7 +40,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
-import os from "node:os";
+import os, { availableParallelism } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { fromArray, type ChunkedArray } from "../src/entries/node-index.js";
@@ -47,6 +48,7 @@ import { fromZarr, toZarr } from "../src/entries/node-zarr.js";
 import { richardsonLucy } from "../src/entries/node-filters.js";
 import { fromTypedArray } from "../src/core/ndarray.js";
 import { encoderFor, resolveCompressor } from "../src/io/zarr/codecs.js";
+import { threadsPerVolume } from "../src/cli/job-plan.js";
 import { makePsf, makeVolume } from "./rl.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -228,19 +230,27 @@ async function runIo(): Promise<{ read: number; cast: number; encode: number; wr
 export async function main(): Promise<void> {
   console.log(`size ${sizeName}: ${volumes} volume${volumes === 1 ? "" : "s"} of ${shape.join("x")} uint16 (blosc-lz4), PSF ${psfShape.join("x")} float32, ${iterations} iterations, ITK's options`);
   ensureData();
+  // The kernel alone runs before and after the job (the same plan: its workers and threads per
+  // volume, as the CLI picks them), and the two are averaged, so that a machine whose load
+  // changes during the run biases the comparison less; both are printed.
+  const cliWorkers = process.argv.includes("--workers") ? Number(arg("workers", "")) : availableParallelism();
+  const planned = { atOnce: Math.min(cliWorkers, volumes), threads: process.argv.includes("--threads-per-volume") ? Number(arg("threads-per-volume", "")) : threadsPerVolume("auto", { kind: "threads" }, Math.min(cliWorkers, volumes)) };
+  const before = await runKernels(planned.atOnce, planned.threads);
   const job = await runJob();
-  if (typeof job === "string") {
-    console.log(job);
+  if (typeof job === "string" || typeof before === "string") {
+    console.log(typeof job === "string" ? job : before);
     return;
   }
   const atOnce = Math.min(job.workers, volumes);
+  if (atOnce !== planned.atOnce || job.threads !== planned.threads) console.log(`note: the CLI planned ${atOnce} x ${job.threads}, the kernel ran ${planned.atOnce} x ${planned.threads} before the job`);
   console.log(`job: plan ${job.workers} worker${job.workers === 1 ? "" : "s"} x ${job.threads} thread${job.threads === 1 ? "" : "s"} per volume; run ${job.seconds.toFixed(1)} s (process ${job.wall.toFixed(1)} s); peak RSS ${job.peakMiB === undefined ? "n/a (no /usr/bin/time)" : `${job.peakMiB.toFixed(0)} MiB`} (plan's estimate ${job.estimateMiB.toFixed(0)} MiB)`);
-  const kernel = await runKernels(atOnce, job.threads);
-  if (typeof kernel === "string") {
-    console.log(kernel);
+  const after = await runKernels(atOnce, job.threads);
+  if (typeof after === "string") {
+    console.log(after);
     return;
   }
-  console.log(`kernel alone: ${kernel.seconds.toFixed(1)} s per volume (${atOnce} at once, ${job.threads} thread${job.threads === 1 ? "" : "s"} each; peak RSS ${kernel.peakMiB.toFixed(0)} MiB each)`);
+  const kernel = { seconds: (before.seconds + after.seconds) / 2, peakMiB: Math.max(before.peakMiB, after.peakMiB) };
+  console.log(`kernel alone: ${kernel.seconds.toFixed(1)} s per volume (${before.seconds.toFixed(1)} before the job, ${after.seconds.toFixed(1)} after; ${atOnce} at once, ${job.threads} thread${job.threads === 1 ? "" : "s"} each; peak RSS ${kernel.peakMiB.toFixed(0)} MiB each)`);
   const io = await runIo();
   const ioTotal = typeof io === "string" ? undefined : io.read + io.cast + io.encode + io.write;
   if (typeof io === "string") console.log(io);
@@ -254,7 +264,7 @@ export async function main(): Promise<void> {
   console.log(`| ${shape.join("x")} uint16, PSF ${psfShape.join("x")}, ${iterations} iterations | plan | job (run / process) | per volume | kernel per volume | overhead | steps around the kernel, alone | peak RSS |`);
   console.log("|---|---|---|---|---|---|---|---|");
   const steps = typeof io === "string" ? "n/a" : `${ioTotal!.toFixed(1)} s (${((ioTotal! / kernel.seconds) * 100).toFixed(0)}%): read ${io.read.toFixed(1)}, cast ${io.cast.toFixed(1)}, encode ${io.encode.toFixed(1)}, write ${io.write.toFixed(1)}`;
-  console.log(`| ${volumes} volumes | ${job.workers} workers x ${job.threads} thread${job.threads === 1 ? "" : "s"} | ${job.seconds.toFixed(1)} s / ${job.wall.toFixed(1)} s | ${perVolume.toFixed(1)} s | ${kernel.seconds.toFixed(1)} s | ${overhead >= 0 ? "+" : ""}${overhead.toFixed(0)}% (goal <= 10%) | ${steps} | ${peak} |`);
+  console.log(`| ${volumes} volumes | ${job.workers} workers x ${job.threads} thread${job.threads === 1 ? "" : "s"} | ${job.seconds.toFixed(1)} s / ${job.wall.toFixed(1)} s | ${perVolume.toFixed(1)} s | ${kernel.seconds.toFixed(1)} s (${before.seconds.toFixed(1)}, ${after.seconds.toFixed(1)}) | ${overhead >= 0 ? "+" : ""}${overhead.toFixed(0)}% (goal <= 10%) | ${steps} | ${peak} |`);
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href;
