@@ -291,12 +291,12 @@ export class ResidentRfftn {
     p: PassChain["passes"][number], src: number, dst: number, epi: PassEpilogue | undefined,
     slabs: { readonly planes: number; readonly before: (lo: number, hi: number) => void },
   ): void {
-    const extent = p.extents[0]!;
     if (p.axis === 0) {
-      slabs.before(0, extent);
+      slabs.before(0, this.region[0]!);
       this.runPass(p, this.area(src, false), this.area(dst, true), epi);
       return;
     }
+    const extent = p.extents[0]!;
     const step = Math.max(1, Math.floor(slabs.planes));
     const plane = this.strides(1)[0]! * this.E; // bytes per first-axis index, the same for real and complex
     for (let lo = 0; lo < extent; lo += step) {
