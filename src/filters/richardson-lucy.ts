@@ -72,7 +72,7 @@ const EPS = 1e-12;
 
 /**
  * Richardson-Lucy deconvolution of `image` by `psf` (see the module notes for what it matches).
- * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32
+ * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32 (read as stored, a few planes at a time, for the whole call: it must not change until the call returns)
  * @param psf - the point spread function, with as many axes as the image (promoted with the image's dtype)
  * @param options - see {@link RichardsonLucyOptions}
  * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes; with a `tolerance`, its `note`, when present, gets what `onStop` reports: `{ iterations, change, converged }`)

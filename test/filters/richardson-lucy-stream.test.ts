@@ -35,8 +35,21 @@ describe("richardsonLucy with the image streamed through a staging area gives th
   });
 });
 
+describe("four axes", () => {
+  it("a 4-D image staged one plane at a time gives the bytes of the whole image staged at once (both algorithms, fused and measured divides)", () => {
+    const shape = [7, 4, 5, 6];
+    const image: Block = { dtype: "uint16", data: Uint16Array.from({ length: 7 * 4 * 5 * 6 }, (_, i) => 10 + ((i * 37) % 50)), shape, stride: cStrides(shape), offset: 0 } as Block;
+    const psf: Block = { dtype: "float32", data: Float32Array.from({ length: 3 * 2 * 3 * 2 }, (_, i) => 0.02 + 0.01 * (i % 4)), shape: [3, 2, 3, 2], stride: cStrides([3, 2, 3, 2]), offset: 0 } as Block;
+    for (const options of [{ iterations: 3 }, { iterations: 3, init: "image", boundary: "neumann" }, { iterations: 3, boundary: "neumann", stopOn: "divergence", tolerance: 1e-12 }]) {
+      const c = { name: "4-D", image, psf, options };
+      expect(digest(runStreamCase(c, 1, 1))).toBe(digest(runStreamCase(c, 1, 64)));
+      expect(digest(runStreamCase(c, 2, 2))).toBe(digest(runStreamCase(c, 1, 64)));
+    }
+  });
+});
+
 describe("integer input on the resident engine", () => {
-  it("a uint16 image gives the bytes of its float32 cast, and a strided uint16 view those of a contiguous copy", () => {
+  it("a uint16 image gives the bytes of its float32 cast, int32 those of its float64 cast, and a strided uint16 view those of a contiguous copy", () => {
     const shape = [40, 9, 12];
     const size = 40 * 9 * 12;
     const u16 = Uint16Array.from({ length: size }, (_, i) => Math.round(100 + 900 * Math.sin(0.07 * i) ** 2));
@@ -47,6 +60,11 @@ describe("integer input on the resident engine", () => {
     for (const o of [itk, { iterations: 3 }, { ...itk, stopOn: "divergence", tolerance: 1e-12 } as const]) {
       expect(digest(richardsonLucy(img, psf, o).data)).toBe(digest(richardsonLucy(f32, psf, o).data));
     }
+    // int32 computes in float64 (NumPy's promotion): the bytes of its float64 cast.
+    const i32: Block = { dtype: "int32", data: Int32Array.from(u16, (v) => v - 500), shape, stride: cStrides(shape), offset: 0 } as Block;
+    const f64: Block = { dtype: "float64", data: Float64Array.from(i32.data as Int32Array), shape, stride: cStrides(shape), offset: 0 } as Block;
+    const psf64: Block = { ...psf, dtype: "float64", data: Float64Array.from(psf.data as Float32Array) } as Block;
+    expect(digest(richardsonLucy(i32, psf64, itk).data)).toBe(digest(richardsonLucy(f64, psf64, itk).data));
     // Every other x of a (40, 9, 24) array: strided, copied once.
     const wide = new Uint16Array(size * 2);
     for (let i = 0; i < size; i++) wide[2 * i] = u16[i]!;
