@@ -7,6 +7,7 @@
  */
 import { sizeOf } from "../core/ndarray.js";
 import { ResidentRfftn } from "../fft/internal.js";
+import { stagedImageBytes } from "./richardson-lucy-image.js";
 import { defaultFftShape, plannedThreads, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { RlUpdate, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
 
@@ -19,6 +20,8 @@ export interface RlMemoryOptions {
   readonly stopOn: "change" | "divergence";
   /** The lean transfer function: true always, false never, undefined when three whole arrays do not fit (see {@link residentRlMemory}). */
   readonly leanTransfer?: boolean | undefined;
+  /** Image planes the staging area holds (default 16, `STAGE_PLANES`; tests pass fewer to run more slabs). */
+  readonly stagePlanes?: number | undefined;
 }
 
 /** What the resident engine is asked for: see {@link residentRlMemory}. */
@@ -27,7 +30,7 @@ export interface ResidentRlMemory {
   readonly arrays: number;
   /** The leading corner of the padded domain that holds data: the padded domain for "neumann", the image's for "zero". */
   readonly region: readonly number[];
-  /** Bytes taken with `allocBytes`: the image's copy, its row table and column map, and the update's arrays, each 64-byte aligned; with the lean transfer function its planes and ramp too. */
+  /** Bytes taken with `allocBytes`: the image's staging area (a few planes, not a copy of it), its row table and column map, and the update's arrays, each 64-byte aligned; with the lean transfer function its planes and ramp too. */
   readonly extraBytes: number;
   /**
    * The lean transfer function's planes (the PSF's first-axis extent), 0 for a whole one: the
@@ -45,7 +48,7 @@ export interface ResidentRlMemory {
  * @example
  * ```ts
  * residentRlMemory([24, 40, 36], [5, 7, 7], { neumann: true, fftShape: [30, 48, 45], acceleration: "none", tolerance: 0, stopOn: "change" }, 4);
- * // { arrays: 3, region: [30, 48, 45], extraBytes: 4 * 24 * 40 * 36 + 4 * 30 * 48 + 4 * 45 + 3 * 64, leanRows: 0 }
+ * // { arrays: 3, region: [30, 48, 45], extraBytes: 4 * 16 * 40 * 36 + 4 * 30 * 48 + 192, leanRows: 0 } (16 of the 24 planes staged)
  * ```
  */
 export function residentRlMemory(n: readonly number[], k: readonly number[], o: RlMemoryOptions, E: number): ResidentRlMemory {
@@ -57,7 +60,7 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
   const region = o.neumann ? [...p] : [...n];
   // The update's compact arrays (with acceleration), row table and per-row sums (RlUpdate.bytes).
   const update = needsUpdate(o) ? RlUpdate.bytes(o.acceleration, o.tolerance, sizeOf(region), E, rowCount) : 0;
-  const extraBytes = sizeOf(n) * E + rowCount * 4 + len * 4 + 3 * 64 + update;
+  const extraBytes = stagedImageBytes(n, p, E, o.stagePlanes) + update;
   const dtype = E === 4 ? "float32" : "float64";
   const leanOk = !mirror && p.length >= 2 && p.length <= 4 && o.leanTransfer !== false;
   const whole = o.leanTransfer === true || ResidentRfftn.bytesFor(p, dtype, 1, 3, region, extraBytes) <= 3.5 * 2 ** 30;
@@ -71,7 +74,8 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
  * Workspace bytes of one `richardsonLucy` call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's memory (what the engine reserves for the
  * call, counted by its own `bytesFor`: three padded volumes with rows of `2 (x / 2 + 1)` scalars, four for
- * "zero" with an even PSF axis, the image's copy with its row and column maps, each thread's
+ * "zero" with an even PSF axis, the image's staging area (16 planes of it, `STAGE_PLANES`, not a
+ * whole copy) with its row and column maps, each thread's
  * line buffers, and with `acceleration: "biggs"` two arrays of the estimate's domain plus a
  * row table and per-row sums with acceleration or a tolerance), and with
  * `regularization: { tv }` two float64 slabs of the estimate's domain. The input shapes may
@@ -82,7 +86,7 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
  * @param itemSizes - their bytes per element (8 means float64 compute)
  * @example
  * ```ts
- * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 3 x 4 x 160 x 576 x 452 + image + maps + line buffers
+ * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 3 x 4 x 160 x 576 x 452 + 16 image planes + maps + line buffers
  * ```
  */
 export function richardsonLucyWorkspace(

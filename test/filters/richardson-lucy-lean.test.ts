@@ -75,7 +75,8 @@ describe("richardsonLucy's lean transfer function on the resident engine", () =>
     const itk = { boundary: "neumann" } as const;
     // The blog's full chunk: padded 320x1125x864, rows of 866 scalars.
     const pitched = 320 * 1125 * 866;
-    const image = 201 * 1024 * 768 * 4 + 320 * 1125 * 4 + 864 * 4;
+    // The image's staging area (16 planes of 1024x768, not the whole image), row table and column map.
+    const image = 16 * 1024 * 768 * 4 + 320 * 1125 * 4 + 864 * 4;
     const lean = 2 * 4 * pitched + 1125 * 866 * 101 * 4 + 2 * 320 * 4 + image;
     const ws = richardsonLucyWorkspace(itk, [[201, 1024, 768], [101, 64, 64]], [4, 4]);
     // Plus one thread's line buffers (three of 433 rows x 36 lanes) and 64-byte alignments.
