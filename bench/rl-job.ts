@@ -20,16 +20,16 @@
  *   included); its peak memory, the maximum resident set of the CLI process, read by
  *   `/usr/bin/time -v` (worker threads live in that process, so this is all of the job's memory);
  * - the kernel's own time per volume: `richardsonLucy` on one volume read from the same store
- *   and cast to float32 beforehand, in child processes with the plan's threads per volume, as
+ *   beforehand (uint16, as the CLI passes it), in child processes with the plan's threads per volume, as
  *   many at once as the plan runs volumes at once (so they share the cores and the memory
  *   bandwidth as the job's do); the mean of their kernel times, measured before and after the
  *   job and averaged (a loaded machine's load drifts);
  * - per-volume wall time: the job's run time x volumes at once / volumes, compared with the
- *   kernel's: the overhead is what reading, decoding, casting, encoding and writing add when they
+ *   kernel's: the overhead is what reading, decoding, encoding and writing add when they
  *   do not overlap with compute (goal: at most 10%). With volumes not a multiple of the volumes
  *   at once, the last round runs part-empty: that shows up as overhead too (use a multiple);
- * - the steps around the kernel, each alone in a child, on volume 0: read and decode, cast to
- *   float32, encode the result chunk (zstd level 3, the CLI's output compressor), write and
+ * - the steps around the kernel, each alone in a child, on volume 0: read and decode, encode
+ *   the result chunk (zstd level 3, the CLI's output compressor), write and
  *   sync it. With every core computing, what is CPU work cannot overlap with compute: the
  *   overhead is then about these steps' share of the kernel's time.
  *
@@ -115,12 +115,12 @@ function ensureData(): void {
   console.log(`data written to ${store} in ${((performance.now() - t) / 1000).toFixed(1)} s`);
 }
 
-/** Child mode: the kernel alone on volume `--volume`, cast to float32 before the clock starts. */
+/** Child mode: the kernel alone on volume `--volume`, uint16 as stored (as the CLI passes it), read before the clock starts. */
 async function kernelChild(): Promise<void> {
   const v = Number(arg("volume", "0"));
   const threads = Number(arg("threads", "1"));
   const image = await fromZarr(store, { path: "image" });
-  const vol = await image.index([0, v]).astype("float32").compute();
+  const vol = await image.index([0, v]).compute();
   const psf = await (await fromZarr(store, { path: "psf" })).compute();
   const t0 = performance.now();
   const out = richardsonLucy(vol, psf, { ...RL, ...(threads > 1 ? { threads } : {}) });
@@ -132,7 +132,7 @@ async function kernelChild(): Promise<void> {
 
 /**
  * Child mode: the job's steps around the kernel, one at a time, on volume 0: reading and
- * decoding the input chunk, casting it to float32, encoding the kernel's result with the
+ * decoding the input chunk (the kernel takes it as stored), encoding the kernel's result with the
  * CLI's output compressor (toZarr's default, zstd level 3) and writing it durably (a temporary
  * file, written and synced as toZarr writes chunks).
  */
@@ -141,11 +141,7 @@ async function ioChild(): Promise<void> {
   let t0 = performance.now();
   const vol = await image.index([0, 0]).compute();
   const read = (performance.now() - t0) / 1000;
-  t0 = performance.now();
-  const f = new Float32Array(vol.data.length);
-  const u = vol.data as Uint16Array;
-  for (let i = 0; i < u.length; i++) f[i] = u[i]!;
-  const cast = (performance.now() - t0) / 1000;
+  if (vol.dtype !== "uint16") throw new Error(`bench rl-job: the image must be uint16; got ${vol.dtype}`);
   // The kernel child's result of volume 0, raw: decoding the job's zstd chunk here would grow
   // numcodecs.js's zstd heap, which a full-size encode after a full-size decode overflows.
   const raw = readFileSync(`${workDir}/kernel-out-0.raw`);
@@ -162,7 +158,7 @@ async function ioChild(): Promise<void> {
   await handle.close();
   const write = (performance.now() - t0) / 1000;
   rmSync(file, { force: true });
-  console.log(JSON.stringify({ read, cast, encode: enc, write, ratio: encoded.length / bytes.length }));
+  console.log(JSON.stringify({ read, encode: enc, write, ratio: encoded.length / bytes.length }));
 }
 
 /** Runs `argv` as a child process; resolves with its stdout, stderr, status and wall time. */
@@ -220,10 +216,10 @@ async function runKernels(atOnce: number, threads: number): Promise<{ seconds: n
 }
 
 /** The steps around the kernel, timed one by one in a child (see {@link ioChild}). */
-async function runIo(): Promise<{ read: number; cast: number; encode: number; write: number; ratio: number } | string> {
+async function runIo(): Promise<{ read: number; encode: number; write: number; ratio: number } | string> {
   const r = await run(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--io-child", "--size", sizeName, "--volumes", String(volumes), "--dir", workDir]);
   if (r.status !== 0) return `the I/O child failed (status ${r.status}): ${r.stderr.slice(-2000)}`;
-  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { read: number; cast: number; encode: number; write: number; ratio: number };
+  return JSON.parse(r.stdout.trim().split("\n").pop()!) as { read: number; encode: number; write: number; ratio: number };
 }
 
 /** Runs the benchmark and prints its figures and a markdown table. */
@@ -252,10 +248,10 @@ export async function main(): Promise<void> {
   const kernel = { seconds: (before.seconds + after.seconds) / 2, peakMiB: Math.max(before.peakMiB, after.peakMiB) };
   console.log(`kernel alone: ${kernel.seconds.toFixed(1)} s per volume (${before.seconds.toFixed(1)} before the job, ${after.seconds.toFixed(1)} after; ${atOnce} at once, ${job.threads} thread${job.threads === 1 ? "" : "s"} each; peak RSS ${kernel.peakMiB.toFixed(0)} MiB each)`);
   const io = await runIo();
-  const ioTotal = typeof io === "string" ? undefined : io.read + io.cast + io.encode + io.write;
+  const ioTotal = typeof io === "string" ? undefined : io.read + io.encode + io.write;
   if (typeof io === "string") console.log(io);
   else {
-    console.log(`the steps around the kernel, alone, volume 0: read and decode ${io.read.toFixed(2)} s, cast ${io.cast.toFixed(2)} s, encode (zstd 3, ratio ${io.ratio.toFixed(2)}) ${io.encode.toFixed(2)} s, write and sync ${io.write.toFixed(2)} s: ${ioTotal!.toFixed(1)} s, ${((ioTotal! / kernel.seconds) * 100).toFixed(0)}% of the kernel's time`);
+    console.log(`the steps around the kernel, alone, volume 0: read and decode ${io.read.toFixed(2)} s, encode (zstd 3, ratio ${io.ratio.toFixed(2)}) ${io.encode.toFixed(2)} s, write and sync ${io.write.toFixed(2)} s: ${ioTotal!.toFixed(1)} s, ${((ioTotal! / kernel.seconds) * 100).toFixed(0)}% of the kernel's time`);
   }
   const perVolume = (job.seconds * atOnce) / volumes;
   const overhead = (perVolume / kernel.seconds - 1) * 100;
@@ -263,7 +259,7 @@ export async function main(): Promise<void> {
   console.log(`\nmarkdown (${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, ${os.cpus().length} cores ${os.cpus()[0]?.model ?? ""}, load average ${os.loadavg().map((l) => l.toFixed(1)).join(" ")} at the end):\n`);
   console.log(`| ${shape.join("x")} uint16, PSF ${psfShape.join("x")}, ${iterations} iterations | plan | job (run / process) | per volume | kernel per volume | overhead | steps around the kernel, alone | peak RSS |`);
   console.log("|---|---|---|---|---|---|---|---|");
-  const steps = typeof io === "string" ? "n/a" : `${ioTotal!.toFixed(1)} s (${((ioTotal! / kernel.seconds) * 100).toFixed(0)}%): read ${io.read.toFixed(1)}, cast ${io.cast.toFixed(1)}, encode ${io.encode.toFixed(1)}, write ${io.write.toFixed(1)}`;
+  const steps = typeof io === "string" ? "n/a" : `${ioTotal!.toFixed(1)} s (${((ioTotal! / kernel.seconds) * 100).toFixed(0)}%): read ${io.read.toFixed(1)}, encode ${io.encode.toFixed(1)}, write ${io.write.toFixed(1)}`;
   console.log(`| ${volumes} volumes | ${job.workers} workers x ${job.threads} thread${job.threads === 1 ? "" : "s"} | ${job.seconds.toFixed(1)} s / ${job.wall.toFixed(1)} s | ${perVolume.toFixed(1)} s | ${kernel.seconds.toFixed(1)} s (${before.seconds.toFixed(1)}, ${after.seconds.toFixed(1)}) | ${overhead >= 0 ? "+" : ""}${overhead.toFixed(0)}% (goal <= 10%) | ${steps} | ${peak} |`);
 }
 
