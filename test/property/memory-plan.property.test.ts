@@ -1,7 +1,7 @@
 /**
  * The memory plan counts what kernels and graph builders declare, and nothing else: for random
  * blockwise chains (a constant array, a mapBlocks step with a declared workspace, optionally a
- * gufunc whose user kernel declares one, optionally an elementwise sum with a second array),
+ * gufunc whose user kernel declares one for the core it is called with, optionally an elementwise sum with a second array),
  * the largest task's bytes are its input blocks plus its declared output blocks plus its
  * kernel's declared workspace, computed here from the chunk grid alone (a model independent of
  * the tasks' own data).
@@ -28,7 +28,7 @@ export const scratchCast = defineKernel(import.meta.url, "scratchCast", (b: Bloc
   workspaceBytes: (params: { w: number }, [shape], [item]) => params.w * product(shape!) * item!,
 });
 
-/** A gufunc user kernel "(i)->(i)"; declares `w` bytes per input element byte of the block it is planned for. */
+/** A gufunc user kernel "(i)->(i)"; declares `w` bytes per input element byte of the core it is called with. */
 export const scratchCore = defineKernel(import.meta.url, "scratchCore", (x: Block) => x, {
   workspaceBytes: (params: { w: number }, [shape], [item]) => params.w * product(shape!) * item!,
 });
@@ -68,7 +68,9 @@ describe("memory plan (property)", () => {
     let item = itemSize(d1);
     if (c.w2 !== undefined) {
       y = gufunc("(i)->(i)", scratchCore, { params: { w: c.w2 }, outputDtypes: d1 })(y) as ChunkedArray;
-      peaks.push(n * item + n * item + c.w2 * n * item);
+      // The user kernel runs once per loop index on a core of the last axis, one call at a
+      // time: its workspace is one call's, for the core's shape, not the block's.
+      peaks.push(n * item + n * item + c.w2 * chunks[chunks.length - 1]! * item);
     }
     if (c.plus) {
       const other = zeros(c.shape, { chunks, dtype: d2 });
