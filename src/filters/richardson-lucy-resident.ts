@@ -171,7 +171,7 @@ function placeImage(
   const len = p[p.length - 1]!;
   (E === 4 ? new Float32Array(fft.buffer, imageAt, img.length) : new Float64Array(fft.buffer, imageAt, img.length)).set(img);
   new Int32Array(fft.buffer, at.xmapAt, len).set(xmap);
-  const rows = new Int32Array(fft.buffer, at.rowsAt, at.rowCount);
+  const rows = new Uint32Array(fft.buffer, at.rowsAt, at.rowCount);
   const estimate = fft.real(est);
   if (o.init !== "image") estimate.fill(o.init);
   forEachPaddedRow(p, n, maps, (dst, src) => {
@@ -214,7 +214,7 @@ class WasmCore implements UpdateCore {
       this.prevAt = fft.allocBytes(nrows * layout.len * E);
       this.gradAt = fft.allocBytes(nrows * layout.len * E);
     }
-    const table = new Int32Array(fft.buffer, this.rowsAt, this.fused ? padded : nrows);
+    const table = new Uint32Array(fft.buffer, this.rowsAt, this.fused ? padded : nrows);
     for (let r = 0; r < nrows; r++) {
       if (this.fused) table[layout.rows[r]! / fft.pitch] = r * layout.len * E;
       else table[r] = estAt + layout.rows[r]! * E;
@@ -274,7 +274,7 @@ function divideMeasured(
   fft.inverse(spec, spec);
   const x = fft.real(spec);
   const img = image.E === 4 ? new Float32Array(fft.buffer) : new Float64Array(fft.buffer);
-  const rows = new Int32Array(fft.buffer, image.rowsAt, image.rowCount);
+  const rows = new Uint32Array(fft.buffer, image.rowsAt, image.rowCount);
   const round = image.E === 4 ? Math.fround : (v: number): number => v;
   const eps = round(o.eps), fe = round(o.fe), useFe = o.fe !== 0, d22 = (o.damping * o.damping) / 2;
   const len = region[region.length - 1]!;

@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { richardsonLucyResident } from "../../src/filters/richardson-lucy-resident.js";
 import { resolveRlOptions } from "../../src/filters/richardson-lucy-options.js";
 import { richardsonLucyWorkspace } from "../../src/filters/index.js";
+import { residentRlMemory } from "../../src/filters/richardson-lucy-memory.js";
+import { RESIDENT_MAX_BYTES } from "../../src/fft/resident-rfftn.js";
 import { relErr } from "./load-fixtures.js";
 
 // The resident engine's lean transfer function (the PSF transformed along all axes but the
@@ -81,9 +83,38 @@ describe("richardsonLucy's lean transfer function on the resident engine", () =>
     // Plus one thread's line buffers (three of 433 rows x 36 lanes) and 64-byte alignments.
     expect(ws).toBeGreaterThanOrEqual(lean + 3 * 433 * 2 * 36 * 4);
     expect(ws).toBeLessThan(lean + 3 * 433 * 2 * 36 * 4 + 1024);
-    expect(ws).toBeLessThan(3.5 * 2 ** 30);
+    expect(ws).toBeLessThan(RESIDENT_MAX_BYTES);
     // The medium volume keeps three.
     const medium = 160 * 576 * 452;
     expect(richardsonLucyWorkspace(itk, [[101, 512, 384], [51, 64, 64]], [4, 4])).toBeGreaterThan(3 * 4 * medium);
+  });
+  it("the lean transfer function only past RESIDENT_MAX_BYTES (4 GiB - 1 MiB, counting the threads' line buffers): three whole arrays at 3.69 GiB, two at 4.07 GiB", () => {
+    const n = [201, 1024, 768], k = [17, 31, 31];
+    const o = (fftShape: number[], threads?: number) => ({ neumann: true, fftShape, acceleration: "none", tolerance: 0, stopOn: "change", threads }) as const;
+    const image = 201 * 1024 * 768 * 4;
+    // 320x1080x800: three arrays of rows of 802 scalars and the image, 3.69 GiB (lean under the old 3.5 GiB bound).
+    expect(3 * 4 * 320 * 1080 * 802 + image).toBeGreaterThan(3.5 * 2 ** 30);
+    expect(residentRlMemory(n, k, o([320, 1080, 800]), 4)).toMatchObject({ arrays: 3, leanRows: 0 });
+    const whole = richardsonLucyWorkspace({ boundary: "neumann", fftShape: [320, 1080, 800] }, [n, k], [4, 4]);
+    expect(whole).toBeGreaterThan(3.5 * 2 ** 30);
+    expect(whole).toBeLessThanOrEqual(RESIDENT_MAX_BYTES);
+    expect(residentRlMemory(n, k, o([360, 1080, 800]), 4)).toMatchObject({ arrays: 2, leanRows: 17 });
+    // At the limit the decision counts the line buffers of the threads that will run: 313x1080x900
+    // fits three whole arrays on one thread, not on eight.
+    expect(residentRlMemory(n, k, o([313, 1080, 900], 1), 4)).toMatchObject({ arrays: 3, leanRows: 0 });
+    expect(residentRlMemory(n, k, o([313, 1080, 900], 8), 4)).toMatchObject({ arrays: 2, leanRows: 17 });
+    expect(richardsonLucyWorkspace({ boundary: "neumann", fftShape: [313, 1080, 900], threads: 8 }, [n, k], [4, 4])).toBeLessThanOrEqual(RESIDENT_MAX_BYTES);
+  });
+  it("Biggs-Andrews on the blog's chunk with the demo generator's PSF (17x31x31) needs 3.56 GiB: resident with the lean transfer function, within RESIDENT_MAX_BYTES", () => {
+    const n = [201, 1024, 768], k = [17, 31, 31];
+    const memory = residentRlMemory(n, k, { neumann: true, fftShape: [225, 1080, 800], acceleration: "biggs", tolerance: 0, stopOn: "change" }, 4);
+    expect(memory).toMatchObject({ arrays: 2, leanRows: 17 });
+    const ws = richardsonLucyWorkspace({ boundary: "neumann", acceleration: "biggs" }, [n, k], [4, 4]);
+    // Two arrays of 225x1080 rows of 802 scalars, 17 planes of the transfer function, the image, the previous estimate and gradient.
+    const counted = 2 * 4 * 225 * 1080 * 802 + 17 * 1080 * 802 * 4 + 201 * 1024 * 768 * 4 + 2 * 4 * 225 * 1080 * 800;
+    expect(ws).toBeGreaterThan(counted);
+    expect(ws).toBeLessThan(counted + 16 * 2 ** 20);
+    expect(ws).toBeGreaterThan(3.5 * 2 ** 30);
+    expect(ws).toBeLessThanOrEqual(RESIDENT_MAX_BYTES);
   });
 });
