@@ -24,6 +24,10 @@ import { acquirePassTeam, type PassTeam } from "./pass-team.js";
  * kept by a reused engine for the lengths it has seen), the job descriptor and 64-byte
  * alignment. {@link ResidentRfftn.create} refuses plans past it and then checks the exact
  * total as it grows the memory; Richardson-Lucy chooses its lean transfer function by it.
+ * @example
+ * ```ts
+ * const fits = ResidentRfftn.bytesFor([225, 1080, 800], "float32", 2, 2) <= RESIDENT_MAX_BYTES; // true: 1.45 GiB
+ * ```
  */
 export const RESIDENT_MAX_BYTES: number = 4 * 2 ** 30 - 2 ** 20;
 
@@ -88,7 +92,8 @@ export class ResidentRfftn {
    * A plan for real arrays of `shape` on `threads` threads (the caller and helpers) whose data
    * sits in `region` (default all of `shape`; outside it, zeros on the way in), or
    * undefined when the wasm kernels or shared memory are unavailable, a length is not
-   * 5-smooth, or `arrays` arrays of this shape would not fit in wasm32 memory.
+   * 5-smooth, or the plan's bytes ({@link ResidentRfftn.bytesFor}) exceed
+   * {@link RESIDENT_MAX_BYTES} or, with the twiddle tables, wasm32's 4 GiB.
    * @param arrays - how many arrays the caller will `alloc` (memory is reserved up front)
    * @param region - the leading corner of `shape` that holds data (see {@link ResidentRfftn.region})
    * @param extraBytes - bytes the caller will take with {@link ResidentRfftn.allocBytes}
