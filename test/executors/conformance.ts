@@ -18,7 +18,8 @@ import { mapBlocks } from "../../src/array/map-blocks.js";
 import { compute } from "../../src/schedule/compute.js";
 import { inline } from "../../src/schedule/inline.js";
 import type { Executor } from "../../src/schedule/scheduler.js";
-import { combine, crashOnce, failOn, flaky, heavy, inner, slow } from "./kernels.js";
+import { crashOnce, flaky, slow } from "./kernels.js";
+import { combine, failOn, heavy, inner } from "./pure-kernels.js";
 
 /** What the suite needs to know about an executor. */
 export interface ConformanceTarget {

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { defineKernel } from "../../src/graph/kernel.js";
 import type { Block } from "../../src/core/ndarray.js";
-import { heavy } from "./kernels.js";
+import { heavy } from "./pure-kernels.js";
 
 /**
  * First attempt at a block in `params.blocks`, on a worker thread (never inline): records this process's pid in

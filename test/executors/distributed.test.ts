@@ -28,7 +28,7 @@ import type { Task } from "../../src/graph/task.js";
 import { writeZarrChunk } from "../../src/io/zarr/write-kernels.js";
 import { executorConformance, ramp } from "./conformance.js";
 import { holdOnce } from "./distributed-kernels.js";
-import { combine, heavy } from "./kernels.js";
+import { combine, heavy } from "./pure-kernels.js";
 import { closedPort, makeCertificates, spawnWorker, startRedis, TEST_TASK_KEY, type Certificates, type RedisFixture, type WorkerProcess } from "./redis-fixture.js";
 
 // Long enough that a loaded 2-core machine never starves a worker's lock renewals (a false
@@ -36,7 +36,7 @@ import { closedPort, makeCertificates, spawnWorker, startRedis, TEST_TASK_KEY, t
 const STALE_MS = 4000;
 const scratch = mkdtempSync(join(tmpdir(), "chunkwise-dist-scratch-"));
 const redis = await startRedis();
-const workerArgs = ["--redis", redis.url, "--kernels", "test/executors/kernels.ts,test/executors/distributed-kernels.ts", "--concurrency", "2", "--scratch", scratch, "--stale-ms", String(STALE_MS)];
+const workerArgs = ["--redis", redis.url, "--kernels", "test/executors/kernels.ts,test/executors/pure-kernels.ts,test/executors/distributed-kernels.ts", "--concurrency", "2", "--scratch", scratch, "--stale-ms", String(STALE_MS)];
 const workers: WorkerProcess[] = await Promise.all([spawnWorker(workerArgs), spawnWorker(workerArgs)]);
 
 afterAll(async () => {
@@ -145,7 +145,7 @@ describe("distributed: faults", () => {
 
   it("Redis stopped for good mid-job: compute fails within staleMs with one line (DistributedError 'unreachable'), and close() returns", async () => {
     const lone = await startRedis();
-    const w = await spawnWorker(["--redis", lone.url, "--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch]);
+    const w = await spawnWorker(["--redis", lone.url, "--kernels", "test/executors/pure-kernels.ts", "--concurrency", "1", "--scratch", scratch]);
     const lonely = distributed({ taskKey: TEST_TASK_KEY, connection: lone.url, scratchDir: scratch, concurrency: 2, staleMs: 2000 });
     try {
       let stopped = false;
@@ -268,7 +268,7 @@ describe("distributed: connections", () => {
   it("a password-protected Redis: client and worker (URL from CHUNKWISE_REDIS_URL) work; logs never show the password; a wrong password is a masked error", async () => {
     const secured = await startRedis(["--requirepass", "s3cret-pw"]);
     const url = `redis://default:s3cret-pw@127.0.0.1:${secured.port}`;
-    const w = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "secured", "--verbose"], { CHUNKWISE_REDIS_URL: url });
+    const w = await spawnWorker(["--kernels", "test/executors/pure-kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "secured", "--verbose"], { CHUNKWISE_REDIS_URL: url });
     const ex = distributed({ taskKey: TEST_TASK_KEY, connection: { url }, scratchDir: scratch, queue: "secured" });
     const bad = distributed({ taskKey: TEST_TASK_KEY, connection: `redis://default:wrong-pw@127.0.0.1:${secured.port}`, scratchDir: scratch, queue: "secured" });
     try {
@@ -307,7 +307,7 @@ describe("distributed: TLS (rediss://) against a TLS-only redis-server with a th
   const small = (): ChunkedArray => mapBlocks(heavy, [fromArray(ramp([8, 8]), { chunks: 4 })], { params: { rounds: 2 } }) as ChunkedArray;
 
   it("with a password: workers trusting the CA through NODE_EXTRA_CA_CERTS or --redis-ca, and a client given connection.tls.ca, run jobs byte-identical to inline; no password shown", async () => {
-    const common = ["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--verbose"];
+    const common = ["--kernels", "test/executors/pure-kernels.ts", "--concurrency", "1", "--scratch", scratch, "--verbose"];
     // The --redis-ca worker's NODE_EXTRA_CA_CERTS names the other CA, so only the flag can make it trust the server.
     const [byEnv, byFlag] = await Promise.all([
       spawnWorker([...common, "--queue", "tls-env"], { CHUNKWISE_REDIS_URL: url, NODE_EXTRA_CA_CERTS: certs.ca }),
@@ -394,7 +394,7 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
 
   it("TLS 1.3: a client with connection.tls { ca, cert, key } and a chunkwise worker with --redis-ca --redis-cert --redis-key run a job byte-identical to inline; no password or key shown", async () => {
     const { url, redis } = servers[0]!;
-    const w = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "mtls", "--verbose", "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey], { CHUNKWISE_REDIS_URL: url });
+    const w = await spawnWorker(["--kernels", "test/executors/pure-kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "mtls", "--verbose", "--redis-ca", certs.ca, "--redis-cert", certs.clientCert, "--redis-key", certs.clientKey], { CHUNKWISE_REDIS_URL: url });
     const ex = distributed({ taskKey: TEST_TASK_KEY, connection: { url, tls: { ca: readFileSync(certs.ca), cert: readFileSync(certs.clientCert), key: readFileSync(certs.clientKey, "utf8") } }, scratchDir: scratch, queue: "mtls" });
     try {
       expect(bytes(await compute(small(), { executor: ex })).equals(bytes(await compute(small())))).toBe(true);
@@ -422,7 +422,7 @@ describe("distributed: mutual TLS (tls-auth-clients yes, Redis' default) against
     const { url } = servers.find((s) => s.name === name)!;
     const tls = { ca: readFileSync(certs.ca), cert: readFileSync(certs.otherClientCert), key: readFileSync(certs.otherClientKey) };
     await expectRefused({ url, tls }, REFUSED);
-    const err = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--scratch", scratch, "--redis-ca", certs.ca, "--redis-cert", certs.otherClientCert, "--redis-key", certs.otherClientKey], { CHUNKWISE_REDIS_URL: url }).catch((e: unknown) => e);
+    const err = await spawnWorker(["--kernels", "test/executors/pure-kernels.ts", "--scratch", scratch, "--redis-ca", certs.ca, "--redis-cert", certs.otherClientCert, "--redis-key", certs.otherClientKey], { CHUNKWISE_REDIS_URL: url }).catch((e: unknown) => e);
     if (!(err instanceof Error)) await (err as WorkerProcess).stop();
     expect(err).toBeInstanceOf(Error);
     const [head, ...lines] = (err as Error).message.split("\n");

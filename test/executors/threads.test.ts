@@ -14,7 +14,8 @@ import { threads } from "../../src/executors/threads/index.js";
 import { kernelRefOf } from "../../src/graph/kernel.js";
 import type { Task } from "../../src/graph/task.js";
 import { executorConformance, ramp } from "./conformance.js";
-import { crashOnce, heavy, sharedness } from "./kernels.js";
+import { crashOnce } from "./kernels.js";
+import { heavy, sharedness } from "./pure-kernels.js";
 
 executorConformance({ name: "inline", make: () => inline(), isolated: false });
 executorConformance({ name: "threads(1)", make: () => threads({ workers: 1 }), isolated: true });

@@ -15,7 +15,7 @@ import { defineKernel, kernelMetaOf } from "../../src/graph/kernel.js";
 import { flatten } from "../../src/graph/graph.js";
 import { blockKey } from "../../src/graph/task.js";
 import { toZarr } from "../../src/io/zarr/to-zarr.js";
-import { heavy } from "../executors/kernels.js";
+import { heavy } from "../executors/pure-kernels.js";
 import { gufunc } from "../../src/array/apply-gufunc.js";
 import { richardsonLucy, richardsonLucyWorkspace } from "../../src/filters/index.js";
 

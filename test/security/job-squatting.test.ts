@@ -22,7 +22,7 @@ import { compute } from "../../src/schedule/compute.js";
 import { distributed } from "../../src/executors/distributed/distributed.js";
 import type { JobData } from "../../src/executors/distributed/distributed-worker.js";
 import { ramp } from "../executors/conformance.js";
-import { heavy } from "../executors/kernels.js";
+import { heavy } from "../executors/pure-kernels.js";
 import { spawnWorker, startRedis, TEST_TASK_KEY, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
 
 const pinned = vi.hoisted(() => ({ uuid: undefined as string | undefined }));
@@ -53,7 +53,7 @@ afterAll(async () => {
 
 const small = (): ChunkedArray => mapBlocks(heavy, [fromArray(ramp([4, 4]), { chunks: 4 })], { params: { rounds: 1 } }) as ChunkedArray;
 const worker = async (queue: string): Promise<WorkerProcess> => {
-  const w = await spawnWorker(["--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", join(base, "scratch"), "--queue", queue], { CHUNKWISE_REDIS_URL: url });
+  const w = await spawnWorker(["--kernels", "test/executors/pure-kernels.ts", "--concurrency", "1", "--scratch", join(base, "scratch"), "--queue", queue], { CHUNKWISE_REDIS_URL: url });
   workers.push(w);
   return w;
 };

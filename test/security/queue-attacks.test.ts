@@ -37,7 +37,7 @@ import { readZarrRegion } from "../../src/io/zarr/read-kernels.js";
 import { toZarr } from "../../src/io/zarr/to-zarr.js";
 import { writeZarrChunk } from "../../src/io/zarr/write-kernels.js";
 import { ramp } from "../executors/conformance.js";
-import { heavy } from "../executors/kernels.js";
+import { heavy } from "../executors/pure-kernels.js";
 import { REPO, spawnWorker, startRedis, TEST_TASK_KEY, type RedisFixture, type WorkerProcess } from "../executors/redis-fixture.js";
 
 const PASSWORD = "s3cret@TAIL";
@@ -79,7 +79,7 @@ beforeAll(async () => {
   redis = await startRedis(["--requirepass", PASSWORD]);
   url = `redis://default:${PASSWORD}@127.0.0.1:${redis.port}`;
   worker = await spawnWorker([
-    "--kernels", "test/executors/kernels.ts,test/security/attack-kernels.ts,test/security/hang-in-thread.ts",
+    "--kernels", "test/executors/pure-kernels.ts,test/security/attack-kernels.ts,test/security/hang-in-thread.ts",
     "--concurrency", "1", "--scratch", scratch, "--queue", QUEUE,
     "--stores", `${stores},http://127.0.0.1:${httpPort}/allowed/`,
     "--import-timeout-ms", String(IMPORT_MS), "--task-timeout-ms", String(TASK_MS),
@@ -298,7 +298,7 @@ describe("forged answers", () => {
   }, 60_000);
 
   it("a client with a key and a worker started --insecure: the unsigned answers are refused with one line saying so", async () => {
-    const w = await spawnWorker(["--insecure", "--kernels", "test/executors/kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "insecure-answers"], { CHUNKWISE_REDIS_URL: url, CHUNKWISE_TASK_KEY: undefined });
+    const w = await spawnWorker(["--insecure", "--kernels", "test/executors/pure-kernels.ts", "--concurrency", "1", "--scratch", scratch, "--queue", "insecure-answers"], { CHUNKWISE_REDIS_URL: url, CHUNKWISE_TASK_KEY: undefined });
     const keyed = distributed({ taskKey: TEST_TASK_KEY, connection: url, scratchDir: scratch, queue: "insecure-answers" });
     try {
       const x = mapBlocks(heavy, [fromArray(ramp([4, 4]), { chunks: 4 })], { params: { rounds: 1 } }) as ChunkedArray;

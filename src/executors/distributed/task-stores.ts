@@ -17,7 +17,7 @@ import { isClosureRef, type ClosureRef, type Task } from "../../graph/task.js";
 import { imreadBlock } from "../../io/tiff/imread.js";
 import { checkChunkWrite, realStoreRoot } from "../../io/zarr/chunk-write-guard.js";
 import { readZarrRegion } from "../../io/zarr/read-kernels.js";
-import { checkNodePath } from "../../io/zarr/store.js";
+import { checkNodePath, fetchStoreElsewhere } from "../../io/zarr/store.js";
 import { writeZarrChunk, type WriteChunkParams } from "../../io/zarr/write-kernels.js";
 import { DistributedError } from "./distributed-error.js";
 import { checkIoParams } from "./io-params.js";
@@ -112,7 +112,7 @@ export async function checkTaskStores(task: Task, policy: StorePolicy | undefine
     });
   };
   const storeOk = async (store: unknown): Promise<void> => {
-    const s = store as { fs?: unknown; url?: unknown; local?: unknown } | null;
+    const s = store as { fs?: unknown; url?: unknown; local?: unknown; fetchStore?: unknown } | null;
     if (s !== null && typeof s === "object" && typeof s.url === "string") {
       if (policy !== undefined && !urlAllowed(s.url, policy.urls)) {
         throw refused(`URL stores must lie under the URL prefixes this worker was started with (--stores); got ${JSON.stringify(s.url)} in task '${key}'. Start the worker with --stores naming that URL's prefix`);
@@ -120,6 +120,7 @@ export async function checkTaskStores(task: Task, policy: StorePolicy | undefine
       return;
     }
     if (s !== null && typeof s === "object" && typeof s.fs === "string") return dirOk(s.fs, "a store");
+    if (s !== null && typeof s === "object" && typeof s.local === "string" && typeof s.fetchStore === "string") throw refused(`${fetchStoreElsewhere(s.fetchStore, s.local)} (task '${key}')`);
     throw refused(`stores a worker opens must be a directory ({ fs }) or a URL ({ url }); got ${JSON.stringify(store)} in task '${key}'. Pass a directory path or URL, not a store object, to run on workers`);
   };
   const visit = async (t: Task): Promise<void> => {

@@ -16,6 +16,7 @@ import { defineKernel } from "../../graph/kernel.js";
 import { ZarrError, reason } from "./errors.js";
 import { CorruptData, checkedMetadata } from "./checked-codecs.js";
 import { chunkKeyOf, type ArrayInfo } from "./metadata.js";
+import { guardedReads } from "./read-guard.js";
 import { describeStore, keyOf, openStore, type StoreRef, type ZarrStore } from "./store.js";
 
 /** The JSON params of one read task. */
@@ -43,7 +44,7 @@ function openArray(p: Pick<ReadRegionParams, "store" | "path" | "format" | "toke
   const key = JSON.stringify([p.store, p.path, p.token]);
   let a = arrays.get(key);
   if (a === undefined) {
-    const checked = checkedStore(openStore(FN, p.store));
+    const checked = checkedStore(guardedReads(openStore(FN, p.store), p.store, p.path));
     // ZarrStore is zarrita's Readable, declared structurally (sync or async in one type).
     const loc = zarr.root(checked as zarr.Readable).resolve(p.path === "" ? "/" : `/${p.path}`);
     a = (p.format === 3 ? zarr.open.v3(loc, { kind: "array" }) : zarr.open.v2(loc, { kind: "array", attrs: false })) as Promise<ZArray>;

@@ -30,9 +30,10 @@ export type StoreInput = string | URL | ZarrStore;
 
 /**
  * A store named by JSON: a directory on the file system, an HTTP(S) URL (read-only), or a
- * store object that lives only in this process (usable by the inline executor only).
+ * store object that lives only in this process (usable by the inline executor only). A
+ * zarrita `FetchStore` is such an object: `fetchStore` is its URL, for messages only.
  */
-export type StoreRef = { readonly fs: string } | { readonly url: string } | { readonly local: string };
+export type StoreRef = { readonly fs: string } | { readonly url: string } | { readonly local: string; readonly fetchStore?: string };
 
 const localStores = new Map<string, WeakRef<ZarrStore>>();
 const localIds = new WeakMap<object, string>();
@@ -59,23 +60,40 @@ export function storeRefOf(fn: string, input: StoreInput): StoreRef {
     return { fs: nodePath.resolve(input) };
   }
   if (input instanceof FileSystemStore) return { fs: nodePath.resolve(input.root) };
-  if (input instanceof FetchStore) return { url: String(input.url) };
+  // A FetchStore's request options (overrides such as auth headers or credentials, a custom
+  // fetch, useSuffixRequest) are private to it: re-opening its URL would read without them.
+  if (input instanceof FetchStore) return { local: localIdOf(input), fetchStore: String(input.url) };
   if (typeof input !== "object" || input === null || typeof (input as { get?: unknown }).get !== "function") {
     throw new ZarrError(fn, `store must be a directory path, a URL or a zarrita store (an object with get(key)); got ${typeof input}. Pass e.g. "data.zarr" or new FileSystemStore("data.zarr")`, { kind: "store" });
   }
+  return { local: localIdOf(input) };
+}
+
+/** The process-local id of a store object (registered on first use). */
+function localIdOf(input: ZarrStore): string {
   let id = localIds.get(input);
   if (id === undefined) {
     id = `local-${++localCounter}`;
     localIds.set(input, id);
     localStores.set(id, new WeakRef(input));
   }
-  return { local: id };
+  return id;
+}
+
+/**
+ * Why a FetchStore cannot be opened by another thread or process, and the ways out: its
+ * request options cannot travel, and reading its URL without them could go out without the
+ * user's headers (or, worse, succeed against another resource).
+ */
+export function fetchStoreElsewhere(url: string, id: string): string {
+  return `stores a worker opens must be a directory path or a URL string; got the zarrita FetchStore ${id} of ${url}, whose request options (overrides such as headers or credentials, a custom fetch, useSuffixRequest) live only in the process that made it, and chunkwise never reads its URL without them. Compute with the inline executor; or copy the array first with the inline executor (toZarr(await fromZarr(store), "copy.zarr")) and compute from the copy; or, if the server needs no request options, pass the URL string ${JSON.stringify(url)} instead of the FetchStore`;
 }
 
 /** A short description of a store for messages, e.g. `/data/out.zarr`. */
 export function describeStore(ref: StoreRef): string {
   if ("fs" in ref) return ref.fs;
   if ("url" in ref) return ref.url;
+  if (ref.fetchStore !== undefined) return `the FetchStore of ${ref.fetchStore} (${ref.local})`;
   const store = localStores.get(ref.local)?.deref() as { folder?: { name?: unknown } } | undefined;
   // fileSystemAccessStore's stores carry the picked folder's handle.
   if (typeof store?.folder?.name === "string") return `the picked folder ${JSON.stringify(store.folder.name)} (${ref.local})`;
@@ -86,6 +104,7 @@ export function describeStore(ref: StoreRef): string {
 export function openStore(fn: string, ref: StoreRef): ZarrStore {
   if ("local" in ref) {
     const store = localStores.get(ref.local)?.deref();
+    if (store === undefined && ref.fetchStore !== undefined) throw new ZarrError(fn, fetchStoreElsewhere(ref.fetchStore, ref.local), { kind: "store" });
     if (store === undefined) {
       throw new ZarrError(fn, `store ${ref.local} must live in this process; got a task from another thread or process. Pass a directory path or URL instead of a store object when using a threaded or distributed executor`, { kind: "store" });
     }

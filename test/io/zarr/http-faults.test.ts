@@ -12,6 +12,7 @@ import { compute } from "../../../src/schedule/compute.js";
 import { inline } from "../../../src/schedule/inline.js";
 import { fromZarr, ZarrError } from "../../../src/io/zarr/index.js";
 import type { ChunkedArray } from "../../../src/array/chunked-array.js";
+import { FetchStore } from "zarrita";
 
 /** A v3 float32 array of 4 elements in one shard of one inner chunk, index (uncompressed, no checksum) at the end. */
 const META = JSON.stringify({
@@ -72,8 +73,8 @@ afterAll(async () => {
   await new Promise<void>((r) => server.close(() => r()));
 });
 
-async function failure(mode: string): Promise<ZarrError> {
-  const a = await fromZarr(`${base}/${mode}/a`);
+async function failure(mode: string, store: (url: string) => string | FetchStore = (url) => url): Promise<ZarrError> {
+  const a = await fromZarr(store(`${base}/${mode}/a`));
   const e = await compute(a as ChunkedArray, { executor: inline() }).then(() => undefined, (x: unknown) => x);
   expect(e).toBeInstanceOf(TaskError);
   expect((e as TaskError).cause).toBeInstanceOf(ZarrError);
@@ -119,5 +120,37 @@ describe("fromZarr over HTTP names what the server did", () => {
     expect(e.message).toContain(`fromZarr: shard index entry (${entry}) of ${base}/${mode}/a/c/0 must lie inside the shard's 32 bytes (a non-empty range, offsets below 2^53); got one outside it. The shard's index is corrupt: restore the shard from a good copy of the store`);
     // The HEAD (the shard's size) and the index: no request for the entry's range.
     expect(requests.slice(before).filter((r) => r.includes("/a/c/0"))).toEqual([`HEAD /${mode}/a/c/0`, `GET /${mode}/a/c/0 bytes=16-31`]);
+  });
+});
+
+describe("the same server through a user's FetchStore (read as the user's object, without chunkwise's URL store)", () => {
+  const fetchStore = (url: string): FetchStore => new FetchStore(url);
+
+  it.each([403, 500])("a %i on the shard is the store's failure, not a corrupt chunk", async (status) => {
+    const e = await failure(`status-${status}`, fetchStore);
+    expect(e.kind).toBe("store");
+    expect(e.message).toMatch(new RegExp(`^fromZarr: key "c/0" of the FetchStore of ${base}/status-${status}/a \\(local-\\d+\\) must be readable; got Unexpected response status ${status} .*\\. Check the store's permissions or connection, and the FetchStore's request options \\(headers, credentials\\)$`));
+  });
+
+  it.each([
+    ["norange", "the last 16 bytes", "must come back as 16 bytes; got 32"],
+    ["outside", "bytes 8-1007", "must come back as 1000 bytes; got 24"],
+  ])("%s: a byte range that comes back with another length is refused, never decoded", async (mode, span, detail) => {
+    const e = await failure(mode, fetchStore);
+    expect(e.kind).toBe("corrupt-chunk");
+    expect(e.message).toContain(`fromZarr: ${span} of "c/0" of the FetchStore of ${base}/${mode}/a`);
+    expect(e.message).toContain(`${detail}. The shard is truncated (restore it from a good copy of the store), or the store ignored the byte range (an HTTP server must answer Range requests with 206 Partial Content)`);
+  });
+
+  it.each([
+    ["huge", `offset ${Number(2n ** 60n)}, length 16`],
+    ["empty", "offset 0, length 0"],
+  ])("a shard index entry that is %s (%s) is refused before its range is requested", async (mode, entry) => {
+    const before = requests.length;
+    const e = await failure(mode, fetchStore);
+    expect(e.kind).toBe("corrupt-chunk");
+    expect(e.message).toContain(`fromZarr: shard index entry (${entry}) of "c/0" of the FetchStore of ${base}/${mode}/a`);
+    expect(e.message).toContain("must be a non-empty byte range at offsets below 2^53; got one that is not. The shard's index is corrupt");
+    expect(requests.slice(before).filter((r) => r.startsWith(`GET /${mode}/a/c/0`))).toEqual([`GET /${mode}/a/c/0 bytes=16-31`]);
   });
 });
