@@ -11,7 +11,10 @@
  * is its own. Prints per-iteration seconds (median over iterations 2..N), ratios and peaks.
  *
  * chunkwise runs twice with ITK's options: on one thread, and with `threads: 2` (two threads
- * sharing the one volume's transforms), compared with ITK on 2 threads.
+ * sharing the one volume's transforms), compared with ITK on 2 threads; and twice more on the
+ * camera data as stored, uint16 (`image-u16.npy`: the volume is rounded to counts, so
+ * `image.npy`'s float32 values are exactly those counts and every tool sees the same values),
+ * where the cast to float32 happens inside the kernel a few planes at a time.
  *
  * Also times chunkwise with its defaults (scikit-image's algorithm, unclipped) against
  * scikit-image, and checks both results against the references' outputs.
@@ -126,9 +129,9 @@ export function makeVolume(s: readonly number[], psf: Float32Array): Float32Arra
   return blurred;
 }
 
-/** Writes a float32 .npy file (header, then the data straight from the array: no copy of it). */
-function writeNpy(path: string, data: Float32Array, s: readonly number[]): void {
-  let header = `{'descr': '<f4', 'fortran_order': False, 'shape': (${s.join(", ")}), }`;
+/** Writes a float32 or uint16 .npy file (header, then the data straight from the array: no copy of it). */
+function writeNpy(path: string, data: Float32Array | Uint16Array, s: readonly number[]): void {
+  let header = `{'descr': '${data instanceof Uint16Array ? "<u2" : "<f4"}', 'fortran_order': False, 'shape': (${s.join(", ")}), }`;
   header += " ".repeat((64 - ((10 + header.length + 1) % 64)) % 64) + "\n";
   const head = Buffer.alloc(10);
   head.write("\x93NUMPY", 0, "latin1");
@@ -144,8 +147,10 @@ function writeNpy(path: string, data: Float32Array, s: readonly number[]): void 
   }
 }
 
-/** Reads a float32 .npy file straight into its array (the child's peak memory is then the filter's and one input). */
-function readNpy(path: string): { data: Float32Array; shape: number[] } {
+/** Reads a float32 (or, with `u16`, uint16) .npy file straight into its array (the child's peak memory is then the filter's and one input). */
+function readNpy(path: string): { data: Float32Array; shape: number[] };
+function readNpy(path: string, u16: true): { data: Uint16Array; shape: number[] };
+function readNpy(path: string, u16 = false): { data: Float32Array | Uint16Array; shape: number[] } {
   const fd = openSync(path, "r");
   try {
     const head = Buffer.alloc(10);
@@ -155,7 +160,8 @@ function readNpy(path: string): { data: Float32Array; shape: number[] } {
     readSync(fd, hbuf, 0, hlen, 10);
     const header = hbuf.toString("latin1");
     const s = /'shape': \(([^)]*)\)/.exec(header)![1]!.split(",").map((v) => v.trim()).filter((v) => v !== "").map(Number);
-    const data = new Float32Array(size(s));
+    if (!header.includes(u16 ? "'<u2'" : "'<f4'")) throw new Error(`bench rl: ${path} must hold ${u16 ? "uint16" : "float32"}; got the header ${header.trim()}`);
+    const data = u16 ? new Uint16Array(size(s)) : new Float32Array(size(s));
     const bytes = new Uint8Array(data.buffer);
     for (let at = 0; at < bytes.length;) {
       const got = readSync(fd, bytes, at, Math.min(1 << 28, bytes.length - at), 10 + hlen + at);
@@ -178,7 +184,8 @@ interface RunResult {
 
 /** Child mode: run chunkwise's richardsonLucy on the files and print one JSON line. */
 function child(): void {
-  const img = readNpy(`${workDir}/image.npy`);
+  const u16 = process.argv.includes("--u16");
+  const img = u16 ? readNpy(`${workDir}/image-u16.npy`, true) : readNpy(`${workDir}/image.npy`);
   const psf = readNpy(`${workDir}/psf.npy`);
   const stamps: number[] = [];
   const zero = process.argv.includes("--zero");
@@ -186,14 +193,14 @@ function child(): void {
   const t0 = performance.now();
   const out = richardsonLucy(img, psf, { iterations, threads, ...(zero ? SKIMAGE_OPTIONS : ITK_OPTIONS), onIteration: () => stamps.push(performance.now()) });
   const t1 = performance.now();
-  writeNpy(`${workDir}/chunkwise-${zero ? "zero" : "neumann"}-${threads}-out.npy`, out.data as Float32Array, img.shape);
+  writeNpy(`${workDir}/chunkwise-${zero ? "zero" : "neumann"}${u16 ? "-u16" : ""}-${threads}-out.npy`, out.data as Float32Array, img.shape);
   const perIter = stamps.map((t, i) => (t - (i === 0 ? t0 : stamps[i - 1]!)) / 1000);
   const peakMiB = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify({ perIter, total: (t1 - t0) / 1000, peakMiB }));
 }
 
-function runChunkwise(zero: boolean, threads = 1): RunResult | string {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", ...(zero ? ["--zero"] : []), "--iterations", String(iterations), "--threads", String(threads), "--dir", workDir], {
+function runChunkwise(zero: boolean, threads = 1, u16 = false): RunResult | string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", ...(zero ? ["--zero"] : []), ...(u16 ? ["--u16"] : []), "--iterations", String(iterations), "--threads", String(threads), "--dir", workDir], {
     encoding: "utf8", cwd: resolve(here, ".."), maxBuffer: 1 << 24,
   });
   if (r.status !== 0) return `chunkwise child failed: ${r.stderr.slice(-2000)}`;
@@ -274,6 +281,12 @@ function agreement(ours: string, theirs: string): string {
   return `max |chunkwise - reference| / max |reference| = ${(err / max).toExponential(2)}`;
 }
 
+/** Whether two result files hold the same bytes. */
+function sameBytes(a: string, b: string): string {
+  if (!existsSync(`${workDir}/${a}`) || !existsSync(`${workDir}/${b}`)) return "not available";
+  return readFileSync(`${workDir}/${a}`).equals(readFileSync(`${workDir}/${b}`)) ? "byte-identical outputs" : "outputs DIFFER";
+}
+
 /** Builds bench/fftw-floor/floor.c into /tmp/chunkwise-fftw-floor when missing; a reason when it cannot. */
 function ensureFloor(): string | undefined {
   if (existsSync(floorBin) && statSync(floorBin).mtimeMs >= statSync(floorSrc).mtimeMs) return undefined;
@@ -312,8 +325,10 @@ function runFloor(threads: number): RunResult | string {
 function ensureData(): void {
   mkdirSync(workDir, { recursive: true });
   const stamp = `${workDir}/data.json`;
-  const want = JSON.stringify({ shape, psfShape, generator: 1 });
-  if (existsSync(stamp) && readFileSync(stamp, "utf8") === want && existsSync(`${workDir}/image.npy`) && existsSync(`${workDir}/psf.npy`)) {
+  // Generator 2: counts (integers) with their uint16 copy; an older directory is regenerated.
+  const want = JSON.stringify({ shape, psfShape, generator: 2 });
+  const files = ["image.npy", "image-u16.npy", "psf.npy"].every((f) => existsSync(`${workDir}/${f}`));
+  if (existsSync(stamp) && readFileSync(stamp, "utf8") === want && files) {
     console.log(`synthetic data reused from ${workDir}`);
     return;
   }
@@ -332,7 +347,11 @@ function ensureData(): void {
 function generate(): void {
   const psf = makePsf(psfShape);
   writeNpy(`${workDir}/psf.npy`, psf, psfShape);
-  writeNpy(`${workDir}/image.npy`, makeVolume(shape, psf), shape);
+  // Rounded to camera counts: image.npy's float32 values are exactly image-u16.npy's.
+  const volume = makeVolume(shape, psf);
+  for (let i = 0; i < volume.length; i++) volume[i] = Math.min(65535, Math.round(volume[i]!));
+  writeNpy(`${workDir}/image.npy`, volume, shape);
+  writeNpy(`${workDir}/image-u16.npy`, Uint16Array.from(volume), shape);
 }
 
 /** A row of the markdown table: seconds per iteration and peak for 1 and 2 threads. */
@@ -360,6 +379,10 @@ export async function main(): Promise<void> {
   line("chunkwise richardsonLucy, ITK's options (1 thread, float32)", cw);
   const cw2 = runChunkwise(false, 2);
   line("chunkwise richardsonLucy, ITK's options (threads: 2 on the one volume, float32)", cw2);
+  const cwU16 = runChunkwise(false, 1, true);
+  line("chunkwise richardsonLucy, ITK's options, uint16 input (the camera data as stored; the cast happens inside; 1 thread)", cwU16);
+  const cwU16two = runChunkwise(false, 2, true);
+  line("chunkwise richardsonLucy, ITK's options, uint16 input (threads: 2)", cwU16two);
   const cwZero = zeroRun ? runChunkwise(true) : "skipped";
   line("chunkwise richardsonLucy, scikit-image's algorithm (1 thread, float32)", cwZero);
   const skip = process.argv.includes("--no-itk");
@@ -397,6 +420,7 @@ export async function main(): Promise<void> {
     if (typeof itk1 !== "string") {
       console.log(`agreement with ITK: ${agreement("chunkwise-neumann-1-out.npy", "itk-out.npy")} (padded shapes differ: chunkwise ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")} 5-smooth, ITK ${shape.map((n, i) => itkPad(n, psfShape[i]!)).join("x")} 13-smooth)`);
     }
+    if (typeof cwU16 !== "string") console.log(`uint16 input against float32 input: ${sameBytes("chunkwise-neumann-u16-1-out.npy", "chunkwise-neumann-1-out.npy")}`);
     if (typeof cwZero !== "string" && typeof sk !== "string") console.log(`agreement with scikit-image: ${agreement("chunkwise-zero-1-out.npy", "skimage-out.npy")}`);
   }
   const ref = { one: typeof itk1 === "string" ? undefined : perIteration(itk1), two: typeof itk2 === "string" ? undefined : perIteration(itk2), refName: "ITK" };
@@ -407,6 +431,7 @@ export async function main(): Promise<void> {
   console.log("|---|---|---|---|");
   console.log(tableRow("ITK 5.2.1, FFTW float", itk1, itk2, { refName: "ITK" }));
   console.log(tableRow(`chunkwise, padded ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")}`, cw, cw2, { ...ref, peak: peakRef }));
+  console.log(tableRow("chunkwise, uint16 input (the camera data as stored; the cast happens inside)", cwU16, cwU16two, { ...ref, peak: peakRef }));
   console.log(tableRow(`FFTW floor, padded ${shape.map((n, i) => itkPad(n, psfShape[i]!)).join("x")}`, floor1, floor2, { ...ref, peak: peakRef }));
   if (typeof floor1 !== "string" && typeof cw !== "string") {
     console.log(`\nchunkwise / FFTW floor: ${(perIteration(cw) / perIteration(floor1)).toFixed(2)}x on 1 thread${typeof floor2 !== "string" && typeof cw2 !== "string" ? `, ${(perIteration(cw2) / perIteration(floor2)).toFixed(2)}x on 2` : ""}`);

@@ -6,10 +6,13 @@
  * {@link UsageError} (exit code 2) and writes nothing.
  *
  * Memory estimate, per running task (one volume of `n` voxels, padded FFT domain `P`): the
- * block as read (`n x itemsize`), its float32 copy (`4 n`), Richardson-Lucy's buffers
- * (`4 x 4 P + 4 n` with Neumann boundaries, `2 x 4 n + 2 x 4 P` with zero padding; see
- * filters/richardson-lucy.ts) and the PSF; times the tasks running at once. The encoded
- * chunks written to the store are small beside that and are not counted.
+ * block as read (`n x itemsize`); its float32 copy (`4 n`) for float64 or 32-bit integer input
+ * or with `--background`, none for float32 input without one or integers of at most 16 bits, which the kernel reads as stored (see {@link kernelInput}), or
+ * with `--background` their background-subtracted copy (`n x itemsize`); Richardson-Lucy's
+ * declared workspace (`richardsonLucyWorkspace`: the resident engine's padded arrays, a
+ * staging area of a few image planes, maps and line buffers) and its float32 output (`4 n`);
+ * and the PSF; times the tasks running at once. The encoded chunks written to the store are
+ * small beside that and are not counted.
  * @module
  */
 import { stat } from "node:fs/promises";
@@ -135,8 +138,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
     },
   };
   if (job.resume && outputState === "array") await checkSameRun(job, fingerprint);
-  let x: ChunkedArray = checkFinite(image).astype("float32");
-  if (job.background > 0) x = maximum(subtract(x, job.background), 0).astype("float32");
+  const input = kernelInput(checkFinite(image), job.background);
   const threads = job.rl.threads as number;
   const params = {
     iterations: job.rl.iterations, init: job.rl.init, boundary: job.rl.boundary, clip: job.rl.clip, filterEpsilon: job.rl.filterEpsilon,
@@ -148,7 +150,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
     ...(threads > 1 ? { threads } : {}),
   };
   const deconvolve = gufunc(SIGNATURE, richardsonLucy, { params, outputDtypes: "float32", allowRechunk: true, name: "richardsonLucy" });
-  const result = deconvolve(x, psf.array) as ChunkedArray;
+  const result = deconvolve(input.x, psf.array) as ChunkedArray;
   const core = image.shape.slice(-3);
   const k = psf.array.shape.slice(-3);
   const neumann = job.rl.boundary === "neumann";
@@ -158,9 +160,32 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const rlBytes = richardsonLucyWorkspace(params, [core, k], [4, 4]) + 4 * n;
   const psfBytes = 4 * k.reduce((a, b) => a * b, 1);
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
-  const taskBytes = n * item + 4 * n + rlBytes + 2 * psfBytes;
+  // The block as read, then what is made of it before the kernel (see kernelInput).
+  const copy = input.copy === "float32" ? 4 * n : input.copy === "stored" ? n * item : 0;
+  const taskBytes = n * item + copy + rlBytes + 2 * psfBytes;
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
   return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged, fingerprint, ome };
+}
+
+/** Integers of at most 16 bits: what Richardson-Lucy computes in float32 exactly (float32 holds every such count). */
+const INT_MAX: Partial<Record<string, number>> = { uint8: 255, int8: 127, uint16: 65535, int16: 32767 };
+
+/**
+ * The image as the kernel gets it. Integers of at most 16 bits (camera counts) go as stored:
+ * the kernel converts them to float32 a few planes at a time, so no float32 copy of the volume
+ * is held; `--background B` is then subtracted in the integer dtype as `max(x, B) - B`, which
+ * cannot wrap, when B is an integer the dtype holds (the same values as float32's
+ * `max(x - B, 0)`, which is exact on such integers). Anything else is cast to float32 and the
+ * background subtracted there (float32 input without a background goes as it is). `copy` says
+ * what is held beside the block as read.
+ */
+function kernelInput(image: ChunkedArray, background: number): { x: ChunkedArray; copy: "none" | "stored" | "float32" } {
+  const max = INT_MAX[image.dtype];
+  if ((max !== undefined || image.dtype === "float32") && background === 0) return { x: image, copy: "none" };
+  if (max !== undefined && Number.isInteger(background) && background <= max) return { x: subtract(maximum(image, background), background), copy: "stored" };
+  let x: ChunkedArray = image.astype("float32");
+  if (background > 0) x = maximum(subtract(x, background), 0).astype("float32");
+  return { x, copy: "float32" };
 }
 
 /**

@@ -269,11 +269,17 @@ export class ResidentRfftn {
    * in memory, read through maps: row r of the result reads the image row at byte address
    * `rows[r]` (a Uint32 table) and its sample x the image column `xmap[x]` (an Int32 table);
    * `multiplyInto` multiplies the real array at its address by x (dst still receives x).
+   *
+   * `slabs` runs the last pass (along the rows) in ranges of at most `planes` indices of the
+   * first axis, in order, calling `before(lo, hi)` on the calling thread ahead of each range
+   * `[lo, hi)` of the region's first axis (e.g. to stage the data an epilogue reads for those
+   * rows); the results are the same as one pass's. A one-axis plan has one range, the region.
    */
   inverse(
     src: number, dst: number,
     epilogue?: { divide: number; eps: number; fe: number } | { divideImage: { rows: number; xmap: number }; eps: number; fe: number } | { multiplyInto: number }
       | { rlStep: { at: number; table: number; prev: number; grad: number; sums: number; acc: boolean } },
+    slabs?: { readonly planes: number; readonly before: (lo: number, hi: number) => void },
   ): void {
     const passes = this.inv.passes;
     const last = passes.length - 1;
@@ -287,8 +293,37 @@ export class ResidentRfftn {
       epi = { kind: "rlStep", ...epilogue.rlStep, rowBase: dst, rowBytes: this.pitch * this.E };
     } else epi = { kind: "multiplyInto", at: epilogue.multiplyInto };
     passes.forEach((p, i) => {
-      this.runPass(p, this.area(src, false), i === last ? this.area(dst, true) : this.area(src, false), i === last ? epi : undefined);
+      if (i === last && slabs !== undefined) this.runSlabs(p, src, dst, epi, slabs);
+      else this.runPass(p, this.area(src, false), i === last ? this.area(dst, true) : this.area(src, false), i === last ? epi : undefined);
     });
+  }
+
+  /**
+   * The inverse's last pass in ranges of the first axis (see {@link ResidentRfftn.inverse}):
+   * the same lines as one pass, so the same results; epilogues addressing whole arrays keep
+   * their offset from the destination, row-mapped ones count rows from its start.
+   */
+  private runSlabs(
+    p: PassChain["passes"][number], src: number, dst: number, epi: PassEpilogue | undefined,
+    slabs: { readonly planes: number; readonly before: (lo: number, hi: number) => void },
+  ): void {
+    if (p.axis === 0) {
+      slabs.before(0, this.region[0]!);
+      this.runPass(p, this.area(src, false), this.area(dst, true), epi);
+      return;
+    }
+    const extent = p.extents[0]!;
+    const step = Math.max(1, Math.floor(slabs.planes));
+    const plane = this.strides(1)[0]! * this.E; // bytes per first-axis index, the same for real and complex
+    for (let lo = 0; lo < extent; lo += step) {
+      const hi = Math.min(extent, lo + step);
+      slabs.before(lo, hi);
+      const off = lo * plane;
+      const shifted = epi === undefined || !("at" in epi) ? epi : { ...epi, at: epi.at + off };
+      const part = { ...p, extents: [hi - lo, ...p.extents.slice(1)] };
+      const from = this.area(src + off, false), to = this.area(dst + off, true);
+      this.runPass(part, from, to, shifted);
+    }
   }
 
   /**

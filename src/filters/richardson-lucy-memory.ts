@@ -7,8 +7,18 @@
  */
 import { sizeOf } from "../core/ndarray.js";
 import { RESIDENT_MAX_BYTES, ResidentRfftn } from "../fft/internal.js";
+import { stagedImageBytes } from "./richardson-lucy-image.js";
 import { defaultFftShape, plannedThreads, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { RlUpdate, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
+
+/**
+ * Engine bytes past which the lean transfer function is chosen even where three whole arrays
+ * fit wasm32 ({@link RESIDENT_MAX_BYTES}): it saves `1 - k0 / P0` of an array (816 MiB on the
+ * blog's 201x1024x768 chunk with a 101x64x64 PSF, whose three whole arrays and staging area
+ * take 3.53 GiB) and measured as fast there (9.4 to 9.7 s per iteration against 8.3 to 10.6 s,
+ * one thread, 2026-12-08); below it volumes keep the whole one and its bytes.
+ */
+const LEAN_ABOVE_BYTES = 3.5 * 2 ** 30;
 
 /** The options that decide Richardson-Lucy's memory. */
 export interface RlMemoryOptions {
@@ -21,6 +31,8 @@ export interface RlMemoryOptions {
   readonly leanTransfer?: boolean | undefined;
   /** Threads the engine runs with (their line buffers count towards the limit; default 1). */
   readonly threads?: number | undefined;
+  /** Image planes the staging area holds (default 16, `STAGE_PLANES`; tests pass fewer to run more slabs). */
+  readonly stagePlanes?: number | undefined;
 }
 
 /** What the resident engine is asked for: see {@link residentRlMemory}. */
@@ -29,15 +41,15 @@ export interface ResidentRlMemory {
   readonly arrays: number;
   /** The leading corner of the padded domain that holds data: the padded domain for "neumann", the image's for "zero". */
   readonly region: readonly number[];
-  /** Bytes taken with `allocBytes`: the image's copy, its row table and column map, and the update's arrays, each 64-byte aligned; with the lean transfer function its planes and ramp too. */
+  /** Bytes taken with `allocBytes`: the image's staging area (a few planes, not a copy of it), its row table and column map, and the update's arrays, each 64-byte aligned; with the lean transfer function its planes and ramp too. */
   readonly extraBytes: number;
   /**
    * The lean transfer function's planes (the PSF's first-axis extent), 0 for a whole one: the
    * transfer function kept transformed along all axes but the first and finished per line in
    * the forwards' last passes, two whole arrays instead of three. Used where three whole
    * arrays and the rest exceed the engine's limit (`RESIDENT_MAX_BYTES`, wasm32's 4 GiB less
-   * 1 MiB; the blog's 201x1024x768 chunk with a 101x64x64 PSF: 5.0 GB), never with the
-   * mirror's second transfer function.
+   * 1 MiB) or 3.5 GiB, where the saving decides (`LEAN_ABOVE_BYTES`: the blog's 201x1024x768
+   * chunk with a 101x64x64 PSF), never with the mirror's second transfer function.
    */
   readonly leanRows: number;
 }
@@ -48,7 +60,7 @@ export interface ResidentRlMemory {
  * @example
  * ```ts
  * residentRlMemory([24, 40, 36], [5, 7, 7], { neumann: true, fftShape: [30, 48, 45], acceleration: "none", tolerance: 0, stopOn: "change" }, 4);
- * // { arrays: 3, region: [30, 48, 45], extraBytes: 4 * 24 * 40 * 36 + 4 * 30 * 48 + 4 * 45 + 3 * 64, leanRows: 0 }
+ * // { arrays: 3, region: [30, 48, 45], extraBytes: 4 * 16 * 40 * 36 + 4 * 30 * 48 + 192, leanRows: 0 } (16 of the 24 planes staged)
  * ```
  */
 export function residentRlMemory(n: readonly number[], k: readonly number[], o: RlMemoryOptions, E: number): ResidentRlMemory {
@@ -60,10 +72,11 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
   const region = o.neumann ? [...p] : [...n];
   // The update's compact arrays (with acceleration), row table and per-row sums (RlUpdate.bytes).
   const update = needsUpdate(o) ? RlUpdate.bytes(o.acceleration, o.tolerance, sizeOf(region), E, rowCount) : 0;
-  const extraBytes = sizeOf(n) * E + rowCount * 4 + len * 4 + 3 * 64 + update;
+  const extraBytes = stagedImageBytes(n, p, E, o.stagePlanes) + update;
   const dtype = E === 4 ? "float32" : "float64";
   const leanOk = !mirror && p.length >= 2 && p.length <= 4 && o.leanTransfer !== false;
-  const whole = o.leanTransfer === true || ResidentRfftn.bytesFor(p, dtype, o.threads ?? 1, 3, region, extraBytes) <= RESIDENT_MAX_BYTES;
+  const wholeBytes = ResidentRfftn.bytesFor(p, dtype, o.threads ?? 1, 3, region, extraBytes);
+  const whole = o.leanTransfer === true || (wholeBytes <= RESIDENT_MAX_BYTES && wholeBytes <= LEAN_ABOVE_BYTES);
   if (!leanOk || (whole && o.leanTransfer !== true)) return { arrays: mirror ? 4 : 3, region, extraBytes, leanRows: 0 };
   // The transfer function's first k[0] planes (rows of 2 (x / 2 + 1) scalars) and the first axis's ramp.
   const planes = (rowCount / p[0]!) * 2 * ((len >> 1) + 1) * k[0]! * E;
@@ -74,7 +87,8 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
  * Workspace bytes of one `richardsonLucy` call beyond its inputs and output, for the
  * executors' memory plan: the resident engine's memory (what the engine reserves for the
  * call, counted by its own `bytesFor`: three padded volumes with rows of `2 (x / 2 + 1)` scalars, four for
- * "zero" with an even PSF axis, the image's copy with its row and column maps, each thread's
+ * "zero" with an even PSF axis, the image's staging area (16 planes of it, `STAGE_PLANES`, not a
+ * whole copy) with its row and column maps, each thread's
  * line buffers, and with `acceleration: "biggs"` two arrays of the estimate's domain plus a
  * row table and per-row sums with acceleration or a tolerance), and with
  * `regularization: { tv }` two float64 slabs of the estimate's domain. The input shapes may
@@ -85,7 +99,7 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
  * @param itemSizes - their bytes per element (8 means float64 compute)
  * @example
  * ```ts
- * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 3 x 4 x 160 x 576 x 452 + image + maps + line buffers
+ * richardsonLucyWorkspace({ boundary: "neumann" }, [[101, 512, 384], [51, 64, 64]], [4, 4]); // 3 x 4 x 160 x 576 x 452 + 16 image planes + maps + line buffers
  * ```
  */
 export function richardsonLucyWorkspace(

@@ -14,15 +14,19 @@
  * "zero" keeps the data in the image's region at the origin of the padded domain and skips
  * the padding lines as those do; "neumann" works on the whole padded domain. The divide reads
  * the image itself (never a padded copy) through a row table and a column map, which replicate
- * its edges for "neumann". Memory: three arrays (four for "zero" with an even PSF axis) of the
- * padded shape with rows of `2 (n / 2 + 1)` scalars, about `3 b P`, the image's copy (`b n`),
- * the maps, line buffers per thread, and the output.
+ * its edges for "neumann", streamed a few planes at a time from the caller's array into a
+ * staging area (`richardson-lucy-image.ts`): the caller's array, of any numeric dtype, stays the
+ * only whole copy. Memory: three arrays (four for "zero" with an even PSF axis) of the padded
+ * shape with rows of `2 (n / 2 + 1)` scalars, about `3 b P`, the staging area (16 planes of the
+ * image), the maps, line buffers per thread, and the output.
  * @module
  */
+import type { AnyTypedArray } from "../core/dtype.js";
 import { sizeOf, type Block } from "../core/ndarray.js";
 import { ResidentRfftn, RowSums } from "../fft/internal.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
-import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { StagedImage } from "./richardson-lucy-image.js";
 import { residentRlMemory } from "./richardson-lucy-memory.js";
 import { RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate, type RlAcceleration, type RowLayout, type RunOptions, type UpdateCore } from "./richardson-lucy-update.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
@@ -50,20 +54,23 @@ export interface ResidentRlOptions extends RunOptions {
    * arrays do not fit wasm32 memory. Not with a second (mirror) transfer function.
    */
   readonly leanTransfer?: boolean | undefined;
+  /** Image planes staged at a time for the divide (default `STAGE_PLANES`; tests pass fewer). */
+  readonly stagePlanes?: number | undefined;
 }
 
 /**
  * Runs Richardson-Lucy resident in wasm memory (the caller clips); undefined (nothing done)
  * when the resident engine is unavailable for this shape (non-5-smooth lengths, no SIMD or
  * shared memory).
- * @param img - the image, C order, of shape `n`
- * @param kern - the PSF (already normalised when asked), C order, of shape `k`
+ * @param img - the image, C order, of shape `n`, any numeric dtype (read, never written; its
+ *   values are taken as the PSF's float type, as a float copy of it would hold them)
+ * @param kern - the PSF (already normalised when asked), C order, of shape `k`, in the compute dtype
  */
 export function richardsonLucyResident(
-  img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResidentRlOptions,
+  img: AnyTypedArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResidentRlOptions,
   signal: AbortSignal | undefined,
 ): Block | undefined {
-  const dtype = img instanceof Float32Array ? "float32" : "float64";
+  const dtype = kern instanceof Float32Array ? "float32" : "float64";
   const p = o.fftShape;
   const nd = p.length;
   // scikit-image's crops differ by one sample on even PSF axes: the mirror's own delay.
@@ -72,10 +79,7 @@ export function richardsonLucyResident(
   // "zero": the data live in the image's region at the origin of the padded domain, and the
   // transforms skip the padding; "neumann": the whole padded domain is the estimate's.
   const region = o.neumann ? p : n;
-  // The image itself (not a padded copy) and the maps the divide reads it through: a row
-  // table (the image row each padded row replicates) and a column map.
   const E = dtype === "float32" ? 4 : 8;
-  const rowCount = sizeOf(p) / p[nd - 1]!;
   // The same reservation the kernel declares as its workspace (richardson-lucy-memory.ts),
   // with the lean transfer function where three whole arrays do not fit wasm32 memory.
   const memory = residentRlMemory(n, k, o, E);
@@ -86,14 +90,15 @@ export function richardsonLucyResident(
     const stride = fft.realStride;
     const est = fft.alloc(), spec = fft.alloc(), tf = lean ? fft.allocBytes(fft.leadingBytes(memory.leanRows)) : fft.alloc();
     const rampAt = lean ? fft.allocBytes(2 * p[0]! * E) : 0;
-    const imageAt = fft.allocBytes(img.length * E), rowsAt = fft.allocBytes(rowCount * 4), xmapAt = fft.allocBytes(p[nd - 1]! * 4);
     const shift = k.map((d) => (o.neumann ? Math.floor(d / 2) : Math.floor((d - 1) / 2)));
     const lines = lean ? leadingTransfer(fft, tf, rampAt, kern, k, shift) : undefined;
     if (!lean) transferFunction(fft, tf, kern, k, shift);
     const ahead = lines === undefined ? { at: tf, conj: false } : { at: tf, conj: false, lines };
     const back = mirror ? mirroredTransfer(fft, tf, mirrorDelay) : { ...ahead, conj: true };
-    const { lo, xmap } = placeImage(fft, est, img, n, { imageAt, rowsAt, xmapAt, rowCount, E }, o);
-    const offset = lo.reduce((s, l, i) => s + l * stride[i]!, 0);
+    // The image, streamed into a staging area for the divide, and the maps it is read through.
+    const image = new StagedImage(fft, img, n, o.neumann, o.stagePlanes);
+    initEstimate(fft, est, img, n, image, o.init);
+    const offset = image.lo.reduce((s, l, i) => s + l * stride[i]!, 0);
     const view = (): Block => ({ dtype, data: fft.real(est), shape: [...n], stride: [...stride], offset }) as Block;
     // Acceleration and the stopping rule: the step fused into the last inverse pass and the
     // extrapolation into the next forward's first (or, when those passes do not run along the
@@ -110,8 +115,8 @@ export function richardsonLucyResident(
       if (signal?.aborted) throw signal.reason;
       fft.forward(est, spec, ahead, core?.takePrologue());
       // The I-divergence needs the blurred estimate itself: then the divide runs here.
-      if (measure || o.damping > 0) divergence = divideMeasured(fft, spec, region, stride, { rowsAt, rowCount, xmap, E }, o);
-      else fft.inverse(spec, spec, { divideImage: { rows: rowsAt, xmap: xmapAt }, eps: o.eps, fe: o.fe });
+      if (measure || o.damping > 0) divergence = divideMeasured(fft, spec, region, stride, img, image, o);
+      else fft.inverse(spec, spec, { divideImage: { rows: image.rowsAt, xmap: image.xmapAt }, eps: o.eps, fe: o.fe }, image.slabs);
       fft.forward(spec, spec, back);
       if (o.tv > 0) {
         fft.inverse(spec, spec);
@@ -151,36 +156,23 @@ function mirroredTransfer(fft: ResidentRfftn, tf: number, mirrorDelay: readonly 
 }
 
 /**
- * Copies the image into wasm memory at `imageAt` with the maps the divide reads it through
- * (the row table at `rowsAt`: the image row each padded row replicates; the column map at
- * `xmapAt`), and writes the first estimate into `est` (`o.init`, or the image placed as the
- * boundary asks). "neumann": the image sits centred in the padded domain, edges replicated
- * outward; "zero": at the origin (rows and columns past it are never computed, so never
- * read). Returns the image's start in the padded domain and the column map.
+ * Writes the first estimate into `est`: `init`, or the image placed as the boundary asks
+ * ("neumann": centred in the padded domain, edges replicated outward; "zero": at the origin,
+ * rows and columns past it never computed, so never read), read from the caller's array.
  */
-function placeImage(
-  fft: ResidentRfftn, est: number, img: FloatArray, n: readonly number[],
-  at: { readonly imageAt: number; readonly rowsAt: number; readonly xmapAt: number; readonly rowCount: number; readonly E: number },
-  o: ResidentRlOptions,
-): { lo: number[]; xmap: Int32Array } {
-  const { imageAt, E } = at;
-  const p = o.fftShape;
-  const lo = p.map((d, i) => (o.neumann ? Math.floor((d - n[i]!) / 2) : 0));
-  const maps = p.map((d, i) => clampMap(d, n[i]!, lo[i]!));
-  const xmap = maps[p.length - 1]!;
-  const len = p[p.length - 1]!;
-  (E === 4 ? new Float32Array(fft.buffer, imageAt, img.length) : new Float64Array(fft.buffer, imageAt, img.length)).set(img);
-  new Int32Array(fft.buffer, at.xmapAt, len).set(xmap);
-  const rows = new Uint32Array(fft.buffer, at.rowsAt, at.rowCount);
+function initEstimate(fft: ResidentRfftn, est: number, img: AnyTypedArray, n: readonly number[], image: StagedImage, init: number | "image"): void {
   const estimate = fft.real(est);
-  if (o.init !== "image") estimate.fill(o.init);
-  forEachPaddedRow(p, n, maps, (dst, src) => {
-    rows[dst / len] = imageAt + src * E;
-    if (o.init !== "image") return;
+  if (init !== "image") {
+    estimate.fill(init);
+    return;
+  }
+  const p = fft.shape;
+  const len = p[p.length - 1]!;
+  const xmap = image.xmap;
+  forEachPaddedRow(p, n, image.maps, (dst, src) => {
     const row = (dst / len) * fft.pitch;
     for (let i = 0; i < len; i++) estimate[row + i] = img[src + xmap[i]!]!;
   });
-  return { lo, xmap };
 }
 
 /**
@@ -214,7 +206,7 @@ class WasmCore implements UpdateCore {
       this.prevAt = fft.allocBytes(nrows * layout.len * E);
       this.gradAt = fft.allocBytes(nrows * layout.len * E);
     }
-    const table = new Uint32Array(fft.buffer, this.rowsAt, this.fused ? padded : nrows);
+    const table = new Int32Array(fft.buffer, this.rowsAt, this.fused ? padded : nrows);
     for (let r = 0; r < nrows; r++) {
       if (this.fused) table[layout.rows[r]! / fft.pitch] = r * layout.len * E;
       else table[r] = estAt + layout.rows[r]! * E;
@@ -263,27 +255,27 @@ class WasmCore implements UpdateCore {
 
 /**
  * The inverse, then the divide of the fused epilogue (`image / (x + eps)`, 0 below fe, in the
- * storage precision; damped when asked) in TypeScript over the region's rows; returns
- * Csiszar's I-divergence of the blurred estimate against the (padded) image, which the fused
- * epilogue cannot keep.
+ * storage precision; damped when asked) in TypeScript over the region's rows, reading the
+ * caller's array `img` directly; returns Csiszar's I-divergence of the blurred estimate
+ * against the (padded) image, which the fused epilogue cannot keep.
  */
 function divideMeasured(
   fft: ResidentRfftn, spec: number, region: readonly number[], stride: readonly number[],
-  image: { rowsAt: number; rowCount: number; xmap: ArrayLike<number>; E: number }, o: ResidentRlOptions,
+  img: AnyTypedArray, image: StagedImage, o: ResidentRlOptions,
 ): number {
   fft.inverse(spec, spec);
   const x = fft.real(spec);
-  const img = image.E === 4 ? new Float32Array(fft.buffer) : new Float64Array(fft.buffer);
-  const rows = new Uint32Array(fft.buffer, image.rowsAt, image.rowCount);
-  const round = image.E === 4 ? Math.fround : (v: number): number => v;
+  const xmap = image.xmap;
+  // The image's values as the storage precision holds them (what the staging copy converts to).
+  const round = fft.dtype === "float32" ? Math.fround : (v: number): number => v;
   const eps = round(o.eps), fe = round(o.fe), useFe = o.fe !== 0, d22 = (o.damping * o.damping) / 2;
   const len = region[region.length - 1]!;
   let divergence = 0;
   forEachRowOf(region, { stride, offset: 0 }, (start) => {
-    const row = rows[start / fft.pitch]! / image.E;
+    const row = image.rowStart(start / fft.pitch);
     for (let i = 0; i < len; i++) {
       const c = round(x[start + i]! + eps);
-      const f = img[row + image.xmap[i]!]!;
+      const f = round(img[row + xmap[i]!]!);
       divergence += divergenceTerm(f, c);
       x[start + i] = useFe && c < fe ? 0 : d22 > 0 ? dampedRatio(f, c, d22) : f / c;
     }

@@ -49,7 +49,8 @@
  * @module
  */
 import { ValueError, show } from "../core/errors.js";
-import { cStrides, sizeOf, type Block, type BlockLike } from "../core/ndarray.js";
+import type { AnyTypedArray } from "../core/dtype.js";
+import { cStrides, isCContiguous, sizeOf, type Block, type BlockLike } from "../core/ndarray.js";
 import { complexZeros, createRfftnPlan } from "../fft/index.js";
 import { wasmEnabled } from "../fft/internal.js";
 import { defineKernel } from "../graph/kernel.js";
@@ -71,7 +72,7 @@ const EPS = 1e-12;
 
 /**
  * Richardson-Lucy deconvolution of `image` by `psf` (see the module notes for what it matches).
- * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32
+ * @param image - any-dtype block; float64 computes in float64, float32 and integers up to 16 bits in float32 (read as stored, a few planes at a time, for the whole call: it must not change until the call returns)
  * @param psf - the point spread function, with as many axes as the image (promoted with the image's dtype)
  * @param options - see {@link RichardsonLucyOptions}
  * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes; with a `tolerance`, its `note`, when present, gets what `onStop` reports: `{ iterations, change, converged }`)
@@ -95,7 +96,6 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
   }
   const o = withStopNote(resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape, ctx?.threads), ctx?.note);
   const dtype = computeDtype(x.dtype, k.dtype);
-  const img = floatInput(x, dtype).data;
   let kern = floatInput(k, dtype).data;
   if (o.normalize) {
     let sum = 0;
@@ -107,14 +107,21 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
   }
   if (wasmEnabled()) {
     // The resident engine when the wasm kernels serve this shape; the reference path otherwise.
-    const out = richardsonLucyResident(img, x.shape, kern, k.shape, { ...o, eps: EPS }, ctx?.signal);
+    // It reads the image as stored (any dtype; a strided view is copied once), converting a few
+    // planes at a time: no whole float copy of integer input.
+    const out = richardsonLucyResident(contiguousData(x, dtype), x.shape, kern, k.shape, { ...o, eps: EPS }, ctx?.signal);
     if (out !== undefined) {
       if (o.clip) clipInPlace(out.data as FloatArray);
       return out;
     }
   }
-  return (o.neumann ? runNeumann : runZero)(img, x.shape, kern, k.shape, o, ctx?.signal);
+  return (o.neumann ? runNeumann : runZero)(floatInput(x, dtype).data, x.shape, kern, k.shape, o, ctx?.signal);
 }, { workspaceBytes: richardsonLucyWorkspace });
+
+/** The block's values in C order without a copy when it is C-contiguous (any dtype), else a float copy. */
+function contiguousData(x: Block, dtype: "float32" | "float64"): AnyTypedArray {
+  return isCContiguous(x) ? x.data.subarray(x.offset, x.offset + sizeOf(x.shape)) : floatInput(x, dtype).data;
+}
 
 /**
  * With a tolerance (the only case where the iterations used vary) and a caller listening for
