@@ -129,10 +129,18 @@ class DeconvolveRun {
     }
   }
 
-  /** A volume's iterations: a `volume` event now with --json; the text lines come with the result. */
+  /**
+   * A volume's iterations, as its note arrives: a `volume` event with --json, else its line
+   * (the min/median/max summary comes with the result). On a terminal the bar's line is
+   * cleared first, so the line does not run into it (the bar redraws below at its next update).
+   */
   private onNote(note: unknown): void {
     const v = this.iterations!.add(note);
-    if (v !== undefined) this.out.event("volume", { index: v.index, iterations: v.iterations, converged: v.converged, change: v.change ?? null });
+    if (v === undefined) return;
+    this.out.event("volume", { index: v.index, iterations: v.iterations, converged: v.converged, change: v.change ?? null });
+    if (this.json) return;
+    if (this.io.stderr.isTTY === true) this.io.stderr.write("\r\x1b[2K");
+    this.out.text(this.iterations!.line(v));
   }
 
   /** The write itself: a Zarr array, or an OME-Zarr image (whose summary is kept for the report). */
@@ -181,7 +189,7 @@ class DeconvolveRun {
     const report = formatResult(this.plan, result, seconds, its?.meanIterations());
     if (its !== undefined) {
       const summary = its.summary();
-      if (summary !== undefined) out.text([...its.volumes().map((v) => its.line(v)), ...(summary === undefined ? [] : [summary])].join("\n"));
+      if (summary !== undefined) out.text(summary);
       const stats = its.stats();
       if (stats !== undefined) report.json.iterationsUsed = stats;
     }

@@ -10,7 +10,7 @@
  * @module
  */
 export { RowSums } from "./pass-job-layout.js";
-export { ResidentRfftn } from "./resident-rfftn.js";
+export { RESIDENT_MAX_BYTES, ResidentRfftn } from "./resident-rfftn.js";
 export { wasmEnabled } from "./wasm-engine.js";
 export { PassTeamPool, installPassTeams, passTeams } from "./pass-team.js";
 export { HELPER_LOOP, type HelperInit, type HelperSpawner } from "./pass-team-helper.js";

@@ -41,7 +41,7 @@ export type PassEpilogue =
   /**
    * As "divide", with the image read through maps instead of a copy in the destination's
    * layout: destination row r (counted from `rowBase`, `rowBytes` apart) reads the image row at
-   * byte address `rows[r]` (an Int32 table at `rows`) and its sample x the column `xmap[x]`.
+   * byte address `rows[r]` (a Uint32 table at `rows`) and its sample x the column `xmap[x]`.
    */
   | {
     readonly kind: "divideMapped"; readonly rows: number; readonly xmap: number; readonly rowBase: number; readonly rowBytes: number;

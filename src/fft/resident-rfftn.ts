@@ -17,6 +17,21 @@ import { wasmLengthsOk, type Kernels } from "./wasm-engine.js";
 import { acquirePassTeam, type PassTeam } from "./pass-team.js";
 
 /**
+ * The most bytes {@link ResidentRfftn.bytesFor} may count for one plan: wasm32's 4 GiB (65536
+ * pages, which a shared WebAssembly.Memory reaches in Node 20 and in Chromium, and where the
+ * kernels read addresses and row tables as unsigned) less 1 MiB for what `bytesFor` leaves
+ * out: the twiddle tables (tens of KiB for a few 5-smooth axes of up to thousands of samples,
+ * kept by a reused engine for the lengths it has seen), the job descriptor and 64-byte
+ * alignment. {@link ResidentRfftn.create} refuses plans past it and then checks the exact
+ * total as it grows the memory; Richardson-Lucy chooses its lean transfer function by it.
+ * @example
+ * ```ts
+ * const fits = ResidentRfftn.bytesFor([225, 1080, 800], "float32", 2, 2) <= RESIDENT_MAX_BYTES; // true: 1.45 GiB
+ * ```
+ */
+export const RESIDENT_MAX_BYTES: number = 4 * 2 ** 30 - 2 ** 20;
+
+/**
  * Forward transforms from real arrays and inverse transforms to real arrays in one shared
  * memory; see the module notes.
  * @example
@@ -77,7 +92,8 @@ export class ResidentRfftn {
    * A plan for real arrays of `shape` on `threads` threads (the caller and helpers) whose data
    * sits in `region` (default all of `shape`; outside it, zeros on the way in), or
    * undefined when the wasm kernels or shared memory are unavailable, a length is not
-   * 5-smooth, or `arrays` arrays of this shape would not fit in wasm32 memory.
+   * 5-smooth, or the plan's bytes ({@link ResidentRfftn.bytesFor}) exceed
+   * {@link RESIDENT_MAX_BYTES} or, with the twiddle tables, wasm32's 4 GiB.
    * @param arrays - how many arrays the caller will `alloc` (memory is reserved up front)
    * @param region - the leading corner of `shape` that holds data (see {@link ResidentRfftn.region})
    * @param extraBytes - bytes the caller will take with {@link ResidentRfftn.allocBytes}
@@ -89,7 +105,7 @@ export class ResidentRfftn {
     if (shape.length === 0 || !wasmLengthsOk(shape) || threads < 1 || threads > MAX_PARTS) return undefined;
     if (region.length !== shape.length || region.some((d, i) => !(d >= 1 && d <= shape[i]!))) return undefined;
     const arrayBytes = pitchedBytes(shape, dtype);
-    if (ResidentRfftn.bytesFor(shape, dtype, threads, arrays, region, extraBytes) > 3.5 * 2 ** 30) return undefined;
+    if (ResidentRfftn.bytesFor(shape, dtype, threads, arrays, region, extraBytes) > RESIDENT_MAX_BYTES) return undefined;
     const team = acquirePassTeam(threads);
     if (team === undefined) return undefined;
     let plan: ResidentRfftn | undefined;
@@ -111,7 +127,7 @@ export class ResidentRfftn {
    * beyond its twiddle tables and 64-byte alignment: `arrays` row-pitched arrays, the caller's
    * `extraBytes`, and three line buffers per thread sized for the longest line batch. What a
    * caller declares as its workspace (Richardson-Lucy's kernel does) and what `create` checks
-   * against the wasm32 limit.
+   * against {@link RESIDENT_MAX_BYTES}.
    * @example
    * ```ts
    * ResidentRfftn.bytesFor([30, 48, 45], "float32", 1, 3); // 3 x 4 x 30 x 48 x 46 + 3 x 48 x 2 x 64 x 4
@@ -251,7 +267,7 @@ export class ResidentRfftn {
    * `divide` stores `image / (x + eps)` (0 where `x + eps < fe`, when fe is not 0) instead of
    * x, the image at its address in this layout; `divideImage` the same with the image anywhere
    * in memory, read through maps: row r of the result reads the image row at byte address
-   * `rows[r]` (an Int32 table) and its sample x the image column `xmap[x]` (an Int32 table);
+   * `rows[r]` (a Uint32 table) and its sample x the image column `xmap[x]` (an Int32 table);
    * `multiplyInto` multiplies the real array at its address by x (dst still receives x).
    *
    * `slabs` runs the last pass (along the rows) in ranges of at most `planes` indices of the

@@ -6,10 +6,19 @@
  * @module
  */
 import { sizeOf } from "../core/ndarray.js";
-import { ResidentRfftn } from "../fft/internal.js";
+import { RESIDENT_MAX_BYTES, ResidentRfftn } from "../fft/internal.js";
 import { stagedImageBytes } from "./richardson-lucy-image.js";
 import { defaultFftShape, plannedThreads, type RichardsonLucyOptions } from "./richardson-lucy-options.js";
 import { RlUpdate, needsUpdate, type RlAcceleration } from "./richardson-lucy-update.js";
+
+/**
+ * Engine bytes past which the lean transfer function is chosen even where three whole arrays
+ * fit wasm32 ({@link RESIDENT_MAX_BYTES}): it saves `1 - k0 / P0` of an array (816 MiB on the
+ * blog's 201x1024x768 chunk with a 101x64x64 PSF, whose three whole arrays and staging area
+ * take 3.53 GiB) and measured as fast there (9.4 to 9.7 s per iteration against 8.3 to 10.6 s,
+ * one thread, 2026-12-08); below it volumes keep the whole one and its bytes.
+ */
+const LEAN_ABOVE_BYTES = 3.5 * 2 ** 30;
 
 /** The options that decide Richardson-Lucy's memory. */
 export interface RlMemoryOptions {
@@ -20,6 +29,8 @@ export interface RlMemoryOptions {
   readonly stopOn: "change" | "divergence";
   /** The lean transfer function: true always, false never, undefined when three whole arrays do not fit (see {@link residentRlMemory}). */
   readonly leanTransfer?: boolean | undefined;
+  /** Threads the engine runs with (their line buffers count towards the limit; default 1). */
+  readonly threads?: number | undefined;
   /** Image planes the staging area holds (default 16, `STAGE_PLANES`; tests pass fewer to run more slabs). */
   readonly stagePlanes?: number | undefined;
 }
@@ -36,8 +47,9 @@ export interface ResidentRlMemory {
    * The lean transfer function's planes (the PSF's first-axis extent), 0 for a whole one: the
    * transfer function kept transformed along all axes but the first and finished per line in
    * the forwards' last passes, two whole arrays instead of three. Used where three whole
-   * arrays and the rest do not fit wasm32 memory (the blog's 201x1024x768 chunk: 5.0 GB),
-   * never with the mirror's second transfer function.
+   * arrays and the rest exceed the engine's limit (`RESIDENT_MAX_BYTES`, wasm32's 4 GiB less
+   * 1 MiB) or 3.5 GiB, where the saving decides (`LEAN_ABOVE_BYTES`: the blog's 201x1024x768
+   * chunk with a 101x64x64 PSF), never with the mirror's second transfer function.
    */
   readonly leanRows: number;
 }
@@ -63,7 +75,8 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
   const extraBytes = stagedImageBytes(n, p, E, o.stagePlanes) + update;
   const dtype = E === 4 ? "float32" : "float64";
   const leanOk = !mirror && p.length >= 2 && p.length <= 4 && o.leanTransfer !== false;
-  const whole = o.leanTransfer === true || ResidentRfftn.bytesFor(p, dtype, 1, 3, region, extraBytes) <= 3.5 * 2 ** 30;
+  const wholeBytes = ResidentRfftn.bytesFor(p, dtype, o.threads ?? 1, 3, region, extraBytes);
+  const whole = o.leanTransfer === true || (wholeBytes <= RESIDENT_MAX_BYTES && wholeBytes <= LEAN_ABOVE_BYTES);
   if (!leanOk || (whole && o.leanTransfer !== true)) return { arrays: mirror ? 4 : 3, region, extraBytes, leanRows: 0 };
   // The transfer function's first k[0] planes (rows of 2 (x / 2 + 1) scalars) and the first axis's ramp.
   const planes = (rowCount / p[0]!) * 2 * ((len >> 1) + 1) * k[0]! * E;
@@ -96,16 +109,18 @@ export function richardsonLucyWorkspace(
   if (image === undefined || psf === undefined || psf.length === 0 || image.length < psf.length) return 0;
   const n = image.slice(-psf.length);
   const neumann = params?.boundary === "neumann";
+  const threads = plannedThreads(params?.threads);
   const o: RlMemoryOptions = {
     neumann,
     fftShape: params?.fftShape ?? defaultFftShape(n, psf, neumann),
     acceleration: params?.acceleration ?? "none",
     tolerance: params?.tolerance ?? 0,
     stopOn: params?.stopOn ?? "change",
+    threads,
   };
   const E = Math.max(itemSizes[0] ?? 4, itemSizes[1] ?? 4) >= 8 ? 8 : 4;
   const { arrays, region, extraBytes } = residentRlMemory(n, psf, o, E);
-  const engine = ResidentRfftn.bytesFor(o.fftShape, E === 4 ? "float32" : "float64", plannedThreads(params?.threads), arrays, region, extraBytes);
+  const engine = ResidentRfftn.bytesFor(o.fftShape, E === 4 ? "float32" : "float64", threads, arrays, region, extraBytes);
   // Total variation's two float64 slabs of inverse norms (one step along the first axis), in TypeScript.
   const tv = (params?.regularization?.tv ?? 0) > 0 ? 2 * 8 * sizeOf(region.slice(1)) : 0;
   return engine + tv;

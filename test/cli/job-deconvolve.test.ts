@@ -171,7 +171,7 @@ describe("deconvolve: runs", () => {
     expect(maxRelativeDiff(result, expected())).toBeGreaterThan(1e-3);
   });
 
-  it("--tolerance: one line per volume with the iterations it used, then min/median/max; --json: volume events and iterationsUsed", async () => {
+  it("--tolerance: one line per volume with the iterations it used, printed as the volume finishes (before the last progress line), then min/median/max; --json: volume events and iterationsUsed", async () => {
     // The eager gufunc's notes, { index, note } per volume, are what the command must report.
     const noisy = demo.data.noisy;
     const image = Float32Array.from(noisy.data as Uint16Array, (v) => Math.max(0, v - demo.data.background));
@@ -186,9 +186,20 @@ describe("deconvolve: runs", () => {
     const summary = `iterations used per volume: min ${its[0]}, median ${(its[0]! + its[1]!) / 2}, max ${its[1]} (of at most 12; 2 volumes)`;
     for (const executor of [["--executor", "threads", "--workers", "2"], ["--executor", "inline"]]) {
       const out = join(dir, `out-tol-${executor[1]}.zarr`);
-      const r = await cli(...baseArgs(out, ...executor, "--iterations", "12", "--tolerance", "0.05"));
+      // stdout and stderr (the progress lines) in the order they were written.
+      const both: string[] = [];
+      const r = await cliWith({ onStdout: (t) => both.push(t), onStderr: (t) => both.push(t) }, ...baseArgs(out, ...executor, "--iterations", "12", "--tolerance", "0.05"));
       expect(r.code).toBe(0);
-      expect(r.out).toContain(`${lines.join("\n")}\n${summary}\ndone in `);
+      const transcript = both.join("");
+      // The last progress line (every task done) comes after every volume's line: printed live.
+      const finished = transcript.search(/deconvolve: (\d+)\/\1 tasks \(100%\)/);
+      expect(finished).toBeGreaterThan(0);
+      for (const line of lines) {
+        expect(r.out.split(`${line}\n`).length, line).toBe(2);
+        expect(transcript.indexOf(`${line}\n`), line).toBeLessThan(finished);
+      }
+      expect(r.out).toContain(`\n${summary}\ndone in `);
+      expect(r.out.indexOf(summary)).toBeGreaterThan(Math.max(...lines.map((l) => r.out.indexOf(l))));
       expect(r.out).toMatch(/voxel-iterations\/s, at the iterations used\)/);
     }
     const r = await cli(...baseArgs(join(dir, "out-tol-json.zarr"), "--executor", "threads", "--workers", "2", "--iterations", "12", "--tolerance", "0.05", "--json"));

@@ -19,13 +19,15 @@ export function cli(...argv: string[]): Promise<CliRun> {
   return cliWith({}, ...argv);
 }
 
-/** As {@link cli}, with a stop signal and a hook on every stdout write. */
-export async function cliWith(options: { signal?: AbortSignal; onStdout?: (text: string) => void }, ...argv: string[]): Promise<CliRun> {
+/** As {@link cli}, with a stop signal and hooks on every stdout and stderr write. */
+export async function cliWith(
+  options: { signal?: AbortSignal; onStdout?: (text: string) => void; onStderr?: (text: string) => void }, ...argv: string[]
+): Promise<CliRun> {
   let out = "";
   let err = "";
   const io: CliIO = {
     stdout: { write: (t: string) => { out += t; options.onStdout?.(t); } },
-    stderr: { write: (t: string) => (err += t) },
+    stderr: { write: (t: string) => { err += t; options.onStderr?.(t); } },
     ...(options.signal ? { signal: options.signal } : {}),
   };
   const code = await jobMain(argv, io);

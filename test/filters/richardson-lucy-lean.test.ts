@@ -2,6 +2,8 @@ import { describe, expect, it } from "vitest";
 import { richardsonLucyResident } from "../../src/filters/richardson-lucy-resident.js";
 import { resolveRlOptions } from "../../src/filters/richardson-lucy-options.js";
 import { richardsonLucyWorkspace } from "../../src/filters/index.js";
+import { residentRlMemory } from "../../src/filters/richardson-lucy-memory.js";
+import { RESIDENT_MAX_BYTES } from "../../src/fft/resident-rfftn.js";
 import { relErr } from "./load-fixtures.js";
 
 // The resident engine's lean transfer function (the PSF transformed along all axes but the
@@ -71,7 +73,7 @@ describe("richardsonLucy's lean transfer function on the resident engine", () =>
     const whole = run(img, n, psf, k, { iterations: 3 }, false);
     expect(Buffer.from(lean.buffer).equals(Buffer.from(whole.buffer))).toBe(true);
   });
-  it("the memory plan counts two whole arrays and the transfer function's PSF-deep part when three do not fit wasm32 memory", () => {
+  it("the memory plan counts two whole arrays and the transfer function's PSF-deep part when three take more than 3.5 GiB", () => {
     const itk = { boundary: "neumann" } as const;
     // The blog's full chunk: padded 320x1125x864, rows of 866 scalars.
     const pitched = 320 * 1125 * 866;
@@ -82,9 +84,37 @@ describe("richardsonLucy's lean transfer function on the resident engine", () =>
     // Plus one thread's line buffers (three of 433 rows x 36 lanes) and 64-byte alignments.
     expect(ws).toBeGreaterThanOrEqual(lean + 3 * 433 * 2 * 36 * 4);
     expect(ws).toBeLessThan(lean + 3 * 433 * 2 * 36 * 4 + 1024);
-    expect(ws).toBeLessThan(3.5 * 2 ** 30);
+    expect(ws).toBeLessThan(RESIDENT_MAX_BYTES);
     // The medium volume keeps three.
     const medium = 160 * 576 * 452;
     expect(richardsonLucyWorkspace(itk, [[101, 512, 384], [51, 64, 64]], [4, 4])).toBeGreaterThan(3 * 4 * medium);
+  });
+  it("the lean transfer function past 3.5 GiB of engine memory (counting the threads' line buffers), though three whole arrays would fit RESIDENT_MAX_BYTES: 360x1080x800 at 3.53 GiB goes lean", () => {
+    const n = [201, 1024, 768], k = [17, 31, 31];
+    const o = (fftShape: number[], threads?: number) => ({ neumann: true, fftShape, acceleration: "none", tolerance: 0, stopOn: "change", threads }) as const;
+    const staged = 16 * 1024 * 768 * 4;
+    // 360x1080x800: three arrays of rows of 802 scalars and the staging area, 3.53 GiB: under the limit, over 3.5 GiB.
+    expect(3 * 4 * 360 * 1080 * 802 + staged).toBeGreaterThan(3.5 * 2 ** 30);
+    expect(3 * 4 * 360 * 1080 * 802 + staged).toBeLessThan(RESIDENT_MAX_BYTES);
+    expect(residentRlMemory(n, k, o([360, 1080, 800]), 4)).toMatchObject({ arrays: 2, leanRows: 17 });
+    expect(residentRlMemory(n, k, o([225, 1080, 800]), 4)).toMatchObject({ arrays: 3, leanRows: 0 });
+    // 290x1080x984 keeps three whole arrays under 3.5 GiB on one thread, not on eight.
+    expect(residentRlMemory(n, k, o([290, 1080, 984], 1), 4)).toMatchObject({ arrays: 3, leanRows: 0 });
+    expect(residentRlMemory(n, k, o([290, 1080, 984], 8), 4)).toMatchObject({ arrays: 2, leanRows: 17 });
+  });
+  it("Biggs-Andrews on the blog's chunk with the demo generator's PSF (17x31x31) needs 3.01 GiB, with a 57x31x31 PSF 3.73 GiB: resident with the lean transfer function, within RESIDENT_MAX_BYTES", () => {
+    const n = [201, 1024, 768];
+    const counted = (p0: number, k0: number): number => 2 * 4 * p0 * 1080 * 802 + k0 * 1080 * 802 * 4 + 16 * 1024 * 768 * 4 + 2 * 4 * p0 * 1080 * 800;
+    for (const [k0, p0] of [[17, 225], [57, 270]] as const) {
+      const k = [k0, 31, 31];
+      expect(residentRlMemory(n, k, { neumann: true, fftShape: [p0, 1080, 800], acceleration: "biggs", tolerance: 0, stopOn: "change" }, 4)).toMatchObject({ arrays: 2, leanRows: k0 });
+      const ws = richardsonLucyWorkspace({ boundary: "neumann", acceleration: "biggs" }, [n, k], [4, 4]);
+      // Two arrays of p0 x 1080 rows of 802 scalars, k0 planes of the transfer function, the staging area, the previous estimate and gradient.
+      expect(ws).toBeGreaterThan(counted(p0, k0));
+      expect(ws).toBeLessThan(counted(p0, k0) + 16 * 2 ** 20);
+      expect(ws).toBeLessThanOrEqual(RESIDENT_MAX_BYTES);
+    }
+    // The 57-deep PSF is test/filters/richardson-lucy-high-memory.test.ts's: past 3.5 GiB.
+    expect(richardsonLucyWorkspace({ boundary: "neumann", acceleration: "biggs" }, [n, [57, 31, 31]], [4, 4])).toBeGreaterThan(3.5 * 2 ** 30);
   });
 });
