@@ -12,11 +12,12 @@
  * plan is:
  *
  *   peak = reserved (compute's assembled result) + held blocks and one running task along the
- *          depth-first order + (computing - 1) x the largest task
+ *          depth-first order + the next (computing - 1) largest tasks
  *          + (concurrency - computing) x the largest task's inputs
  *
  * where `computing` is how many of the executor's `concurrency` tasks in flight compute at
- * once (a worker pool's workers): the others wait in its queue with their inputs only.
+ * once (a worker pool's workers): the others wait in its queue with their inputs only. Both
+ * are at most the number of tasks: a run of one task on eight workers runs one task at a time.
  *
  * For executors that keep results out of this process (`distributed`), peak = reserved + the
  * largest task (which must fit on one worker).
@@ -45,6 +46,7 @@ export interface MemoryPlan {
   /** That task's key, and the shape of the block it makes (when known). */
   readonly largestTask: string;
   readonly largestShape: readonly number[] | undefined;
+  /** Tasks in flight at once: the executor's concurrency, at most the run's task count. */
   readonly concurrency: number;
   /** How many of them compute at once (the others wait with their inputs only). */
   readonly computing: number;
@@ -113,6 +115,7 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
   const peaks = new Map<string, number>();
   let largest = { key: "", bytes: 0, shape: undefined as readonly number[] | undefined };
   let largestInputs = 0;
+  const taskPeaks: number[] = [];
   const ordered = [...tasks.keys()].sort((a, b) => options.order.get(a)! - options.order.get(b)!);
   for (const key of ordered) {
     const task = tasks.get(key)!;
@@ -122,12 +125,15 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
     for (const d of new Set(taskDependencies(task))) inputs += est.get(d)?.bytes ?? 0;
     const peak = inputs + internal;
     peaks.set(key, internal);
+    taskPeaks.push(peak);
     largestInputs = Math.max(largestInputs, inputs);
     if (peak > largest.bytes) largest = { key, bytes: peak, shape: out.shape ?? largestInputShape(task, est) };
   }
   const reserved = options.reservedBytes ?? 0;
-  const computing = Math.max(1, Math.min(options.concurrency, options.computing ?? options.concurrency));
-  const base = { taskPeakBytes: largest.bytes, largestTask: largest.key, largestShape: largest.shape, concurrency: options.concurrency, computing, taskInputBytes: largestInputs, reservedBytes: reserved };
+  // More workers than tasks leave the extra workers idle: they hold nothing.
+  const concurrency = Math.max(1, Math.min(options.concurrency, tasks.size));
+  const computing = Math.max(1, Math.min(concurrency, options.computing ?? options.concurrency));
+  const base = { taskPeakBytes: largest.bytes, largestTask: largest.key, largestShape: largest.shape, concurrency, computing, taskInputBytes: largestInputs, reservedBytes: reserved };
   if (options.resultsInMemory === false) return { ...base, heldPeakBytes: 0, peakBytes: reserved + largest.bytes };
   // Replay the order (one task at a time): a block is held from its end until its last reader ends.
   const left = new Map<string, number>();
@@ -144,8 +150,20 @@ export function planMemory(tasks: ReadonlyMap<string, Task>, options: PlanOption
       if (n === 0) live -= est.get(d)!.bytes;
     }
   }
-  const waiting = (options.concurrency - computing) * largestInputs;
-  return { ...base, heldPeakBytes: held, peakBytes: reserved + held + (computing - 1) * largest.bytes + waiting };
+  const waiting = (concurrency - computing) * largestInputs;
+  return { ...base, heldPeakBytes: held, peakBytes: reserved + held + othersRunning(taskPeaks, computing) + waiting };
+}
+
+/**
+ * The bytes of the tasks running beside the one the replay counts: the next `computing - 1`
+ * largest task peaks, not `computing - 1` copies of the largest (a run of four volumes and a
+ * small PSF task on five workers runs four volumes at once, never five).
+ */
+function othersRunning(taskPeaks: number[], computing: number): number {
+  const sorted = taskPeaks.sort((a, b) => b - a);
+  let sum = 0;
+  for (let i = 1; i < computing && i < sorted.length; i++) sum += sorted[i]!;
+  return sum;
 }
 
 /**

@@ -34,6 +34,9 @@ export const counted = withWorkspace(
   (params: { workspace?: number }) => params.workspace ?? 0,
 );
 
+/** Declares 1 MB of workspace per row of its block. */
+export const perRow = defineKernel(import.meta.url, "perRow", (b: Block) => b, { workspaceBytes: (_params, [shape]) => 1e6 * (shape?.[0] ?? 0) });
+
 const keysOf = (a: ChunkedArray): string[] => {
   const out: string[] = [];
   forEachBlockIndex(numBlocks(a.chunks), (bi) => out.push(blockKey(a.name, bi)));
@@ -144,6 +147,22 @@ describe("memory plan", () => {
     const y = mapBlocks(heavy, [ones([64, 64], { chunks: 16 })], { params: { rounds: 1 } }) as ChunkedArray;
     const [p1, p4] = [await planOf(y, 1), await planOf(y, 4)];
     expect(p4.peakBytes - p1.peakBytes).toBe(3 * p1.taskPeakBytes);
+  });
+
+  it("more workers than tasks: idle workers hold nothing (one block on 8 workers plans as on 1)", async () => {
+    const y = mapBlocks(declared, [zeros([64, 64], { chunks: 64 })], { params: { workspace: 1e9 } }) as ChunkedArray;
+    const [p1, p8] = [await planOf(y, 1), await planOf(y, 8)];
+    expect(p8.peakBytes).toBe(p1.peakBytes);
+    expect(p8).toMatchObject({ concurrency: 1, computing: 1 });
+  });
+
+  it("tasks running beside the largest count their own peaks: a 64-row block and a 1-row block on 2 workers add the small one's", async () => {
+    const y = mapBlocks(perRow, [zeros([65, 8], { chunks: [64, 8] })]) as ChunkedArray;
+    const [p1, p2] = [await planOf(y, 1), await planOf(y, 2)];
+    expect(p1.taskPeakBytes).toBeGreaterThan(64e6);
+    // The second task running is the 1-row one: 1 MB of workspace and its 1x8 float64 blocks.
+    expect(p2.peakBytes - p1.peakBytes).toBeGreaterThanOrEqual(1e6);
+    expect(p2.peakBytes - p1.peakBytes).toBeLessThan(2e6);
   });
 
   it("tasks in flight beyond those computing (a pool's queued ones) count their inputs only", async () => {
