@@ -4,7 +4,7 @@
  * the Zarr output equals the eager gufunc result computed here by hand; every bad input is a
  * one-line error with exit code 2 that leaves the file system as it was.
  */
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { mkdir, rm } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
@@ -208,6 +208,25 @@ describe("deconvolve: runs", () => {
     const volumes = events.filter((e) => e.event === "volume").sort((a, b) => (a.index as number[])[0]! - (b.index as number[])[0]!);
     expect(volumes).toEqual(notes.map(({ index, note: v }) => ({ event: "volume", index, iterations: v.iterations, converged: v.converged, change: v.change })));
     expect(events.find((e) => e.event === "done")!.iterationsUsed).toEqual({ min: its[0], median: (its[0]! + its[1]!) / 2, max: its[1], volumes: 2 });
+  });
+
+  it("--tolerance --resume: only the volumes recomputed get a line (none twice, none lost), the summary counts them, the output is the uninterrupted run's", async () => {
+    const out = join(dir, "out-tol-resume.zarr");
+    const args = [...baseArgs(out, "--executor", "threads", "--workers", "2", "--iterations", "12", "--tolerance", "0.05")];
+    const first = await cli(...args);
+    expect(first.code).toBe(0);
+    const line = (index: string): string => first.out.split("\n").find((l) => l.startsWith(`volume (${index}): `))!;
+    expect(line("1, 0")).toBeDefined();
+    const chunk = join(out, "result", "1.0.0.0.0");
+    const bytes = readFileSync(chunk);
+    // As a run interrupted after volume (0, 0)'s write leaves it: the other chunk never written.
+    rmSync(chunk);
+    const resumed = await cli(...args, "--resume");
+    expect(resumed.code).toBe(0);
+    expect(resumed.out.split("\n").filter((l) => l.startsWith("volume ("))).toEqual([line("1, 0")]);
+    expect(resumed.out).toMatch(/iterations used per volume: min (\d+), median \1, max \1 \(of at most 12; 1 volume\)/);
+    expect(resumed.out).toContain("1 chunk written, 1 already there (resumed)");
+    expect(readFileSync(chunk).equals(bytes)).toBe(true);
   });
 
   it("without --tolerance: no per-volume lines and no iterationsUsed (the report is as before)", async () => {
