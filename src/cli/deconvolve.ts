@@ -13,6 +13,7 @@ import {
   EXECUTOR_OPTIONS,
   choiceOption,
   executorChoice,
+  decimal,
   numberList,
   numberOption,
   positionalArgs,
@@ -214,12 +215,12 @@ async function psfSource(values: Values): Promise<PsfSource> {
 async function parseDeconvolve(values: Values, positionals: readonly string[]): Promise<DeconvolveJob> {
   const [input] = positionalArgs(NAME, positionals, ["<input.zarr>"]) as [string];
   const initText = stringOption(values, "init", "image");
-  const initNumber = Number(initText);
+  const initNumber = decimal(initText);
   if (initText !== "image" && initText !== "constant" && !(initText !== "" && Number.isFinite(initNumber) && initNumber > 0)) {
     throw new UsageError(`${NAME}: --init must be image, constant or a positive number; got ${JSON.stringify(initText)}. Pass --init image (ITK) or --init constant (scikit-image)`);
   }
   const bgText = stringOption(values, "psf-background", "auto");
-  const bgNumber = Number(bgText);
+  const bgNumber = decimal(bgText);
   if (bgText !== "auto" && bgText !== "none" && !(bgText !== "" && Number.isFinite(bgNumber) && bgNumber >= 0)) {
     throw new UsageError(`${NAME}: --psf-background must be auto, none or a count >= 0; got ${JSON.stringify(bgText)}. Pass e.g. --psf-background 100`);
   }

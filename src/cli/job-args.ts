@@ -26,6 +26,16 @@ export function stringOption(values: Values, name: string, fallback?: string): s
 }
 
 /**
+ * The number a decimal numeral spells (`100`, `-2.5`, `1e-5`, `.5`), else NaN: `Number`
+ * alone also takes `0x10`, `0b11`, `" 5 "` and `""` (0), which a user never means as a count.
+ * @example decimal("1e-5") // 0.00001
+ * @example decimal("0x10") // NaN
+ */
+export function decimal(text: unknown): number {
+  return typeof text === "string" && /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/.test(text) ? Number(text) : NaN;
+}
+
+/**
  * A number option checked against `[min, max]` (`integer` for counts).
  * @throws {UsageError} when it is not a number in range
  * @example numberOption("deconvolve", values, "iterations", { min: 1, integer: true }) // 10
@@ -38,7 +48,7 @@ export function numberOption(
 ): number | undefined {
   const v = values[name];
   if (v === undefined) return undefined;
-  const n = Number(v);
+  const n = decimal(v);
   const min = rule.min ?? -Infinity;
   const max = rule.max ?? Infinity;
   if (v === "" || !Number.isFinite(n) || n < min || n > max || (rule.integer === true && !Number.isInteger(n))) {
@@ -57,7 +67,7 @@ export function numberList(command: string, values: Values, name: string, count:
   const v = values[name];
   if (v === undefined) return undefined;
   const parts = String(v).split(",").map((s) => s.trim());
-  const nums = parts.map(Number);
+  const nums = parts.map(decimal);
   const ok = parts.length === count && parts.every((p) => p !== "") && nums.every((n) => Number.isFinite(n) && n > 0 && (rule.integer !== true || Number.isInteger(n)) && (rule.odd !== true || n % 2 === 1));
   if (!ok) {
     const what = rule.odd === true ? "odd positive integers" : rule.integer === true ? "positive integers" : "positive numbers";

@@ -11,6 +11,7 @@ import { REDIS_TLS_OPTIONS, redisTlsFlags } from "./redis-tls-flags.js";
 import { TASK_KEY_OPTIONS, taskKeyFlags } from "./task-key-flags.js";
 import type { Command } from "./command.js";
 import { UsageError } from "./command.js";
+import { decimal } from "./job-args.js";
 
 const HELP = `Usage: chunkwise worker --redis URL --task-key-file FILE [options]
 
@@ -67,7 +68,7 @@ function list(v: unknown): string[] {
 
 function integer(name: string, v: unknown, min: number): number | undefined {
   if (v === undefined) return undefined;
-  const n = Number(v);
+  const n = decimal(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`worker: --${name} must be an integer >= ${min}; got ${JSON.stringify(v)}. Run 'chunkwise worker --help'`);
   return n;
 }

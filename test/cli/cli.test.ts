@@ -94,6 +94,8 @@ describe("chunkwise (in process)", () => {
     [["worker", "--redis", "redis://h:1", "--task-key-file", shortKey], "chunkwise: worker: taskKey must be at least 32 bytes; got 9 (never shown). Make one with 'openssl rand -hex 32 > chunkwise-task.key'"],
     [["worker", "--redis", "redis://h:1", "--task-key-file", goodKey, "--insecure"], "chunkwise: worker: --insecure must not come with a task key; got --task-key-file."],
     [["worker", "--redis", "redis://h:1", "--insecure", "--import-timeout-ms", "soon"], 'chunkwise: worker: --import-timeout-ms must be an integer >= 0; got "soon"'],
+    [["worker", "--redis", "redis://h:1", "--insecure", "--import-timeout-ms", ""], 'chunkwise: worker: --import-timeout-ms must be an integer >= 0; got ""'],
+    [["worker", "--redis", "redis://h:1", "--concurrency", "0x2"], 'chunkwise: worker: --concurrency must be an integer >= 1; got "0x2"'],
     [["deconvolve", "in.zarr", "--psf", "p.tif", "--out", "o.zarr", "--insecure"], "chunkwise: deconvolve: --insecure must come with --executor distributed; got --executor threads"],
   ])("usage error %j: one line, exit 2", async (argv, message) => {
     const prev = process.env.CHUNKWISE_REDIS_URL;

@@ -295,6 +295,13 @@ describe("deconvolve: bad input is one line, exit 2, nothing touched", () => {
     ["bad --tv", () => [...baseArgs(join(dir, "x.zarr")), "--tv", "0.2"], /--tv must be a number from 0 to 0\.16; got "0\.2"\. Pass e\.g\. --tv 0\.002/],
     ["bad --stop-on", () => [...baseArgs(join(dir, "x.zarr")), "--stop-on", "likelihood"], /--stop-on must be one of change, divergence; got "likelihood"/],
     ["bad --tolerance", () => [...baseArgs(join(dir, "x.zarr")), "--tolerance", "lots"], /--tolerance must be a number >= 0; got "lots"/],
+    // Number() alone reads these as 16, 2, 5 and 0: a numeral is decimal or it is refused.
+    ["hex --background", () => [...baseArgs(join(dir, "x.zarr")), "--background", "0x10"], /--background must be a number >= 0; got "0x10"/],
+    ["binary --iterations", () => [...baseArgs(join(dir, "x.zarr")), "--iterations", "0b10"], /--iterations must be an integer .*; got "0b10"/],
+    ["padded --workers", () => [...baseArgs(join(dir, "x.zarr")), "--workers", " 5"], /--workers must be an integer .*; got " 5"/],
+    ["hex --psf-background", () => [...baseArgs(join(dir, "x.zarr")), "--psf-background", "0x10"], /--psf-background must be auto, none or a count >= 0; got "0x10"/],
+    ["hex --init", () => [...baseArgs(join(dir, "x.zarr")), "--init", "0x1"], /--init must be image, constant or a positive number; got "0x1"/],
+    ["hex --sigma", () => [...baseArgs(join(dir, "x.zarr")).filter((a, i, all) => a !== "--psf" && all[i - 1] !== "--psf"), "--psf-model", "gaussian", "--sigma", "0x2,1,1"], /--sigma must be 3 comma-separated positive numbers \(z,y,x\); got "0x2,1,1"/],
     ["bad --threads-per-volume", () => [...baseArgs(join(dir, "x.zarr")), "--threads-per-volume", "0"], /--threads-per-volume must be an integer from 1 to 8/],
     ["--redis-cert without distributed", () => [...baseArgs(join(dir, "x.zarr")), "--redis-cert", "client.crt"], /--redis-cert must come with --executor distributed; got --executor threads/],
     ["--redis-cert without --redis-key", () => [...baseArgs(join(dir, "x.zarr")), "--executor", "distributed", "--redis", "rediss://127.0.0.1:1", "--redis-cert", "client.crt"], /--redis-cert and --redis-key must be given together; got --redis-cert without --redis-key/],
