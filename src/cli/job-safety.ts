@@ -52,7 +52,9 @@ export function causes(e: unknown): Error[] {
 /** A memory-plan refusal in the command's terms: the flags that make the run fit. */
 export function memoryAdvice(e: MemoryError, job: DeconvolveJob): string {
   const { plan, budget } = e;
-  const fit = Math.floor(budget / Math.max(1, plan.taskPeakBytes));
+  // Fewer than now, even when the budget holds this many volumes alone: the held blocks and the
+  // queued tasks' inputs are what tipped it over.
+  const fit = Math.min(plan.computing - 1, Math.floor(budget / Math.max(1, plan.taskPeakBytes)));
   const fix = fit >= 1 && fit < plan.computing
     ? `Pass --workers ${fit} to deconvolve fewer volumes at once`
     : `One volume needs about ${formatBytes(plan.taskPeakBytes)}: run where there is more memory (--executor distributed, with 'chunkwise worker' on bigger machines), or split the image into smaller volumes`;

@@ -24,6 +24,12 @@ describe("deconvolve's memory advice", () => {
     expect(text).toContain("Pass --workers 3 to deconvolve fewer volumes at once");
   });
 
+  it("2 workers whose 2 volumes alone would fit the budget (9.4 GB each, 18.96 GB) but not with the rest: pass --workers 1, not 'one volume needs more memory'", () => {
+    const text = memoryAdvice(refusal(2, 9.4, 18.96), job(2));
+    expect(text).toContain("Pass --workers 1 to deconvolve fewer volumes at once");
+    expect(text).not.toContain("One volume needs");
+  });
+
   it("1 worker whose one volume does not fit: never advises --workers 1 again", () => {
     const text = memoryAdvice(refusal(1, 20, 19), job(1));
     expect(text).toContain("(1 volume at once with --workers 1)");
