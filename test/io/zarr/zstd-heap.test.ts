@@ -5,13 +5,14 @@
  * result with zstd level 3, in one thread that did nothing else before (vitest gives each test
  * file a fresh module graph, so numcodecs.js's heap starts empty). Before decoding moved off
  * numcodecs.js's heap, the encode failed with "RuntimeError: memory access out of bounds".
- * About 3 GB and 10-20 s. The others check that the decoder's output length is held to what
- * the frame header states.
+ * About 3 GB and 3-20 s. The others check that the decoder's output length is held to what
+ * the frame header states, and that a chunk too large for the decoder's heap is refused.
  */
 import { describe, expect, it } from "vitest";
 import { registry } from "zarrita";
 import { CorruptData } from "../../../src/io/zarr/checked-codecs.js";
 import { encoderFor, resolveCompressor } from "../../../src/io/zarr/codecs.js";
+import { zstdDecode } from "../../../src/io/zarr/zstd-decode.js";
 
 async function checkedZstd(expected: number): Promise<(b: Uint8Array) => Promise<Uint8Array>> {
   const entry = (await registry.get("chunkwise.zstd")!()) as unknown as { fromConfig(c: unknown, m: unknown): { decode(b: Uint8Array): Promise<Uint8Array> } };
@@ -60,5 +61,9 @@ describe("zstd decoding beside numcodecs.js's encoder", () => {
       await expect((await checkedZstd(lie))(forged)).rejects.toThrow(/zstd frames do not decode to the \d+ bytes their headers state/);
     }
     expect(await (await checkedZstd(4096))(encoded)).toEqual(data);
+  });
+
+  it("a chunk whose compressed plus decoded size would not fit the decoder's 2 GiB heap is refused before it is copied in", async () => {
+    await expect(zstdDecode(new Uint8Array(16), 2 ** 31)).rejects.toThrow(/compressed plus decoded size must be at most 1879048192 bytes .*got 16 \+ 2147483648\. Write the array with smaller chunks/);
   });
 });
