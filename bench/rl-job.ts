@@ -29,7 +29,7 @@
  *   do not overlap with compute (goal: at most 10%). With volumes not a multiple of the volumes
  *   at once, the last round runs part-empty: that shows up as overhead too (use a multiple);
  * - the steps around the kernel, each alone in a child, on volume 0: read and decode, encode
- *   the result chunk (zstd level 3, the CLI's output compressor), write and
+ *   the result chunk (with the CLI's output compressor, CLI_COMPRESSOR), write and
  *   sync it. With every core computing, what is CPU work cannot overlap with compute: the
  *   overhead is then about these steps' share of the kernel's time.
  *
@@ -49,6 +49,7 @@ import { richardsonLucy } from "../src/entries/node-filters.js";
 import { fromTypedArray } from "../src/core/ndarray.js";
 import { encoderFor, resolveCompressor } from "../src/io/zarr/codecs.js";
 import { threadsPerVolume } from "../src/cli/job-plan.js";
+import { CLI_COMPRESSOR } from "../src/cli/job-compressor.js";
 import { makePsf, makeVolume } from "./rl.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -72,6 +73,7 @@ const iterations = Number(arg("iterations", "3"));
 const workDir = arg("dir", `/tmp/chunkwise-rl-job-${sizeName}`);
 const store = `${workDir}/data.zarr`;
 const outStore = `${workDir}/out.zarr`;
+const COMPRESSOR_LABEL = Object.values(CLI_COMPRESSOR).join(" ");
 const RL = { iterations, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 } as const;
 const MiB = 1024 * 1024;
 
@@ -133,7 +135,7 @@ async function kernelChild(): Promise<void> {
 /**
  * Child mode: the job's steps around the kernel, one at a time, on volume 0: reading and
  * decoding the input chunk (the kernel takes it as stored), encoding the kernel's result with the
- * CLI's output compressor (toZarr's default, zstd level 3) and writing it durably (a temporary
+ * CLI's output compressor (CLI_COMPRESSOR) and writing it durably (a temporary
  * file, written and synced as toZarr writes chunks).
  */
 async function ioChild(): Promise<void> {
@@ -142,11 +144,10 @@ async function ioChild(): Promise<void> {
   const vol = await image.index([0, 0]).compute();
   const read = (performance.now() - t0) / 1000;
   if (vol.dtype !== "uint16") throw new Error(`bench rl-job: the image must be uint16; got ${vol.dtype}`);
-  // The kernel child's result of volume 0, raw: decoding the job's zstd chunk here would grow
-  // numcodecs.js's zstd heap, which a full-size encode after a full-size decode overflows.
+  // The kernel child's result of volume 0, raw (the job's output is removed between runs).
   const raw = readFileSync(`${workDir}/kernel-out-0.raw`);
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  const encode = await encoderFor(resolveCompressor(undefined));
+  const encode = await encoderFor(resolveCompressor(CLI_COMPRESSOR));
   t0 = performance.now();
   const encoded = await encode(bytes);
   const enc = (performance.now() - t0) / 1000;
@@ -251,7 +252,7 @@ export async function main(): Promise<void> {
   const ioTotal = typeof io === "string" ? undefined : io.read + io.encode + io.write;
   if (typeof io === "string") console.log(io);
   else {
-    console.log(`the steps around the kernel, alone, volume 0: read and decode ${io.read.toFixed(2)} s, encode (zstd 3, ratio ${io.ratio.toFixed(2)}) ${io.encode.toFixed(2)} s, write and sync ${io.write.toFixed(2)} s: ${ioTotal!.toFixed(1)} s, ${((ioTotal! / kernel.seconds) * 100).toFixed(0)}% of the kernel's time`);
+    console.log(`the steps around the kernel, alone, volume 0: read and decode ${io.read.toFixed(2)} s, encode (${COMPRESSOR_LABEL}, ratio ${io.ratio.toFixed(2)}) ${io.encode.toFixed(2)} s, write and sync ${io.write.toFixed(2)} s: ${ioTotal!.toFixed(1)} s, ${((ioTotal! / kernel.seconds) * 100).toFixed(0)}% of the kernel's time`);
   }
   const perVolume = (job.seconds * atOnce) / volumes;
   const overhead = (perVolume / kernel.seconds - 1) * 100;

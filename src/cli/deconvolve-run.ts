@@ -152,6 +152,7 @@ class DeconvolveRun {
       executor: this.started.executor,
       signal: this.controller.signal,
       fingerprint: plan.fingerprint,
+      compressor: plan.job.compressor,
       onProgress: (p: Progress) => this.onProgress(p),
       ...(this.iterations === undefined ? {} : { onNote: (_key: string, note: unknown) => this.onNote(note) }),
     };

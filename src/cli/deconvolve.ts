@@ -6,6 +6,7 @@
  * printed before any work starts; a bad input is exit code 2 with nothing written.
  * @module
  */
+import { parseCompressor } from "./job-compressor.js";
 import { stat } from "node:fs/promises";
 import { join } from "node:path";
 import { arrayPathOption } from "./job-safety.js";
@@ -47,6 +48,10 @@ Input and output:
                             pyramid of 2x block means, with the input's axes, units and
                             voxel sizes when it is OME-Zarr; opens in napari, neuroglancer
   --zarr-format F           2 (default; OME-Zarr NGFF 0.4) or 3 (NGFF 0.5)
+  --compressor C            the result's compressor: blosc-lz4 (default: lz4, clevel 5,
+                            shuffle, as zarr-python), blosc-zstd, zstd, gzip, zlib and lz4
+                            (format 2 only) or none; a level after a colon: zstd:3, blosc-lz4:9.
+                            --resume keeps the existing output's compressor
   --overwrite               replace an array already at the output path
   --resume                  finish an interrupted run: keep the chunks already written
 
@@ -129,6 +134,7 @@ const OPTIONS = {
   resume: { type: "boolean" },
   "ome-zarr": { type: "boolean" },
   "zarr-format": { type: "string" },
+  compressor: { type: "string" },
   psf: { type: "string" },
   "psf-path": { type: "string" },
   "psf-background": { type: "string" },
@@ -233,6 +239,7 @@ async function parseDeconvolve(values: Values, positionals: readonly string[]): 
   const tv = numberOption(NAME, values, "tv", { min: 0, max: 0.16, example: "0.002" }) ?? 0;
   const format = Number(choiceOption(NAME, values, "zarr-format", ["2", "3"] as const, "2")) as 2 | 3;
   const ome = values["ome-zarr"] === true;
+  const compressor = parseCompressor(stringOption(values, "compressor"), format);
   return {
     input,
     path: arrayPathOption(values, "path", ""),
@@ -241,6 +248,7 @@ async function parseDeconvolve(values: Values, positionals: readonly string[]): 
     out: stringOption(values, "out", input),
     outPath: arrayPathOption(values, "out-path", ome && values.out !== undefined ? "" : "deconvolved"),
     ...(ome ? { omeZarr: { format } } : { format }),
+    ...(compressor === undefined ? {} : { compressor }),
     rl: {
       iterations: numberOption(NAME, values, "iterations", { min: 1, max: 100000, integer: true, example: "10" }) ?? 10,
       init: initText === "image" || initText === "constant" ? initText : initNumber,

@@ -22,13 +22,15 @@ import { dtypeKind, gufunc, mapBlocks, maximum, subtract, summarize, type Chunke
 import { requireFinite, type RequireFiniteParams } from "../graph/block-kernels.js";
 import { richardsonLucy, richardsonLucyWorkspace } from "../filters/index.js";
 import { defaultFftShape } from "../filters/richardson-lucy-options.js";
-import { fromZarr } from "../io/zarr/index.js";
+import { fromZarr, type CompressorSpec } from "../io/zarr/index.js";
 import { readNode } from "../io/zarr/metadata.js";
 import { storeRefOf } from "../io/zarr/store.js";
 import { arrayIdentity, fingerprintDiff, recordedAttributes, runFingerprint } from "../io/zarr/fingerprint.js";
 import { leaseStatus } from "../io/zarr/lease.js";
 import { overlaps, realPathOf, type ArrayLocation } from "../io/zarr/overlap.js";
 import { checkOutputFolder, checkWritable } from "./job-safety.js";
+import { CLI_COMPRESSOR, existingCompressor } from "./job-compressor.js";
+import { codecBytesPerWorker } from "./job-codec-memory.js";
 import type { ExecutorChoice } from "./job-args.js";
 import { messageOf } from "./job-args.js";
 import { checkOmeOutput, openOmeInput, type OmeInput, type OmeOutputChoice } from "./job-ome.js";
@@ -74,6 +76,11 @@ export interface DeconvolveJob {
   readonly omeZarr?: OmeOutputChoice;
   /** Zarr format of a plain result (`--zarr-format`, default 2). */
   readonly format?: 2 | 3;
+  /**
+   * The result's compressor (`--compressor`). Undefined when not given: the plan makes it the
+   * existing output's on `--resume`, else {@link CLI_COMPRESSOR}.
+   */
+  readonly compressor?: CompressorSpec;
 }
 
 /** The checked job, ready to run. */
@@ -96,6 +103,8 @@ export interface DeconvolvePlan {
   /** Estimated peak bytes of one task, and of the run (tasks at once x one task). */
   readonly taskBytes: number;
   readonly peakBytes: number;
+  /** Of `taskBytes`: what one worker's codecs hold (WebAssembly heaps and the encoded chunk; see job-codec-memory.ts). */
+  readonly codecBytes: number;
   /** What is at the output path now. */
   readonly outputState: "none" | "array";
   /** Whether core axes (z, y, x) were split in chunks and are merged for the kernel. */
@@ -123,7 +132,8 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const psf = await loadPsf(asked.psf, asked.psfBackground, image.shape);
   const volumes = image.shape.slice(0, -3).reduce((a, b) => a * b, 1);
   const running = Math.min(asked.executor.workers, volumes);
-  const job: DeconvolveJob = { ...asked, rl: { ...asked.rl, threads: threadsPerVolume(asked.rl.threads, asked.executor, running) } };
+  const compressor = asked.compressor !== undefined ? asked.compressor : await resumedCompressor(asked, outputState);
+  const job: DeconvolveJob = { ...asked, compressor, rl: { ...asked.rl, threads: threadsPerVolume(asked.rl.threads, asked.executor, running) } };
   const fingerprint = {
     input: await arrayIdentity(FN, asked.input, ome?.levelPath ?? asked.path),
     psf: { sha256: psf.sha256, shape: psf.array.shape },
@@ -162,9 +172,11 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const item = Math.max(1, summarize(image).bytes / Math.max(1, image.size));
   // The block as read, then what is made of it before the kernel (see kernelInput).
   const copy = input.copy === "float32" ? 4 * n : input.copy === "stored" ? n * item : 0;
-  const taskBytes = n * item + copy + rlBytes + 2 * psfBytes;
+  // The codecs' WebAssembly heaps, one per worker thread, grown to the largest chunk (see job-codec-memory.ts).
+  const codecBytes = await codecBytesPerWorker(asked.input, ome?.levelPath ?? asked.path, summarize(image).chunkBytes, compressor, 4 * n);
+  const taskBytes = n * item + copy + rlBytes + 2 * psfBytes + codecBytes;
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
-  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, peakBytes: running * taskBytes, outputState, merged, fingerprint, ome };
+  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, codecBytes, peakBytes: running * taskBytes, outputState, merged, fingerprint, ome };
 }
 
 /** Integers of at most 16 bits: what Richardson-Lucy computes in float32 exactly (float32 holds every such count). */
@@ -212,6 +224,13 @@ async function checkSameRun(job: DeconvolveJob, fingerprint: Record<string, unkn
   if (diffs.length === 0) return;
   const got = recorded === undefined ? "an output with no recorded fingerprint (written by another tool or an older chunkwise)" : `differences (recorded vs now): ${diffs.join("; ")}`;
   throw new UsageError(`${FN}: --resume must continue the same computation; got ${got}. Re-run with the original input, PSF and options, or pass --overwrite instead of --resume to start again`);
+}
+
+/** The compressor of an output being resumed (of its level 0 for an OME-Zarr image), else the CLI's default. */
+async function resumedCompressor(job: DeconvolveJob, outputState: "none" | "array"): Promise<CompressorSpec> {
+  if (!job.resume || outputState !== "array") return CLI_COMPRESSOR;
+  const path = job.omeZarr === undefined ? job.outPath : job.outPath === "" ? "0" : `${job.outPath}/0`;
+  return (await existingCompressor(job.out, path)) ?? CLI_COMPRESSOR;
 }
 
 /**

@@ -12,7 +12,7 @@ import { blockKey, type Task } from "../graph/task.js";
 import { identity } from "../graph/block-kernels.js";
 import { kernelRefOf } from "../graph/kernel.js";
 import { scheduledTasks } from "../schedule/scheduler.js";
-import type { ToZarrResult } from "../io/zarr/index.js";
+import type { CompressorSpec, ToZarrResult } from "../io/zarr/index.js";
 import type { DeconvolvePlan } from "./job-plan.js";
 
 const indent = (text: string): string => text.split("\n").map((l) => `  ${l}`).join("\n");
@@ -47,6 +47,14 @@ function workTasks(plan: DeconvolvePlan): string {
   return `${resuming ? "at most " : ""}${tasks} task${tasks === 1 ? "" : "s"} to run (the progress bar's count: the output's ${summarize(plan.result).tasks} graph tasks and ${writes} chunk write${writes === 1 ? "" : "s"}, each volume's chain of steps fused into one task${resuming ? "; chunks already written are skipped" : ""})`;
 }
 
+/** "blosc lz4 clevel 5 shuffle 1", "zstd level 3", "none". */
+function compressorText(c: CompressorSpec | undefined): string {
+  if (c === undefined) return "toZarr's default";
+  if (c === null) return "none";
+  if (typeof c === "string") return c;
+  return Object.entries(c).map(([k, v]) => (k === "id" ? String(v) : `${k} ${String(v)}`)).join(" ");
+}
+
 /**
  * The plan as text.
  * @example io.stdout.write(formatPlan(plan, "threads (2 workers)"));
@@ -62,11 +70,11 @@ export function formatPlan(plan: DeconvolvePlan, executor: string): string {
     `input ${resolvePath(job.input)}${job.path === "" ? "" : ` (path ${job.path})`}, ${plan.image.dtype}`,
     indent(describe(plan.image)),
     `psf from ${psf.description}: (${psf.rawShape.join(", ")}) ${psf.rawDtype} -> (${psf.array.shape.join(", ")}) float32, each 3-D PSF summing to 1${bg}`,
-    `output ${outputLocation(plan)}${resume}`,
+    `output ${outputLocation(plan)}${resume}, compressor ${compressorText(job.compressor)}`,
     indent(describe(plan.result)),
     `richardson-lucy: ${rl.tolerance === undefined ? "" : "at most "}${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}${rl.tolerance === undefined ? "" : ` (each volume stops once ${rl.stopOn === "divergence" ? "its I-divergence falls by a fraction" : "its relative change is"} at most ${rl.tolerance})`}${rl.acceleration === "biggs" ? ", Biggs-Andrews acceleration" : ""}${rl.damping === undefined ? "" : `, damping ${rl.damping}`}${rl.tv === undefined ? "" : `, total-variation lambda ${rl.tv}`}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${typeof rl.threads === "number" && rl.threads > 1 ? `, ${rl.threads} threads per volume` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
     `work: ${plan.volumes} volume${plan.volumes === 1 ? "" : "s"} of (${plan.image.shape.slice(-3).join(", ")}) voxels, FFT domain (${plan.fftShape.join(", ")}); ${workTasks(plan)}${plan.merged ? " (the input's z, y, x chunks are merged: each task reads a whole volume)" : ""}`,
-    `memory: about ${formatBytes(plan.taskBytes)} per task, ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
+    `memory: about ${formatBytes(plan.taskBytes)} per task (${formatBytes(plan.codecBytes)} of it the codecs' buffers), ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
     `executor: ${executor}`,
     "",
   ].join("\n");
@@ -84,13 +92,14 @@ export function planJson(plan: DeconvolvePlan, executor: string): Record<string,
   return {
     input: { store: resolvePath(plan.job.input), path: plan.job.path, ...s(plan.image) },
     psf: { source: plan.psf.description, rawShape: plan.psf.rawShape, rawDtype: plan.psf.rawDtype, shape: plan.psf.array.shape, backgrounds: plan.psf.backgrounds },
-    output: { store: resolvePath(plan.job.out), path: plan.job.outPath, exists: plan.outputState === "array", ...s(plan.result) },
+    output: { store: resolvePath(plan.job.out), path: plan.job.outPath, exists: plan.outputState === "array", compressor: plan.job.compressor ?? null, ...s(plan.result) },
     richardsonLucy: plan.job.rl,
     background: plan.job.background,
     volumes: plan.volumes,
     tasksToRun: tasksToRun(plan.result).tasks,
     fftShape: plan.fftShape,
     taskBytes: plan.taskBytes,
+    codecBytes: plan.codecBytes,
     peakBytes: plan.peakBytes,
     executor: { kind: plan.job.executor.kind, workers: plan.job.executor.workers, label: executor },
   };

@@ -16,9 +16,9 @@
 import { CorruptData, blosclz, lz4Block, zstdFrames } from "./byte-codecs.js";
 import { zlibInflate } from "./host.js";
 
-/** numcodecs.js decoders this module delegates to (zstd streams and bit-unshuffle). */
+/** Decoders this module delegates to: zstd streams (into at most `capacity` bytes) and numcodecs.js's bit-unshuffle. */
 export interface BloscHelpers {
-  zstd(bytes: Uint8Array): Promise<Uint8Array>;
+  zstd(bytes: Uint8Array, capacity: number): Promise<Uint8Array>;
   blosc(bytes: Uint8Array): Promise<Uint8Array>;
 }
 
@@ -113,10 +113,10 @@ async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array
       return bytes.length;
     }
     default: {
-      const { stated, atLeast } = zstdFrames(stream);
+      const { stated, atLeast, atMost } = zstdFrames(stream);
       if (stated !== undefined && stated !== into.length) return stated;
       if (atLeast > into.length) return atLeast;
-      const bytes = await helpers.zstd(stream);
+      const bytes = await helpers.zstd(stream, stated ?? Math.min(atMost, into.length + 1));
       into.set(bytes.subarray(0, into.length));
       return bytes.length;
     }

@@ -8,8 +8,8 @@
  * - {@link blosclz}: blosc's own LZ77 stream, a line-by-line port of c-blosc 1.21's
  *   `blosclz_decompress` (same bounds checks, same early stop).
  * - {@link zstdFrames}: walks zstd frames and block headers without decoding, so a truncated or
- *   padded frame is refused before numcodecs.js's decoder sees it (that decoder loops forever
- *   on a truncated frame).
+ *   padded frame is refused before any decoder sees it, and bounds what the frames can decode
+ *   to (what `zstd-decode.ts` sizes its output by).
  * - {@link crc32c}: CRC-32C (Castagnoli), the checksum of the Zarr v3 `crc32c` codec.
  * A failure throws {@link CorruptData}; callers add which chunk it was.
  * @module
@@ -128,15 +128,20 @@ export function blosclz(src: Uint8Array, out: Uint8Array): number {
   return op;
 }
 
+/** zstd's Block_Maximum_Size: no block decodes to more (RFC 8878, 3.1.1.2.3). */
+const ZSTD_BLOCK_MAX = 131072;
+
 /**
  * Walks the zstd frames that make up `src` (skippable frames allowed) and checks that every
  * block header lies inside the input and the frames end exactly at its end.
  * @returns `stated`: the summed frame content sizes, or undefined when a frame does not state
  *   its size; `atLeast`: the bytes the raw and RLE blocks alone decode to (so a frame without a
- *   stated size can still be refused before decoding when it would exceed the chunk)
+ *   stated size can still be refused before decoding when it would exceed the chunk);
+ *   `atMost`: `atLeast` plus 128 KiB (zstd's largest block) per compressed block, a bound on
+ *   what the frames can decode to
  * @throws {CorruptData} for a bad magic number, a reserved bit, or a frame cut short or padded
  */
-export function zstdFrames(src: Uint8Array): { stated: number | undefined; atLeast: number } {
+export function zstdFrames(src: Uint8Array): { stated: number | undefined; atLeast: number; atMost: number } {
   const dv = new DataView(src.buffer, src.byteOffset, src.byteLength);
   const end = src.length;
   const need = (p: number, n: number, what: string): void => {
@@ -145,6 +150,7 @@ export function zstdFrames(src: Uint8Array): { stated: number | undefined; atLea
   let p = 0;
   let total: number | undefined = 0;
   let atLeast = 0;
+  let compressed = 0;
   if (end === 0) throw new CorruptData("zstd data is empty");
   while (p < end) {
     need(p, 4, "frame magic number");
@@ -179,6 +185,7 @@ export function zstdFrames(src: Uint8Array): { stated: number | undefined; atLea
       const size = type === 1 ? 1 : h >>> 3;
       need(q + 3, size, "block");
       if (type !== 2) atLeast += h >>> 3;
+      else compressed++;
       q += 3 + size;
       if (h & 1) break;
     }
@@ -188,7 +195,7 @@ export function zstdFrames(src: Uint8Array): { stated: number | undefined; atLea
     }
     p = q;
   }
-  return { stated: total, atLeast };
+  return { stated: total, atLeast, atMost: atLeast + compressed * ZSTD_BLOCK_MAX };
 }
 
 const CRC32C_TABLE = (() => {

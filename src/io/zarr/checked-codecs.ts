@@ -19,6 +19,7 @@ import { registry } from "zarrita";
 import { decodeBlosc } from "./blosc-frame.js";
 import { CorruptData, crc32c, lz4Block, zstdFrames } from "./byte-codecs.js";
 import { gunzip, zlibInflate } from "./host.js";
+import { zstdDecode } from "./zstd-decode.js";
 
 export { CorruptData } from "./byte-codecs.js";
 
@@ -85,7 +86,7 @@ function bytesCodec(name: string, decode: (bytes: Uint8Array, expected: number |
   };
 }
 
-const blosc = bytesCodec("blosc", async (bytes, expected) => decodeBlosc(bytes, expected, { zstd: await numcodecs("zstd"), blosc: await numcodecs("blosc") }));
+const blosc = bytesCodec("blosc", async (bytes, expected) => decodeBlosc(bytes, expected, { zstd: zstdDecode, blosc: await numcodecs("blosc") }));
 
 const lz4 = bytesCodec("lz4", (bytes, expected) => {
   if (bytes.length < 4) throw new CorruptData(`lz4 chunk is ${bytes.length} bytes, shorter than its 4-byte size header`);
@@ -99,11 +100,14 @@ const lz4 = bytesCodec("lz4", (bytes, expected) => {
 });
 
 const zstd = bytesCodec("zstd", async (bytes, expected) => {
-  const { stated, atLeast } = zstdFrames(bytes);
+  const { stated, atLeast, atMost } = zstdFrames(bytes);
   if (stated !== undefined) checkLength("zstd frame header", stated, expected, "says");
   if (expected !== undefined && atLeast > expected) throw new CorruptData(`zstd raw and RLE blocks alone decode to ${atLeast} bytes; the chunk's shape and dtype need ${expected}`);
-  const out = await (await numcodecs("zstd"))(bytes);
-  if (stated !== undefined && out.length !== stated) throw new CorruptData(`zstd decodes to ${out.length} bytes; its frame header says ${stated}`);
+  // Room for one byte more than the chunk needs, so that frames decoding to more show as a
+  // wrong length (a stated size is checked by the decoder itself).
+  const capacity = stated ?? Math.min(atMost, expected === undefined ? atMost : expected + 1);
+  const out = await zstdDecode(bytes, capacity);
+  if (stated !== undefined && out.length !== stated) throw new CorruptData(`zstd frames do not decode to the ${stated} bytes their headers state (the decoder refused them or stopped at ${out.length})`);
   checkLength("zstd", out.length, expected);
   return out;
 });

@@ -116,5 +116,13 @@ async function numcodecsEncoder(id: string, config: Record<string, unknown>): Pr
     throw new ZarrError(FN, `compressor ${JSON.stringify(id)} must be available in zarrita's codec registry; got none. Reinstall zarrita`, { kind: "codec" });
   }
   const codec = entry.fromConfig(config, { dataType: "uint8", shape: [], codecs: [], fillValue: null }) as unknown as { encode(b: Uint8Array): Uint8Array | Promise<Uint8Array> };
-  return async (b) => codec.encode(b);
+  return async (b) => {
+    try {
+      return await codec.encode(b);
+    } catch (e) {
+      // numcodecs.js does not check its allocations: a heap that cannot grow shows as a
+      // WebAssembly trap or a nonsense result length.
+      throw new ZarrError(FN, `numcodecs.js's ${id} encoder must fit a chunk of ${b.length} bytes (and its compressed bound) in its WebAssembly heap of at most 2 GiB, one per thread and never shrunk; it failed with ${String(e)}. Write smaller chunks`, { kind: "codec", cause: e });
+    }
+  };
 }

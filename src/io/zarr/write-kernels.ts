@@ -40,20 +40,24 @@ export const writeZarrChunk = defineKernel(import.meta.url, "writeZarrChunk", as
   if (block.dtype !== params.dtype || block.shape.length !== params.blockShape.length || block.shape.some((d, i) => d !== params.blockShape[i])) {
     throw new ZarrError("toZarr", `the block for chunk ${JSON.stringify(params.key)} must have shape ${JSON.stringify(params.blockShape)} and dtype ${params.dtype}; got ${JSON.stringify(block.shape)} ${block.dtype}. The array's declared chunks or dtype are wrong`, { kind: "mismatch", chunkKey: params.key });
   }
-  const chunk = toChunk(block, params);
-  const bytes = new Uint8Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
-  const encoded = await (await encoderFor(params.compressor))(bytes);
+  const encoded = await (await encoderFor(params.compressor))(chunkBytes(block, params));
   await writeKeyAtomic("toZarr", params.store, params.key as AbsolutePath, encoded);
   return { key: params.key, bytes: encoded.length };
 });
 
-/** The block as a C-contiguous chunk of the full chunk shape (no copy when it already is one). */
-function toChunk(block: Block, p: WriteChunkParams): Block {
+/**
+ * The chunk's bytes, C order, full chunk shape: a view of the block's own data when the block
+ * is a whole chunk laid out in C order (at any offset in its buffer), else a padded copy.
+ */
+function chunkBytes(block: Block, p: WriteChunkParams): Uint8Array {
   const full = block.shape.every((d, i) => d === p.chunkShape[i]);
   const size = p.chunkShape.reduce((a, b) => a * b, 1);
-  if (full && block.offset === 0 && isCContiguous(block) && block.data.length === size) return block;
+  if (full && isCContiguous(block)) {
+    const data = block.data.subarray(block.offset, block.offset + size);
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  }
   const chunk = emptyBlock(p.dtype, p.chunkShape);
   if (!full && p.fill !== 0) chunk.data.fill(p.fill);
   copyInto(view(chunk, block.shape.map((n) => ({ start: 0, stop: n }))), block);
-  return chunk;
+  return new Uint8Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength);
 }
