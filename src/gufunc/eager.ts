@@ -115,7 +115,10 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
   const coreShapes = binding.outputs.map((o) => [...o.coreShape]);
   let outs: Block[] | undefined;
   const allocate = (): Block[] => coreShapes.map((core, k) => emptyBlock(dtypes[k]!, [...loop, ...(core as number[])]));
-  if (coreShapes.every((c) => c.every((d) => d !== undefined))) outs = allocate();
+  // One loop index: no output allocated before the call (see runOnce).
+  const once = !opts.preallocated && !binding.keepdims && loop.every((d) => d === 1);
+  if (once) outs = undefined;
+  else if (coreShapes.every((c) => c.every((d) => d !== undefined))) outs = allocate();
   else if (loop.some((d) => d === 0) || opts.preallocated) {
     const name = binding.signature.outputs.flat().find((d) => binding.sizes[d.name] === undefined)!.name;
     throw new ValueError(opts.name, `outputSizes must give output-only core dim '${name}'${opts.preallocated ? " when outputs are preallocated" : " when the loop is empty (size-0 loop dims), since the kernel is never called"}; got none. Pass outputSizes: { ${name}: <size> }`);
@@ -154,6 +157,7 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
       return placeOutput(shaped, binding.outputs[k]!);
     });
   }
+  if (once) return runOnce(binding, ins, inputs, dtypes, call, opts.name);
   const inViewers = ins.map((b) => coreViewer(b, nloop));
   let outViewers = outs?.map((o) => coreViewer(o, nloop));
   forEachIndex(loop, (index) => {
@@ -185,6 +189,38 @@ export function runEager(binding: Binding, inputs: readonly Block[], dtypes: rea
     });
   });
   return outs!.map((o, k) => placeOutput(o, binding.outputs[k]!));
+}
+
+/**
+ * A loop of one index (a lazy block that is one core, such as a volume per chunk): the kernel's
+ * own result block becomes the output, as with `vectorize: false`, instead of a copy into a
+ * block allocated before the call (for a 632 MB volume that copy doubled the result's memory
+ * and cost a pass over it). A result that shares a buffer with an input, and a scalar, are
+ * still copied into a new block, so an output never aliases an input.
+ */
+function runOnce(
+  binding: Binding, ins: readonly Block[], inputs: readonly Block[], dtypes: readonly DataType[],
+  call: (args: Block[], index: readonly number[], out: undefined) => unknown, name: string,
+): Block[] {
+  const loop = binding.loopShape;
+  const index = loop.map(() => 0);
+  const results = collectResults(name, call(ins.map((b) => coreViewer(b, loop.length)(index)), index, undefined), binding.outputs.length, index);
+  const buffers = new Set(inputs.map((b) => b.data.buffer));
+  return results.map((r, k) => {
+    const got = typeof r === "number" ? [] : r.shape;
+    const core = binding.outputs[k]!.coreShape.map((d, j) => d ?? got[j]);
+    checkResult(name, r, k, index, core, dtypes[k]!);
+    let out: Block;
+    if (typeof r !== "number" && !buffers.has(r.data.buffer)) {
+      out = { ...r, shape: [...loop, ...r.shape], stride: [...loop.map(() => 0), ...r.stride] };
+      buffers.add(r.data.buffer); // two outputs returned as one block: the second is copied
+    } else {
+      out = emptyBlock(dtypes[k]!, [...loop, ...(core as number[])]);
+      if (typeof r === "number") out.data[0] = out.dtype === "bool" ? (r ? 1 : 0) : r;
+      else copyInto({ ...out, shape: [...r.shape], stride: out.stride.slice(loop.length) }, r);
+    }
+    return placeOutput(out, binding.outputs[k]!);
+  });
 }
 
 function collectResults(fn: string, result: unknown, nout: number, index: readonly number[]): (Block | number)[] {

@@ -254,3 +254,72 @@ describe("bad values give clear errors", () => {
     expect(() => g(ones([3]))).toThrow(/must return a list of 2 outputs/);
   });
 });
+
+describe("one loop index: the kernel's own result is the output, never a copy of it", () => {
+  // A lazy block that is one core (a volume per chunk) calls its kernel once: a 632 MB result
+  // copied into a preallocated output held the volume twice (docs/deconvolution.md).
+  const fresh = (x: Block): Block => array(Float64Array.from(toFlatArray(x), (v) => 2 * v), { shape: [...x.shape] });
+  const double = gufunc("(i,j)->(i,j)", fresh, { name: "double" });
+
+  test("a (1, 1, 3, 4) block: the output is the kernel's block with the loop dims in front", () => {
+    let made: Block | undefined;
+    const g = gufunc("(i,j)->(i,j)", (x: Block) => (made = fresh(x)), { name: "double" });
+    const r = g(reshape(arange(12), [1, 1, 3, 4]));
+    expect(r.shape).toEqual([1, 1, 3, 4]);
+    expect(r.data).toBe(made!.data);
+    expect(toFlatArray(r)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i));
+  });
+
+  test("core dims only (no loop dims): the same", () => {
+    const r = double(reshape(arange(6), [2, 3]));
+    expect(r.shape).toEqual([2, 3]);
+    expect(toFlatArray(r)).toEqual([0, 2, 4, 6, 8, 10]);
+  });
+
+  test("a result that is a view of an input is copied: the output never aliases an input", () => {
+    const identity = gufunc("(i,j)->(i,j)", (x: Block) => x, { name: "identity", outputDtypes: "int32" });
+    const x = reshape(arange(6), [1, 2, 3]);
+    const r = identity(x);
+    expect(r.data.buffer).not.toBe(x.data.buffer);
+    x.data[0] = 99;
+    expect(toFlatArray(r)).toEqual([0, 1, 2, 3, 4, 5]);
+    // A transposed view of the input: copied with its values in the view's order.
+    const t = gufunc("(i,j)->(j,i)", (v: Block) => transpose(v), { name: "t", outputDtypes: "int32" })(reshape(arange(6), [1, 2, 3]));
+    expect(t.shape).toEqual([1, 3, 2]);
+    expect(toFlatArray(t)).toEqual([0, 3, 1, 4, 2, 5]);
+  });
+
+  test("two outputs returned as one block: the second is a copy", () => {
+    const both = gufunc("(i)->(i),(i)", (x: Block) => {
+      const b = fresh(x);
+      return [b, b];
+    }, { name: "both" });
+    const [a, b] = both(reshape(arange(3), [1, 3])) as unknown as [Block, Block];
+    expect(a.data).not.toBe(b.data);
+    expect(toFlatArray(a)).toEqual([0, 2, 4]);
+    expect(toFlatArray(b)).toEqual([0, 2, 4]);
+  });
+
+  test("a scalar core and an output-only dim sized by the call", () => {
+    expect(toFlatArray(inner(ones([1, 3]), arange(3)))).toEqual([3]);
+    const grow = gufunc("(i)->(j)", (x: Block) => array(new Float64Array(x.shape[0]! + 2).fill(7), { shape: [x.shape[0]! + 2] }), { name: "grow" });
+    const r = grow(ones([1, 3]));
+    expect(r.shape).toEqual([1, 5]);
+    expect(toFlatArray(r)).toEqual([7, 7, 7, 7, 7]);
+  });
+
+  test("several loop indices still fill one output block, with the same values", () => {
+    let last: Block | undefined;
+    const g = gufunc("(i,j)->(i,j)", (x: Block) => (last = fresh(x)), { name: "double" });
+    const r = g(reshape(arange(12), [2, 2, 3]));
+    expect(r.data).not.toBe(last!.data);
+    expect(toFlatArray(r)).toEqual(Array.from({ length: 12 }, (_, i) => 2 * i));
+  });
+
+  test("a result of the wrong shape or dtype is still refused", () => {
+    const wrong = gufunc("(i,j)->(i,j)", () => zeros([2, 2]), { name: "wrong" });
+    expect(() => wrong(ones([1, 3, 3]))).toThrow(KernelError);
+    const f32 = gufunc("(i,j)->(i,j)", (x: Block) => fresh(x), { name: "f32", outputDtypes: "float32" });
+    expect(() => f32(ones([1, 2, 2]))).toThrow(/must have dtype float32; got float64/);
+  });
+});
