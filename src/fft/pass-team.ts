@@ -157,7 +157,8 @@ function canBlock(): boolean {
 export class PassTeamPool implements PassTeamProvider {
   private idle: SharedPassTeam | undefined;
   private readonly pickupTimeoutMs: number;
-  private readonly idleMs: number;
+  /** How long a released team waits for its next user before it stops (ms). */
+  readonly idleMs: number;
 
   /**
    * @param spawn - starts helper threads; undefined: only teams of one thread

@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { defineKernel } from "../../src/graph/kernel.js";
 import { sizeOf, type Block } from "../../src/core/ndarray.js";
+import { passTeams } from "../../src/fft/pass-team.js";
 import { heavy, newBlock, values } from "./pure-kernels.js";
 
 /** Throws on the first `params.failures` attempts at each block (counted in `params.dir`). */
@@ -50,4 +51,10 @@ export const slow = defineKernel(import.meta.url, "slow", (block: Block, params:
 /** A block of the block's shape filled with the thread budget the executor put in the context (0: none). */
 export const threadBudget = defineKernel(import.meta.url, "threadBudget", (block: Block, _params: unknown, ctx: { threads?: number }) => {
   return newBlock(block.shape, new Float64Array(sizeOf(block.shape)).fill(ctx.threads ?? 0));
+});
+
+/** How long this thread's FFT teams wait idle for their next user (ms), as a 1-element block: what a worker keeps its engine for between tasks. */
+export const teamIdleMs = defineKernel(import.meta.url, "teamIdleMs", (block: Block) => {
+  const pool = passTeams() as { idleMs?: number } | undefined;
+  return newBlock([1], Float64Array.of(block.shape.length === 0 ? -2 : pool?.idleMs ?? -1));
 });

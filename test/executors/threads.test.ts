@@ -14,7 +14,8 @@ import { threads } from "../../src/executors/threads/index.js";
 import { kernelRefOf } from "../../src/graph/kernel.js";
 import type { Task } from "../../src/graph/task.js";
 import { executorConformance, ramp } from "./conformance.js";
-import { crashOnce } from "./kernels.js";
+import { crashOnce, teamIdleMs } from "./kernels.js";
+import { WORKER_TEAM_IDLE_MS } from "../../src/executors/node-host.js";
 import { heavy, sharedness } from "./pure-kernels.js";
 
 executorConformance({ name: "inline", make: () => inline(), isolated: false });
@@ -57,6 +58,19 @@ describe("threads: buffers", () => {
     const tiny = fromArray(ramp([4, 4]), { chunks: 4 });
     const [t1, t2] = await compute([mapBlocks(sharedness, [tiny]) as ChunkedArray, mapBlocks(sharedness, [tiny], { name: "again" }) as ChunkedArray], { executor: ex });
     expect([t1!.data[0], t2!.data[0]]).toEqual([0, 0]);
+  });
+});
+
+describe("threads: the FFT teams of a worker", () => {
+  it("a worker keeps its idle FFT team (and engine) for its next task longer than the steps between two volumes' kernels", async () => {
+    const ex = threads({ workers: 1 });
+    try {
+      const [idle] = await compute([mapBlocks(teamIdleMs, [fromArray(ramp([2]), { chunks: 2 })], { chunks: [1] }) as ChunkedArray], { executor: ex });
+      expect(idle!.data[0]).toBe(WORKER_TEAM_IDLE_MS);
+      expect(WORKER_TEAM_IDLE_MS).toBeGreaterThanOrEqual(30_000);
+    } finally {
+      await ex.close();
+    }
   });
 });
 

@@ -23,7 +23,10 @@ export const spawnNodeHelper: HelperSpawner = (init) => {
   return { terminate: () => void w.terminate() };
 };
 
-/** Teams of worker threads over {@link spawnNodeHelper}, reusing the last released one. */
-export function nodePassTeams(): PassTeamPool {
-  return new PassTeamPool(spawnNodeHelper);
+/**
+ * Teams of worker threads over {@link spawnNodeHelper}, reusing the last released one while
+ * it has been idle less than `idleMs` (default: the pool's, 5 s).
+ */
+export function nodePassTeams(idleMs?: number): PassTeamPool {
+  return new PassTeamPool(spawnNodeHelper, idleMs === undefined ? {} : { idleMs });
 }

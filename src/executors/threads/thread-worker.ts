@@ -17,7 +17,7 @@ import { evaluateTask, kernelsOf, resolveKernel } from "../../schedule/evaluate.
 import { noteSink } from "../../schedule/notes.js";
 import { registerTsx } from "../tsx-loader.js";
 import { markWorkerThread } from "../../schedule/worker-guard.js";
-import { installNodeHost } from "../node-host.js";
+import { WORKER_TEAM_IDLE_MS, installNodeHost } from "../node-host.js";
 import { flagSignal, prepareResult, serializeError, type WorkerBatch, type WorkerBatchReply, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 
 /** Set (by the source-mode bootstrap, or here) once tsx's loader is registered in this thread. */
@@ -39,8 +39,8 @@ async function prepareTypeScript(task: Task): Promise<void> {
 // Pools and runs started by a kernel module's top level are refused in this thread (a test
 // may import this module on the main thread, which must stay unmarked).
 if (!isMainThread) markWorkerThread();
-// Kernels here (Richardson-Lucy with threads > 1) start FFT thread teams of worker threads.
-installNodeHost();
+// Kernels here (Richardson-Lucy) run on FFT thread teams, kept between this worker's tasks.
+installNodeHost({ teamIdleMs: WORKER_TEAM_IDLE_MS });
 
 const NO_CLOSURES = new Map<string, never>();
 let lastFlag: Int32Array | undefined;
