@@ -10,6 +10,10 @@
  * - encoding the result: numcodecs.js's zstd, blosc and lz4 heaps hold the chunk and its
  *   compression bound, `chunk + bound(chunk)`, and the encoded copy handed back is held while
  *   it is written, `bound(chunk)`; gzip and zlib (Node) only the encoded copy; none nothing.
+ *   Blosc's heap holds one chunk more (its binding copies the chunk twice): measured on a
+ *   632 MB float32 result with blosc lz4 and byte shuffle, the process grew by 2.12 GiB (3.6
+ *   chunks, the encoded copy of 0.8 chunk included), on a 79 MB one by 3.9 chunks, where
+ *   `chunk + 2 bound(chunk)` counted 3.
  *
  * `bound(n) = n + ceil(n / 255) + 64 KiB`, above zstd's, lz4's and blosc's own compression bounds.
  * @module
@@ -45,7 +49,8 @@ export function decodeHeapBytes(codecs: NonNullable<ArrayInfo["codecSpecs"]>, ch
 export function encodeBytes(compressor: ResolvedCompressor, chunkBytes: number): number {
   if (compressor === null) return 0;
   const copy = compressBound(chunkBytes);
-  return compressor.id === "gzip" || compressor.id === "zlib" ? copy : chunkBytes + compressBound(chunkBytes) + copy;
+  if (compressor.id === "gzip" || compressor.id === "zlib") return copy;
+  return (compressor.id === "blosc" ? 2 * chunkBytes : chunkBytes) + compressBound(chunkBytes) + copy;
 }
 
 /**

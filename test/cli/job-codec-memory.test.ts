@@ -37,9 +37,11 @@ describe("codec buffers in the CLI's memory estimate", () => {
     }
     expect(encodeBytes(null, chunk)).toBe(0);
     expect(encodeBytes({ id: "gzip", level: 1 }, chunk)).toBe(compressBound(chunk));
-    for (const wasm of [{ id: "zstd", level: 3 }, { id: "lz4", acceleration: 1 }, { id: "blosc", cname: "lz4", clevel: 5, shuffle: 1 }] as const) {
+    for (const wasm of [{ id: "zstd", level: 3 }, { id: "lz4", acceleration: 1 }] as const) {
       expect(encodeBytes(wasm, chunk)).toBe(chunk + 2 * compressBound(chunk));
     }
+    // Blosc's binding holds the chunk twice on its heap (measured: 3.6 to 3.9 chunks in all).
+    expect(encodeBytes({ id: "blosc", cname: "lz4", clevel: 5, shuffle: 1 }, chunk)).toBe(2 * chunk + 2 * compressBound(chunk));
   });
 
   it("the plan of a run counts them per task: zstd input decoded, the output compressor's encode", async () => {
@@ -53,7 +55,7 @@ describe("codec buffers in the CLI's memory estimate", () => {
     const none = await plan("--compressor", "none", "--overwrite");
     expect(none.codecBytes).toBe(inChunk + compressBound(inChunk));
     const blosc = await plan("--overwrite");
-    expect(blosc.codecBytes).toBe(none.codecBytes + outChunk + 2 * compressBound(outChunk));
+    expect(blosc.codecBytes).toBe(none.codecBytes + 2 * outChunk + 2 * compressBound(outChunk));
     expect(blosc.taskBytes - none.taskBytes).toBe(blosc.codecBytes - none.codecBytes);
   });
 });
