@@ -24,6 +24,9 @@
  *   many at once as the plan runs volumes at once (so they share the cores and the memory
  *   bandwidth as the job's do); the mean of their kernel times, measured before and after the
  *   job and averaged (a loaded machine's load drifts);
+ * - CPU seconds (user + system): the job's per volume (the CLI process, every thread, start-up
+ *   included) and the kernel's alone; unlike wall times they hardly depend on the machine's
+ *   other load;
  * - per-volume wall time: the job's run time x volumes at once / volumes, compared with the
  *   kernel's: the overhead is what reading, decoding, encoding and writing add when they
  *   do not overlap with compute (goal: at most 10%). With volumes not a multiple of the volumes
@@ -125,11 +128,14 @@ async function kernelChild(): Promise<void> {
   const vol = await image.index([0, v]).compute();
   const psf = await (await fromZarr(store, { path: "psf" })).compute();
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   const out = richardsonLucy(vol, psf, { ...RL, ...(threads > 1 ? { threads } : {}) });
   const seconds = (performance.now() - t0) / 1000;
+  const used = process.cpuUsage(c0);
+  const cpu = (used.user + used.system) / 1e6;
   // The result as raw bytes, for the I/O child's encode (see ioChild).
   writeFileSync(`${workDir}/kernel-out-${v}.raw`, new Uint8Array(out.data.buffer, out.data.byteOffset, out.data.byteLength));
-  console.log(JSON.stringify({ seconds, peakMiB: process.resourceUsage().maxRSS / 1024 }));
+  console.log(JSON.stringify({ seconds, cpu, peakMiB: process.resourceUsage().maxRSS / 1024 }));
 }
 
 /**
@@ -182,6 +188,8 @@ interface JobResult {
   threads: number;
   peakMiB: number | undefined;
   estimateMiB: number;
+  /** CPU seconds of the CLI process, all its threads (user + system, by /usr/bin/time). */
+  cpu: number | undefined;
 }
 
 /** The CLI on the store, under `/usr/bin/time -v` when there is one (for the peak resident set). */
@@ -199,21 +207,25 @@ async function runJob(): Promise<JobResult | string> {
   const plan = events.find((e) => e.event === "plan") as { executor: { workers: number }; richardsonLucy: { threads: number }; peakBytes: number } | undefined;
   const done = events.find((e) => e.event === "done") as { seconds: number } | undefined;
   if (plan === undefined || done === undefined) return `the CLI printed no plan or done event: ${r.stdout.slice(-1000)}`;
-  const rss = timed ? /Maximum resident set size \(kbytes\): (\d+)/.exec(readFileSync(timeFile, "utf8")) : null;
+  const timeText = timed ? readFileSync(timeFile, "utf8") : "";
+  const rss = timed ? /Maximum resident set size \(kbytes\): (\d+)/.exec(timeText) : null;
+  const user = /User time \(seconds\): ([\d.]+)/.exec(timeText), system = /System time \(seconds\): ([\d.]+)/.exec(timeText);
   return {
     wall: r.wall, seconds: done.seconds, workers: plan.executor.workers, threads: plan.richardsonLucy.threads,
     peakMiB: rss === null ? undefined : Number(rss[1]) / 1024, estimateMiB: plan.peakBytes / MiB,
+    cpu: user === null || system === null ? undefined : Number(user[1]) + Number(system[1]),
   };
 }
 
 /** The kernel alone: `atOnce` children at once, each on its own volume with `threads`; their mean time. */
-async function runKernels(atOnce: number, threads: number): Promise<{ seconds: number; peakMiB: number } | string> {
+async function runKernels(atOnce: number, threads: number): Promise<{ seconds: number; cpu: number; peakMiB: number } | string> {
   const runs = await Promise.all(Array.from({ length: atOnce }, (_, i) =>
     run(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--kernel-child", "--size", sizeName, "--volumes", String(volumes), "--dir", workDir, "--iterations", String(iterations), "--threads", String(threads), "--volume", String(i % volumes)])));
   const failed = runs.find((r) => r.status !== 0);
   if (failed !== undefined) return `the kernel child failed (status ${failed.status}): ${failed.stderr.slice(-2000)}`;
-  const results = runs.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; peakMiB: number });
-  return { seconds: results.reduce((a, b) => a + b.seconds, 0) / results.length, peakMiB: Math.max(...results.map((r) => r.peakMiB)) };
+  const results = runs.map((r) => JSON.parse(r.stdout.trim().split("\n").pop()!) as { seconds: number; cpu: number; peakMiB: number });
+  const mean = (f: (r: { seconds: number; cpu: number }) => number): number => results.reduce((a, b) => a + f(b), 0) / results.length;
+  return { seconds: mean((r) => r.seconds), cpu: mean((r) => r.cpu), peakMiB: Math.max(...results.map((r) => r.peakMiB)) };
 }
 
 /** The steps around the kernel, timed one by one in a child (see {@link ioChild}). */
@@ -246,13 +258,20 @@ export async function main(): Promise<void> {
     console.log(after);
     return;
   }
-  const kernel = { seconds: (before.seconds + after.seconds) / 2, peakMiB: Math.max(before.peakMiB, after.peakMiB) };
+  const kernel = { seconds: (before.seconds + after.seconds) / 2, cpu: (before.cpu + after.cpu) / 2, peakMiB: Math.max(before.peakMiB, after.peakMiB) };
   console.log(`kernel alone: ${kernel.seconds.toFixed(1)} s per volume (${before.seconds.toFixed(1)} before the job, ${after.seconds.toFixed(1)} after; ${atOnce} at once, ${job.threads} thread${job.threads === 1 ? "" : "s"} each; peak RSS ${kernel.peakMiB.toFixed(0)} MiB each)`);
   const io = await runIo();
   const ioTotal = typeof io === "string" ? undefined : io.read + io.encode + io.write;
   if (typeof io === "string") console.log(io);
   else {
     console.log(`the steps around the kernel, alone, volume 0: read and decode ${io.read.toFixed(2)} s, encode (${COMPRESSOR_LABEL}, ratio ${io.ratio.toFixed(2)}) ${io.encode.toFixed(2)} s, write and sync ${io.write.toFixed(2)} s: ${ioTotal!.toFixed(1)} s, ${((ioTotal! / kernel.seconds) * 100).toFixed(0)}% of the kernel's time`);
+  }
+  // CPU seconds do not depend on the machine's other load as wall times do (a loaded 2-core
+  // machine gave a job's threads half a core each): the job's CPU per volume (start-up and plan
+  // included) against the kernel's and the steps' own.
+  if (job.cpu !== undefined) {
+    const steps = ioTotal === undefined ? "" : ` + the steps' ${ioTotal.toFixed(1)} s (wall, alone)`;
+    console.log(`CPU: the job ${(job.cpu / volumes).toFixed(1)} s per volume (${job.cpu.toFixed(1)} s in all) against the kernel's ${kernel.cpu.toFixed(1)} s${steps}`);
   }
   const perVolume = (job.seconds * atOnce) / volumes;
   const overhead = (perVolume / kernel.seconds - 1) * 100;
