@@ -163,6 +163,10 @@ export function pipeline(...stages: Stage[]): Pipeline {
     if (!Array.isArray(s) || typeof s[0] !== "function") {
       throw new ValueError("pipeline", `stage ${i} must be [filter, options]; got ${show(s)}. Pass e.g. [gaussianFilter, { sigma: 1 }]`);
     }
+    const opts = s[1];
+    if (typeof opts === "object" && opts !== null && "out" in opts && (opts as { out?: unknown }).out !== undefined) {
+      throw new ValueError("pipeline", `stage ${i}'s options must not include out (a pipeline runs on many blocks, each stage on the previous one's output); got out. Call the filter directly with { out } instead`);
+    }
     if (s[0] === fftConvolve && (s[1] as { mode?: string } | undefined)?.mode !== "same") {
       throw new ValueError("pipeline", `stage ${i} (fftConvolve) must use mode "same" so the shape is kept; got ${show((s[1] as { mode?: string } | undefined)?.mode ?? "full")}. Pass { mode: "same" }`);
     }

@@ -5,7 +5,7 @@
  * @module
  */
 import { ValueError, show } from "../core/errors.js";
-import type { Block } from "../core/ndarray.js";
+import type { Block, BlockLike } from "../core/ndarray.js";
 import { MAX_FFT_THREADS, nextFastLen } from "../fft/index.js";
 import { numberOption } from "./common.js";
 import { resolveTv } from "./richardson-lucy-tv.js";
@@ -14,7 +14,7 @@ import type { RlAcceleration } from "./richardson-lucy-update.js";
 const FN = "richardsonLucy";
 
 /** Every option name `richardsonLucy` accepts. */
-export const RL_KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop", "stopOn", "damping", "regularization"];
+export const RL_KEYS = ["iterations", "clip", "filterEpsilon", "init", "boundary", "normalizePsf", "fftShape", "onIteration", "threads", "acceleration", "tolerance", "onStop", "stopOn", "damping", "regularization", "out"];
 
 /**
  * Options of `richardsonLucy`.
@@ -98,6 +98,17 @@ export interface RichardsonLucyOptions {
    * that is not isolated) the call runs on one thread with a note.
    */
   readonly threads?: number | "auto";
+  /**
+   * Where to write the result, as NumPy's `out=`: a C-contiguous array of the image's shape
+   * and the result's dtype (float32, or float64 for float64 or wide-integer input), which is
+   * then returned (the same object when it is a block). It may be the image itself when that
+   * is a C-contiguous float array of the result's dtype: Richardson-Lucy in place, without a
+   * second image-sized buffer (the image is read until the last iteration and written after
+   * it, so it is unchanged if the call is aborted or throws). It must not share memory with
+   * the PSF, nor overlap the image in any other way; direct calls only (not a gufunc's or
+   * task's params). See richardson-lucy-out.ts for the rules.
+   */
+  readonly out?: Block | BlockLike;
 }
 
 /** What {@link RichardsonLucyOptions.onIteration} gets besides the estimate. */

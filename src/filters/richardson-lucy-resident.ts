@@ -65,10 +65,12 @@ export interface ResidentRlOptions extends RunOptions {
  * @param img - the image, C order, of shape `n`, any numeric dtype (read, never written; its
  *   values are taken as the PSF's float type, as a float copy of it would hold them)
  * @param kern - the PSF (already normalised when asked), C order, of shape `k`, in the compute dtype
+ * @param into - where to write the result (C order, of the compute dtype; default a new array):
+ *   written only after the last iteration, the image's last read, so it may be `img` itself
  */
 export function richardsonLucyResident(
   img: AnyTypedArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResidentRlOptions,
-  signal: AbortSignal | undefined,
+  signal: AbortSignal | undefined, into?: FloatArray,
 ): Block | undefined {
   const dtype = kern instanceof Float32Array ? "float32" : "float64";
   const p = o.fftShape;
@@ -129,7 +131,7 @@ export function richardsonLucyResident(
       update?.extrapolate();
     }
     run.finish();
-    const out = allocFloat(dtype, sizeOf(n));
+    const out = into ?? allocFloat(dtype, sizeOf(n));
     const src = fft.real(est);
     const nlen = n[nd - 1]!;
     let q = 0;

@@ -57,6 +57,7 @@ import { defineKernel } from "../graph/kernel.js";
 import { allocFloat, blockArg, checkKeys, checkNdim, computeDtype, floatBlock, floatInput, type FloatArray } from "./common.js";
 import { richardsonLucyWorkspace } from "./richardson-lucy-memory.js";
 import { clampMap, forEachPaddedRow, forEachRowOf } from "./neumann-padding.js";
+import { resolveOut, type RlOut } from "./richardson-lucy-out.js";
 import { richardsonLucyResident } from "./richardson-lucy-resident.js";
 import { tvDivide } from "./richardson-lucy-tv.js";
 import { ArrayCore, RlUpdate, RunState, dampedRatio, divergenceTerm, needsUpdate } from "./richardson-lucy-update.js";
@@ -96,6 +97,7 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
   }
   const o = withStopNote(resolveRlOptions(checkKeys(FN, options, RL_KEYS), x.shape, k.shape, ctx?.threads), ctx?.note);
   const dtype = computeDtype(x.dtype, k.dtype);
+  const into = resolveOut(options?.out, x, k, dtype, ctx);
   let kern = floatInput(k, dtype).data;
   if (o.normalize) {
     let sum = 0;
@@ -109,13 +111,15 @@ export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", fu
     // The resident engine when the wasm kernels serve this shape; the reference path otherwise.
     // It reads the image as stored (any dtype; a strided view is copied once), converting a few
     // planes at a time: no whole float copy of integer input.
-    const out = richardsonLucyResident(contiguousData(x, dtype), x.shape, kern, k.shape, { ...o, eps: EPS }, ctx?.signal);
+    // With `out` the result is cropped into it after the last iteration, the image's last read.
+    const out = richardsonLucyResident(contiguousData(x, dtype), x.shape, kern, k.shape, { ...o, eps: EPS }, ctx?.signal, into?.data);
     if (out !== undefined) {
       if (o.clip) clipInPlace(out.data as FloatArray);
-      return out;
+      return into?.block ?? out;
     }
   }
-  return (o.neumann ? runNeumann : runZero)(floatInput(x, dtype).data, x.shape, kern, k.shape, o, ctx?.signal);
+  const out = (o.neumann ? runNeumann : runZero)(floatInput(x, dtype).data, x.shape, kern, k.shape, o, ctx?.signal, into);
+  return into?.block ?? out;
 }, { workspaceBytes: richardsonLucyWorkspace });
 
 /** The block's values in C order without a copy when it is C-contiguous (any dtype), else a float copy. */
@@ -153,14 +157,16 @@ function checkAbort(signal: AbortSignal | undefined): void {
 }
 
 /** scikit-image's algorithm: zero-padded linear convolutions, the estimate on the image's domain. */
-function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResolvedRlOptions, signal: AbortSignal | undefined): Block {
+function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResolvedRlOptions, signal: AbortSignal | undefined, into?: RlOut): Block {
   const dtype = img instanceof Float32Array ? "float32" : "float64";
   const plan = createRfftnPlan(o.fftShape, { dtype });
   const h = transferFunction(plan, kern, k, k.map((d) => Math.floor((d - 1) / 2)));
   const mirrorDelay = k.map((d) => (d % 2 === 0 ? 1 : 0));
   const spec = complexZeros(plan.complexShape, plan.complexDtype);
   const size = img.length;
-  const est = allocFloat(dtype, size);
+  // The estimate is `out` itself unless `out` is the image, which every iteration reads: then
+  // it is copied into `out` after the last one.
+  const est = into !== undefined && !into.inPlace ? into.data : allocFloat(dtype, size);
   if (o.init === "image") est.set(img);
   else est.fill(o.init);
   // The real work array lives at the start of the spectrum's buffer (n <= P < 2 * complex P):
@@ -195,6 +201,7 @@ function runZero(img: FloatArray, n: readonly number[], kern: FloatArray, k: rea
   }
   run.finish();
   if (o.clip) clipInPlace(est);
+  if (into?.inPlace === true) into.data.set(est);
   return estBlock;
 }
 
@@ -207,7 +214,7 @@ function clipInPlace(a: FloatArray): void {
 }
 
 /** ITK's algorithm: Neumann-padded image, estimate and circular convolutions on the padded domain. */
-function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResolvedRlOptions, signal: AbortSignal | undefined): Block {
+function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: readonly number[], o: ResolvedRlOptions, signal: AbortSignal | undefined, into?: RlOut): Block {
   const dtype = img instanceof Float32Array ? "float32" : "float64";
   const p = o.fftShape;
   const nd = p.length;
@@ -262,8 +269,9 @@ function runNeumann(img: FloatArray, n: readonly number[], kern: FloatArray, k: 
     update?.extrapolate();
   }
   run.finish();
-  // Crop into a fresh output (a view of the padded estimate would keep P alive).
-  const out = allocFloat(dtype, img.length);
+  // Crop into `out` or a fresh output (a view of the padded estimate would keep P alive):
+  // the image, which `out` may be, was last read by the last iteration's divide.
+  const out = into?.data ?? allocFloat(dtype, img.length);
   const nlen = n[nd - 1]!;
   let q = 0;
   const crop = { stride: pstride, offset: view.offset };
