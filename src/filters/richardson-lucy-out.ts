@@ -13,7 +13,9 @@
  *   judged by byte bounds, as NumPy's `may_share_memory`, so interleaved views that share no
  *   element are refused too;
  * - it is given in a direct call, not in a gufunc's or a task's params, where the same buffer
- *   would be every block's output (or, on worker threads, a copy of it).
+ *   would be every block's output (or, on worker threads, a copy of it);
+ * - it does not lie in the resident engine's memory (an estimate kept from an earlier call's
+ *   `onIteration`, which the engine reuses): checked when the engine starts, before it is written.
  *
  * JavaScript has no read-only typed arrays (`Object.freeze` throws on a non-empty one), so
  * there is nothing to check for that. Every path reads the image for the last time in the

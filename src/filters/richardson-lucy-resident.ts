@@ -22,6 +22,7 @@
  * @module
  */
 import type { AnyTypedArray } from "../core/dtype.js";
+import { ValueError } from "../core/errors.js";
 import { sizeOf, type Block } from "../core/ndarray.js";
 import { ResidentRfftn, RowSums } from "../fft/internal.js";
 import { allocFloat, floatBlock, type FloatArray } from "./common.js";
@@ -89,6 +90,12 @@ export function richardsonLucyResident(
   const fft = ResidentRfftn.create(p, dtype, o.threads, memory.arrays, memory.region, memory.extraBytes);
   if (fft === undefined) return undefined;
   try {
+    // An estimate kept from an earlier call's onIteration is a view of this reused memory.
+    for (const [what, a] of [["image", img], ["out", into]] as const) {
+      if (a !== undefined && a.buffer === fft.buffer) {
+        throw new ValueError("richardsonLucy", `${what} must not lie in the resident engine's memory; got a view of it (an estimate passed to onIteration, valid only during that call). Copy it first (copy(estimate))`);
+      }
+    }
     const stride = fft.realStride;
     const est = fft.alloc(), spec = fft.alloc(), tf = lean ? fft.allocBytes(fft.leadingBytes(memory.leanRows)) : fft.alloc();
     const rampAt = lean ? fft.allocBytes(2 * p[0]! * E) : 0;

@@ -179,6 +179,16 @@ describe("what out accepts, and that it is returned", () => {
     expect(richardsonLucy(own, psf, { iterations: 2, out: alias })).toBe(alias);
     expect(bytes(own.data)).toEqual(bytes(fresh.data));
   });
+  it("views side by side in one buffer: the image in its first half, out in its second (no shared byte)", () => {
+    const both = new Float32Array(2 * 1080);
+    both.set(img.data as Float32Array);
+    const image = { ...img, data: both.subarray(0, 1080) } as Block;
+    const out = { ...img, data: both, offset: 1080 } as Block;
+    const o: RichardsonLucyOptions = { iterations: 3, boundary: "neumann", init: "image" };
+    expect(richardsonLucy(image, psf, { ...o, out })).toBe(out);
+    expect(bytes(both.subarray(1080))).toEqual(bytes(richardsonLucy(img, psf, o).data));
+    expect(bytes(both.subarray(0, 1080))).toEqual(bytes(img.data));
+  });
   it("a zarrita chunk ({ data, shape, stride }) as out: its data hold the result", () => {
     const chunk = { data: new Float32Array(12 * 10 * 9), shape: [12, 10, 9], stride: cStrides([12, 10, 9]) };
     const r = richardsonLucy(img, psf, { iterations: 2, out: chunk });
@@ -260,6 +270,7 @@ describe("out's refusals, at call time, in the house template, before anything i
     refuse(img, psf, { dtype: "float32", data: new Float32Array(2 * 1080), shape: [12, 10, 9], stride: [180, 18, 2], offset: 0 }, ValueError, /C-contiguous/);
     refuse(img, psf, { ...t, offset: 1 }, ValueError, /within its data/);
     refuse(img, psf, { ...t, data: new Float32Array(100) }, ValueError, /within its data/);
+    refuse(img, psf, { ...t, data: new Float32Array(1081), offset: 0.5 }, ValueError, /within its data; got stride \(90, 9, 1\) and offset 0.5/);
   });
   it("out sharing memory with the PSF (the PSF a view into out's buffer, the PSF as out)", () => {
     const buf = new Float32Array(1080 + 27);
@@ -291,6 +302,17 @@ describe("out's refusals, at call time, in the house template, before anything i
     const f32buf = new ArrayBuffer(8 * 1080);
     const f32 = { dtype: "float32", data: new Float32Array(f32buf, 0, 1080).fill(3), shape: [12, 10, 9], stride: cStrides([12, 10, 9]), offset: 0 } as Block;
     refuse(f32, volume("float64", [3, 3, 3], () => 1 / 27), { dtype: "float64", data: new Float64Array(f32buf), shape: [12, 10, 9], stride: cStrides([12, 10, 9]), offset: 0 }, ValueError, /the image itself or share no memory/);
+  });
+  it("out (or the image) inside the resident engine's reused memory: an estimate kept from an earlier call's onIteration", () => {
+    const n = [60];
+    const line = { dtype: "float32", data: Float32Array.from({ length: 60 }, (_, i) => 1 + (i % 7)), shape: n, stride: cStrides(n), offset: 0 } as Block;
+    const k = { dtype: "float32", data: Float32Array.from([0.25, 0.5, 0.25]), shape: [3], stride: [1], offset: 0 } as Block;
+    let kept: Block | undefined;
+    withBackend("wasm", () => richardsonLucy(line, k, { iterations: 2, onIteration: (_i, e) => { kept = e; } }));
+    // A C-contiguous 1-D view at offset 0 of the engine's memory: every check on its own layout passes.
+    expect(kept!.stride).toEqual([1]);
+    expect(() => withBackend("wasm", () => richardsonLucy(line, k, { iterations: 3, out: kept }))).toThrow(/^richardsonLucy: out must not lie in the resident engine's memory; got a view of it .*\. Copy it first/);
+    expect(() => withBackend("wasm", () => richardsonLucy(kept!, k, { iterations: 3, out: kept }))).toThrow(/^richardsonLucy: image must not lie in the resident engine's memory/);
   });
   it("out in a gufunc's params (refused as non-JSON by gufunc), through a closure in a gufunc's loop (every block would write it), and in a pipeline's stage", () => {
     const stack = { dtype: "float32", data: new Float32Array(2 * 1080).fill(4), shape: [2, 12, 10, 9], stride: cStrides([2, 12, 10, 9]), offset: 0 } as Block;
