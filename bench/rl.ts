@@ -14,7 +14,9 @@
  * sharing the one volume's transforms), compared with ITK on 2 threads; and twice more on the
  * camera data as stored, uint16 (`image-u16.npy`: the volume is rounded to counts, so
  * `image.npy`'s float32 values are exactly those counts and every tool sees the same values),
- * where the cast to float32 happens inside the kernel a few planes at a time.
+ * where the cast to float32 happens inside the kernel a few planes at a time; and twice on the
+ * float32 data with `out: the image` (in place: the result overwrites the caller's input after
+ * the last iteration, so no second image-sized buffer is held).
  *
  * Also times chunkwise with its defaults (scikit-image's algorithm, unclipped) against
  * scikit-image, and checks both results against the references' outputs.
@@ -185,22 +187,24 @@ interface RunResult {
 /** Child mode: run chunkwise's richardsonLucy on the files and print one JSON line. */
 function child(): void {
   const u16 = process.argv.includes("--u16");
+  const inPlace = process.argv.includes("--inplace");
   const img = u16 ? readNpy(`${workDir}/image-u16.npy`, true) : readNpy(`${workDir}/image.npy`);
   const psf = readNpy(`${workDir}/psf.npy`);
   const stamps: number[] = [];
   const zero = process.argv.includes("--zero");
   const threads = Number(arg("threads", "1"));
   const t0 = performance.now();
-  const out = richardsonLucy(img, psf, { iterations, threads, ...(zero ? SKIMAGE_OPTIONS : ITK_OPTIONS), onIteration: () => stamps.push(performance.now()) });
+  const out = richardsonLucy(img, psf, { iterations, threads, ...(zero ? SKIMAGE_OPTIONS : ITK_OPTIONS), onIteration: () => stamps.push(performance.now()), ...(inPlace ? { out: img } : {}) });
+  if (inPlace && out.data !== img.data) throw new Error("bench rl: out: the image did not return the image's array");
   const t1 = performance.now();
-  writeNpy(`${workDir}/chunkwise-${zero ? "zero" : "neumann"}${u16 ? "-u16" : ""}-${threads}-out.npy`, out.data as Float32Array, img.shape);
+  writeNpy(`${workDir}/chunkwise-${zero ? "zero" : "neumann"}${u16 ? "-u16" : ""}${inPlace ? "-inplace" : ""}-${threads}-out.npy`, out.data as Float32Array, img.shape);
   const perIter = stamps.map((t, i) => (t - (i === 0 ? t0 : stamps[i - 1]!)) / 1000);
   const peakMiB = process.resourceUsage().maxRSS / 1024;
   console.log(JSON.stringify({ perIter, total: (t1 - t0) / 1000, peakMiB }));
 }
 
-function runChunkwise(zero: boolean, threads = 1, u16 = false): RunResult | string {
-  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", ...(zero ? ["--zero"] : []), ...(u16 ? ["--u16"] : []), "--iterations", String(iterations), "--threads", String(threads), "--dir", workDir], {
+function runChunkwise(zero: boolean, threads = 1, u16 = false, inPlace = false): RunResult | string {
+  const r = spawnSync(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url), "--child", ...(zero ? ["--zero"] : []), ...(u16 ? ["--u16"] : []), ...(inPlace ? ["--inplace"] : []), "--iterations", String(iterations), "--threads", String(threads), "--dir", workDir], {
     encoding: "utf8", cwd: resolve(here, ".."), maxBuffer: 1 << 24,
   });
   if (r.status !== 0) return `chunkwise child failed: ${r.stderr.slice(-2000)}`;
@@ -383,6 +387,10 @@ export async function main(): Promise<void> {
   line("chunkwise richardsonLucy, ITK's options, uint16 input (the camera data as stored; the cast happens inside; 1 thread)", cwU16);
   const cwU16two = runChunkwise(false, 2, true);
   line("chunkwise richardsonLucy, ITK's options, uint16 input (threads: 2)", cwU16two);
+  const cwIn = runChunkwise(false, 1, false, true);
+  line("chunkwise richardsonLucy, ITK's options, float32 input, out: the input (in place; 1 thread)", cwIn);
+  const cwIn2 = runChunkwise(false, 2, false, true);
+  line("chunkwise richardsonLucy, ITK's options, float32 input, out: the input (in place; threads: 2)", cwIn2);
   const cwZero = zeroRun ? runChunkwise(true) : "skipped";
   line("chunkwise richardsonLucy, scikit-image's algorithm (1 thread, float32)", cwZero);
   const skip = process.argv.includes("--no-itk");
@@ -421,6 +429,7 @@ export async function main(): Promise<void> {
       console.log(`agreement with ITK: ${agreement("chunkwise-neumann-1-out.npy", "itk-out.npy")} (padded shapes differ: chunkwise ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")} 5-smooth, ITK ${shape.map((n, i) => itkPad(n, psfShape[i]!)).join("x")} 13-smooth)`);
     }
     if (typeof cwU16 !== "string") console.log(`uint16 input against float32 input: ${sameBytes("chunkwise-neumann-u16-1-out.npy", "chunkwise-neumann-1-out.npy")}`);
+    if (typeof cwIn !== "string") console.log(`in place against a new result: ${sameBytes("chunkwise-neumann-inplace-1-out.npy", "chunkwise-neumann-1-out.npy")}, threads 2 ${sameBytes("chunkwise-neumann-inplace-2-out.npy", "chunkwise-neumann-2-out.npy")}`);
     if (typeof cwZero !== "string" && typeof sk !== "string") console.log(`agreement with scikit-image: ${agreement("chunkwise-zero-1-out.npy", "skimage-out.npy")}`);
   }
   const ref = { one: typeof itk1 === "string" ? undefined : perIteration(itk1), two: typeof itk2 === "string" ? undefined : perIteration(itk2), refName: "ITK" };
@@ -432,6 +441,7 @@ export async function main(): Promise<void> {
   console.log(tableRow("ITK 5.2.1, FFTW float", itk1, itk2, { refName: "ITK" }));
   console.log(tableRow(`chunkwise, padded ${shape.map((n, i) => nextFastLen(n + psfShape[i]!, true)).join("x")}`, cw, cw2, { ...ref, peak: peakRef }));
   console.log(tableRow("chunkwise, uint16 input (the camera data as stored; the cast happens inside)", cwU16, cwU16two, { ...ref, peak: peakRef }));
+  console.log(tableRow("chunkwise, float32 input, out: the input (in place)", cwIn, cwIn2, { ...ref, peak: peakRef }));
   console.log(tableRow(`FFTW floor, padded ${shape.map((n, i) => itkPad(n, psfShape[i]!)).join("x")}`, floor1, floor2, { ...ref, peak: peakRef }));
   if (typeof floor1 !== "string" && typeof cw !== "string") {
     console.log(`\nchunkwise / FFTW floor: ${(perIteration(cw) / perIteration(floor1)).toFixed(2)}x on 1 thread${typeof floor2 !== "string" && typeof cw2 !== "string" ? `, ${(perIteration(cw2) / perIteration(floor2)).toFixed(2)}x on 2` : ""}`);
