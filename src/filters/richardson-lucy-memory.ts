@@ -93,7 +93,9 @@ export function residentRlMemory(n: readonly number[], k: readonly number[], o: 
  * row table and per-row sums with acceleration or a tolerance), and with
  * `regularization: { tv }` two float64 slabs of the estimate's domain. The input shapes may
  * carry leading loop dims (a gufunc's block): the last `psf.length` axes are the image's.
- * Options are read leniently (the kernel checks them when it runs).
+ * Options are read leniently (the kernel checks them when it runs). `out` changes nothing here:
+ * the result is an output, which the plan counts beside the workspace (with `out`, in a direct
+ * call, it is the caller's buffer; kernels run by an executor cannot take one).
  * @param params - richardsonLucy's options (`boundary`, `fftShape`, `threads`, `acceleration`, `tolerance`, `stopOn`, `regularization` matter)
  * @param shapes - the image's and the PSF's block shapes
  * @param itemSizes - their bytes per element (8 means float64 compute)

@@ -45,7 +45,8 @@
  * `3 b P + b n` (padded estimate, two half spectra, output); the real work array lives inside
  * the spectrum's buffer, since every transform reads its whole input before it writes. Plus
  * the FFT plan's WebAssembly memory (about `2 b P`: the transform's input and output) and
- * line buffers (a few MB).
+ * line buffers (a few MB). With `out` the output is the caller's array (no `b n` of its own; in
+ * place, none at all beside the image on the resident engine and "neumann").
  * @module
  */
 import { ValueError, show } from "../core/errors.js";
@@ -77,13 +78,15 @@ const EPS = 1e-12;
  * @param psf - the point spread function, with as many axes as the image (promoted with the image's dtype)
  * @param options - see {@link RichardsonLucyOptions}
  * @param ctx - the kernel context (its `signal` is checked between iterations; its `threads`, the executor's thread budget, is what `threads: "auto"` takes; with a `tolerance`, its `note`, when present, gets what `onStop` reports: `{ iterations, change, converged }`)
- * @returns the estimate, float32 or float64, of the image's shape
- * @throws {ValueError} for mismatched ranks, empty inputs or bad options; the signal's reason when aborted
+ * @returns the estimate, float32 or float64, of the image's shape: `options.out` when given (see richardson-lucy-out.ts), which may be the image itself
+ * @throws {ValueError} for mismatched ranks, empty inputs, bad options or an `out` that breaks its rules; the signal's reason when aborted
+ * @throws {DtypeError} for an `out` of another dtype than the result's
  * @example
  * ```ts
  * const onCameraCounts = richardsonLucy(image, psf, { iterations: 30 }); // skimage's clip=False
  * const skimageDefault = richardsonLucy(image, psf, { iterations: 30, clip: true }); // skimage's clip=True
  * const itkLike = richardsonLucy(image, psf, { iterations: 10, init: "image", boundary: "neumann", clip: false, filterEpsilon: 1e-5 });
+ * const inPlace = richardsonLucy(image, psf, { iterations: 10, out: image }); // float32 image: the result overwrites it
  * ```
  */
 export const richardsonLucy = defineKernel(import.meta.url, "richardsonLucy", function richardsonLucy(
