@@ -265,6 +265,8 @@ describe("out's refusals, at call time, in the house template, before anything i
   });
   it("not an array, non-contiguous (transposed, every other element) or past its data", () => {
     refuse(img, psf, [1, 2, 3], ValueError, /out must be a block/);
+    refuse(img, psf, null, ValueError, /out must be a block.*got null/);
+    refuse(img, psf, img.data, ValueError, /out must be a block/);
     const t = fresh();
     refuse(img, psf, { ...t, shape: [12, 10, 9], stride: [1, 12, 120] }, ValueError, /C-contiguous/);
     refuse(img, psf, { dtype: "float32", data: new Float32Array(2 * 1080), shape: [12, 10, 9], stride: [180, 18, 2], offset: 0 }, ValueError, /C-contiguous/);
