@@ -108,7 +108,7 @@ export interface DeconvolvePlan {
   /**
    * Whether the chunks are encoded and written on the CLI's own thread (threads executor, one
    * volume at a time, several volumes, more than one core): the worker computes the next
-   * volume meanwhile. `peakBytes` then counts a result and the codecs on this thread too.
+   * volume meanwhile. `peakBytes` then counts the result held on this thread too.
    */
   readonly localWrites: boolean;
   /** What is at the output path now. */
@@ -184,8 +184,9 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
   const localWrites = writesLocally(asked.executor, running, volumes);
   // This thread holds a result while it encodes and writes it (the worker's next result may
-  // wait beside it only while the worker holds none of its own), and its codecs' heaps.
-  const peakBytes = running * taskBytes + (localWrites ? 4 * n + codecBytes : 0);
+  // wait beside it only while the worker holds none of its own). The encoder's heap moves
+  // here from the worker, which then only decodes: the codecs' buffers are counted once.
+  const peakBytes = running * taskBytes + (localWrites ? 4 * n : 0);
   return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, codecBytes, localWrites, peakBytes, outputState, merged, fingerprint, ome };
 }
 
