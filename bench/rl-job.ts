@@ -153,7 +153,7 @@ async function ioChild(): Promise<void> {
   // The kernel child's result of volume 0, raw (the job's output is removed between runs).
   const raw = readFileSync(`${workDir}/kernel-out-0.raw`);
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  const encode = await encoderFor(resolveCompressor(CLI_COMPRESSOR));
+  const encode = await encoderFor(resolveCompressor(CLI_COMPRESSOR), 4); // the result is float32
   t0 = performance.now();
   const encoded = await encode(bytes);
   const enc = (performance.now() - t0) / 1000;

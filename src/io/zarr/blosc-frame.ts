@@ -9,11 +9,12 @@
  * flags, typesize >= 1, 0 < blocksize <= nbytes; a memcpyed frame exactly 16 + nbytes long;
  * the block-start table inside the frame; each split stream's length inside the frame; each
  * stream decoding to exactly its share of the block (`nbytes != neblock` is c-blosc's -2).
- * Byte shuffle is undone here; bit shuffle is left to numcodecs.js's blosc once every stream
+ * Byte shuffle is undone and lz4 streams decoded by the WebAssembly codec (blosc-wasm.ts), block by block; bit shuffle is left to numcodecs.js's blosc once every stream
  * has been verified (then its decode cannot fail), and its output length is checked too.
  * @module
  */
-import { CorruptData, blosclz, lz4Block, zstdFrames } from "./byte-codecs.js";
+import { bloscWasm } from "./blosc-wasm.js";
+import { CorruptData, blosclz, lz4Fault, zstdFrames } from "./byte-codecs.js";
 import { zlibInflate } from "./host.js";
 
 /** Decoders this module delegates to: zstd streams (into at most `capacity` bytes) and numcodecs.js's bit-unshuffle. */
@@ -62,7 +63,11 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
   const leftover = nbytes % blocksize;
   if (nblocks > Math.floor((cbytes - 16) / 4)) throw new CorruptData(`blosc frame is too short for its ${nblocks} block offsets`);
   const out = new Uint8Array(nbytes);
-  const tmp = new Uint8Array(blocksize);
+  // Each block is gathered in the wasm codec's buffer b (lz4 streams decoded there from a copy
+  // in buffer a, other streams decoded in JavaScript and copied in), byte-unshuffled into
+  // buffer c, and copied out: the wasm heap holds a few blocks, never the chunk.
+  const w = bloscWasm();
+  let tmp: Uint8Array | undefined;
   let bitshuffled = false;
   for (let j = 0; j < nblocks; j++) {
     const last = j === nblocks - 1 && leftover > 0;
@@ -72,7 +77,11 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
     const nsplits = !(flags & DONT_SPLIT) && typesize <= MAX_SPLITS && Math.floor(bsize / typesize) >= MIN_BUFFERSIZE && !last ? typesize : 1;
     if (bsize % nsplits !== 0) throw new CorruptData(`blosc block ${j} of ${bsize} bytes cannot split into ${nsplits} streams`);
     const neblock = bsize / nsplits;
-    const dest = doshuffle || dobit ? tmp : out.subarray(j * blocksize, j * blocksize + bsize);
+    // lz4 blocks are gathered in wasm buffer b with no await in between (so no other decode
+    // on this thread can move the buffers); other formats in `tmp`, copied in at the end.
+    const inWasm = format === "lz4";
+    if (inWasm) w.reserve(0, blocksize, blocksize);
+    else tmp ??= new Uint8Array(blocksize);
     let at = dv.getInt32(16 + 4 * j, true);
     for (let s = 0; s < nsplits; s++) {
       if (at < 0 || at > cbytes - 4) throw new CorruptData(`blosc block ${j} stream ${s} starts at byte ${at}, outside the ${cbytes}-byte frame`);
@@ -80,16 +89,34 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
       at += 4;
       if (csize < 0 || csize > cbytes - at) throw new CorruptData(`blosc block ${j} stream ${s} says ${csize} bytes; only ${cbytes - at} remain in the frame`);
       const stream = src.subarray(at, at + csize);
-      const into = dest.subarray(s * neblock, (s + 1) * neblock);
-      if (csize === neblock) into.set(stream);
-      else {
-        const n = await decodeStream(format, stream, into, helpers);
+      if (csize === neblock) {
+        if (inWasm) w.bytes().set(stream, w.b + s * neblock);
+        else tmp!.set(stream, s * neblock);
+      } else {
+        let n: number;
+        if (inWasm) {
+          w.fitA(csize);
+          w.bytes().set(stream, w.a);
+          n = w.exports.lz4Decompress(w.a, csize, w.b + s * neblock, neblock);
+          if (n < 0) throw lz4Fault(n, w.exports.badOffset.value);
+        } else {
+          n = await decodeStream(format, stream, tmp!.subarray(s * neblock, (s + 1) * neblock), helpers);
+        }
         if (n !== neblock) throw new CorruptData(`blosc block ${j} stream ${s} (${format}) decodes to ${n} bytes; it must be ${neblock}`);
       }
       at += csize;
     }
-    if (doshuffle) unshuffle(typesize, bsize, tmp, out.subarray(j * blocksize));
-    else if (dobit) bitshuffled = true;
+    if (dobit && !doshuffle) {
+      bitshuffled = true;
+      continue;
+    }
+    if (!inWasm) {
+      w.reserve(0, blocksize, blocksize);
+      w.bytes().set(tmp!.subarray(0, bsize), w.b);
+    }
+    if (doshuffle) w.exports.unshuffle(typesize, bsize, w.b, w.c);
+    const from = doshuffle ? w.c : w.b;
+    out.set(w.bytes().subarray(from, from + bsize), j * blocksize);
   }
   if (!bitshuffled) return out;
   const native = await helpers.blosc(src);
@@ -101,7 +128,6 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
 async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array, helpers: BloscHelpers): Promise<number> {
   switch (format) {
     case "blosclz": return blosclz(stream, into);
-    case "lz4": return lz4Block(stream, into);
     case "zlib": {
       let bytes: Uint8Array;
       try {
@@ -121,15 +147,4 @@ async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array
       return bytes.length;
     }
   }
-}
-
-/** c-blosc's `unshuffle_generic`: byte `b` of element `i` sits at `b * n + i`; a tail shorter than one element is copied as is. */
-function unshuffle(typesize: number, size: number, src: Uint8Array, dest: Uint8Array): void {
-  const n = Math.floor(size / typesize);
-  for (let b = 0; b < typesize; b++) {
-    const from = b * n;
-    for (let i = 0; i < n; i++) dest[i * typesize + b] = src[from + i]!;
-  }
-  const tail = size - n * typesize;
-  if (tail > 0) dest.set(src.subarray(size - tail, size), size - tail);
 }

@@ -1,7 +1,8 @@
 /**
  * The WebAssembly blosc/lz4 codec's instance (one per thread, made on first use) and its
  * memory: the LZ4 match table (16 KiB at address 0) and three block-sized buffers above it,
- * grown to the largest block seen and never shrunk. A block is copied in, worked on, and copied
+ * grown to the largest block seen and never shrunk. Callers place the buffers afresh at the
+ * start of every synchronous stretch of work (another chunk's decode may have run at an await). A block is copied in, worked on, and copied
  * out; no whole chunk is ever held here. The module (src/io/zarr/wasm/, built by
  * `npm run build:wasm`) needs WebAssembly SIMD, like the FFT's.
  * @module
@@ -44,21 +45,29 @@ export class BloscWasm {
   }
 
   /**
-   * Places buffer a (`aBytes`), b (`bBytes`) and c (`cBytes`), each with SLACK bytes to
-   * spare, growing the memory when they do not fit.
+   * Places buffers b (`bBytes`), c (`cBytes`) and a (`aBytes`), in this order and each with
+   * SLACK bytes to spare, growing the memory when they do not fit. Buffer a comes last, so
+   * {@link fitA} can enlarge it without moving the others.
    * @throws {RangeError} past the 4 GiB of a wasm32 memory
    */
   reserve(aBytes: number, bBytes: number, cBytes: number): void {
-    this.a = TABLE_BYTES;
-    this.b = this.a + align(aBytes + SLACK);
+    this.b = TABLE_BYTES;
     this.c = this.b + align(bBytes + SLACK);
-    const end = this.c + align(cBytes + SLACK);
+    this.a = this.c + align(cBytes + SLACK);
+    this.#fit(this.a + align(aBytes + SLACK));
+  }
+
+  /** Makes buffer a hold at least `aBytes` (b and c stay where they are). */
+  fitA(aBytes: number): void {
+    this.#fit(this.a + align(aBytes + SLACK));
+  }
+
+  #fit(end: number): void {
     const have = this.#memory.buffer.byteLength;
-    if (end > have) {
-      const pages = Math.ceil((end - have) / PAGE);
-      if (have / PAGE + pages > MAX_PAGES) throw new RangeError(`blosc's WebAssembly buffers need ${end} bytes, past the 4 GiB a wasm32 memory holds`);
-      this.#memory.grow(pages);
-    }
+    if (end <= have) return;
+    const pages = Math.ceil((end - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) throw new RangeError(`blosc's WebAssembly buffers need ${end} bytes, past the 4 GiB a wasm32 memory holds`);
+    this.#memory.grow(pages);
   }
 
   /** The memory's bytes (a fresh view: growing detaches the old one). */

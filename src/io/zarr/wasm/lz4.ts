@@ -16,20 +16,20 @@ const LIMIT_64K = 65536 + MFLIMIT - 1;
 const SKIP_TRIGGER = 6;
 const MAX_DISTANCE = 65535;
 
-@inline function hashOf(p: usize, small: bool): u32 {
+function hashOf(p: usize, small: bool): u32 {
   if (small) return (load<u32>(p) * 2654435761) >>> (32 - 13);
   return <u32>(((load<u64>(p) << 24) * 889523592379) >>> (64 - 12));
 }
-@inline function getAt(h: u32, small: bool): u32 {
+function getAt(h: u32, small: bool): u32 {
   return small ? <u32>load<u16>(TABLE + (<usize>h << 1)) : load<u32>(TABLE + (<usize>h << 2));
 }
-@inline function putAt(h: u32, pos: u32, small: bool): void {
+function putAt(h: u32, pos: u32, small: bool): void {
   if (small) store<u16>(TABLE + (<usize>h << 1), <u16>pos);
   else store<u32>(TABLE + (<usize>h << 2), pos);
 }
 
 /** Bytes equal at a and b, stopping at limit (for a). */
-@inline function count(a: usize, b: usize, limit: usize): u32 {
+function count(a: usize, b: usize, limit: usize): u32 {
   const start = a;
   while (a + 8 <= limit) {
     const diff = load<u64>(a) ^ load<u64>(b);
@@ -41,7 +41,7 @@ const MAX_DISTANCE = 65535;
   return <u32>(a - start);
 }
 
-@inline function writeLength(op: usize, len: u32): usize {
+function writeLength(op: usize, len: u32): usize {
   while (len >= 255) { store<u8>(op++, 255); len -= 255; }
   store<u8>(op++, <u8>len);
   return op;
@@ -116,7 +116,7 @@ export function lz4Compress(src: usize, n: i32, dst: usize, cap: i32, accelerati
       for (;;) {
         store<u16>(op, <u16>(ip - match));
         op += 2;
-        let code = count(ip + MINMATCH, match + MINMATCH, matchlimit);
+        const code = count(ip + MINMATCH, match + MINMATCH, matchlimit);
         ip += <usize>code + MINMATCH;
         if (limited && op + (1 + LASTLITERALS) + (code + 240) / 255 > olimit) return 0;
         if (code >= 15) {

@@ -19,7 +19,7 @@ function pairs8(v: v128): v128 { return v128.shuffle<i8>(v, v, 0, 8, 1, 9, 2, 10
 function unpairs8(v: v128): v128 { return v128.shuffle<i8>(v, v, 0, 2, 4, 6, 8, 10, 12, 14, 1, 3, 5, 7, 9, 11, 13, 15); }
 
 /** Transposes the 4x4 matrix of 32-bit lanes in rows a, b, c, d and stores its rows at q, q + t, q + 2t, q + 3t. */
-@inline function transpose4(a: v128, b: v128, c: v128, d: v128, q: usize, t: usize): void {
+function transpose4(a: v128, b: v128, c: v128, d: v128, q: usize, t: usize): void {
   const t0 = lo32(a, b), t1 = hi32(a, b), t2 = lo32(c, d), t3 = hi32(c, d);
   v128.store(q, lo64(t0, t2));
   v128.store(q + t, hi64(t0, t2));
@@ -28,7 +28,7 @@ function unpairs8(v: v128): v128 { return v128.shuffle<i8>(v, v, 0, 2, 4, 6, 8, 
 }
 
 /** Transposes 8 rows of 8 16-bit lanes (loaded from p + k * s) into q + k * t: rows of element pairs made planar first (shuffle), or the transposed rows turned back into elements (unshuffle). */
-@inline function transpose8(p: usize, s: usize, q: usize, t: usize, pairsIn: bool): void {
+function transpose8(p: usize, s: usize, q: usize, t: usize, pairsIn: bool): void {
   let r0 = v128.load(p), r1 = v128.load(p + s), r2 = v128.load(p + 2 * s), r3 = v128.load(p + 3 * s);
   let r4 = v128.load(p + 4 * s), r5 = v128.load(p + 5 * s), r6 = v128.load(p + 6 * s), r7 = v128.load(p + 7 * s);
   if (pairsIn) {
