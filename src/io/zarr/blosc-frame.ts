@@ -13,7 +13,7 @@
  * has been verified (then its decode cannot fail), and its output length is checked too.
  * @module
  */
-import { bloscWasm } from "./blosc-wasm.js";
+import { bloscWasm, type BloscWasm } from "./blosc-wasm.js";
 import { CorruptData, blosclz, lz4Fault, zstdFrames } from "./byte-codecs.js";
 import { zlibInflate } from "./host.js";
 
@@ -110,18 +110,26 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
       bitshuffled = true;
       continue;
     }
-    if (!inWasm) {
-      w.reserve(0, blocksize, blocksize);
-      w.bytes().set(tmp!.subarray(0, bsize), w.b);
-    }
-    if (doshuffle) w.exports.unshuffle(typesize, bsize, w.b, w.c);
-    const from = doshuffle ? w.c : w.b;
-    out.set(w.bytes().subarray(from, from + bsize), j * blocksize);
+    emitBlock(w, inWasm ? undefined : tmp!.subarray(0, bsize), doshuffle ? typesize : 1, blocksize, out.subarray(j * blocksize, j * blocksize + bsize));
   }
   if (!bitshuffled) return out;
   const native = await helpers.blosc(src);
   if (native.length !== nbytes) throw new CorruptData(`blosc decoded ${native.length} bytes; the header says ${nbytes}`);
   return native;
+}
+
+/**
+ * Writes the gathered block (in wasm buffer b, or `gathered` when decoded in JavaScript) into
+ * `dest`, byte-unshuffled through buffer c when `typesize` > 1.
+ */
+function emitBlock(w: BloscWasm, gathered: Uint8Array | undefined, typesize: number, blocksize: number, dest: Uint8Array): void {
+  if (gathered !== undefined) {
+    w.reserve(0, blocksize, blocksize);
+    w.bytes().set(gathered, w.b);
+  }
+  if (typesize > 1) w.exports.unshuffle(typesize, dest.length, w.b, w.c);
+  const from = typesize > 1 ? w.c : w.b;
+  dest.set(w.bytes().subarray(from, from + dest.length));
 }
 
 /** Decodes one split stream into `into`; returns the decoded length (or what it would be). */

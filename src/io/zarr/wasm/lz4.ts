@@ -52,6 +52,7 @@ export function lz4Bound(n: i32): i32 {
   return n > 0x7e000000 ? 0 : n + n / 255 + 16;
 }
 
+// long: one function, like LZ4_compress_generic, so each decision sits where LZ4 makes it.
 /**
  * Compresses n bytes at src into dst (capacity cap) as LZ4_compress_fast does; returns the
  * compressed length, or 0 when it does not fit (cap below LZ4_compressBound(n) is LZ4's
