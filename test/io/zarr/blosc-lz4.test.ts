@@ -164,6 +164,17 @@ describe("damaged lz4 streams: the wasm decoder refuses exactly what the TypeScr
   });
 });
 
+describe("memory", () => {
+  it("the wasm heap holds blocks, never a chunk: 24 MB encoded and decoded leave it at about 3 MiB", async () => {
+    const data = caseData({ kind: "smooth", n: 3_000_000, typesize: 8 });
+    for (const [ts, clevel] of [[8, 9], [4, 5], [2, 1], [1, 0]] as const) {
+      const frame = encodeBloscLz4(data, ts, clevel, 1);
+      expect(Buffer.from(await decodeBlosc(frame, data.length, helpers)).equals(Buffer.from(data))).toBe(true);
+    }
+    expect(bloscWasm().bytes().length).toBeLessThanOrEqual(16384 + 3 * (1 << 20) + 65536 * 2);
+  });
+});
+
 describe("hostile frames", () => {
   const data = caseData({ kind: "smooth", n: 300000, typesize: 4 });
   const frame = encodeBloscLz4(data, 4, 5, 1);
