@@ -13,7 +13,7 @@
  * has been verified (then its decode cannot fail), and its output length is checked too.
  * @module
  */
-import { bloscWasm, type BloscWasm } from "./blosc-wasm.js";
+import { bloscWasm, releaseIfLarge, type BloscWasm } from "./blosc-wasm.js";
 import { CorruptData, blosclz, lz4Fault, zstdFrames } from "./byte-codecs.js";
 import { zlibInflate } from "./host.js";
 
@@ -69,48 +69,53 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
   const w = bloscWasm();
   let tmp: Uint8Array | undefined;
   let bitshuffled = false;
-  for (let j = 0; j < nblocks; j++) {
-    const last = j === nblocks - 1 && leftover > 0;
-    const bsize = last ? leftover : blocksize;
-    const doshuffle = (flags & DOSHUFFLE) !== 0 && typesize > 1;
-    const dobit = (flags & DOBITSHUFFLE) !== 0 && bsize >= typesize;
-    const nsplits = !(flags & DONT_SPLIT) && typesize <= MAX_SPLITS && Math.floor(bsize / typesize) >= MIN_BUFFERSIZE && !last ? typesize : 1;
-    if (bsize % nsplits !== 0) throw new CorruptData(`blosc block ${j} of ${bsize} bytes cannot split into ${nsplits} streams`);
-    const neblock = bsize / nsplits;
-    // lz4 blocks are gathered in wasm buffer b with no await in between (so no other decode
-    // on this thread can move the buffers); other formats in `tmp`, copied in at the end.
-    const inWasm = format === "lz4";
-    if (inWasm) w.reserve(0, blocksize, blocksize);
-    else tmp ??= new Uint8Array(blocksize);
-    let at = dv.getInt32(16 + 4 * j, true);
-    for (let s = 0; s < nsplits; s++) {
-      if (at < 0 || at > cbytes - 4) throw new CorruptData(`blosc block ${j} stream ${s} starts at byte ${at}, outside the ${cbytes}-byte frame`);
-      const csize = dv.getInt32(at, true);
-      at += 4;
-      if (csize < 0 || csize > cbytes - at) throw new CorruptData(`blosc block ${j} stream ${s} says ${csize} bytes; only ${cbytes - at} remain in the frame`);
-      const stream = src.subarray(at, at + csize);
-      if (csize === neblock) {
-        if (inWasm) w.bytes().set(stream, w.b + s * neblock);
-        else tmp!.set(stream, s * neblock);
-      } else {
-        let n: number;
-        if (inWasm) {
-          w.fitA(csize);
-          w.bytes().set(stream, w.a);
-          n = w.exports.lz4Decompress(w.a, csize, w.b + s * neblock, neblock);
-          if (n < 0) throw lz4Fault(n, w.exports.badOffset.value);
+  try {
+    for (let j = 0; j < nblocks; j++) {
+      const last = j === nblocks - 1 && leftover > 0;
+      const bsize = last ? leftover : blocksize;
+      const doshuffle = (flags & DOSHUFFLE) !== 0 && typesize > 1;
+      const dobit = (flags & DOBITSHUFFLE) !== 0 && bsize >= typesize;
+      const nsplits = !(flags & DONT_SPLIT) && typesize <= MAX_SPLITS && Math.floor(bsize / typesize) >= MIN_BUFFERSIZE && !last ? typesize : 1;
+      if (bsize % nsplits !== 0) throw new CorruptData(`blosc block ${j} of ${bsize} bytes cannot split into ${nsplits} streams`);
+      const neblock = bsize / nsplits;
+      // lz4 blocks are gathered in wasm buffer b with no await in between (so no other decode
+      // on this thread can move the buffers); other formats in `tmp`, copied in at the end.
+      const inWasm = format === "lz4";
+      if (inWasm) w.reserve(0, blocksize, blocksize);
+      else tmp ??= new Uint8Array(blocksize);
+      let at = dv.getInt32(16 + 4 * j, true);
+      for (let s = 0; s < nsplits; s++) {
+        if (at < 0 || at > cbytes - 4) throw new CorruptData(`blosc block ${j} stream ${s} starts at byte ${at}, outside the ${cbytes}-byte frame`);
+        const csize = dv.getInt32(at, true);
+        at += 4;
+        if (csize < 0 || csize > cbytes - at) throw new CorruptData(`blosc block ${j} stream ${s} says ${csize} bytes; only ${cbytes - at} remain in the frame`);
+        const stream = src.subarray(at, at + csize);
+        if (csize === neblock) {
+          if (inWasm) w.bytes().set(stream, w.b + s * neblock);
+          else tmp!.set(stream, s * neblock);
         } else {
-          n = await decodeStream(format, stream, tmp!.subarray(s * neblock, (s + 1) * neblock), helpers);
+          let n: number;
+          if (inWasm) {
+            w.fitA(csize);
+            w.bytes().set(stream, w.a);
+            n = w.exports.lz4Decompress(w.a, csize, w.b + s * neblock, neblock);
+            if (n < 0) throw lz4Fault(n, w.exports.badOffset.value);
+          } else {
+            n = await decodeStream(format, stream, tmp!.subarray(s * neblock, (s + 1) * neblock), helpers);
+          }
+          if (n !== neblock) throw new CorruptData(`blosc block ${j} stream ${s} (${format}) decodes to ${n} bytes; it must be ${neblock}`);
         }
-        if (n !== neblock) throw new CorruptData(`blosc block ${j} stream ${s} (${format}) decodes to ${n} bytes; it must be ${neblock}`);
+        at += csize;
       }
-      at += csize;
+      if (dobit && !doshuffle) {
+        bitshuffled = true;
+        continue;
+      }
+      emitBlock(w, inWasm ? undefined : tmp!.subarray(0, bsize), doshuffle ? typesize : 1, blocksize, out.subarray(j * blocksize, j * blocksize + bsize));
     }
-    if (dobit && !doshuffle) {
-      bitshuffled = true;
-      continue;
-    }
-    emitBlock(w, inWasm ? undefined : tmp!.subarray(0, bsize), doshuffle ? typesize : 1, blocksize, out.subarray(j * blocksize, j * blocksize + bsize));
+  } finally {
+    // A frame whose blocks are far larger than c-blosc's own must not keep its memory alive.
+    releaseIfLarge(w);
   }
   if (!bitshuffled) return out;
   const native = await helpers.blosc(src);

@@ -1,7 +1,9 @@
 /**
  * The WebAssembly blosc/lz4 codec's instance (one per thread, made on first use) and its
  * memory: the LZ4 match table (16 KiB at address 0) and three block-sized buffers above it,
- * grown to the largest block seen and never shrunk. Callers place the buffers afresh at the
+ * grown to the largest block seen. A memory grown past {@link KEEP_BYTES} (a frame with a
+ * forced block size far above c-blosc's own, at most 1 MiB at clevel 9) is dropped after that
+ * chunk, since a wasm memory never shrinks. Callers place the buffers afresh at the
  * start of every synchronous stretch of work (another chunk's decode may have run at an await). A block is copied in, worked on, and copied
  * out; no whole chunk is ever held here. The module (src/io/zarr/wasm/, built by
  * `npm run build:wasm`) needs WebAssembly SIMD, like the FFT's.
@@ -28,6 +30,9 @@ const MAX_PAGES = 65536;
 const TABLE_BYTES = 16384;
 /** Bytes past each buffer's end that the kernels may read or write (whole-vector copies). */
 const SLACK = 64;
+
+/** The largest memory kept for the next chunk: three of c-blosc's largest automatic blocks and then some. */
+const KEEP_BYTES = 32 * 1024 * 1024;
 
 const align = (n: number): number => Math.ceil(n / 16) * 16;
 
@@ -79,6 +84,14 @@ export class BloscWasm {
 const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
 let compiled: object | undefined;
 let instance: BloscWasm | undefined;
+
+/**
+ * Forgets this thread's instance when its memory outgrew {@link KEEP_BYTES}, so the memory is
+ * freed once the caller's reference goes; the next chunk starts a small one.
+ */
+export function releaseIfLarge(w: BloscWasm): void {
+  if (instance === w && w.bytes().byteLength > KEEP_BYTES) instance = undefined;
+}
 
 /**
  * This thread's codec instance.

@@ -173,6 +173,17 @@ describe("memory", () => {
     }
     expect(bloscWasm().bytes().length).toBeLessThanOrEqual(16384 + 3 * (1 << 20) + 65536 * 2);
   });
+
+  it("a frame forcing one 40 MB block decodes, and its grown memory is dropped afterwards, not kept for the thread's life", async () => {
+    const n = 40 * 1024 * 1024;
+    const data = caseData({ kind: "smooth", n: n / 4, typesize: 4 }).subarray(0, n);
+    const frame = frameOf(data, n); // the one stream stored raw: csize equals the block
+    const before = bloscWasm();
+    expect(Buffer.from(await decodeBlosc(frame, n, helpers)).equals(Buffer.from(data))).toBe(true);
+    const after = bloscWasm();
+    expect(after).not.toBe(before);
+    expect(after.bytes().length).toBeLessThan(1 << 20);
+  });
 });
 
 describe("hostile frames", () => {
