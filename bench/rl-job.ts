@@ -180,7 +180,7 @@ async function ioChild(): Promise<void> {
   // The kernel child's result of volume 0, raw (the job's output is removed between runs).
   const raw = readFileSync(`${workDir}/kernel-out-0.raw`);
   const bytes = new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
-  const encoder = await encoderFor(resolveCompressor(OUTPUT_COMPRESSOR));
+  const encoder = await encoderFor(resolveCompressor(OUTPUT_COMPRESSOR), 4); // the result is float32
   const encode = await step(() => encoder(bytes));
   const file = `${workDir}/io-child.raw`;
   const write = await step(() => writeFileAtomically(file, encode.value, { durable: true }));

@@ -66,7 +66,8 @@ export async function main(argv: readonly string[], io: CliIO = { stdout: proces
     }
     let parsed: ReturnType<typeof parseArgs>;
     try {
-      parsed = parseArgs({ args: rest, options: { ...command.options, ...COMMON }, allowPositionals: true, strict: true });
+      const options = { ...command.options, ...COMMON };
+      parsed = parseArgs({ args: attachNegativeNumbers(rest, options), options, allowPositionals: true, strict: true });
     } catch (e) {
       throw new UsageError(`${name}: ${parseErrorText(e)}. Run 'chunkwise ${name} --help'`);
     }
@@ -120,6 +121,33 @@ export function errorLine(command: string | undefined, e: unknown): string {
     }
   }
   return text;
+}
+
+/**
+ * `--flag -1` as `--flag=-1` for an option that takes a value: parseArgs refuses a value that
+ * starts with a dash as "ambiguous", which hides the option's own rule ("must be at least 0;
+ * got -1"). Only numbers are attached (no option is spelt `-<digit>`); anything else that
+ * starts with a dash still reaches parseArgs as the flag it looks like.
+ */
+export function attachNegativeNumbers(args: readonly string[], options: Readonly<Record<string, { type: string; short?: string }>>): string[] {
+  const takesValue = (arg: string): boolean => {
+    if (arg.startsWith("--")) return !arg.includes("=") && options[arg.slice(2)]?.type === "string";
+    return arg.length === 2 && arg[0] === "-" && Object.values(options).some((o) => o.short === arg[1] && o.type === "string");
+  };
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    if (arg === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    const next = args[i + 1];
+    if (next !== undefined && takesValue(arg) && /^-(\d|\.\d|Infinity$|NaN$)/.test(next)) {
+      out.push(`${arg.startsWith("--") ? arg : `--${Object.entries(options).find(([, o]) => o.short === arg[1])![0]}`}=${next}`);
+      i++;
+    } else out.push(arg);
+  }
+  return out;
 }
 
 /**

@@ -8,7 +8,10 @@
  */
 import * as errors from "../core/errors.js";
 import type { Task } from "../graph/task.js";
-import { WorkerLostError } from "../schedule/faults.js";
+import { TaskTimeoutError, WorkerLostError } from "../schedule/faults.js";
+import { MemoryError } from "../schedule/memory-plan.js";
+import { ZarrError } from "../io/zarr/errors.js";
+import { TiffError } from "../io/tiff/tiff-error.js";
 import { mapViews, type View } from "../schedule/value-views.js";
 
 /** One task sent to a worker: the task and the values of every key it references. */
@@ -133,7 +136,8 @@ function cloneable(v: unknown): boolean {
 
 type ErrorClass = new (...args: any[]) => Error;
 const ERROR_CLASSES = new Map<string, ErrorClass>();
-for (const c of [...Object.values(errors as Record<string, unknown>), WorkerLostError, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError]) {
+// Every error class a task can throw below the executors' layer, so `instanceof` works on the caller's side.
+for (const c of [...Object.values(errors as Record<string, unknown>), WorkerLostError, TaskTimeoutError, MemoryError, ZarrError, TiffError, EvalError, RangeError, ReferenceError, SyntaxError, TypeError, URIError]) {
   if (typeof c === "function" && (c === Error || c.prototype instanceof Error)) ERROR_CLASSES.set(c.name, c as ErrorClass);
 }
 

@@ -11,7 +11,7 @@ import { array, compute, defineKernel, fromArray, mapBlocks, ValueError, type Ch
 import { TaskError } from "../../src/core/errors.js";
 import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 import { asSentence } from "../../src/cli/job-args.js";
-import { commands, errorLine } from "../../src/cli/run.js";
+import { attachNegativeNumbers, commands, errorLine } from "../../src/cli/run.js";
 import { UsageError } from "../../src/cli/command.js";
 import { cli, jsonLines, tempDir } from "./job-helpers.js";
 
@@ -45,10 +45,27 @@ describe("one prefix per error line", () => {
     expect(r.err).toMatch(/^chunkwise: deconvolve: the output must not exist yet; got an array at /);
   });
 
-  it("a value starting with a dash (--iterations -1): one sentence with parseArgs' own hint, no doubled full stop, exit 2", async () => {
-    const r = await cli("deconvolve", "in.zarr", "--iterations", "-1");
+  it("a negative number after an option (--iterations -1, --background -1) reaches the option's own rule, exit 2", async () => {
+    const psf = ["--psf-model", "gaussian", "--sigma", "1,1,1"];
+    const r = await cli("deconvolve", "in.zarr", ...psf, "--iterations", "-1");
+    expect(r.code).toBe(2);
+    expect(r.err).toBe("chunkwise: deconvolve: --iterations must be an integer from 1 to 100000; got \"-1\". Pass e.g. --iterations 10\n");
+    const b = await cli("deconvolve", "in.zarr", ...psf, "--background", "-0.5");
+    expect(b.err).toMatch(/^chunkwise: deconvolve: --background must be a number >= 0; got "-0\.5"\./);
+  });
+
+  it("a value starting with a dash that is not a number: one sentence with parseArgs' own hint, no doubled full stop, exit 2", async () => {
+    const r = await cli("deconvolve", "in.zarr", "--iterations", "-x");
     expect(r.code).toBe(2);
     expect(r.err).toBe("chunkwise: deconvolve: Option '--iterations' argument is ambiguous; to specify an option argument starting with a dash use '--iterations=-XYZ'. Run 'chunkwise deconvolve --help'\n");
+  });
+
+  it("attachNegativeNumbers joins only a value-taking option and a number; flags, '--' and the rest stay", () => {
+    const options = { iterations: { type: "string" }, resume: { type: "boolean" }, help: { type: "boolean", short: "h" }, n: { type: "string", short: "n" } };
+    expect(attachNegativeNumbers(["a", "--iterations", "-1", "--resume", "-2"], options)).toEqual(["a", "--iterations=-1", "--resume", "-2"]);
+    expect(attachNegativeNumbers(["--iterations", "-.5", "-n", "-3e2"], options)).toEqual(["--iterations=-.5", "--n=-3e2"]);
+    expect(attachNegativeNumbers(["--iterations=-1", "--iterations", "-x", "--", "--iterations", "-1"], options)).toEqual(["--iterations=-1", "--iterations", "-x", "--", "--iterations", "-1"]);
+    expect(attachNegativeNumbers(["--unknown", "-1", "--iterations"], options)).toEqual(["--unknown", "-1", "--iterations"]);
   });
 
   it.each([

@@ -19,7 +19,9 @@ import { compute } from "../../src/schedule/compute.js";
 import { inline } from "../../src/schedule/inline.js";
 import type { Executor } from "../../src/schedule/scheduler.js";
 import { crashOnce, flaky, slow } from "./kernels.js";
-import { combine, failOn, heavy, inner } from "./pure-kernels.js";
+import { combine, failIo, failOn, heavy, inner } from "./pure-kernels.js";
+import { ZarrError } from "../../src/io/zarr/errors.js";
+import { TiffError } from "../../src/io/tiff/tiff-error.js";
 
 /** What the suite needs to know about an executor. */
 export interface ConformanceTarget {
@@ -114,6 +116,18 @@ export function executorConformance(target: ConformanceTarget): void {
         expect(bytes(await compute(y, { executor })).equals(bytes(ramp([4, 4])))).toBe(true);
       });
     }
+
+    it("a kernel's ZarrError and TiffError reach the caller as instances of their classes, with their fields", async () => {
+      const zarr = await compute(mapBlocks(failIo, [fromArray(ramp([4, 4]), { chunks: 4 })], { params: { error: "zarr" } }) as ChunkedArray, { executor }).catch((e: unknown) => e);
+      expect(zarr).toBeInstanceOf(TaskError);
+      const z = (zarr as TaskError).cause;
+      expect(z).toBeInstanceOf(ZarrError);
+      expect(z).toMatchObject({ name: "ZarrError", fn: "readZarr", kind: "corrupt-chunk", path: "image", chunkKey: "image/0.0" });
+      const tiff = await compute(mapBlocks(failIo, [fromArray(ramp([4, 4]), { chunks: 4 })], { params: { error: "tiff" } }) as ChunkedArray, { executor }).catch((e: unknown) => e);
+      const t = tiff instanceof TaskError ? tiff.cause : tiff;
+      expect(t).toBeInstanceOf(TiffError);
+      expect(t).toMatchObject({ name: "TiffError", fn: "imread", path: "psf.tif", page: 2 });
+    });
 
     it("a kernel that throws on block [1,0] fails the job with TaskError (key, block index, cause)", async () => {
       const x = fromArray(ramp([8, 8]), { chunks: 4 });

@@ -8,6 +8,8 @@
  */
 import { defineKernel } from "../../src/graph/kernel.js";
 import { cStrides, sizeOf, type Block } from "../../src/core/ndarray.js";
+import { ZarrError } from "../../src/io/zarr/errors.js";
+import { TiffError } from "../../src/io/tiff/tiff-error.js";
 
 /** A C-order float64 block of `shape` over `data`. */
 export function newBlock(shape: readonly number[], data: Float64Array): Block<"float64"> {
@@ -73,6 +75,12 @@ export class BlockFailure extends Error {
     this.name = "BlockFailure";
   }
 }
+
+/** Throws one of the I/O layers' own errors, with its fields: `params.error` "zarr" or "tiff". */
+export const failIo = defineKernel(import.meta.url, "failIo", (_block: Block, params: { error: "zarr" | "tiff" }) => {
+  if (params.error === "zarr") throw new ZarrError("readZarr", "chunk 0.0 must decode; got a frame cut short", { kind: "corrupt-chunk", path: "image", chunkKey: "image/0.0" });
+  throw new TiffError("imread", "page 2 must be readable; got a strip outside the file", { path: "psf.tif", page: 2 });
+});
 
 /** Throws a BlockFailure on block `params.block`; otherwise returns the block as float64. */
 export const failOn = defineKernel(import.meta.url, "failOn", (block: Block, params: { block: number[] }, ctx: { blockIndex: number[] }) => {

@@ -27,6 +27,7 @@ import { noteSink } from "../../schedule/notes.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { mapViews, type View } from "../../schedule/value-views.js";
+import { workerPoolShape } from "../worker-pool-shape.js";
 import { isShared, reviveError, sharedCopy, compactCopy, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 import { ThreadDispatch } from "./thread-dispatch.js";
 import { localKernelKeys, splitTask, splitsLocally } from "./local-steps.js";
@@ -125,12 +126,7 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
   };
   return {
     name,
-    // Two tasks per worker in flight, so a worker finds its next task waiting when it finishes
-    // one instead of idling through a round trip to this thread.
-    concurrency: 2 * workers,
-    // Only the workers compute: the queued task of each holds its inputs, not its workspace.
-    computing: workers,
-    acceptsClosures: false,
+    ...workerPoolShape(workers),
     faultRetries,
     async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
       // A source block embedded in the graph: nothing to compute, so no copy to a worker.

@@ -21,6 +21,7 @@ import { noteSink } from "../../schedule/notes.js";
 import type { Executor, RunInfo } from "../../schedule/scheduler.js";
 import { mapViews, type View } from "../../schedule/value-views.js";
 import { refusePoolInWorker } from "../../schedule/worker-guard.js";
+import { workerPoolShape } from "../worker-pool-shape.js";
 import { compactCopy, isShared, reviveError, sharedCopy, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 import type { AbortMessage, TaskMessage, WorkerAnswer } from "./wire.js";
 
@@ -112,10 +113,7 @@ export function webWorkers(options: WebWorkersOptions): WebWorkersExecutor {
   const pool = new WebWorkerPool(name, workers, options.worker, threadsPerTask, options.shareMinBytes ?? 64 * 1024);
   return {
     name,
-    concurrency: 2 * workers,
-    // Only the workers compute: the queued task of each holds its inputs, not its workspace.
-    computing: workers,
-    acceptsClosures: false,
+    ...workerPoolShape(workers),
     faultRetries,
     run: (task, lookup, closures, signal, info) => pool.run(task, lookup, closures, signal, info),
     close: () => pool.close(),
