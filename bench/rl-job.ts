@@ -19,11 +19,12 @@
  *   last chunk written, after the plan) and the process's wall time (start-up, plan and PSF
  *   included); its peak memory, the maximum resident set of the CLI process, read by
  *   `/usr/bin/time -v` (worker threads live in that process, so this is all of the job's memory);
- * - the kernel's own time per volume: `richardsonLucy` on one volume read from the same store
+ * - the kernel's own time per volume: `richardsonLucy` on volumes read from the same store
  *   beforehand (uint16, as the CLI passes it), in child processes with the plan's threads per volume, as
  *   many at once as the plan runs volumes at once (so they share the cores and the memory
- *   bandwidth as the job's do); the mean of their kernel times, measured before and after the
- *   job and averaged (a loaded machine's load drifts);
+ *   bandwidth as the job's do), each running its share of the volumes one after another as a
+ *   worker does (the engine made once, then reused); the mean of their kernel times, measured
+ *   before and after the job and averaged (a loaded machine's load drifts);
  * - CPU seconds (user + system): the job's per volume (the CLI process, every thread, start-up
  *   included) and the kernel's alone; unlike wall times they hardly depend on the machine's
  *   other load;
@@ -36,8 +37,13 @@
  *   sync it. With every core computing, what is CPU work cannot overlap with compute: the
  *   overhead is then about these steps' share of the kernel's time.
  *
+ * - the job's threads, sampled from /proc while it runs (thread-sampler.ts): each one's CPU,
+ *   system time, faults and busy timeline, and the idle core-seconds.
+ *
  * Run: npx tsx bench/rl-job.ts [--size full|medium] [--volumes N] [--iterations N] [--dir D]
  *   [--workers N] [--threads-per-volume N] (the last two passed to the CLI; default: its plan)
+ *   [--compressor C] (the CLI's output codec) [--input-compressor none] (the image stored raw)
+ *   [--job-only] (the job and its thread profile, no kernel or steps alone)
  * (exports `main()` for bench/run.ts as well).
  */
 import { spawn, spawnSync } from "node:child_process";
