@@ -10,7 +10,6 @@ import type { Progress } from "../schedule/scheduler.js";
 import { breakOnSigint, isSigintBreak } from "../executors/sigint-break.js";
 import { ZarrError, toZarr, type ToOmeZarrResult, type ToZarrResult } from "../io/zarr/index.js";
 import { isLeaseLost } from "../io/zarr/lease.js";
-import { writeZarrChunk } from "../io/zarr/write-kernels.js";
 import { progressBar } from "../schedule/progress-bar.js";
 import { causes, memoryAdvice } from "./job-safety.js";
 import { Printer, asSentence, messageOf, startExecutor, type StartedExecutor } from "./job-args.js";
@@ -40,9 +39,7 @@ export interface DeconvolveOutcome {
  */
 export async function runDeconvolve(job: DeconvolveJob, io: CliIO, json: boolean): Promise<DeconvolveOutcome> {
   const plan = await planDeconvolve(job);
-  // With one volume at a time, this thread encodes and writes each result while the worker
-  // computes the next (see job-plan.ts, writesLocally).
-  const started = await startExecutor(NAME, job.executor, plan.localWrites ? { kernels: [writeZarrChunk] } : {});
+  const started = await startExecutor(NAME, job.executor);
   return new DeconvolveRun(job, io, json, plan, started).run();
 }
 

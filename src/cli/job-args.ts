@@ -175,13 +175,12 @@ export interface StartedExecutor {
  * @throws {UsageError} when Redis does not answer or the URL is bad
  * @example const { executor, close } = await startExecutor("deconvolve", choice);
  */
-export async function startExecutor(command: string, choice: ExecutorChoice, local: { readonly kernels?: readonly unknown[] } = {}): Promise<StartedExecutor> {
+export async function startExecutor(command: string, choice: ExecutorChoice): Promise<StartedExecutor> {
   if (choice.kind === "inline") return { executor: inline(), label: "inline (this thread)", close: async () => undefined };
   if (choice.kind === "threads") {
     const { threads } = await import("../executors/threads/threads.js");
-    const executor = threads({ workers: choice.workers, ...(local.kernels === undefined ? {} : { localKernels: local.kernels }) });
-    const writes = local.kernels === undefined ? "" : "; chunks encoded and written on this thread";
-    return { executor, label: `threads (${choice.workers} worker${choice.workers === 1 ? "" : "s"}${writes})`, close: () => executor.close() };
+    const executor = threads({ workers: choice.workers });
+    return { executor, label: `threads (${choice.workers} worker${choice.workers === 1 ? "" : "s"})`, close: () => executor.close() };
   }
   const { distributed } = await import("../executors/distributed/distributed.js");
   const { parseRedis, probeRedis } = await import("../executors/distributed/redis-connection.js");

@@ -105,12 +105,6 @@ export interface DeconvolvePlan {
   readonly peakBytes: number;
   /** Of `taskBytes`: what one worker's codecs hold (WebAssembly heaps and the encoded chunk; see job-codec-memory.ts). */
   readonly codecBytes: number;
-  /**
-   * Whether the chunks are encoded and written on the CLI's own thread (threads executor, one
-   * volume at a time, several volumes, more than one core): the worker computes the next
-   * volume meanwhile. `peakBytes` then counts the result held on this thread too.
-   */
-  readonly localWrites: boolean;
   /** What is at the output path now. */
   readonly outputState: "none" | "array";
   /** Whether core axes (z, y, x) were split in chunks and are merged for the kernel. */
@@ -182,23 +176,7 @@ export async function planDeconvolve(asked: DeconvolveJob): Promise<DeconvolvePl
   const codecBytes = await codecBytesPerWorker(asked.input, ome?.levelPath ?? asked.path, summarize(image).chunkBytes, compressor, 4 * n);
   const taskBytes = n * item + copy + rlBytes + 2 * psfBytes + codecBytes;
   const merged = image.chunks.slice(-3).some((c) => c.length > 1);
-  const localWrites = writesLocally(asked.executor, running, volumes);
-  // This thread holds a result while it encodes and writes it (the worker's next result may
-  // wait beside it only while the worker holds none of its own). The encoder's heap moves
-  // here from the worker, which then only decodes: the codecs' buffers are counted once.
-  const peakBytes = running * taskBytes + (localWrites ? 4 * n : 0);
-  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, codecBytes, localWrites, peakBytes, outputState, merged, fingerprint, ome };
-}
-
-/**
- * Whether the chunks are encoded and written on the CLI's thread: with one volume at a time
- * on the threads executor the steps around the kernel (encoding, writing, waiting for the
- * disk) would otherwise run between two kernels while the cores the kernel used sit idle;
- * here they overlap with the next volume's kernel. Not with one volume (nothing to overlap)
- * or one core (nothing idle to use).
- */
-function writesLocally(executor: ExecutorChoice, running: number, volumes: number): boolean {
-  return executor.kind === "threads" && running === 1 && volumes > 1 && availableParallelism() > 1;
+  return { job, image, psf, result, volumes, volumeVoxels: n, voxels: image.size, fftShape, taskBytes, codecBytes, peakBytes: running * taskBytes, outputState, merged, fingerprint, ome };
 }
 
 /** Integers of at most 16 bits: what Richardson-Lucy computes in float32 exactly (float32 holds every such count). */

@@ -74,7 +74,7 @@ export function formatPlan(plan: DeconvolvePlan, executor: string): string {
     indent(describe(plan.result)),
     `richardson-lucy: ${rl.tolerance === undefined ? "" : "at most "}${rl.iterations} iteration${rl.iterations === 1 ? "" : "s"}${rl.tolerance === undefined ? "" : ` (each volume stops once ${rl.stopOn === "divergence" ? "its I-divergence falls by a fraction" : "its relative change is"} at most ${rl.tolerance})`}${rl.acceleration === "biggs" ? ", Biggs-Andrews acceleration" : ""}${rl.damping === undefined ? "" : `, damping ${rl.damping}`}${rl.tv === undefined ? "" : `, total-variation lambda ${rl.tv}`}, ${rl.boundary} boundary, estimate starts from ${init}${rl.clip ? ", clipped to [-1, 1]" : ""}${rl.filterEpsilon ? `, filter epsilon ${rl.filterEpsilon}` : ""}${typeof rl.threads === "number" && rl.threads > 1 ? `, ${rl.threads} threads per volume` : ""}${job.background > 0 ? `; ${job.background} counts subtracted from the image first` : ""}`,
     `work: ${plan.volumes} volume${plan.volumes === 1 ? "" : "s"} of (${plan.image.shape.slice(-3).join(", ")}) voxels, FFT domain (${plan.fftShape.join(", ")}); ${workTasks(plan)}${plan.merged ? " (the input's z, y, x chunks are merged: each task reads a whole volume)" : ""}`,
-    `memory: about ${formatBytes(plan.taskBytes)} per task (${formatBytes(plan.codecBytes)} of it the codecs' buffers), ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${plan.localWrites ? " and a result being encoded and written on this thread" : ""}${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
+    `memory: about ${formatBytes(plan.taskBytes)} per task (${formatBytes(plan.codecBytes)} of it the codecs' buffers), ${formatBytes(plan.peakBytes)} peak with ${Math.min(plan.job.executor.workers, plan.volumes)} at once${job.executor.kind === "distributed" ? " (on each worker: per task times its --concurrency)" : ""}`,
     `executor: ${executor}`,
     "",
   ].join("\n");
@@ -101,7 +101,6 @@ export function planJson(plan: DeconvolvePlan, executor: string): Record<string,
     taskBytes: plan.taskBytes,
     codecBytes: plan.codecBytes,
     peakBytes: plan.peakBytes,
-    localWrites: plan.localWrites,
     executor: { kind: plan.job.executor.kind, workers: plan.job.executor.workers, label: executor },
   };
 }

@@ -102,30 +102,6 @@ describe("deconvolve: runs", () => {
     expect(maxRelativeDiff(result, expected())).toBeLessThan(1e-6);
   });
 
-  it("threads with one worker: each chunk is encoded and written on the CLI's thread while the worker computes the next; the same bytes as inline, the estimate counts it, --resume works", async () => {
-    const one = join(dir, "out-local.zarr"), two = join(dir, "out-local-2.zarr"), inl = join(dir, "out-local-inline.zarr");
-    const r = await cli(...baseArgs(one, "--executor", "threads", "--workers", "1", "--json"));
-    expect(r.code, r.err).toBe(0);
-    const plan = jsonLines(r.out)[0] as { localWrites: boolean; taskBytes: number; codecBytes: number; peakBytes: number; input: { shape: number[] }; executor: { label: string } };
-    expect(plan.localWrites).toBe(true);
-    expect(plan.executor.label).toBe("threads (1 worker; chunks encoded and written on this thread)");
-    const n = plan.input.shape.slice(-3).reduce((a, b) => a * b, 1);
-    expect(plan.peakBytes).toBe(plan.taskBytes + 4 * n);
-    const r2 = await cli(...baseArgs(two, "--executor", "threads", "--workers", "2", "--json"));
-    expect((jsonLines(r2.out)[0] as { localWrites: boolean }).localWrites).toBe(false);
-    expect((await cli(...baseArgs(inl, "--executor", "inline"))).code).toBe(0);
-    const bytes = async (out: string): Promise<Buffer> => {
-      const a = await (await fromZarr(out, { path: "result" })).compute();
-      return Buffer.from(a.data.buffer, a.data.byteOffset, a.data.byteLength);
-    };
-    const want = await bytes(inl);
-    expect((await bytes(one)).equals(want)).toBe(true);
-    expect((await bytes(two)).equals(want)).toBe(true);
-    const again = await cli(...baseArgs(one, "--executor", "threads", "--workers", "1", "--json", "--resume"));
-    expect(again.code).toBe(0);
-    expect(jsonLines(again.out).at(-1)).toMatchObject({ event: "done", chunksWritten: 0, chunksSkipped: 2 });
-  });
-
   it("--json: every stdout line is JSON (plan, progress, done); --resume skips every chunk already written", async () => {
     const out = join(dir, "out-json.zarr");
     const r = await cli(...baseArgs(out, "--executor", "inline", "--json"));
