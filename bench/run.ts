@@ -13,6 +13,7 @@ const benches: Record<string, () => Promise<void>> = {
   threads: async () => (await import("./threads.js")).main(),
   executors: async () => (await import("./executors.js")).main(),
   "tiff-lzw": async () => (await import("./tiff-lzw.js")).main(),
+  codecs: async () => (await import("./codecs.js")).main(),
 };
 
 // Benchmark names come first; everything from the first option on is the benchmarks' own

@@ -4,16 +4,18 @@
  * shrinks; the estimate counts, per worker:
  *
  * - decoding the input: zstd (zstddec's heap) and blosc with bit shuffle (numcodecs.js's blosc
- *   heap) hold the compressed and the decoded chunk, `chunk + bound(chunk)`; blosc with byte
- *   or no shuffle, lz4, gzip and zlib decode in JavaScript or Node (no heap beyond the decoded
- *   chunk, already counted as the block read);
- * - encoding the result: numcodecs.js's zstd, blosc and lz4 heaps hold the chunk and its
- *   compression bound, `chunk + bound(chunk)`, and the encoded copy handed back is held while
- *   it is written, `bound(chunk)`; gzip and zlib (Node) only the encoded copy; none nothing.
- *   Blosc's heap holds one chunk more (its binding copies the chunk twice): measured on a
- *   632 MB float32 result with blosc lz4 and byte shuffle, the process grew by 2.12 GiB (3.6
- *   chunks, the encoded copy of 0.8 chunk included), on a 79 MB one by 3.9 chunks, where
- *   `chunk + 2 bound(chunk)` counted 3.
+ *   heap) hold the compressed and the decoded chunk, `chunk + bound(chunk)`; every blosc frame
+ *   also passes through chunkwise's own wasm codec (src/io/zarr/blosc-wasm.ts), whose heap holds
+ *   three blocks, `BLOSC_HEAP` (blocks of at most 1 MiB: c-blosc's own choice, unless the
+ *   array's config forces a larger `blocksize`); lz4, gzip and zlib decode in JavaScript or
+ *   Node (no heap beyond the decoded chunk, already counted as the block read);
+ * - encoding the result: numcodecs.js's zstd and lz4 heaps, and its blosc heap for cnames other
+ *   than lz4 or bit shuffle, hold the chunk and its compression bound, `chunk + bound(chunk)`,
+ *   and the encoded copy handed back is held while it is written, `bound(chunk)`; that blosc
+ *   heap holds one chunk more (its binding copies the chunk twice: measured 3.6 to 3.9 chunks
+ *   in all). Blosc lz4 with byte or no shuffle uses chunkwise's codec: its block heap, the
+ *   compressed blocks and the frame they are joined into, `BLOSC_HEAP + 2 bound(chunk)`. gzip
+ *   and zlib (Node) hold only the encoded copy; none nothing.
  *
  * `bound(n) = n + ceil(n / 255) + 64 KiB`, above zstd's, lz4's and blosc's own compression bounds.
  * @module
@@ -25,6 +27,15 @@ import { storeRefOf } from "../io/zarr/store.js";
 
 const NAME = "deconvolve";
 
+/** The heap of chunkwise's blosc codec for blocks of at most 1 MiB: the LZ4 table and three blocks with their slack. */
+export const BLOSC_HEAP = 16384 + 3 * (1 << 20) + 1024;
+
+/** The block heap for frames of `chunkBytes` with a forced `blocksize` (0: c-blosc's own choice, at most 1 MiB). */
+function bloscHeap(config: Record<string, unknown>, chunkBytes: number): number {
+  const forced = typeof config.blocksize === "number" ? Math.min(config.blocksize, chunkBytes) : 0;
+  return forced > 1 << 20 ? 16384 + 3 * forced + 1024 : BLOSC_HEAP;
+}
+
 /** At least what zstd, lz4 and blosc may write for `n` bytes (their compress bounds). */
 export function compressBound(n: number): number {
   return n + Math.ceil(n / 255) + 65536;
@@ -34,6 +45,7 @@ export function compressBound(n: number): number {
  * The heap one worker thread keeps for decoding chunks of `chunkBytes` with these codecs (the
  * input array's filters, compressor or v3 codecs, as its metadata states them).
  * @example decodeHeapBytes([{ name: "zstd", role: "codec", config: {} }], 1000) // 1000 + compressBound(1000)
+ * @example decodeHeapBytes([{ name: "blosc", role: "codec", config: { shuffle: "shuffle" } }], 1000) // BLOSC_HEAP
  */
 export function decodeHeapBytes(codecs: NonNullable<ArrayInfo["codecSpecs"]>, chunkBytes: number): number {
   let bytes = 0;
@@ -41,6 +53,7 @@ export function decodeHeapBytes(codecs: NonNullable<ArrayInfo["codecSpecs"]>, ch
     const id = name.replace(/^numcodecs\./, "");
     const bitshuffle = id === "blosc" && (config.shuffle === 2 || config.shuffle === "bitshuffle");
     if (id === "zstd" || bitshuffle) bytes += chunkBytes + compressBound(chunkBytes);
+    if (id === "blosc") bytes += bloscHeap(config, chunkBytes);
   }
   return bytes;
 }
@@ -50,6 +63,7 @@ export function encodeBytes(compressor: ResolvedCompressor, chunkBytes: number):
   if (compressor === null) return 0;
   const copy = compressBound(chunkBytes);
   if (compressor.id === "gzip" || compressor.id === "zlib") return copy;
+  if (compressor.id === "blosc" && compressor.cname === "lz4" && compressor.shuffle !== 2) return BLOSC_HEAP + 2 * copy;
   return (compressor.id === "blosc" ? 2 * chunkBytes : chunkBytes) + compressBound(chunkBytes) + copy;
 }
 

@@ -5,10 +5,10 @@
  * default was zstd level 3, must not need the option to say so).
  *
  * The default is blosc with lz4 at clevel 5 and shuffle, zarr-python 2's default compressor:
- * on a deconvolved float32 volume of the blog's size (632 MB) numcodecs.js encodes it in about
- * 2.0 s against 3.2 s for zstd level 3, and it compresses better (ratio 0.75 against 0.81);
- * chunkwise decodes it in JavaScript, with no WebAssembly heap (docs/deconvolution.md, "The
- * whole job").
+ * chunkwise's own WebAssembly codec encodes a deconvolved float32 volume of the blog's size
+ * (632 MB) in about 0.45 s of CPU, byte for byte as c-blosc does, and decodes block by block
+ * on a heap of about 3 MiB (docs/io.md, "Blosc with lz4"); zstd level 3 took 3.2 s through
+ * numcodecs.js and compresses less (ratio 0.81 against 0.75).
  * @module
  */
 import type { CompressorConfig, CompressorSpec } from "../io/zarr/index.js";

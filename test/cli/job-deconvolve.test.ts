@@ -184,8 +184,8 @@ describe("deconvolve: runs", () => {
     const its = notes.map((n) => n.note.iterations).sort((a, b) => a - b);
     expect(its[0]).toBeLessThan(12); // the tolerance stops at least one volume early
     const summary = `iterations used per volume: min ${its[0]}, median ${(its[0]! + its[1]!) / 2}, max ${its[1]} (of at most 12; 2 volumes)`;
-    for (const executor of [["--executor", "threads", "--workers", "2"], ["--executor", "inline"]]) {
-      const out = join(dir, `out-tol-${executor[1]}.zarr`);
+    for (const executor of [["--executor", "threads", "--workers", "2"], ["--executor", "threads", "--workers", "1"], ["--executor", "inline"]]) {
+      const out = join(dir, `out-tol-${executor[1]}-${executor[3] ?? ""}.zarr`);
       // stdout and stderr (the progress lines) in the order they were written.
       const both: string[] = [];
       const r = await cliWith({ onStdout: (t) => both.push(t), onStderr: (t) => both.push(t) }, ...baseArgs(out, ...executor, "--iterations", "12", "--tolerance", "0.05"));

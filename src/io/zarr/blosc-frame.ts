@@ -9,11 +9,12 @@
  * flags, typesize >= 1, 0 < blocksize <= nbytes; a memcpyed frame exactly 16 + nbytes long;
  * the block-start table inside the frame; each split stream's length inside the frame; each
  * stream decoding to exactly its share of the block (`nbytes != neblock` is c-blosc's -2).
- * Byte shuffle is undone here; bit shuffle is left to numcodecs.js's blosc once every stream
+ * Byte shuffle is undone and lz4 streams decoded by the WebAssembly codec (blosc-wasm.ts), block by block; bit shuffle is left to numcodecs.js's blosc once every stream
  * has been verified (then its decode cannot fail), and its output length is checked too.
  * @module
  */
-import { CorruptData, blosclz, lz4Block, zstdFrames } from "./byte-codecs.js";
+import { bloscWasm, releaseIfLarge, type BloscWasm } from "./blosc-wasm.js";
+import { CorruptData, blosclz, lz4Fault, zstdFrames } from "./byte-codecs.js";
 import { zlibInflate } from "./host.js";
 
 /** Decoders this module delegates to: zstd streams (into at most `capacity` bytes) and numcodecs.js's bit-unshuffle. */
@@ -62,34 +63,59 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
   const leftover = nbytes % blocksize;
   if (nblocks > Math.floor((cbytes - 16) / 4)) throw new CorruptData(`blosc frame is too short for its ${nblocks} block offsets`);
   const out = new Uint8Array(nbytes);
-  const tmp = new Uint8Array(blocksize);
+  // Each block is gathered in the wasm codec's buffer b (lz4 streams decoded there from a copy
+  // in buffer a, other streams decoded in JavaScript and copied in), byte-unshuffled into
+  // buffer c, and copied out: the wasm heap holds a few blocks, never the chunk.
+  const w = bloscWasm();
+  let tmp: Uint8Array | undefined;
   let bitshuffled = false;
-  for (let j = 0; j < nblocks; j++) {
-    const last = j === nblocks - 1 && leftover > 0;
-    const bsize = last ? leftover : blocksize;
-    const doshuffle = (flags & DOSHUFFLE) !== 0 && typesize > 1;
-    const dobit = (flags & DOBITSHUFFLE) !== 0 && bsize >= typesize;
-    const nsplits = !(flags & DONT_SPLIT) && typesize <= MAX_SPLITS && Math.floor(bsize / typesize) >= MIN_BUFFERSIZE && !last ? typesize : 1;
-    if (bsize % nsplits !== 0) throw new CorruptData(`blosc block ${j} of ${bsize} bytes cannot split into ${nsplits} streams`);
-    const neblock = bsize / nsplits;
-    const dest = doshuffle || dobit ? tmp : out.subarray(j * blocksize, j * blocksize + bsize);
-    let at = dv.getInt32(16 + 4 * j, true);
-    for (let s = 0; s < nsplits; s++) {
-      if (at < 0 || at > cbytes - 4) throw new CorruptData(`blosc block ${j} stream ${s} starts at byte ${at}, outside the ${cbytes}-byte frame`);
-      const csize = dv.getInt32(at, true);
-      at += 4;
-      if (csize < 0 || csize > cbytes - at) throw new CorruptData(`blosc block ${j} stream ${s} says ${csize} bytes; only ${cbytes - at} remain in the frame`);
-      const stream = src.subarray(at, at + csize);
-      const into = dest.subarray(s * neblock, (s + 1) * neblock);
-      if (csize === neblock) into.set(stream);
-      else {
-        const n = await decodeStream(format, stream, into, helpers);
-        if (n !== neblock) throw new CorruptData(`blosc block ${j} stream ${s} (${format}) decodes to ${n} bytes; it must be ${neblock}`);
+  try {
+    for (let j = 0; j < nblocks; j++) {
+      const last = j === nblocks - 1 && leftover > 0;
+      const bsize = last ? leftover : blocksize;
+      const doshuffle = (flags & DOSHUFFLE) !== 0 && typesize > 1;
+      const dobit = (flags & DOBITSHUFFLE) !== 0 && bsize >= typesize;
+      const nsplits = !(flags & DONT_SPLIT) && typesize <= MAX_SPLITS && Math.floor(bsize / typesize) >= MIN_BUFFERSIZE && !last ? typesize : 1;
+      if (bsize % nsplits !== 0) throw new CorruptData(`blosc block ${j} of ${bsize} bytes cannot split into ${nsplits} streams`);
+      const neblock = bsize / nsplits;
+      // lz4 blocks are gathered in wasm buffer b with no await in between (so no other decode
+      // on this thread can move the buffers); other formats in `tmp`, copied in at the end.
+      const inWasm = format === "lz4";
+      if (inWasm) w.reserve(0, blocksize, blocksize);
+      else tmp ??= new Uint8Array(blocksize);
+      let at = dv.getInt32(16 + 4 * j, true);
+      for (let s = 0; s < nsplits; s++) {
+        if (at < 0 || at > cbytes - 4) throw new CorruptData(`blosc block ${j} stream ${s} starts at byte ${at}, outside the ${cbytes}-byte frame`);
+        const csize = dv.getInt32(at, true);
+        at += 4;
+        if (csize < 0 || csize > cbytes - at) throw new CorruptData(`blosc block ${j} stream ${s} says ${csize} bytes; only ${cbytes - at} remain in the frame`);
+        const stream = src.subarray(at, at + csize);
+        if (csize === neblock) {
+          if (inWasm) w.bytes().set(stream, w.b + s * neblock);
+          else tmp!.set(stream, s * neblock);
+        } else {
+          let n: number;
+          if (inWasm) {
+            w.fitA(csize);
+            w.bytes().set(stream, w.a);
+            n = w.exports.lz4Decompress(w.a, csize, w.b + s * neblock, neblock);
+            if (n < 0) throw lz4Fault(n, w.exports.badOffset.value);
+          } else {
+            n = await decodeStream(format, stream, tmp!.subarray(s * neblock, (s + 1) * neblock), helpers);
+          }
+          if (n !== neblock) throw new CorruptData(`blosc block ${j} stream ${s} (${format}) decodes to ${n} bytes; it must be ${neblock}`);
+        }
+        at += csize;
       }
-      at += csize;
+      if (dobit && !doshuffle) {
+        bitshuffled = true;
+        continue;
+      }
+      emitBlock(w, inWasm ? undefined : tmp!.subarray(0, bsize), doshuffle ? typesize : 1, blocksize, out.subarray(j * blocksize, j * blocksize + bsize));
     }
-    if (doshuffle) unshuffle(typesize, bsize, tmp, out.subarray(j * blocksize));
-    else if (dobit) bitshuffled = true;
+  } finally {
+    // A frame whose blocks are far larger than c-blosc's own must not keep its memory alive.
+    releaseIfLarge(w);
   }
   if (!bitshuffled) return out;
   const native = await helpers.blosc(src);
@@ -97,11 +123,24 @@ export async function decodeBlosc(src: Uint8Array, expected: number | undefined,
   return native;
 }
 
+/**
+ * Writes the gathered block (in wasm buffer b, or `gathered` when decoded in JavaScript) into
+ * `dest`, byte-unshuffled through buffer c when `typesize` > 1.
+ */
+function emitBlock(w: BloscWasm, gathered: Uint8Array | undefined, typesize: number, blocksize: number, dest: Uint8Array): void {
+  if (gathered !== undefined) {
+    w.reserve(0, blocksize, blocksize);
+    w.bytes().set(gathered, w.b);
+  }
+  if (typesize > 1) w.exports.unshuffle(typesize, dest.length, w.b, w.c);
+  const from = typesize > 1 ? w.c : w.b;
+  dest.set(w.bytes().subarray(from, from + dest.length));
+}
+
 /** Decodes one split stream into `into`; returns the decoded length (or what it would be). */
 async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array, helpers: BloscHelpers): Promise<number> {
   switch (format) {
     case "blosclz": return blosclz(stream, into);
-    case "lz4": return lz4Block(stream, into);
     case "zlib": {
       let bytes: Uint8Array;
       try {
@@ -121,15 +160,4 @@ async function decodeStream(format: string, stream: Uint8Array, into: Uint8Array
       return bytes.length;
     }
   }
-}
-
-/** c-blosc's `unshuffle_generic`: byte `b` of element `i` sits at `b * n + i`; a tail shorter than one element is copied as is. */
-function unshuffle(typesize: number, size: number, src: Uint8Array, dest: Uint8Array): void {
-  const n = Math.floor(size / typesize);
-  for (let b = 0; b < typesize; b++) {
-    const from = b * n;
-    for (let i = 0; i < n; i++) dest[i * typesize + b] = src[from + i]!;
-  }
-  const tail = size - n * typesize;
-  if (tail > 0) dest.set(src.subarray(size - tail, size), size - tail);
 }

@@ -20,50 +20,70 @@ export class CorruptData extends Error {
   override readonly name = "CorruptData";
 }
 
+const LZ4_FAULTS: Record<number, string> = {
+  [-1]: "lz4 block is empty",
+  [-2]: "lz4 literal length runs past the end of the block",
+  [-3]: "lz4 literals run past the end of the block",
+  [-4]: "lz4 literals run past the decoded size",
+  [-5]: "lz4 match offset runs past the end of the block",
+  [-7]: "lz4 match length runs past the end of the block",
+  [-8]: "lz4 match runs past the decoded size",
+  [-9]: "lz4 block ends with a match; it must end with literals",
+};
+
 /**
- * Decodes one LZ4 block into `out` and returns how many bytes it wrote.
+ * The error for an LZ4 block's first violation, by the codes of the WebAssembly decoder
+ * (src/io/zarr/wasm/lz4.ts), which {@link lz4Block} shares so both word it alike.
+ */
+export function lz4Fault(code: number, offset: number): CorruptData {
+  return new CorruptData(code === -6 ? `lz4 match offset ${offset} points before the start of the output` : LZ4_FAULTS[code] ?? `lz4 decoder failed with code ${code}`);
+}
+
+/**
+ * Decodes one LZ4 block into `out` and returns how many bytes it wrote (the bare numcodecs
+ * LZ4 codec's block is the whole chunk, so it is decoded here rather than in the wasm heap).
  * @throws {CorruptData} when the block reads or writes out of bounds or ends inside a sequence
  */
 export function lz4Block(src: Uint8Array, out: Uint8Array): number {
   const end = src.length;
   let ip = 0;
   let op = 0;
-  if (end === 0) throw new CorruptData("lz4 block is empty");
+  if (end === 0) throw lz4Fault(-1, 0);
   for (;;) {
     const token = src[ip++]!;
     let lit = token >>> 4;
     if (lit === 15) {
       let b: number;
       do {
-        if (ip >= end) throw new CorruptData("lz4 literal length runs past the end of the block");
+        if (ip >= end) throw lz4Fault(-2, 0);
         b = src[ip++]!;
         lit += b;
       } while (b === 255);
     }
-    if (ip + lit > end) throw new CorruptData("lz4 literals run past the end of the block");
-    if (op + lit > out.length) throw new CorruptData("lz4 literals run past the decoded size");
+    if (ip + lit > end) throw lz4Fault(-3, 0);
+    if (op + lit > out.length) throw lz4Fault(-4, 0);
     // Short runs by hand: a subarray per sequence costs more than the copy.
     if (lit < 32) for (let k = 0; k < lit; k++) out[op + k] = src[ip + k]!;
     else out.set(src.subarray(ip, ip + lit), op);
     ip += lit;
     op += lit;
     if (ip === end) return op; // the last sequence is literals only
-    if (ip + 2 > end) throw new CorruptData("lz4 match offset runs past the end of the block");
+    if (ip + 2 > end) throw lz4Fault(-5, 0);
     const offset = src[ip]! | (src[ip + 1]! << 8);
     ip += 2;
-    if (offset === 0 || offset > op) throw new CorruptData(`lz4 match offset ${offset} points before the start of the output`);
+    if (offset === 0 || offset > op) throw lz4Fault(-6, offset);
     let len = token & 15;
     if (len === 15) {
       let b: number;
       do {
-        if (ip >= end) throw new CorruptData("lz4 match length runs past the end of the block");
+        if (ip >= end) throw lz4Fault(-7, 0);
         b = src[ip++]!;
         len += b;
       } while (b === 255);
     }
     len += 4;
-    if (op + len > out.length) throw new CorruptData("lz4 match runs past the decoded size");
-    if (ip >= end) throw new CorruptData("lz4 block ends with a match; it must end with literals");
+    if (op + len > out.length) throw lz4Fault(-8, 0);
+    if (ip >= end) throw lz4Fault(-9, 0);
     let ref = op - offset;
     if (offset >= len && len >= 32) {
       out.copyWithin(op, ref, ref + len);

@@ -1,13 +1,16 @@
 /**
  * Compressors chunkwise can write, as JSON specs that travel in task params, and the encoder a
  * store task builds from one. gzip and zlib use Node's zlib (numcodecs.js cannot encode them);
- * zstd, lz4 and blosc use numcodecs.js's WebAssembly encoders (through zarrita's registry). numcodecs.js's blosc encodes
- * with a type size of 1, so its shuffle moves bytes, not elements: prefer zstd for
- * compression ratio. Every encoder is deterministic (same bytes in, same bytes out), which is
+ * blosc with cname lz4 and byte or no shuffle uses chunkwise's own WebAssembly encoder
+ * (blosc-encode.ts: numcodecs' frames byte for byte, with the array's item size as type size);
+ * zstd, lz4 and the other blosc settings use numcodecs.js's WebAssembly encoders (through
+ * zarrita's registry). numcodecs.js's blosc encodes with a type size of 1, so its shuffle moves
+ * bytes, not elements: prefer zstd or blosc lz4 for compression ratio. Every encoder is deterministic (same bytes in, same bytes out), which is
  * what makes a resumed write byte-identical to an uninterrupted one.
  * @module
  */
 import { registry } from "zarrita";
+import { encodeBloscLz4 } from "./blosc-encode.js";
 import { ZarrError } from "./errors.js";
 import { gzip, zlibDeflate } from "./host.js";
 
@@ -87,26 +90,42 @@ export function v3Codecs(c: ResolvedCompressor, typesize: number): Record<string
 type Encode = (bytes: Uint8Array) => Promise<Uint8Array>;
 const encoders = new Map<string, Promise<Encode>>();
 
-/** An encoder for a resolved compressor (cached per thread). */
-export function encoderFor(c: ResolvedCompressor): Promise<Encode> {
-  const key = JSON.stringify(c);
+/**
+ * An encoder for a resolved compressor (cached per thread).
+ * @param typesize - bytes per element, blosc's type size (numcodecs takes the array's item size)
+ */
+export function encoderFor(c: ResolvedCompressor, typesize = 1): Promise<Encode> {
+  const key = `${JSON.stringify(c)}/${typesize}`;
   let p = encoders.get(key);
   if (p === undefined) {
-    p = makeEncoder(c);
+    p = makeEncoder(c, typesize);
     encoders.set(key, p);
   }
   return p;
 }
 
-async function makeEncoder(c: ResolvedCompressor): Promise<Encode> {
+async function makeEncoder(c: ResolvedCompressor, typesize: number): Promise<Encode> {
   if (c === null) return async (b) => b;
   switch (c.id) {
     case "gzip": return async (b) => gzip(b, c.level);
     case "zlib": return async (b) => zlibDeflate(b, c.level);
     case "zstd": return numcodecsEncoder("zstd", { level: c.level });
     case "lz4": return numcodecsEncoder("lz4", { acceleration: c.acceleration });
-    case "blosc": return numcodecsEncoder("blosc", { cname: c.cname, clevel: c.clevel, shuffle: c.shuffle, blocksize: 0 });
+    case "blosc":
+      if (c.cname === "lz4" && c.shuffle !== 2) return bloscLz4Encoder(typesize, c.clevel, c.shuffle);
+      return numcodecsEncoder("blosc", { cname: c.cname, clevel: c.clevel, shuffle: c.shuffle, blocksize: 0 });
   }
+}
+
+/** chunkwise's WebAssembly blosc/lz4 encoder (blosc-encode.ts): numcodecs' frames, block by block through a small heap. */
+function bloscLz4Encoder(typesize: number, clevel: number, shuffle: 0 | 1): Encode {
+  return async (b) => {
+    try {
+      return encodeBloscLz4(b, typesize, clevel, shuffle);
+    } catch (e) {
+      throw new ZarrError(FN, `blosc lz4 must encode a chunk of ${b.length} bytes; it failed with ${String(e)}. Write smaller chunks (blosc holds at most 2 GiB)`, { kind: "codec", cause: e });
+    }
+  };
 }
 
 /** numcodecs.js's encoder, reached through zarrita's codec registry (zarrita's own dependency). */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { AbsolutePath } from "zarrita";
-import type { DataType } from "../../core/dtype.js";
+import { itemSize, type DataType } from "../../core/dtype.js";
 import { asBlock, copyInto, emptyBlock, isCContiguous, type Block } from "../../core/ndarray.js";
 import { index as view } from "../../core/views.js";
 import { defineKernel } from "../../graph/kernel.js";
@@ -40,7 +40,7 @@ export const writeZarrChunk = defineKernel(import.meta.url, "writeZarrChunk", as
   if (block.dtype !== params.dtype || block.shape.length !== params.blockShape.length || block.shape.some((d, i) => d !== params.blockShape[i])) {
     throw new ZarrError("toZarr", `the block for chunk ${JSON.stringify(params.key)} must have shape ${JSON.stringify(params.blockShape)} and dtype ${params.dtype}; got ${JSON.stringify(block.shape)} ${block.dtype}. The array's declared chunks or dtype are wrong`, { kind: "mismatch", chunkKey: params.key });
   }
-  const encoded = await (await encoderFor(params.compressor))(chunkBytes(block, params));
+  const encoded = await (await encoderFor(params.compressor, itemSize(params.dtype)))(chunkBytes(block, params));
   await writeKeyAtomic("toZarr", params.store, params.key as AbsolutePath, encoded);
   return { key: params.key, bytes: encoded.length };
 });
