@@ -13,8 +13,8 @@
  *   than lz4 or bit shuffle, hold the chunk and its compression bound, `chunk + bound(chunk)`,
  *   and the encoded copy handed back is held while it is written, `bound(chunk)`; that blosc
  *   heap holds one chunk more (its binding copies the chunk twice: measured 3.6 to 3.9 chunks
- *   in all). Blosc lz4 with byte or no shuffle uses chunkwise's codec: its block heap, the
- *   compressed blocks and the frame they are joined into, `BLOSC_HEAP + 2 bound(chunk)`. gzip
+ *   in all). Blosc lz4 with byte or no shuffle uses chunkwise's codec: its block heap and the
+ *   frame the blocks are compressed into, `BLOSC_HEAP + bound(chunk)`. gzip
  *   and zlib (Node) hold only the encoded copy; none nothing.
  *
  * `bound(n) = n + ceil(n / 255) + 64 KiB`, above zstd's, lz4's and blosc's own compression bounds.
@@ -63,7 +63,7 @@ export function encodeBytes(compressor: ResolvedCompressor, chunkBytes: number):
   if (compressor === null) return 0;
   const copy = compressBound(chunkBytes);
   if (compressor.id === "gzip" || compressor.id === "zlib") return copy;
-  if (compressor.id === "blosc" && compressor.cname === "lz4" && compressor.shuffle !== 2) return BLOSC_HEAP + 2 * copy;
+  if (compressor.id === "blosc" && compressor.cname === "lz4" && compressor.shuffle !== 2) return BLOSC_HEAP + copy;
   return (compressor.id === "blosc" ? 2 * chunkBytes : chunkBytes) + compressBound(chunkBytes) + copy;
 }
 

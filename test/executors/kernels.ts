@@ -58,35 +58,3 @@ export const teamIdleMs = defineKernel(import.meta.url, "teamIdleMs", (block: Bl
   const pool = passTeams() as { idleMs?: number } | undefined;
   return newBlock([1], Float64Array.of(block.shape.length === 0 ? -2 : pool?.idleMs ?? -1));
 });
-
-/**
- * Counts its start in `counter[0]` (a SharedArrayBuffer every thread sees), then computes
- * `heavy`. With `params.waitMs`, it first blocks its thread until `counter[1]` is set (or the
- * time runs out) and appends 1 if it was set, else 0. With `threads({ localKernels })`, the
- * inner step of the tests' split tasks.
- */
-export const countedHeavy = defineKernel(import.meta.url, "countedHeavy", (block: Block, counter: Int32Array, params: { rounds: number; waitMs?: number }) => {
-  Atomics.add(counter, 0, 1);
-  const out = heavy(block, params) as Block<"float64">;
-  if (params.waitMs === undefined) return out;
-  Atomics.wait(counter, 1, 0, params.waitMs);
-  return newBlock([out.data.length + 1], Float64Array.of(...out.data, Atomics.load(counter, 1)));
-});
-
-/**
- * An outer step for `threads({ localKernels })`: its input's values, the thread it ran on
- * (1: the main thread), and whether `counter[0]` reached `params.until` within `params.waitMs`
- * (polled without blocking the thread's event loop), as a float64 block [...values, main,
- * reached]. When it was reached it sets `counter[1]`, releasing a waiting `countedHeavy`.
- */
-export const outerStep = defineKernel(import.meta.url, "outerStep", async (block: Block, counter: Int32Array, params: { until: number; waitMs: number; fail?: boolean }) => {
-  if (params.fail === true) throw new Error("outer step failed");
-  const t0 = performance.now();
-  while (Atomics.load(counter, 0) < params.until && performance.now() - t0 < params.waitMs) await new Promise((r) => setTimeout(r, 5));
-  if (params.until > 0 && Atomics.load(counter, 0) >= params.until) {
-    Atomics.store(counter, 1, 1);
-    Atomics.notify(counter, 1);
-  }
-  const v = values(block);
-  return newBlock([v.length + 2], Float64Array.of(...v, isMainThread ? 1 : 0, Atomics.load(counter, 0) >= params.until ? 1 : 0));
-});

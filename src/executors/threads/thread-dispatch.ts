@@ -27,8 +27,6 @@ export interface PoolSettings {
 }
 
 interface Pending {
-  /** Sent in a message of its own (never batched with another task). */
-  readonly alone: boolean;
   readonly request: WorkerRequest;
   readonly transfer: readonly ArrayBuffer[];
   readonly resolve: (reply: WorkerReply) => void;
@@ -43,17 +41,13 @@ export class ThreadDispatch {
 
   constructor(private readonly settings: PoolSettings) {}
 
-  /**
-   * Runs `request` on a worker (moving `transfer`) and resolves with its reply. `alone`: in a
-   * message of its own, so that its reply is not held until a batch-mate ends and another
-   * worker (or this one, next) can take the task after it.
-   */
-  send(request: WorkerRequest, transfer: readonly ArrayBuffer[], key: string, alone = false): Promise<WorkerReply> {
+  /** Runs `request` on a worker (moving `transfer`) and resolves with its reply. */
+  send(request: WorkerRequest, transfer: readonly ArrayBuffer[], key: string): Promise<WorkerReply> {
     const t = this.settings.timeouts;
     if (t !== undefined) return runBounded(this.open(), request, [...transfer], t, key);
     return new Promise<WorkerReply>((resolve, reject) => {
       if (this.pending.length === 0) setImmediate(() => this.flush());
-      this.pending.push({ alone, request, transfer, resolve, reject });
+      this.pending.push({ request, transfer, resolve, reject });
     });
   }
 
@@ -80,18 +74,15 @@ export class ThreadDispatch {
 
   /** Sends the tasks of this turn: at most `workers` messages of about equal numbers of tasks, so that every worker gets work. */
   private flush(): void {
-    const all = this.pending;
+    const list = this.pending;
     this.pending = [];
     let p: Piscina;
     try {
       p = this.open();
     } catch (e) {
-      for (const t of all) t.reject(e);
+      for (const t of list) t.reject(e);
       return;
     }
-    for (const t of all) if (t.alone) sendGroup(p, [t]);
-    const list = all.filter((t) => !t.alone);
-    if (list.length === 0) return;
     const parts = Math.min(this.settings.workers, list.length);
     let from = 0;
     for (let i = 0; i < parts; i++) {

@@ -30,9 +30,6 @@ import { mapViews, type View } from "../../schedule/value-views.js";
 import { workerPoolShape } from "../worker-pool-shape.js";
 import { isShared, reviveError, sharedCopy, compactCopy, type WorkerReply, type WorkerRequest } from "../thread-wire.js";
 import { ThreadDispatch } from "./thread-dispatch.js";
-import { localKernelKeys, splitTask, splitsLocally } from "./local-steps.js";
-
-const NO_KEYS: ReadonlySet<string> = new Set();
 
 /**
  * Node's `worker_threads` resource limits, spelt out so the published types need no
@@ -63,15 +60,6 @@ export interface ThreadsOptions {
    * a `TaskTimeoutError` (not retried). Tasks then travel one per message. Unbounded by default.
    */
   timeouts?: { readonly importMs: number; readonly runMs: number };
-  /**
-   * Kernels (named with `defineKernel`) run on this thread when they are a task's outer step:
-   * such a task's inner steps (the tasks fused into it) run on a worker and their results move
-   * here, then its own kernel runs here, while the worker takes its next task. For a step that
-   * waits on I/O or would otherwise leave a core idle beside a worker that uses every core
-   * (`chunkwise deconvolve` passes its chunk writer with one worker of several threads); this
-   * thread then holds each such result until its step ends. Default: none.
-   */
-  localKernels?: readonly unknown[];
 }
 
 /** An {@link Executor} backed by a pool of worker threads; `close()` ends the threads. */
@@ -108,22 +96,6 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
   const moves = new InputMoves(shareMinBytes);
   const flags = new AbortFlags();
   const budget = Math.max(1, Math.floor(availableParallelism() / workers));
-  const local = localKernelKeys(options.localKernels);
-  /** Runs `task` on a worker: its inputs moved, shared or copied, its notes passed on. */
-  const onWorker = async (task: Task, lookup: (key: string) => unknown, signal: AbortSignal | undefined, info: RunInfo | undefined, keep: ReadonlySet<string>, alone = false): Promise<unknown> => {
-    const transfer = new Set<ArrayBuffer>();
-    const inputs = [...new Set(taskDependencies(task))].map((key) => [key, moves.prepare(lookup(key), (info?.lastUse.has(key) ?? false) && !keep.has(key), transfer)] as const);
-    const abort = flags.of(signal);
-    const request: WorkerRequest = { task: compactLiterals(task), inputs, threads: budget, ...(abort === undefined ? {} : { abort }), ...(info?.note === undefined ? {} : { notes: true }) };
-    const reply = await sendTask(dispatch, request, [...transfer], task.key, name, alone);
-    if (reply.ok) {
-      // The worker checked each note with the same noteSink; they come in the order sent.
-      if (info?.note !== undefined) for (const n of reply.notes ?? []) info.note(n);
-      return moves.received(reply.value);
-    }
-    if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
-    throw reviveError(reply.error);
-  };
   return {
     name,
     ...workerPoolShape(workers),
@@ -131,16 +103,18 @@ export function threads(options: ThreadsOptions = {}): ThreadsExecutor {
     async run(task: Task, lookup: (key: string) => unknown, closures, signal?: AbortSignal, info?: RunInfo): Promise<unknown> {
       // A source block embedded in the graph: nothing to compute, so no copy to a worker.
       if (isLiteralSource(task)) return evaluateTask(task, lookup, closures, signal, budget, info?.note && noteSink(info.note));
-      if (!splitsLocally(task, local)) return onWorker(task, lookup, signal, info, NO_KEYS);
-      // The inner steps on a worker (one after another, as the whole task would run them), the
-      // outer step here on their results; what the outer step reads itself is never moved away.
-      // Each inner step travels alone: batched with another task's, its result would wait for
-      // that one's, and the worker would idle while this thread runs both outer steps.
-      const { inner, outer, keep } = splitTask(task);
-      const results = new Map<string, unknown>();
-      for (const step of inner) results.set(step.key, await onWorker(step.task, lookup, signal, info, keep, true));
-      const note = info?.note && noteSink(info.note);
-      return evaluateTask(outer, (k) => (results.has(k) ? results.get(k) : lookup(k)), closures, signal, budget, note);
+      const transfer = new Set<ArrayBuffer>();
+      const inputs = [...new Set(taskDependencies(task))].map((key) => [key, moves.prepare(lookup(key), info?.lastUse.has(key) ?? false, transfer)] as const);
+      const abort = flags.of(signal);
+      const request: WorkerRequest = { task: compactLiterals(task), inputs, threads: budget, ...(abort === undefined ? {} : { abort }), ...(info?.note === undefined ? {} : { notes: true }) };
+      const reply = await sendTask(dispatch, request, [...transfer], task.key, name);
+      if (reply.ok) {
+        // The worker checked each note with the same noteSink; they come in the order sent.
+        if (info?.note !== undefined) for (const n of reply.notes ?? []) info.note(n);
+        return moves.received(reply.value);
+      }
+      if ("aborted" in reply) throw signal?.reason ?? new DOMException("This operation was aborted", "AbortError");
+      throw reviveError(reply.error);
     },
     close: () => dispatch.close(),
   };
@@ -164,9 +138,9 @@ function checkOptions(options: ThreadsOptions): { workers: number; faultRetries:
 }
 
 /** Sends one task; a lost worker, a clone failure and a timeout each become their own error. */
-async function sendTask(dispatch: ThreadDispatch, request: WorkerRequest, transfer: ArrayBuffer[], key: string, name: string, alone: boolean): Promise<WorkerReply> {
+async function sendTask(dispatch: ThreadDispatch, request: WorkerRequest, transfer: ArrayBuffer[], key: string, name: string): Promise<WorkerReply> {
   try {
-    return await dispatch.send(request, transfer, key, alone);
+    return await dispatch.send(request, transfer, key);
   } catch (e) {
     if (e instanceof TaskTimeoutError) throw e;
     if (e instanceof Error && e.name === "DataCloneError") {

@@ -67,50 +67,48 @@ export function encodeBloscLz4(src: Uint8Array, typesize: number, clevel: number
     dv.setInt32(8, blocksize, true);
     dv.setInt32(12, cbytes, true);
   };
-  const pieces = clevel === 0 || nbytes < MIN_BUFFERSIZE ? null : compressBlocks(src, ts, blocksize, flags, clevel);
-  if (pieces === null) {
+  // One buffer of the largest frame blosc writes (the chunk stored after the header): the blocks
+  // are compressed straight into it, and a frame that would not shrink becomes that stored
+  // frame in place. Pages past the compressed frame are never touched, so they cost no memory.
+  const out = new Uint8Array(OVERHEAD + nbytes);
+  const total = clevel === 0 || nbytes < MIN_BUFFERSIZE ? 0 : compressBlocks(src, ts, blocksize, flags, clevel, out);
+  if (total === 0) {
     flags |= MEMCPYED;
-    const out = new Uint8Array(OVERHEAD + nbytes);
     header(out.length, out);
     out.set(src, OVERHEAD);
     return out;
   }
-  const nblocks = pieces.length;
-  let total = OVERHEAD + 4 * nblocks;
-  for (const p of pieces) total += p.length;
-  const out = new Uint8Array(total);
   header(total, out);
-  const dv = new DataView(out.buffer);
-  let at = OVERHEAD + 4 * nblocks;
-  for (let j = 0; j < nblocks; j++) {
-    dv.setInt32(OVERHEAD + 4 * j, at, true);
-    out.set(pieces[j]!, at);
-    at += pieces[j]!.length;
-  }
-  return out;
+  return out.subarray(0, total);
 }
 
-/** Each block's shuffled, split and compressed bytes, or null when the frame would not shrink below nbytes + 16. */
-function compressBlocks(src: Uint8Array, ts: number, blocksize: number, flags: number, clevel: number): Uint8Array[] | null {
+/**
+ * Compresses each block (shuffled and split) into `out` after the header and the block-start
+ * table, filling the table; returns the frame's length, or 0 when it would not shrink below
+ * nbytes + 16.
+ */
+function compressBlocks(src: Uint8Array, ts: number, blocksize: number, flags: number, clevel: number, out: Uint8Array): number {
   const nbytes = src.length;
   const nblocks = Math.ceil(nbytes / blocksize);
   const leftover = nbytes % blocksize;
   const w = bloscWasm();
   w.reserve(blocksize, blocksize, blocksize + 4 * ts);
   const mem = w.bytes();
+  const dv = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const doshuffle = (flags & DOSHUFFLE) !== 0 && ts > 1 ? 1 : 0;
   const maxbytes = nbytes + OVERHEAD;
   let ntbytes = OVERHEAD + 4 * nblocks;
-  const pieces: Uint8Array[] = [];
+  if (ntbytes > maxbytes) return 0;
   for (let j = 0; j < nblocks; j++) {
     const last = j === nblocks - 1 && leftover > 0;
     const bsize = last ? leftover : blocksize;
     const nsplits = !(flags & DONT_SPLIT) && !last ? ts : 1;
     mem.set(src.subarray(j * blocksize, j * blocksize + bsize), w.a);
     const n = w.exports.compressBlock(w.a, bsize, ts, doshuffle, nsplits, w.b, w.c, ntbytes, maxbytes, 10 - clevel);
-    if (n === 0) return null;
-    pieces.push(mem.slice(w.c, w.c + n));
+    if (n === 0) return 0;
+    dv.setInt32(OVERHEAD + 4 * j, ntbytes, true);
+    out.set(mem.subarray(w.c, w.c + n), ntbytes);
     ntbytes += n;
   }
-  return pieces;
+  return ntbytes;
 }

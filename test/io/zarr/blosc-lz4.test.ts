@@ -174,6 +174,16 @@ describe("memory", () => {
     expect(bloscWasm().bytes().length).toBeLessThanOrEqual(16384 + 3 * (1 << 20) + 65536 * 2);
   });
 
+  it("the encoder compresses straight into one frame buffer (the chunk plus 16 bytes), not into pieces joined after", () => {
+    const data = caseData({ kind: "smooth", n: 3_000_000, typesize: 4 });
+    const frame = encodeBloscLz4(data, 4, 5, 1);
+    expect(frame.length).toBeLessThan(data.length);
+    expect(frame.byteOffset).toBe(0);
+    expect(frame.buffer.byteLength).toBe(data.length + 16);
+    const stored = encodeBloscLz4(new Uint8Array(1000), 4, 0, 1); // clevel 0: the stored frame is the whole buffer
+    expect(stored.buffer.byteLength).toBe(stored.length);
+  });
+
   it("a frame forcing one 40 MB block decodes, and its grown memory is dropped afterwards, not kept for the thread's life", async () => {
     const n = 40 * 1024 * 1024;
     const data = caseData({ kind: "smooth", n: n / 4, typesize: 4 }).subarray(0, n);
