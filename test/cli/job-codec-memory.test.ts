@@ -4,22 +4,18 @@
  * 16x48x48 uint16 volume per chunk), whose task estimate grows by exactly the codec bytes the
  * chosen output compressor needs.
  */
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
+import { describe, expect, it } from "vitest";
+import type { DemoData } from "../../src/cli/demo.js";
 import { BLOSC_HEAP, compressBound, decodeHeapBytes, encodeBytes } from "../../src/cli/job-codec-memory.js";
-import { cli, jsonLines, tempDir } from "./job-helpers.js";
+import { cli, jsonLines, withTinyDemo } from "./job-helpers.js";
 
 let dir: string;
 let demo: DemoData;
 
-beforeAll(async () => {
-  dir = await tempDir("codec-memory");
-  demo = await writeDemoData(dir, "tiny", 1);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+withTinyDemo("codec-memory", (d, m) => {
+  dir = d;
+  demo = m;
 });
 
 const MB = 1e6;

@@ -6,24 +6,20 @@
  * option) without being told, while refusing an explicit different one.
  */
 import { readFileSync, rmSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fromZarr } from "../../src/io/zarr/index.js";
-import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
+import type { DemoData } from "../../src/cli/demo.js";
 import { existingCompressor, parseCompressor } from "../../src/cli/job-compressor.js";
 import { UsageError } from "../../src/cli/command.js";
-import { cli, jsonLines, snapshot, tempDir } from "./job-helpers.js";
+import { cli, jsonLines, snapshot, withTinyDemo } from "./job-helpers.js";
 
 let dir: string;
 let demo: DemoData;
 
-beforeAll(async () => {
-  dir = await tempDir("compressor");
-  demo = await writeDemoData(dir, "tiny", 1);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+withTinyDemo("compressor", (d, m) => {
+  dir = d;
+  demo = m;
 });
 
 const args = (out: string, ...more: string[]): string[] => [

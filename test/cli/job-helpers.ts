@@ -2,11 +2,13 @@
  * Helpers for the main-job CLI tests: run the command line in process with captured streams,
  * and a snapshot of a directory tree to prove a failed command touched nothing.
  */
-import { mkdtemp, readdir, stat } from "node:fs/promises";
+import { mkdtemp, readdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { main as jobMain } from "../../src/cli/run.js";
 import type { CliIO } from "../../src/cli/command.js";
+import { afterAll, beforeAll } from "vitest";
+import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
 
 export interface CliRun {
   readonly code: number;
@@ -41,6 +43,21 @@ export function jsonLines(out: string): Record<string, unknown>[] {
 
 export function tempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), `chunkwise-${prefix}-`));
+}
+
+/**
+ * Gives a test file a temporary folder holding the tiny demo data (one volume): made before
+ * its tests, handed to `use`, removed after them.
+ */
+export function withTinyDemo(prefix: string, use: (dir: string, demo: DemoData) => void): void {
+  let made: string | undefined;
+  beforeAll(async () => {
+    made = await tempDir(prefix);
+    use(made, await writeDemoData(made, "tiny", 1));
+  });
+  afterAll(async () => {
+    if (made !== undefined) await rm(made, { recursive: true, force: true });
+  });
 }
 
 /** Every file under `dir` with its size and modification time (empty if `dir` is missing). */

@@ -3,20 +3,16 @@
  * chunks; an array shows dask's table, format, codecs and stored chunks; --json parses; a
  * missing store or path is one line with exit code 2.
  */
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
-import { cli, jsonLines, tempDir } from "./job-helpers.js";
+import { describe, expect, it } from "vitest";
+import type { DemoData } from "../../src/cli/demo.js";
+import { cli, jsonLines, withTinyDemo } from "./job-helpers.js";
 
 let dir: string;
 let demo: DemoData;
-beforeAll(async () => {
-  dir = await tempDir("info");
-  demo = await writeDemoData(dir, "tiny", 1);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+withTinyDemo("info", (d, m) => {
+  dir = d;
+  demo = m;
 });
 
 describe("info", () => {

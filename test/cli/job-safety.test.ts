@@ -13,23 +13,20 @@ import { mkdir, readFile, rm, symlink, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { fromArray } from "../../src/index.js";
 import { fromZarr, toZarr } from "../../src/io/zarr/index.js";
-import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
+import type { DemoData } from "../../src/cli/demo.js";
 import { deconvolveCommand } from "../../src/cli/deconvolve.js";
-import { cli, jsonLines, snapshot, tempDir } from "./job-helpers.js";
+import { cli, jsonLines, snapshot, withTinyDemo } from "./job-helpers.js";
 
 const REPO = join(dirname(fileURLToPath(import.meta.url)), "../..");
 let dir: string;
 let demo: DemoData;
 
-beforeAll(async () => {
-  dir = await tempDir("safety");
-  demo = await writeDemoData(dir, "tiny", 1);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+withTinyDemo("safety", (d, m) => {
+  dir = d;
+  demo = m;
 });
 
 const run = (out: string, ...more: string[]): string[] => ["deconvolve", demo.store, "--path", "data", "--psf", demo.psfPattern, "--out", out, "--iterations", "2", "--executor", "inline", ...more];

@@ -4,25 +4,21 @@
  * whose option descriptions end as sentences; a failed task's error reads as a sentence.
  */
 import { cpSync, readdirSync, writeFileSync } from "node:fs";
-import { rm } from "node:fs/promises";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { array, compute, defineKernel, fromArray, mapBlocks, ValueError, type ChunkedArray } from "../../src/index.js";
 import { TaskError } from "../../src/core/errors.js";
-import { writeDemoData, type DemoData } from "../../src/cli/demo.js";
+import type { DemoData } from "../../src/cli/demo.js";
 import { asSentence } from "../../src/cli/job-args.js";
 import { attachNegativeNumbers, commands, errorLine } from "../../src/cli/run.js";
 import { UsageError } from "../../src/cli/command.js";
-import { cli, jsonLines, tempDir } from "./job-helpers.js";
+import { cli, jsonLines, withTinyDemo } from "./job-helpers.js";
 
 let dir: string;
 let demo: DemoData;
-beforeAll(async () => {
-  dir = await tempDir("wording");
-  demo = await writeDemoData(dir, "tiny", 1);
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
+withTinyDemo("wording", (d, m) => {
+  dir = d;
+  demo = m;
 });
 
 const deconvolve = (out: string, ...more: string[]): string[] =>
